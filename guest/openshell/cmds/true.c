@@ -1,0 +1,1 @@
+int true_main(int argc, char **argv) { return 0; }
