@@ -1,0 +1,95 @@
+// Just enough of the wasm binary format to read and rewrite memory limits, which
+// binaryen's JS API cannot change without rebuilding every data segment.
+
+export function readLeb(bytes: Uint8Array, at: number): { value: number; next: number } {
+  let value = 0;
+  let shift = 0;
+  let i = at;
+  for (;;) {
+    if (i >= bytes.length) throw new Error("truncated LEB128");
+    const b = bytes[i++];
+    value += (b & 0x7f) * 2 ** shift;
+    if ((b & 0x80) === 0) return { value, next: i };
+    shift += 7;
+    if (shift > 35) throw new Error("LEB128 too long");
+  }
+}
+
+export function writeLeb(value: number): number[] {
+  const out: number[] = [];
+  do {
+    let b = value % 128;
+    value = Math.floor(value / 128);
+    if (value > 0) b |= 0x80;
+    out.push(b);
+  } while (value > 0);
+  return out;
+}
+
+export interface Section {
+  id: number;
+  start: number; // first byte of the payload
+  end: number;
+  headerStart: number;
+}
+
+export function sections(bytes: Uint8Array): Section[] {
+  const out: Section[] = [];
+  let i = 8;
+  while (i < bytes.length) {
+    const headerStart = i;
+    const id = bytes[i++];
+    const { value: size, next } = readLeb(bytes, i);
+    out.push({ id, start: next, end: next + size, headerStart });
+    i = next + size;
+  }
+  return out;
+}
+
+export interface MemoryLimits {
+  initial: number;
+  maximum?: number;
+  shared: boolean;
+}
+
+const MEMORY_SECTION = 5;
+
+/** Limits of every memory the module defines (imported memories are not listed). */
+export function definedMemories(bytes: Uint8Array): MemoryLimits[] {
+  const sec = sections(bytes).find((s) => s.id === MEMORY_SECTION);
+  if (!sec) return [];
+  let i = sec.start;
+  const count = readLeb(bytes, i);
+  i = count.next;
+  const out: MemoryLimits[] = [];
+  for (let k = 0; k < count.value; k++) {
+    const flags = bytes[i++];
+    const initial = readLeb(bytes, i);
+    i = initial.next;
+    let maximum: number | undefined;
+    if (flags & 1) {
+      const max = readLeb(bytes, i);
+      maximum = max.value;
+      i = max.next;
+    }
+    out.push({ initial: initial.value, maximum, shared: (flags & 2) !== 0 });
+  }
+  return out;
+}
+
+/** Returns a copy whose single defined memory has maximum `pages` (keeping a lower one). */
+export function capMemory(bytes: Uint8Array, pages: number): Uint8Array {
+  const secs = sections(bytes);
+  const sec = secs.find((s) => s.id === MEMORY_SECTION);
+  if (!sec) throw new Error("module defines no memory");
+  const [mem, ...rest] = definedMemories(bytes);
+  if (!mem || rest.length) throw new Error("module must define exactly one memory");
+  const maximum = Math.min(mem.maximum ?? pages, pages);
+  const payload = [1, 1, ...writeLeb(mem.initial), ...writeLeb(maximum)];
+  const section = [MEMORY_SECTION, ...writeLeb(payload.length), ...payload];
+  const out = new Uint8Array(bytes.length - (sec.end - sec.headerStart) + section.length);
+  out.set(bytes.subarray(0, sec.headerStart), 0);
+  out.set(section, sec.headerStart);
+  out.set(bytes.subarray(sec.end), sec.headerStart + section.length);
+  return out;
+}

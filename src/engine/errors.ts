@@ -1,0 +1,34 @@
+// Typed engine failures. The engine never exits the process: commands map `code`
+// to an exit status once (src/cli/exit-codes.ts).
+
+export type EngineErrorCode =
+  | "ENCLAVE_UNKNOWN"
+  | "ENCLAVE_RUNNING"
+  | "ENCLAVE_NOT_RUNNING"
+  | "HOST_DEAD"
+  | "HOST_UNREACHABLE"
+  | "VERSION_MISMATCH"
+  | "BOOT_FAILED"
+  | "MODULE_REJECTED"
+  | "MODULE_UNREADABLE"
+  | "POLICY_INVALID"
+  | "DEFINITION_INVALID"
+  | "STATE_CORRUPT"
+  | "PROTOCOL_ERROR"
+  | "USAGE"
+  | "INTERNAL";
+
+export class EngineError extends Error {
+  constructor(
+    readonly code: EngineErrorCode,
+    message: string,
+    readonly details: { violations?: string[]; suggestions?: string[] } = {},
+  ) {
+    super(message);
+    this.name = "EngineError";
+  }
+}
+
+export function isEngineError(e: unknown): e is EngineError {
+  return e instanceof EngineError;
+}

@@ -1,0 +1,591 @@
+// The in-module policy guard, generated as binaryen IR.
+//
+// Every path-taking WASI import is replaced by a function of the same internal name
+// (so every call site and table entry now reaches it); the real import survives as
+// `__cr_raw_<name>`, called only from here. A guard:
+//   1. resolves the guest path against the dirfd's preopen name and normalises
+//      `.`/`..` into a private copy (the check and the real call both use the copy);
+//   2. checks the copy against the policy, which is compiled into code constants
+//      (guest code cannot read or patch code, only linear memory);
+//   3. on a violation appends a record to the audit file with raw calls and answers
+//      EACCES (or traps), otherwise calls the real import with the normalised path.
+// Scratch memory is carved below the shadow-stack pointer, like a C local array; no
+// guest code runs while a guard does (threads and shared memory are refused).
+import binaryen from "binaryen";
+import { bytesEqual, Expr, FnBuilder, i32, i64, none, storeBytes } from "./ir.js";
+import { AUDIT_FILE_NAME, opCode, Operation, Rule } from "./violation-codes.js";
+import { Errno } from "./wasi-preview1.js";
+
+export interface GuardConfig {
+  readOnly: string[];
+  readWrite: string[];
+  /** Directory the "." preopen stands for, and where the audit file lives. */
+  workdir: string;
+  onViolation: "deny" | "trap";
+  networkDisabled: boolean;
+}
+
+const enc = (s: string) => new TextEncoder().encode(s);
+const PATH_MAX = 4096;
+// Scratch layout, offsets from the scratch base (16-byte aligned, below the stack pointer).
+const S = {
+  pathA: 0, // PATH_MAX + 8: first normalised path
+  pathB: 4112, // PATH_MAX + 8: second path (rename/link/symlink target)
+  prestat: 8224, // 8: fd_prestat_get result
+  u64: 8232, // 8: fd_seek result, nwritten, opened fd
+  iovecs: 8240, // 16: two ciovecs for the audit record
+  header: 8256, // 4: record header
+  fdstat: 8264, // 24: fd_fdstat_get result
+  name: 8288, // 512: preopen name, then the audit file's path
+  size: 8800,
+};
+const SCRATCH_BELOW_SP = 8960;
+const ACCESS_READ = 1;
+const ACCESS_WRITE = 2;
+const ACCESS_STAT = 3;
+/** Write access that removes or moves the path itself (rename source, rmdir). */
+const ACCESS_REMOVE = 4;
+
+const G = {
+  scratch: "__cr_scratch",
+  prefixLen: "__cr_prefix_len",
+  minLen: "__cr_min_len",
+  sawDotDot: "__cr_saw_dotdot",
+  relPtr: "__cr_rel_ptr",
+  relLen: "__cr_rel_len",
+  rootFd: "__cr_root_fd",
+};
+export const RAW_PREFIX = "__cr_raw_";
+export const GUARD_HELPER_PREFIX = "__cr_";
+const raw = (name: string) => RAW_PREFIX + name;
+
+/** Raw imports the guard itself needs besides the ones it wraps. */
+export const GUARD_RUNTIME_IMPORTS = ["fd_prestat_get", "fd_prestat_dir_name", "fd_fdstat_get", "path_open", "fd_seek", "fd_write", "fd_close"];
+
+export class GuardEmitter {
+  constructor(
+    readonly m: binaryen.Module,
+    private readonly cfg: GuardConfig,
+    private readonly stackPointer: string,
+  ) {}
+
+  /** Adds globals and helper functions; call once before emitting guards. */
+  emitRuntime(): void {
+    const m = this.m;
+    for (const g of [G.scratch, G.prefixLen, G.minLen, G.sawDotDot, G.relPtr, G.relLen]) m.addGlobal(g, i32, true, m.i32.const(0));
+    m.addGlobal(G.rootFd, i32, true, m.i32.const(-1));
+    this.emitScratch();
+    this.emitInBounds();
+    this.emitNormalise();
+    this.emitResolve();
+    this.emitPolicy();
+    this.emitRootFd();
+    this.emitRecord();
+    this.emitDeny();
+  }
+
+  /** `__cr_scratch() -> base`, or 0 when the stack is too low to carve scratch from. */
+  private emitScratch() {
+    const m = this.m;
+    const f = new FnBuilder(m, "__cr_scratch_base", [], i32);
+    const sp = () => m.global.get(this.stackPointer, i32);
+    f.finish([
+      m.if(m.i32.lt_u(sp(), m.i32.const(SCRATCH_BELOW_SP + 1024)), m.return(m.i32.const(0))),
+      m.return(m.i32.and(m.i32.sub(sp(), m.i32.const(SCRATCH_BELOW_SP)), m.i32.const(~15))),
+    ]);
+  }
+
+  /** `__cr_in_bounds(ptr, len) -> 1|0`: the guest range lies inside linear memory
+   *  (guest pointers are hostile; an out-of-range read would trap the guard). */
+  private emitInBounds() {
+    const m = this.m;
+    const f = new FnBuilder(m, "__cr_in_bounds", [["ptr", i32], ["len", i32]], i32);
+    const u64 = (e: Expr) => m.i64.extend_u(e);
+    f.finish([
+      m.return(m.i64.le_u(m.i64.add(u64(f.get("ptr")), u64(f.get("len"))), m.i64.shl(u64(m.memory.size()), m.i64.const(16, 0)))),
+    ]);
+  }
+
+  /** `__cr_norm(out, o, src, n) -> o'`: appends src's components to the absolute path
+   *  out[0..o), resolving "." and ".." lexically; -1 when the result would not fit. */
+  private emitNormalise() {
+    const m = this.m;
+    const f = new FnBuilder(m, "__cr_norm", [["out", i32], ["o", i32], ["src", i32], ["n", i32]], i32);
+    const [i, start, clen, k] = [f.local("i"), f.local("start"), f.local("clen"), f.local("k")];
+    const srcAt = (idx: Expr) => m.i32.load8_u(0, 1, m.i32.add(f.get("src"), idx));
+    const outAt = (idx: Expr) => m.i32.load8_u(0, 1, m.i32.add(f.get("out"), idx));
+    const SLASH = 47;
+    const DOT = 46;
+    const cont = f.label("next");
+    f.finish([
+      f.set(i, m.i32.const(0)),
+      f.whileLoop(
+        () => m.i32.const(1),
+        (done) => [
+          m.block(cont, [
+            // skip separators
+            f.whileLoop(
+              () => m.i32.and(m.i32.lt_u(f.get(i), f.get("n")), m.i32.eq(srcAt(f.get(i)), m.i32.const(SLASH))),
+              () => [f.set(i, m.i32.add(f.get(i), m.i32.const(1)))],
+            ),
+            m.br(done, m.i32.ge_u(f.get(i), f.get("n"))),
+            f.set(start, f.get(i)),
+            f.whileLoop(
+              () => m.i32.and(m.i32.lt_u(f.get(i), f.get("n")), m.i32.ne(srcAt(f.get(i)), m.i32.const(SLASH))),
+              () => [f.set(i, m.i32.add(f.get(i), m.i32.const(1)))],
+            ),
+            f.set(clen, m.i32.sub(f.get(i), f.get(start))),
+            // "."
+            m.br(cont, m.i32.and(m.i32.eq(f.get(clen), m.i32.const(1)), m.i32.eq(srcAt(f.get(start)), m.i32.const(DOT)))),
+            // ".."
+            m.if(
+              m.i32.and(
+                m.i32.eq(f.get(clen), m.i32.const(2)),
+                m.i32.and(
+                  m.i32.eq(srcAt(f.get(start)), m.i32.const(DOT)),
+                  m.i32.eq(srcAt(m.i32.add(f.get(start), m.i32.const(1))), m.i32.const(DOT)),
+                ),
+              ),
+              m.block(null, [
+                m.global.set(G.sawDotDot, m.i32.const(1)),
+                f.whileLoop(
+                  () => m.i32.and(m.i32.gt_u(f.get("o"), m.i32.const(1)), m.i32.ne(outAt(m.i32.sub(f.get("o"), m.i32.const(1))), m.i32.const(SLASH))),
+                  () => [f.set("o", m.i32.sub(f.get("o"), m.i32.const(1)))],
+                ),
+                m.if(m.i32.gt_u(f.get("o"), m.i32.const(1)), f.set("o", m.i32.sub(f.get("o"), m.i32.const(1)))),
+                m.if(m.i32.lt_u(f.get("o"), m.global.get(G.minLen, i32)), m.global.set(G.minLen, f.get("o"))),
+                m.br(cont),
+              ]),
+            ),
+            // a name: append "/name"
+            m.if(m.i32.gt_u(m.i32.add(m.i32.add(f.get("o"), f.get(clen)), m.i32.const(1)), m.i32.const(PATH_MAX)), m.return(m.i32.const(-1))),
+            m.if(
+              m.i32.gt_u(f.get("o"), m.i32.const(1)),
+              m.block(null, [
+                m.i32.store8(0, 1, m.i32.add(f.get("out"), f.get("o")), m.i32.const(SLASH)),
+                f.set("o", m.i32.add(f.get("o"), m.i32.const(1))),
+              ]),
+            ),
+            f.set(k, m.i32.const(0)),
+            f.whileLoop(
+              () => m.i32.lt_u(f.get(k), f.get(clen)),
+              () => [
+                m.i32.store8(0, 1, m.i32.add(m.i32.add(f.get("out"), f.get("o")), f.get(k)), srcAt(m.i32.add(f.get(start), f.get(k)))),
+                f.set(k, m.i32.add(f.get(k), m.i32.const(1))),
+              ],
+            ),
+            f.set("o", m.i32.add(f.get("o"), f.get(clen))),
+          ]),
+        ],
+      ),
+      m.return(f.get("o")),
+    ]);
+  }
+
+  /** `__cr_resolve(fd, ptr, len, out) -> len | -errno | -(1000+rule)`: the absolute,
+   *  normalised path of (fd, path) in out; sets relPtr/relLen to the same path
+   *  relative to fd's preopen, for the real call. */
+  private emitResolve() {
+    const m = this.m;
+    const f = new FnBuilder(m, "__cr_resolve", [["fd", i32], ["ptr", i32], ["len", i32], ["out", i32]], i32);
+    const s = () => m.global.get(G.scratch, i32);
+    const [nameLen, o, base] = [f.local("nameLen"), f.local("o"), f.local("base")];
+    const wd = enc(this.cfg.workdir);
+    const rawCall = (name: string, args: Expr[]) => m.call(raw(name), args, i32);
+    const nameAt = (k: number) => m.i32.load8_u(S.name + k, 1, s());
+    f.finish([
+      m.if(m.i32.gt_u(f.get("len"), m.i32.const(PATH_MAX)), m.return(m.i32.const(-Errno.NAMETOOLONG))),
+      m.if(m.i32.eqz(m.call("__cr_in_bounds", [f.get("ptr"), f.get("len")], i32)), m.return(m.i32.const(-Errno.FAULT))),
+      m.if(
+        m.i32.ne(rawCall("fd_prestat_get", [f.get("fd"), m.i32.add(s(), m.i32.const(S.prestat))]), m.i32.const(0)),
+        m.block(null, [
+          m.if(m.i32.ne(rawCall("fd_fdstat_get", [f.get("fd"), m.i32.add(s(), m.i32.const(S.fdstat))]), m.i32.const(0)), m.return(m.i32.const(-Errno.BADF))),
+          m.return(m.i32.const(-(1000 + Rule.NOT_PREOPEN))),
+        ]),
+      ),
+      f.set(nameLen, m.i32.load(S.prestat + 4, 4, s())),
+      m.if(m.i32.gt_u(f.get(nameLen), m.i32.const(250)), m.return(m.i32.const(-(1000 + Rule.NOT_PREOPEN)))),
+      m.drop(rawCall("fd_prestat_dir_name", [f.get("fd"), m.i32.add(s(), m.i32.const(S.name)), f.get(nameLen)])),
+      ...storeBytes(m, s, wd, S.name + 256),
+      m.i32.store8(0, 1, f.get("out"), m.i32.const(47)),
+      f.set(o, m.i32.const(1)),
+      f.set(base, m.i32.add(s(), m.i32.const(S.name))),
+      // A preopen named "." (or anything relative) stands for the workdir.
+      m.if(
+        m.i32.or(m.i32.eqz(f.get(nameLen)), m.i32.ne(nameAt(0), m.i32.const(47))),
+        m.block(null, [
+          m.if(m.i32.and(m.i32.eq(f.get(nameLen), m.i32.const(1)), m.i32.eq(nameAt(0), m.i32.const(46))), f.set(nameLen, m.i32.const(0))),
+          f.set(o, m.call("__cr_norm", [f.get("out"), m.i32.const(1), m.i32.add(s(), m.i32.const(S.name + 256)), m.i32.const(wd.length)], i32)),
+        ]),
+      ),
+      f.set(o, m.call("__cr_norm", [f.get("out"), f.get(o), f.get(base), f.get(nameLen)], i32)),
+      m.if(m.i32.lt_s(f.get(o), m.i32.const(0)), m.return(m.i32.const(-Errno.NAMETOOLONG))),
+      m.global.set(G.prefixLen, f.get(o)),
+      m.global.set(G.minLen, f.get(o)),
+      m.global.set(G.sawDotDot, m.i32.const(0)),
+      f.set(o, m.call("__cr_norm", [f.get("out"), f.get(o), f.get("ptr"), f.get("len")], i32)),
+      m.if(m.i32.lt_s(f.get(o), m.i32.const(0)), m.return(m.i32.const(-Errno.NAMETOOLONG))),
+      // ".." above a preopen other than "/" leaves it: the real call could not express it.
+      m.if(
+        m.i32.and(m.i32.gt_u(m.global.get(G.prefixLen, i32), m.i32.const(1)), m.i32.lt_u(m.global.get(G.minLen, i32), m.global.get(G.prefixLen, i32))),
+        m.return(m.i32.const(-(1000 + Rule.ESCAPES_PREOPEN))),
+      ),
+      // relative form for the real call: strip the prefix and its separator
+      m.if(
+        m.i32.eq(m.global.get(G.prefixLen, i32), m.i32.const(1)),
+        m.global.set(G.relPtr, m.i32.add(f.get("out"), m.i32.const(1))),
+        m.global.set(G.relPtr, m.i32.add(f.get("out"), m.i32.add(m.global.get(G.prefixLen, i32), m.i32.const(1)))),
+      ),
+      m.global.set(G.relLen, m.i32.sub(m.i32.add(f.get("out"), f.get(o)), m.global.get(G.relPtr, i32))),
+      m.if(
+        m.i32.le_s(m.global.get(G.relLen, i32), m.i32.const(0)),
+        m.block(null, [
+          m.i32.store8(0, 1, m.i32.add(f.get("out"), m.i32.add(f.get(o), m.i32.const(1))), m.i32.const(46)),
+          m.global.set(G.relPtr, m.i32.add(f.get("out"), m.i32.add(f.get(o), m.i32.const(1)))),
+          m.global.set(G.relLen, m.i32.const(1)),
+        ]),
+      ),
+      m.return(f.get(o)),
+    ]);
+  }
+
+  /** `__cr_policy(buf, len, access) -> 0 | rule`: the policy, compiled to comparisons. */
+  private emitPolicy() {
+    const m = this.m;
+    const f = new FnBuilder(m, "__cr_policy", [["buf", i32], ["len", i32], ["access", i32]], i32);
+    const buf = () => f.get("buf");
+    const len = () => f.get("len");
+    const within = (root: string): Expr => {
+      if (root === "/") return m.i32.const(1);
+      const r = enc(root);
+      return m.i32.and(
+        m.i32.or(
+          m.i32.eq(len(), m.i32.const(r.length)),
+          m.i32.and(m.i32.gt_u(len(), m.i32.const(r.length)), m.i32.eq(m.i32.load8_u(r.length, 1, buf()), m.i32.const(47))),
+        ),
+        bytesEqual(m, buf, r),
+      );
+    };
+    // buf is a strict ancestor of root (so `stat` may traverse towards a grant)
+    const ancestorOf = (root: string): Expr[] => {
+      const checks: Expr[] = [];
+      for (let k = 1; k < root.length; k++) {
+        if (root[k] !== "/") continue;
+        const p = enc(root.slice(0, k));
+        checks.push(m.i32.and(m.i32.eq(len(), m.i32.const(p.length)), bytesEqual(m, buf, p)));
+      }
+      checks.push(m.i32.eq(len(), m.i32.const(1)));
+      return checks;
+    };
+    const ret = (v: number) => m.return(m.i32.const(v));
+    const body: Expr[] = [this.reservedCheck(f)];
+    const access = () => f.get("access");
+    const writes = () => m.i32.ge_u(access(), m.i32.const(ACCESS_WRITE));
+    // The audit file's directory may not be removed or renamed away.
+    const wd = enc(this.cfg.workdir);
+    body.push(
+      m.if(
+        m.i32.and(m.i32.eq(access(), m.i32.const(ACCESS_REMOVE)), m.i32.and(m.i32.eq(len(), m.i32.const(wd.length)), bytesEqual(m, buf, wd))),
+        ret(Rule.RESERVED),
+      ),
+    );
+    for (const g of this.cfg.readWrite) body.push(m.if(within(g), ret(0)));
+    for (const g of this.cfg.readOnly) {
+      body.push(m.if(within(g), m.if(writes(), ret(Rule.READ_ONLY), ret(0))));
+    }
+    const ancestors = [...this.cfg.readWrite, ...this.cfg.readOnly].flatMap(ancestorOf);
+    if (ancestors.length) {
+      body.push(m.if(m.i32.and(m.i32.eq(f.get("access"), m.i32.const(ACCESS_STAT)), ancestors.reduce((a, b) => m.i32.or(a, b))), ret(0)));
+    }
+    body.push(ret(Rule.NOT_GRANTED));
+    f.finish(body);
+  }
+
+  /** Any component named like the audit file is reserved, wherever it appears: a
+   *  symlink or hard link could otherwise alias the file under another directory. */
+  private reservedCheck(f: FnBuilder): Expr {
+    const m = this.m;
+    const name = enc(AUDIT_FILE_NAME);
+    const k = f.local("k");
+    const at = () => m.i32.add(f.get("buf"), f.get(k));
+    // for each "/" at k: component k+1..; reserved if it is the name and ends there
+    return m.block(null, [
+      f.set(k, m.i32.const(0)),
+      f.whileLoop(
+        () => m.i32.le_u(m.i32.add(f.get(k), m.i32.const(name.length + 1)), f.get("len")),
+        () => [
+          m.if(
+            m.i32.and(
+              m.i32.and(m.i32.eq(m.i32.load8_u(0, 1, at()), m.i32.const(47)), bytesEqual(m, at, name, 1)),
+              m.i32.or(
+                m.i32.eq(m.i32.add(f.get(k), m.i32.const(name.length + 1)), f.get("len")),
+                m.i32.eq(m.i32.load8_u(name.length + 1, 1, at()), m.i32.const(47)),
+              ),
+            ),
+            m.return(m.i32.const(Rule.RESERVED)),
+          ),
+          f.set(k, m.i32.add(f.get(k), m.i32.const(1))),
+        ],
+      ),
+    ]);
+  }
+
+  /** `__cr_root_fd() -> fd`: a preopen named "/", found once and cached in a global
+   *  the guest cannot reach; preopens cannot be closed (fd_close/fd_renumber guards). */
+  private emitRootFd() {
+    const m = this.m;
+    const f = new FnBuilder(m, "__cr_find_root", [], i32);
+    const fd = f.local("fd");
+    const s = () => m.global.get(G.scratch, i32);
+    f.finish([
+      m.if(m.i32.ge_s(m.global.get(G.rootFd, i32), m.i32.const(0)), m.return(m.global.get(G.rootFd, i32))),
+      f.set(fd, m.i32.const(3)),
+      f.whileLoop(
+        () => m.i32.lt_u(f.get(fd), m.i32.const(64)),
+        () => [
+          m.if(
+            m.i32.and(
+              m.i32.eqz(m.call(raw("fd_prestat_get"), [f.get(fd), m.i32.add(s(), m.i32.const(S.prestat))], i32)),
+              m.i32.eq(m.i32.load(4, 4, m.i32.add(s(), m.i32.const(S.prestat))), m.i32.const(1)),
+            ),
+            m.if(
+              m.i32.and(
+                m.i32.eqz(m.call(raw("fd_prestat_dir_name"), [f.get(fd), m.i32.add(s(), m.i32.const(S.name)), m.i32.const(1)], i32)),
+                m.i32.eq(m.i32.load8_u(S.name, 1, s()), m.i32.const(47)),
+              ),
+              m.block(null, [m.global.set(G.rootFd, f.get(fd)), m.return(f.get(fd))]),
+            ),
+          ),
+          f.set(fd, m.i32.add(f.get(fd), m.i32.const(1))),
+        ],
+      ),
+      m.return(m.i32.const(-1)),
+    ]);
+  }
+
+  /** `__cr_record(op, rule, buf, len)`: appends one record to the audit file with raw
+   *  calls. If the record cannot be written the guest is trapped: never lose one. */
+  private emitRecord() {
+    const m = this.m;
+    const f = new FnBuilder(m, "__cr_record", [["op", i32], ["rule", i32], ["buf", i32], ["len", i32]], none);
+    const [root, fd] = [f.local("root"), f.local("fd")];
+    const s = () => m.global.get(G.scratch, i32);
+    const at = (off: number) => m.i32.add(s(), m.i32.const(off));
+    const audit = enc(`${this.cfg.workdir.replace(/^\/+/, "")}/${AUDIT_FILE_NAME}`.replace(/^\//, ""));
+    const check = (e: Expr) => m.if(m.i32.ne(e, m.i32.const(0)), m.unreachable());
+    f.finish([
+      f.set(root, m.call("__cr_find_root", [], i32)),
+      m.if(m.i32.lt_s(f.get(root), m.i32.const(0)), m.unreachable()),
+      ...storeBytes(m, s, audit, S.name),
+      check(
+        m.call(
+          raw("path_open"),
+          [f.get(root), m.i32.const(0), at(S.name), m.i32.const(audit.length), m.i32.const(1), m.i64.const(-1, -1), m.i64.const(0, 0), m.i32.const(0), at(S.u64)],
+          i32,
+        ),
+      ),
+      f.set(fd, m.i32.load(0, 4, at(S.u64))),
+      check(m.call(raw("fd_seek"), [f.get(fd), m.i64.const(0, 0), m.i32.const(2), at(S.u64)], i32)),
+      m.i32.store8(0, 1, at(S.header), f.get("op")),
+      m.i32.store8(1, 1, at(S.header), f.get("rule")),
+      m.i32.store16(2, 1, at(S.header), f.get("len")),
+      m.i32.store(0, 4, at(S.iovecs), at(S.header)),
+      m.i32.store(4, 4, at(S.iovecs), m.i32.const(4)),
+      m.i32.store(8, 4, at(S.iovecs), f.get("buf")),
+      m.i32.store(12, 4, at(S.iovecs), f.get("len")),
+      check(m.call(raw("fd_write"), [f.get(fd), at(S.iovecs), m.i32.const(2), at(S.u64)], i32)),
+      m.drop(m.call(raw("fd_close"), [f.get(fd)], i32)),
+    ]);
+  }
+
+  /** `__cr_deny(op, rule, buf, len) -> errno`: record, then deny or trap per policy. */
+  private emitDeny() {
+    const m = this.m;
+    const f = new FnBuilder(m, "__cr_deny", [["op", i32], ["rule", i32], ["buf", i32], ["len", i32], ["errno", i32]], i32);
+    f.finish([
+      m.call("__cr_record", [f.get("op"), f.get("rule"), f.get("buf"), f.get("len")], none),
+      this.cfg.onViolation === "trap" ? m.unreachable() : m.nop(),
+      m.return(f.get("errno")),
+    ]);
+  }
+
+  // ---- guards -------------------------------------------------------------------
+
+  /** Whether `name` gets a guard under this configuration. */
+  guards(name: string): boolean {
+    return name in GUARDS && !(name.startsWith("sock_") && !this.cfg.networkDisabled);
+  }
+
+  /** Emits the guard for `name` under `internalName` (the removed import's name). */
+  emitGuard(name: string, internalName: string, params: number[]): boolean {
+    const spec = GUARDS[name];
+    if (!spec) return false;
+    if (name.startsWith("sock_") && !this.cfg.networkDisabled) return false;
+    const m = this.m;
+    const f = new FnBuilder(m, internalName, params.map((t, k) => [`p${k}`, t] as [string, number]), i32);
+    f.finish(spec(this, f));
+    return true;
+  }
+
+  /** Statements shared by every path guard: set up scratch, resolve (fd, path) into
+   *  `out`, check `access`; leaves the relative path in locals rp/rl. */
+  resolveAndCheck(f: FnBuilder, op: Operation, fdArg: number, ptrArg: number, lenArg: number, out: number, access: Expr, suffix: string): Expr[] {
+    const m = this.m;
+    const [fd, ptr, len] = [() => p(f, fdArg), () => p(f, ptrArg), () => p(f, lenArg)];
+    const [n, rule, rp, rl] = [f.local(`n${suffix}`), f.local(`rule${suffix}`), f.local(`rp${suffix}`), f.local(`rl${suffix}`)];
+    const buf = () => m.i32.add(m.global.get(G.scratch, i32), m.i32.const(out));
+    return [
+      f.set(n, m.call("__cr_resolve", [fd(), ptr(), len(), buf()], i32)),
+      m.if(m.i32.le_s(f.get(n), m.i32.const(-1000)), m.return(this.deny(op, m.i32.sub(m.i32.const(-1000), f.get(n)), ptr(), len()))),
+      m.if(m.i32.lt_s(f.get(n), m.i32.const(0)), m.return(m.i32.sub(m.i32.const(0), f.get(n)))),
+      f.set(rp, m.global.get(G.relPtr, i32)),
+      f.set(rl, m.global.get(G.relLen, i32)),
+      f.set(rule, m.call("__cr_policy", [buf(), f.get(n), access], i32)),
+      m.if(m.i32.ne(f.get(rule), m.i32.const(0)), m.return(this.deny(op, f.get(rule), buf(), f.get(n)))),
+    ];
+  }
+
+  setupScratch(): Expr {
+    const m = this.m;
+    return m.block(null, [
+      m.global.set(G.scratch, m.call("__cr_scratch_base", [], i32)),
+      m.if(m.i32.eqz(m.global.get(G.scratch, i32)), m.return(m.i32.const(Errno.NOMEM))),
+    ]);
+  }
+
+  deny(op: Operation, rule: Expr, buf: Expr, len: Expr): Expr {
+    return this.m.call("__cr_deny", [this.m.i32.const(opCode(op)), rule, buf, len, this.m.i32.const(Errno.ACCES)], i32);
+  }
+
+  denyNoPath(op: Operation, rule: number, errno: number): Expr {
+    const m = this.m;
+    return m.call("__cr_deny", [m.i32.const(opCode(op)), m.i32.const(rule), m.i32.const(0), m.i32.const(0), m.i32.const(errno)], i32);
+  }
+
+  callRaw(name: string, args: Expr[]): Expr {
+    return this.m.call(raw(name), args, i32);
+  }
+
+  symlinkTargetCheck(f: FnBuilder, ptrArg: number, lenArg: number): Expr[] {
+    const [ptr, len] = [() => p(f, ptrArg), () => p(f, lenArg)];
+    // Targets may not contain ".." (resolution would leave the lexical view) and an
+    // absolute target must lie in a read-write root; both also checked for reserved names.
+    const m = this.m;
+    const [n, rule] = [f.local("tn"), f.local("trule")];
+    const bufB = () => m.i32.add(m.global.get(G.scratch, i32), m.i32.const(S.pathB));
+    return [
+      m.if(m.i32.or(m.i32.gt_u(len(), m.i32.const(PATH_MAX)), m.i32.eqz(m.call("__cr_in_bounds", [ptr(), len()], i32))), m.return(m.i32.const(Errno.FAULT))),
+      m.i32.store8(0, 1, bufB(), m.i32.const(47)),
+      m.global.set(G.sawDotDot, m.i32.const(0)),
+      m.global.set(G.minLen, m.i32.const(1)),
+      f.set(n, m.call("__cr_norm", [bufB(), m.i32.const(1), ptr(), len()], i32)),
+      m.if(m.i32.lt_s(f.get(n), m.i32.const(0)), m.return(m.i32.const(Errno.NAMETOOLONG))),
+      m.if(m.global.get(G.sawDotDot, i32), m.return(this.deny("symlink", m.i32.const(Rule.SYMLINK_TARGET), bufB(), f.get(n)))),
+      f.set(rule, m.call("__cr_policy", [bufB(), f.get(n), m.i32.const(ACCESS_WRITE)], i32)),
+      m.if(
+        m.i32.or(
+          m.i32.eq(f.get(rule), m.i32.const(Rule.RESERVED)),
+          m.i32.and(m.i32.ne(f.get(rule), m.i32.const(0)), m.i32.eq(m.i32.load8_u(0, 1, ptr()), m.i32.const(47))),
+        ),
+        m.return(this.deny("symlink", m.i32.const(Rule.SYMLINK_TARGET), bufB(), f.get(n))),
+      ),
+    ];
+  }
+}
+
+type GuardSpec = (g: GuardEmitter, f: FnBuilder) => Expr[];
+const p = (f: FnBuilder, k: number) => f.get(`p${k}`);
+
+// Rights that let a descriptor change file contents: fd_datasync, fd_write, fd_allocate,
+// fd_filestat_set_size. (wasi-libc asks for none of them on O_RDONLY.)
+const WRITE_RIGHTS_LO = (1 << 0) | (1 << 6) | (1 << 8) | (1 << 22);
+
+const simplePath =
+  (op: Operation, access: number, fdArg: number, ptrArg: number, lenArg: number, rawName: string, argCount: number): GuardSpec =>
+  (g, f) => {
+    const m = f.m;
+    const checks = g.resolveAndCheck(f, op, fdArg, ptrArg, lenArg, S.pathA, m.i32.const(access), "");
+    const args = Array.from({ length: argCount }, (_, k) => (k === ptrArg ? f.get("rp") : k === lenArg ? f.get("rl") : p(f, k)));
+    return [g.setupScratch(), ...checks, m.return(g.callRaw(rawName, args))];
+  };
+
+const GUARDS: Record<string, GuardSpec> = {
+  path_open: (g, f) => {
+    const m = f.m;
+    // (fd, dirflags, path, len, oflags, rights_base i64, rights_inheriting i64, fdflags, fd_out)
+    const writes = m.i32.or(
+      m.i32.or(m.i32.ne(m.i32.and(p(f, 4), m.i32.const(1 | 8)), m.i32.const(0)), m.i32.ne(m.i32.and(p(f, 7), m.i32.const(1)), m.i32.const(0))),
+      m.i64.ne(m.i64.and(p(f, 5), m.i64.const(WRITE_RIGHTS_LO, 0)), m.i64.const(0, 0)),
+    );
+    const access = m.if(writes, m.i32.const(ACCESS_WRITE), m.i32.const(ACCESS_READ));
+    return [
+      g.setupScratch(),
+      ...g.resolveAndCheck(f, "open", 0, 2, 3, S.pathA, access, ""),
+      m.return(g.callRaw("path_open", [p(f, 0), p(f, 1), f.get("rp"), f.get("rl"), p(f, 4), p(f, 5), p(f, 6), p(f, 7), p(f, 8)])),
+    ];
+  },
+  path_filestat_get: simplePath("stat", ACCESS_STAT, 0, 2, 3, "path_filestat_get", 5),
+  path_filestat_set_times: simplePath("utimes", ACCESS_WRITE, 0, 2, 3, "path_filestat_set_times", 7),
+  path_create_directory: simplePath("mkdir", ACCESS_WRITE, 0, 1, 2, "path_create_directory", 3),
+  path_remove_directory: simplePath("rmdir", ACCESS_REMOVE, 0, 1, 2, "path_remove_directory", 3),
+  path_unlink_file: simplePath("unlink", ACCESS_WRITE, 0, 1, 2, "path_unlink_file", 3),
+  path_readlink: simplePath("readlink", ACCESS_READ, 0, 1, 2, "path_readlink", 6),
+  path_rename: (g, f) => {
+    const m = f.m;
+    // (fd, old, old_len, new_fd, new, new_len)
+    return [
+      g.setupScratch(),
+      ...g.resolveAndCheck(f, "rename", 0, 1, 2, S.pathA, m.i32.const(ACCESS_REMOVE), ""),
+      ...g.resolveAndCheck(f, "rename", 3, 4, 5, S.pathB, m.i32.const(ACCESS_WRITE), "2"),
+      m.return(g.callRaw("path_rename", [p(f, 0), f.get("rp"), f.get("rl"), p(f, 3), f.get("rp2"), f.get("rl2")])),
+    ];
+  },
+  path_link: (g, f) => {
+    const m = f.m;
+    // (old_fd, old_flags, old, old_len, new_fd, new, new_len): the source must be
+    // writable too, or a hard link would make a read-only file writable elsewhere.
+    return [
+      g.setupScratch(),
+      ...g.resolveAndCheck(f, "link", 0, 2, 3, S.pathA, m.i32.const(ACCESS_WRITE), ""),
+      ...g.resolveAndCheck(f, "link", 4, 5, 6, S.pathB, m.i32.const(ACCESS_WRITE), "2"),
+      m.return(g.callRaw("path_link", [p(f, 0), p(f, 1), f.get("rp"), f.get("rl"), p(f, 4), f.get("rp2"), f.get("rl2")])),
+    ];
+  },
+  path_symlink: (g, f) => {
+    const m = f.m;
+    // (target, target_len, fd, link, link_len): the target is checked as text, then
+    // passed on in its normalised copy (absolute, or relative without a leading "/").
+    const bufB = () => m.i32.add(m.global.get("__cr_scratch", i32), m.i32.const(S.pathB));
+    const absolute = m.i32.eq(m.i32.load8_u(0, 1, p(f, 0)), m.i32.const(47));
+    return [
+      g.setupScratch(),
+      ...g.resolveAndCheck(f, "symlink", 2, 3, 4, S.pathA, m.i32.const(ACCESS_WRITE), ""),
+      ...g.symlinkTargetCheck(f, 0, 1),
+      m.if(
+        m.i32.and(m.i32.gt_u(p(f, 1), m.i32.const(0)), absolute),
+        m.return(g.callRaw("path_symlink", [bufB(), f.get("tn"), p(f, 2), f.get("rp"), f.get("rl")])),
+      ),
+      m.return(g.callRaw("path_symlink", [m.i32.add(bufB(), m.i32.const(1)), m.i32.sub(f.get("tn"), m.i32.const(1)), p(f, 2), f.get("rp"), f.get("rl")])),
+    ];
+  },
+  sock_accept: (g) => [g.setupScratch(), g.m.return(g.denyNoPath("sock_accept", Rule.NETWORK_DISABLED, Errno.NOTCAPABLE))],
+  sock_recv: (g) => [g.setupScratch(), g.m.return(g.denyNoPath("sock_recv", Rule.NETWORK_DISABLED, Errno.NOTCAPABLE))],
+  sock_send: (g) => [g.setupScratch(), g.m.return(g.denyNoPath("sock_send", Rule.NETWORK_DISABLED, Errno.NOTCAPABLE))],
+  sock_shutdown: (g) => [g.setupScratch(), g.m.return(g.denyNoPath("sock_shutdown", Rule.NETWORK_DISABLED, Errno.NOTCAPABLE))],
+  fd_close: protectPreopen("fd_close", [0], 1),
+  fd_renumber: protectPreopen("fd_renumber", [0, 1], 2),
+};
+
+/** Preopens are the guard's roots (and its way to the audit file): never closed. */
+function protectPreopen(op: "fd_close" | "fd_renumber", fdArgs: number[], argCount: number): GuardSpec {
+  return (g, f) => {
+    const m = f.m;
+    const isPreopen = (k: number) => m.i32.eqz(g.callRaw("fd_prestat_get", [p(f, k), m.i32.add(m.global.get("__cr_scratch", i32), m.i32.const(S.prestat))]));
+    return [
+      g.setupScratch(),
+      ...fdArgs.map((k) => m.if(isPreopen(k), m.return(g.denyNoPath(op, Rule.PROTECTED_FD, Errno.BADF)))),
+      m.return(g.callRaw(op, Array.from({ length: argCount }, (_, k) => p(f, k)))),
+    ];
+  };
+}
+

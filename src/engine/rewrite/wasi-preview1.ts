@@ -1,0 +1,67 @@
+// The complete wasi_snapshot_preview1 import surface, with signatures. A module may
+// import only these (with exactly these types); anything else is refused at admission.
+// Letters: i = i32, I = i64; every function returns an errno (i32) except proc_exit.
+
+export const WASI_MODULE = "wasi_snapshot_preview1";
+
+export const PREVIEW1_SIGNATURES: Readonly<Record<string, string>> = {
+  args_get: "ii",
+  args_sizes_get: "ii",
+  environ_get: "ii",
+  environ_sizes_get: "ii",
+  clock_res_get: "ii",
+  clock_time_get: "iIi",
+  fd_advise: "iIIi",
+  fd_allocate: "iII",
+  fd_close: "i",
+  fd_datasync: "i",
+  fd_fdstat_get: "ii",
+  fd_fdstat_set_flags: "ii",
+  fd_fdstat_set_rights: "iII",
+  fd_filestat_get: "ii",
+  fd_filestat_set_size: "iI",
+  fd_filestat_set_times: "iIIi",
+  fd_pread: "iiiIi",
+  fd_prestat_get: "ii",
+  fd_prestat_dir_name: "iii",
+  fd_pwrite: "iiiIi",
+  fd_read: "iiii",
+  fd_readdir: "iiiIi",
+  fd_renumber: "ii",
+  fd_seek: "iIii",
+  fd_sync: "i",
+  fd_tell: "ii",
+  fd_write: "iiii",
+  path_create_directory: "iii",
+  path_filestat_get: "iiiii",
+  path_filestat_set_times: "iiiiIIi",
+  path_link: "iiiiiii",
+  path_open: "iiiiiIIii",
+  path_readlink: "iiiiii",
+  path_remove_directory: "iii",
+  path_rename: "iiiiii",
+  path_symlink: "iiiii",
+  path_unlink_file: "iii",
+  poll_oneoff: "iiii",
+  proc_exit: "i",
+  proc_raise: "i",
+  sched_yield: "",
+  random_get: "ii",
+  sock_accept: "iii",
+  sock_recv: "iiiiii",
+  sock_send: "iiiii",
+  sock_shutdown: "ii",
+};
+
+/** Functions that return nothing (all others return an errno). */
+export const NO_RESULT = new Set(["proc_exit"]);
+
+/** WASI errno values the guard answers with. */
+export const Errno = {
+  ACCES: 2,
+  BADF: 8,
+  FAULT: 21,
+  NAMETOOLONG: 37,
+  NOMEM: 48,
+  NOTCAPABLE: 76,
+} as const;
