@@ -23,6 +23,9 @@ export interface GuardConfig {
   workdir: string;
   onViolation: "deny" | "trap";
   networkDisabled: boolean;
+  /** Guest directories backed by another directory (e.g. /tmp by /workspace/.tmp,
+   *  since only /workspace survives between commands in the SDK). */
+  mounts?: { guest: string; backing: string }[];
 }
 
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -37,9 +40,11 @@ const S = {
   header: 8256, // 4: record header
   fdstat: 8264, // 24: fd_fdstat_get result
   name: 8288, // 512: preopen name, then the audit file's path
-  size: 8800,
+  mapped: 8800, // PATH_MAX + 264: pathA rewritten onto its mount's backing directory
+  mapped2: 13168, // PATH_MAX + 264: the same for pathB
+  size: 17536,
 };
-const SCRATCH_BELOW_SP = 8960;
+const SCRATCH_BELOW_SP = 17664;
 const ACCESS_READ = 1;
 const ACCESS_WRITE = 2;
 const ACCESS_STAT = 3;
@@ -54,7 +59,15 @@ const G = {
   relPtr: "__cr_rel_ptr",
   relLen: "__cr_rel_len",
   rootFd: "__cr_root_fd",
+  preopens: "__cr_preopens",
+  relMode: "__cr_rel_mode",
+  fdRead: "__cr_fd_read",
+  fdWrite: "__cr_fd_write",
 };
+/** Descriptors below this are tracked (opened through the guard) in i64 bitmasks. */
+const TRACKED_FDS = 64;
+/** Resolved paths relative to a tracked descriptor start with this component. */
+export const DIRFD_SENTINEL = "/#";
 export const RAW_PREFIX = "__cr_raw_";
 export const GUARD_HELPER_PREFIX = "__cr_";
 const raw = (name: string) => RAW_PREFIX + name;
@@ -74,14 +87,124 @@ export class GuardEmitter {
     const m = this.m;
     for (const g of [G.scratch, G.prefixLen, G.minLen, G.sawDotDot, G.relPtr, G.relLen]) m.addGlobal(g, i32, true, m.i32.const(0));
     m.addGlobal(G.rootFd, i32, true, m.i32.const(-1));
+    m.addGlobal(G.preopens, i32, true, m.i32.const(0));
+    m.addGlobal(G.relMode, i32, true, m.i32.const(0));
+    m.addGlobal(G.fdRead, i64, true, m.i64.const(0, 0));
+    m.addGlobal(G.fdWrite, i64, true, m.i64.const(0, 0));
     this.emitScratch();
     this.emitInBounds();
     this.emitNormalise();
     this.emitResolve();
+    this.emitResolveTracked();
     this.emitPolicy();
+    this.emitPreopenSet();
     this.emitRootFd();
     this.emitRecord();
     this.emitDeny();
+    this.emitMounts();
+    this.emitFdTracking();
+  }
+
+  /** Descriptors opened through the guard, with what their subtree allows, kept in
+   *  globals the guest cannot reach. wasi-libc's readdir and openat-style code make
+   *  path calls relative to such descriptors; they are checked against these bits
+   *  (a path below a granted directory has the directory's access). */
+  private emitFdTracking() {
+    const m = this.m;
+    const bit = (fd: Expr) => m.i64.shl(m.i64.const(1, 0), m.i64.extend_u(fd));
+    const has = (g: string, fd: Expr) => m.i64.ne(m.i64.and(m.global.get(g, i64), bit(fd)), m.i64.const(0, 0));
+    const small = (fd: () => Expr) => m.i32.lt_u(fd(), m.i32.const(TRACKED_FDS));
+
+    const tracked = new FnBuilder(m, "__cr_fd_tracked", [["fd", i32]], i32);
+    tracked.finish([m.return(m.i32.and(small(() => tracked.get("fd")), m.if(small(() => tracked.get("fd")), has(G.fdRead, tracked.get("fd")), m.i32.const(0))))]);
+
+    // __cr_fd_set(fd, readable, writable)
+    const set = new FnBuilder(m, "__cr_fd_set", [["fd", i32], ["r", i32], ["w", i32]], none);
+    const upd = (g: string, flag: string) =>
+      m.global.set(
+        g,
+        m.if(
+          set.get(flag),
+          m.i64.or(m.global.get(g, i64), bit(set.get("fd"))),
+          m.i64.and(m.global.get(g, i64), m.i64.xor(bit(set.get("fd")), m.i64.const(-1, -1))),
+        ),
+      );
+    set.finish([m.if(m.i32.eqz(small(() => set.get("fd"))), m.return()), upd(G.fdRead, "r"), upd(G.fdWrite, "w")]);
+
+    // __cr_fd_policy(fd, buf, len, access) -> 0 | rule, for a path below a tracked fd
+    const pol = new FnBuilder(m, "__cr_fd_policy", [["fd", i32], ["buf", i32], ["len", i32], ["access", i32]], i32);
+    const writes = m.i32.or(m.i32.eq(pol.get("access"), m.i32.const(ACCESS_WRITE)), m.i32.eq(pol.get("access"), m.i32.const(ACCESS_REMOVE)));
+    pol.finish([
+      this.reservedCheck(pol),
+      m.if(writes, m.if(has(G.fdWrite, pol.get("fd")), m.return(m.i32.const(0)), m.return(m.i32.const(Rule.READ_ONLY)))),
+      m.return(m.i32.const(0)),
+    ]);
+
+    // __cr_subtree_writable(buf, len): rw-granted with no read-only grant below it
+    const sub = new FnBuilder(m, "__cr_subtree_writable", [["buf", i32], ["len", i32]], i32);
+    const body: Expr[] = [m.if(m.i32.ne(m.call("__cr_policy", [sub.get("buf"), sub.get("len"), m.i32.const(ACCESS_WRITE)], i32), m.i32.const(0)), m.return(m.i32.const(0)))];
+    for (const g of this.cfg.readOnly) {
+      // g strictly below buf: buf is "/" or g starts with buf + "/"
+      const checks: Expr[] = [m.i32.eq(sub.get("len"), m.i32.const(1))];
+      for (let k = 1; k < g.length; k++) {
+        if (g[k] !== "/") continue;
+        const pre = enc(g.slice(0, k));
+        checks.push(m.i32.and(m.i32.eq(sub.get("len"), m.i32.const(pre.length)), bytesEqual(m, () => sub.get("buf"), pre)));
+      }
+      body.push(m.if(checks.reduce((a, b) => m.i32.or(a, b)), m.return(m.i32.const(0))));
+    }
+    body.push(m.return(m.i32.const(1)));
+    sub.finish(body);
+  }
+
+  /** `__cr_map(buf, len)`: if the path lies in a mount, point relPtr/relLen at the
+   *  same path under the mount's backing directory (checked paths stay guest paths). */
+  private emitMounts() {
+    const m = this.m;
+    const f = new FnBuilder(m, "__cr_map", [["buf", i32], ["len", i32], ["dest", i32]], none);
+    const s = () => m.global.get(G.scratch, i32);
+    const k = f.local("k");
+    const body: Expr[] = [m.if(m.i32.ne(m.global.get(G.prefixLen, i32), m.i32.const(1)), m.return())];
+    for (const mount of this.cfg.mounts ?? []) {
+      const guest = enc(mount.guest);
+      const backing = enc(mount.backing.replace(/^\/+/, ""));
+      body.push(
+        m.if(
+          this.within(f, mount.guest),
+          m.block(null, [
+            ...storeBytes(m, () => f.get("dest"), backing),
+            f.set(k, m.i32.const(guest.length)),
+            f.whileLoop(
+              () => m.i32.lt_u(f.get(k), f.get("len")),
+              () => [
+                m.i32.store8(0, 1, m.i32.add(m.i32.add(f.get("dest"), f.get(k)), m.i32.const(backing.length - guest.length)), m.i32.load8_u(0, 1, m.i32.add(f.get("buf"), f.get(k)))),
+                f.set(k, m.i32.add(f.get(k), m.i32.const(1))),
+              ],
+            ),
+            m.global.set(G.relPtr, f.get("dest")),
+            m.global.set(G.relLen, m.i32.add(m.i32.const(backing.length - guest.length), f.get("len"))),
+            m.return(),
+          ]),
+        ),
+      );
+    }
+    f.finish(body);
+  }
+
+  /** i32: f's (buf, len) is `root` or lies below it. */
+  within(f: FnBuilder, root: string): Expr {
+    const m = this.m;
+    const buf = () => f.get("buf");
+    const len = () => f.get("len");
+    if (root === "/") return m.i32.const(1);
+    const r = enc(root);
+    return m.i32.and(
+      m.i32.or(
+        m.i32.eq(len(), m.i32.const(r.length)),
+        m.i32.and(m.i32.gt_u(len(), m.i32.const(r.length)), m.i32.eq(m.i32.load8_u(r.length, 1, buf()), m.i32.const(47))),
+      ),
+      bytesEqual(m, buf, r),
+    );
   }
 
   /** `__cr_scratch() -> base`, or 0 when the stack is too low to carve scratch from. */
@@ -196,13 +319,16 @@ export class GuardEmitter {
     f.finish([
       m.if(m.i32.gt_u(f.get("len"), m.i32.const(PATH_MAX)), m.return(m.i32.const(-Errno.NAMETOOLONG))),
       m.if(m.i32.eqz(m.call("__cr_in_bounds", [f.get("ptr"), f.get("len")], i32)), m.return(m.i32.const(-Errno.FAULT))),
+      m.global.set(G.relMode, m.i32.const(0)),
       m.if(
-        m.i32.ne(rawCall("fd_prestat_get", [f.get("fd"), m.i32.add(s(), m.i32.const(S.prestat))]), m.i32.const(0)),
+        m.i32.eqz(m.call("__cr_is_preopen", [f.get("fd")], i32)),
         m.block(null, [
+          m.if(m.call("__cr_fd_tracked", [f.get("fd")], i32), m.return(m.call("__cr_resolve_tracked", [f.get("ptr"), f.get("len"), f.get("out")], i32))),
           m.if(m.i32.ne(rawCall("fd_fdstat_get", [f.get("fd"), m.i32.add(s(), m.i32.const(S.fdstat))]), m.i32.const(0)), m.return(m.i32.const(-Errno.BADF))),
           m.return(m.i32.const(-(1000 + Rule.NOT_PREOPEN))),
         ]),
       ),
+      m.drop(rawCall("fd_prestat_get", [f.get("fd"), m.i32.add(s(), m.i32.const(S.prestat))])),
       f.set(nameLen, m.i32.load(S.prestat + 4, 4, s())),
       m.if(m.i32.gt_u(f.get(nameLen), m.i32.const(250)), m.return(m.i32.const(-(1000 + Rule.NOT_PREOPEN)))),
       m.drop(rawCall("fd_prestat_dir_name", [f.get("fd"), m.i32.add(s(), m.i32.const(S.name)), f.get(nameLen)])),
@@ -249,23 +375,43 @@ export class GuardEmitter {
     ]);
   }
 
+  /** `__cr_resolve_tracked(ptr, len, out)`: like __cr_resolve for a descriptor the
+   *  guard opened: the path, normalised, below the sentinel "/#"; ".." above it is an
+   *  escape. Sets relMode = 1 so the guard checks the descriptor's bits instead. */
+  private emitResolveTracked() {
+    const m = this.m;
+    const f = new FnBuilder(m, "__cr_resolve_tracked", [["ptr", i32], ["len", i32], ["out", i32]], i32);
+    const o = f.local("o");
+    const sentinel = enc(DIRFD_SENTINEL);
+    f.finish([
+      ...storeBytes(m, () => f.get("out"), sentinel),
+      m.global.set(G.prefixLen, m.i32.const(sentinel.length)),
+      m.global.set(G.minLen, m.i32.const(sentinel.length)),
+      m.global.set(G.relMode, m.i32.const(1)),
+      f.set(o, m.call("__cr_norm", [f.get("out"), m.i32.const(sentinel.length), f.get("ptr"), f.get("len")], i32)),
+      m.if(m.i32.lt_s(f.get(o), m.i32.const(0)), m.return(m.i32.const(-Errno.NAMETOOLONG))),
+      m.if(m.i32.lt_u(m.global.get(G.minLen, i32), m.i32.const(sentinel.length)), m.return(m.i32.const(-(1000 + Rule.ESCAPES_PREOPEN)))),
+      m.global.set(G.relPtr, m.i32.add(f.get("out"), m.i32.const(sentinel.length + 1))),
+      m.global.set(G.relLen, m.i32.sub(f.get(o), m.i32.const(sentinel.length + 1))),
+      m.if(
+        m.i32.le_s(m.global.get(G.relLen, i32), m.i32.const(0)),
+        m.block(null, [
+          m.i32.store8(0, 1, m.i32.add(f.get("out"), m.i32.add(f.get(o), m.i32.const(1))), m.i32.const(46)),
+          m.global.set(G.relPtr, m.i32.add(f.get("out"), m.i32.add(f.get(o), m.i32.const(1)))),
+          m.global.set(G.relLen, m.i32.const(1)),
+        ]),
+      ),
+      m.return(f.get(o)),
+    ]);
+  }
+
   /** `__cr_policy(buf, len, access) -> 0 | rule`: the policy, compiled to comparisons. */
   private emitPolicy() {
     const m = this.m;
     const f = new FnBuilder(m, "__cr_policy", [["buf", i32], ["len", i32], ["access", i32]], i32);
     const buf = () => f.get("buf");
     const len = () => f.get("len");
-    const within = (root: string): Expr => {
-      if (root === "/") return m.i32.const(1);
-      const r = enc(root);
-      return m.i32.and(
-        m.i32.or(
-          m.i32.eq(len(), m.i32.const(r.length)),
-          m.i32.and(m.i32.gt_u(len(), m.i32.const(r.length)), m.i32.eq(m.i32.load8_u(r.length, 1, buf()), m.i32.const(47))),
-        ),
-        bytesEqual(m, buf, r),
-      );
-    };
+    const within = (root: string) => this.within(f, root);
     // buf is a strict ancestor of root (so `stat` may traverse towards a grant)
     const ancestorOf = (root: string): Expr[] => {
       const checks: Expr[] = [];
@@ -280,7 +426,7 @@ export class GuardEmitter {
     const ret = (v: number) => m.return(m.i32.const(v));
     const body: Expr[] = [this.reservedCheck(f)];
     const access = () => f.get("access");
-    const writes = () => m.i32.ge_u(access(), m.i32.const(ACCESS_WRITE));
+    const writes = () => m.i32.or(m.i32.eq(access(), m.i32.const(ACCESS_WRITE)), m.i32.eq(access(), m.i32.const(ACCESS_REMOVE)));
     // The audit file's directory may not be removed or renamed away.
     const wd = enc(this.cfg.workdir);
     body.push(
@@ -330,37 +476,74 @@ export class GuardEmitter {
     ]);
   }
 
-  /** `__cr_root_fd() -> fd`: a preopen named "/", found once and cached in a global
-   *  the guest cannot reach; preopens cannot be closed (fd_close/fd_renumber guards). */
-  private emitRootFd() {
+  /** `__cr_init()`, run by the `_start` wrapper before any guest code: records which
+   *  fds (3..34) are preopens in a global the guest cannot reach. wasmer answers
+   *  fd_prestat_get successfully even for stdio, so the set must be taken up front,
+   *  before the guest can open anything; a preopen is a dir whose name can be read. */
+  private emitPreopenSet() {
     const m = this.m;
-    const f = new FnBuilder(m, "__cr_find_root", [], i32);
+    const f = new FnBuilder(m, "__cr_init", [], none);
     const fd = f.local("fd");
     const s = () => m.global.get(G.scratch, i32);
+    const at = (off: number) => m.i32.add(s(), m.i32.const(off));
     f.finish([
-      m.if(m.i32.ge_s(m.global.get(G.rootFd, i32), m.i32.const(0)), m.return(m.global.get(G.rootFd, i32))),
+      m.global.set(G.scratch, m.call("__cr_scratch_base", [], i32)),
+      m.if(m.i32.eqz(s()), m.unreachable()),
       f.set(fd, m.i32.const(3)),
       f.whileLoop(
-        () => m.i32.lt_u(f.get(fd), m.i32.const(64)),
+        () => m.i32.lt_u(f.get(fd), m.i32.const(35)),
         () => [
           m.if(
             m.i32.and(
-              m.i32.eqz(m.call(raw("fd_prestat_get"), [f.get(fd), m.i32.add(s(), m.i32.const(S.prestat))], i32)),
-              m.i32.eq(m.i32.load(4, 4, m.i32.add(s(), m.i32.const(S.prestat))), m.i32.const(1)),
-            ),
-            m.if(
               m.i32.and(
-                m.i32.eqz(m.call(raw("fd_prestat_dir_name"), [f.get(fd), m.i32.add(s(), m.i32.const(S.name)), m.i32.const(1)], i32)),
-                m.i32.eq(m.i32.load8_u(S.name, 1, s()), m.i32.const(47)),
+                m.i32.eqz(m.call(raw("fd_prestat_get"), [f.get(fd), at(S.prestat)], i32)),
+                m.i32.eqz(m.i32.load8_u(S.prestat, 1, s())),
               ),
-              m.block(null, [m.global.set(G.rootFd, f.get(fd)), m.return(f.get(fd))]),
+              m.i32.and(
+                m.i32.le_u(m.i32.load(S.prestat + 4, 4, s()), m.i32.const(250)),
+                m.i32.eqz(m.call(raw("fd_prestat_dir_name"), [f.get(fd), at(S.name), m.i32.load(S.prestat + 4, 4, s())], i32)),
+              ),
             ),
+            m.block(null, [
+              m.global.set(G.preopens, m.i32.or(m.global.get(G.preopens, i32), m.i32.shl(m.i32.const(1), f.get(fd)))),
+              // the first preopen named "/" is where the audit file is written from
+              m.if(
+                m.i32.and(
+                  m.i32.lt_s(m.global.get(G.rootFd, i32), m.i32.const(0)),
+                  m.i32.and(m.i32.eq(m.i32.load(S.prestat + 4, 4, s()), m.i32.const(1)), m.i32.eq(m.i32.load8_u(S.name, 1, s()), m.i32.const(47))),
+                ),
+                m.global.set(G.rootFd, f.get(fd)),
+              ),
+            ]),
           ),
           f.set(fd, m.i32.add(f.get(fd), m.i32.const(1))),
         ],
       ),
-      m.return(m.i32.const(-1)),
     ]);
+    const q = new FnBuilder(m, "__cr_is_preopen", [["fd", i32]], i32);
+    q.finish([
+      m.return(
+        m.i32.and(
+          m.i32.and(m.i32.ge_u(q.get("fd"), m.i32.const(3)), m.i32.lt_u(q.get("fd"), m.i32.const(35))),
+          m.i32.ne(m.i32.and(m.global.get(G.preopens, i32), m.i32.shl(m.i32.const(1), q.get("fd"))), m.i32.const(0)),
+        ),
+      ),
+    ]);
+  }
+
+  /** The audit file's dirfd: the root preopen found by __cr_init. */
+  private emitRootFd() {
+    const m = this.m;
+    const f = new FnBuilder(m, "__cr_find_root", [], i32);
+    f.finish([m.return(m.global.get(G.rootFd, i32))]);
+  }
+
+  /** Wraps the `_start` export so __cr_init runs before any guest code. */
+  wrapStart(startName: string): string {
+    const m = this.m;
+    const f = new FnBuilder(m, "__cr_start", [], none);
+    f.finish([m.call("__cr_init", [], none), m.call(startName, [], none)]);
+    return "__cr_start";
   }
 
   /** `__cr_record(op, rule, buf, len)`: appends one record to the audit file with raw
@@ -440,8 +623,24 @@ export class GuardEmitter {
       m.if(m.i32.lt_s(f.get(n), m.i32.const(0)), m.return(m.i32.sub(m.i32.const(0), f.get(n)))),
       f.set(rp, m.global.get(G.relPtr, i32)),
       f.set(rl, m.global.get(G.relLen, i32)),
-      f.set(rule, m.call("__cr_policy", [buf(), f.get(n), access], i32)),
+      f.set(
+        rule,
+        m.if(
+          m.global.get(G.relMode, i32),
+          m.call("__cr_fd_policy", [fd(), buf(), f.get(n), access], i32),
+          m.call("__cr_policy", [buf(), f.get(n), access], i32),
+        ),
+      ),
       m.if(m.i32.ne(f.get(rule), m.i32.const(0)), m.return(this.deny(op, f.get(rule), buf(), f.get(n)))),
+      ...(this.cfg.mounts?.length
+        ? [
+            m.global.set(G.relPtr, f.get(rp)),
+            m.global.set(G.relLen, f.get(rl)),
+            m.call("__cr_map", [buf(), f.get(n), m.i32.add(m.global.get(G.scratch, i32), m.i32.const(out === S.pathA ? S.mapped : S.mapped2))], none),
+            f.set(rp, m.global.get(G.relPtr, i32)),
+            f.set(rl, m.global.get(G.relLen, i32)),
+          ]
+        : []),
     ];
   }
 
@@ -518,10 +717,22 @@ const GUARDS: Record<string, GuardSpec> = {
       m.i64.ne(m.i64.and(p(f, 5), m.i64.const(WRITE_RIGHTS_LO, 0)), m.i64.const(0, 0)),
     );
     const access = m.if(writes, m.i32.const(ACCESS_WRITE), m.i32.const(ACCESS_READ));
+    const [err, newFd] = [f.local("err"), f.local("newfd")];
+    const bufA = () => m.i32.add(m.global.get("__cr_scratch", i32), m.i32.const(S.pathA));
+    const checks = g.resolveAndCheck(f, "open", 0, 2, 3, S.pathA, access, "");
     return [
       g.setupScratch(),
-      ...g.resolveAndCheck(f, "open", 0, 2, 3, S.pathA, access, ""),
-      m.return(g.callRaw("path_open", [p(f, 0), p(f, 1), f.get("rp"), f.get("rl"), p(f, 4), p(f, 5), p(f, 6), p(f, 7), p(f, 8)])),
+      ...checks,
+      f.set(err, g.callRaw("path_open", [p(f, 0), p(f, 1), f.get("rp"), f.get("rl"), p(f, 4), p(f, 5), p(f, 6), p(f, 7), p(f, 8)])),
+      m.if(f.get(err), m.return(f.get(err))),
+      // Remember what the new descriptor's subtree allows (read already checked).
+      f.set(newFd, m.i32.load(0, 4, p(f, 8))),
+      m.if(
+        m.global.get("__cr_rel_mode", i32),
+        m.call("__cr_fd_set", [f.get(newFd), m.i32.const(1), m.i64.ne(m.i64.and(m.global.get("__cr_fd_write", i64), m.i64.shl(m.i64.const(1, 0), m.i64.extend_u(p(f, 0)))), m.i64.const(0, 0))], none),
+        m.call("__cr_fd_set", [f.get(newFd), m.i32.const(1), m.call("__cr_subtree_writable", [bufA(), f.get("n")], i32)], none),
+      ),
+      m.return(m.i32.const(0)),
     ];
   },
   path_filestat_get: simplePath("stat", ACCESS_STAT, 0, 2, 3, "path_filestat_get", 5),
@@ -580,11 +791,22 @@ const GUARDS: Record<string, GuardSpec> = {
 function protectPreopen(op: "fd_close" | "fd_renumber", fdArgs: number[], argCount: number): GuardSpec {
   return (g, f) => {
     const m = f.m;
-    const isPreopen = (k: number) => m.i32.eqz(g.callRaw("fd_prestat_get", [p(f, k), m.i32.add(m.global.get("__cr_scratch", i32), m.i32.const(S.prestat))]));
+    const isPreopen = (k: number) => m.call("__cr_is_preopen", [p(f, k)], i32);
+    const err = f.local("err");
+    const bits = (g: string) => m.i64.ne(m.i64.and(m.global.get(g, i64), m.i64.shl(m.i64.const(1, 0), m.i64.extend_u(p(f, 0)))), m.i64.const(0, 0));
+    const follow =
+      op === "fd_close"
+        ? [m.call("__cr_fd_set", [p(f, 0), m.i32.const(0), m.i32.const(0)], none)]
+        : [
+            m.call("__cr_fd_set", [p(f, 1), m.if(m.i32.lt_u(p(f, 0), m.i32.const(TRACKED_FDS)), bits("__cr_fd_read"), m.i32.const(0)), m.if(m.i32.lt_u(p(f, 0), m.i32.const(TRACKED_FDS)), bits("__cr_fd_write"), m.i32.const(0))], none),
+            m.call("__cr_fd_set", [p(f, 0), m.i32.const(0), m.i32.const(0)], none),
+          ];
     return [
       g.setupScratch(),
       ...fdArgs.map((k) => m.if(isPreopen(k), m.return(g.denyNoPath(op, Rule.PROTECTED_FD, Errno.BADF)))),
-      m.return(g.callRaw(op, Array.from({ length: argCount }, (_, k) => p(f, k)))),
+      f.set(err, g.callRaw(op, Array.from({ length: argCount }, (_, k) => p(f, k)))),
+      m.if(m.i32.eqz(f.get(err)), m.block(null, follow)),
+      m.return(f.get(err)),
     ];
   };
 }

@@ -7,7 +7,7 @@ import { GUARD_HELPER_PREFIX, GUARD_RUNTIME_IMPORTS, GuardConfig, GuardEmitter, 
 import { NO_RESULT, PREVIEW1_SIGNATURES, WASI_MODULE } from "./wasi-preview1.js";
 
 /** Bump when the generated guard changes: it is part of the cache key. */
-export const INSTRUMENTER_VERSION = 3;
+export const INSTRUMENTER_VERSION = 6;
 
 export interface InstrumentResult {
   bytes: Uint8Array;
@@ -32,6 +32,7 @@ export function instrumentModule(bytes: Uint8Array, label: string, guard: GuardC
       m.addFunctionImport(RAW_PREFIX + name, WASI_MODULE, name, typeOf(sig), NO_RESULT.has(name) ? binaryen.none : binaryen.i32);
     }
     emitter.emitRuntime();
+    wrapStartExport(m, emitter);
     // Unguarded imports (fd_write, clock_time_get, ...) stay as they are.
     for (const imp of toGuard) {
       const params = Array.from(PREVIEW1_SIGNATURES[imp.base], (c) => (c === "I" ? binaryen.i64 : binaryen.i32));
@@ -43,6 +44,17 @@ export function instrumentModule(bytes: Uint8Array, label: string, guard: GuardC
     return { bytes: capMemory(m.emitBinary(), memoryPages), admission, guarded: [...new Set(toGuard.map((i) => i.base))].sort() };
   } finally {
     m.dispose();
+  }
+}
+
+function wrapStartExport(m: binaryen.Module, emitter: GuardEmitter) {
+  for (let k = 0; k < m.getNumExports(); k++) {
+    const e = binaryen.getExportInfo(m.getExportByIndex(k));
+    if (e.name !== "_start" || e.kind !== binaryen.ExternalFunction) continue;
+    const wrapper = emitter.wrapStart(e.value);
+    m.removeExport("_start");
+    m.addFunctionExport(wrapper, "_start");
+    return;
   }
 }
 

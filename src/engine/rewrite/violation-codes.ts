@@ -70,7 +70,9 @@ export function decodeViolations(bytes: Uint8Array): DecodedViolation[] {
     const rule = bytes[i + 1];
     const len = bytes[i + 2] | (bytes[i + 3] << 8);
     if (i + 4 + len > bytes.length) break;
-    const path = Buffer.from(bytes.subarray(i + 4, i + 4 + len)).toString("utf8");
+    const raw = Buffer.from(bytes.subarray(i + 4, i + 4 + len)).toString("utf8");
+    // paths below a descriptor the guard opened are recorded under the sentinel "/#"
+    const path = raw === "/#" ? "<dirfd>" : raw.startsWith("/#/") ? `<dirfd>/${raw.slice(3)}` : raw;
     out.push({ operation: OPERATIONS[op] || `op#${op}`, path, rule: RULES[rule] || `rule#${rule}` });
     i += 4 + len;
   }

@@ -1,0 +1,38 @@
+// Base class of every command: --json everywhere, engine errors mapped to exit codes
+// once, and `{error: {code, message, exit, violations?}}` as the JSON error shape.
+import { Command } from "@oclif/core";
+import { EngineError, isEngineError } from "../engine/errors.js";
+import { exitFor } from "./exit-codes.js";
+
+export abstract class EngineCommand extends Command {
+  static override enableJsonFlag = true;
+
+  protected override toErrorJson(err: unknown): unknown {
+    if (isEngineError(err)) {
+      return { error: { code: err.code, message: err.message, exit: exitFor(err), ...(err.details.violations ? { violations: err.details.violations } : {}) } };
+    }
+    const e = err as { message?: string; oclif?: { exit?: number }; code?: string };
+    return { error: { code: e.code ?? "USAGE", message: e.message ?? String(err), exit: e.oclif?.exit ?? 2 } };
+  }
+
+  protected override async catch(err: Error & { exitCode?: number }): Promise<unknown> {
+    if (isEngineError(err)) {
+      const exit = exitFor(err);
+      if (this.jsonEnabled()) {
+        this.logJson(this.toErrorJson(err));
+        this.exit(exit);
+      }
+      return this.error(oneLine(err), { exit, code: err.code, suggestions: err.details.suggestions });
+    }
+    return super.catch(err);
+  }
+}
+
+function oneLine(e: EngineError): string {
+  return e.message.replace(/\s*\n\s*/g, " ");
+}
+
+/** Raised by commands for bad flag values oclif cannot check itself. */
+export function usageError(message: string): EngineError {
+  return new EngineError("USAGE", message);
+}

@@ -1,0 +1,60 @@
+import { Flags } from "@oclif/core";
+import { EngineCommand, usageError } from "../../cli/engine-command.js";
+import { EXIT_CODES_HELP } from "../../cli/exit-codes.js";
+import { execInInstance, ExecResult } from "../../engine/client/exec.js";
+import { violationLine } from "../../engine/verdict.js";
+
+export default class SysDiagnosticsSandboxExec extends EngineCommand {
+  static override args = {};
+  static override description = `Runs SCRIPT with the enclave's shell (sh -c SCRIPT), or a foreign WASI command module, inside the running instance. Output is streamed as produced. Policy violations are printed on stdout, one line each, and make the command exit 77.\n\nEXIT CODES\n${EXIT_CODES_HELP}`;
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> --enclave OpenShell --cmd "cat /etc/passwd"',
+    "printf 'a\\nb\\n' | <%= config.bin %> <%= command.id %> --enclave OpenShell -i --cmd \"wc -l\"",
+    "<%= config.bin %> <%= command.id %> --enclave OpenShell --wasm ./tool.wasm -- --flag value",
+  ];
+  static override flags = {
+    cmd: Flags.string({ description: "script for the enclave's shell", exactlyOne: ["cmd", "wasm"] }),
+    enclave: Flags.string({ description: "running instance to use", required: true }),
+    env: Flags.string({ description: "KEY=VALUE for the guest's environment (repeatable)", multiple: true }),
+    interactive: Flags.boolean({ char: "i", description: "connect host stdin to the guest's stdin" }),
+    "timeout-ms": Flags.integer({ description: "timeout for this exec (default: the instance's)", min: 1, max: 86400000 }),
+    wasm: Flags.string({ description: "run this WASI command module file instead of a script (arguments after --)", exactlyOne: ["cmd", "wasm"] }),
+  };
+  static override hidden = true;
+  static override strict = false;
+  static override summary = "Run a command inside a running enclave.";
+
+  async run(): Promise<ExecResult> {
+    const { flags, argv } = await this.parse(SysDiagnosticsSandboxExec);
+    if (flags.cmd !== undefined && flags.cmd.trim() === "") throw usageError("--cmd must not be empty");
+    if (flags.cmd !== undefined && argv.length) throw usageError(`unexpected arguments ${JSON.stringify(argv)}: arguments after -- are only for --wasm`);
+    const json = this.jsonEnabled();
+    const result = await execInInstance({
+      enclave: flags.enclave,
+      script: flags.cmd,
+      wasmFile: flags.wasm,
+      args: argv as string[],
+      env: parseEnv(flags.env ?? []),
+      timeoutMs: flags["timeout-ms"],
+      stdin: flags.interactive ? process.stdin : undefined,
+      onOutput: json ? undefined : (stream, data) => (stream === "stdout" ? process.stdout : process.stderr).write(data),
+    });
+    if (!json) {
+      for (const v of result.violations) this.log(violationLine(v));
+      if (result.reason === "timeout") this.logToStderr(`sandbox-exec: timed out after ${result.durationMs} ms; the guest was stopped`);
+      if (result.message) this.logToStderr(`sandbox-exec: ${result.message}`);
+    }
+    process.exitCode = result.exitCode;
+    return result;
+  }
+}
+
+function parseEnv(pairs: string[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf("=");
+    if (eq <= 0 || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(pair.slice(0, eq))) throw usageError(`--env ${JSON.stringify(pair)}: expected KEY=VALUE with KEY a shell variable name`);
+    env[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return env;
+}

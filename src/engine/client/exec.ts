@@ -1,0 +1,110 @@
+// sandbox-exec's engine side: send a script or a foreign module to a running instance,
+// stream its output as it comes, and return the outcome.
+import { readFileSync, statSync } from "node:fs";
+import { prepareModule } from "../admission/module-cache.js";
+import { EngineError } from "../errors.js";
+import { ExitCode } from "../exit-codes.js";
+import { readLaunchConfig } from "../host/launch-config.js";
+import type { ExecRequestArgs, ExecResponseBody, Violation } from "../protocol/messages.js";
+import { instanceDir, moduleCacheDir } from "../state/state-dir.js";
+import { execExitCode } from "../verdict.js";
+import { connectInstance } from "./instances.js";
+
+export interface ExecOptions {
+  enclave: string;
+  script?: string;
+  wasmFile?: string;
+  args?: string[];
+  env?: Record<string, string>;
+  timeoutMs?: number;
+  /** Host stdin to forward (docker exec -i); otherwise the guest's stdin is empty. */
+  stdin?: NodeJS.ReadableStream;
+  onOutput?: (stream: "stdout" | "stderr", data: Buffer) => void;
+}
+
+export interface ExecResult {
+  enclave: string;
+  exitCode: number;
+  guestExitCode: number | null;
+  reason: ExecResponseBody["reason"];
+  stdout: string;
+  stderr: string;
+  durationMs: number;
+  violations: Violation[];
+  truncated: boolean;
+  message?: string;
+}
+
+export class ExecFileError extends EngineError {
+  constructor(message: string, readonly exit: number) {
+    super("MODULE_UNREADABLE", message);
+  }
+}
+
+function readWasmFile(file: string): Uint8Array {
+  try {
+    if (statSync(file).isDirectory()) throw new ExecFileError(`--wasm ${file}: is a directory, not a module file`, ExitCode.CANNOT_EXECUTE);
+    return readFileSync(file);
+  } catch (e) {
+    if (e instanceof ExecFileError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") throw new ExecFileError(`--wasm ${file}: no such file`, ExitCode.NOT_FOUND);
+    throw new ExecFileError(`--wasm ${file}: cannot read (${code})`, ExitCode.CANNOT_EXECUTE);
+  }
+}
+
+export async function execInInstance(opts: ExecOptions): Promise<ExecResult> {
+  let wasm: ExecRequestArgs["wasm"];
+  if (opts.wasmFile) {
+    const bytes = readWasmFile(opts.wasmFile);
+    const launch = readLaunchConfig(instanceDir(opts.enclave));
+    const mod = await prepareModule(bytes, opts.wasmFile, launch.guard, launch.memoryPages, moduleCacheDir());
+    wasm = { path: mod.path, digest: mod.digest, args: opts.args ?? [] };
+  }
+  const { conn, record } = await connectInstance(opts.enclave);
+  const stdout: Buffer[] = [];
+  const stderr: Buffer[] = [];
+  const args: ExecRequestArgs = {
+    script: opts.script,
+    wasm,
+    env: opts.env ?? {},
+    timeoutMs: opts.timeoutMs ?? record.timeoutMs,
+    interactive: !!opts.stdin,
+  };
+  const seq = conn.nextSeq;
+  const pending = conn.request("exec", args, (e) => {
+    const data = Buffer.from(e.body.data, "base64");
+    (e.body.stream === "stdout" ? stdout : stderr).push(data);
+    opts.onOutput?.(e.body.stream, data);
+  });
+  if (opts.stdin) forwardStdin(opts.stdin, (data) => conn.notify("stdin", { request_seq: seq, data: data.toString("base64") }), () => conn.notify("stdin", { request_seq: seq, eof: true }));
+  try {
+    const body = (await pending).body as unknown as ExecResponseBody;
+    return {
+      enclave: opts.enclave,
+      exitCode: execExitCode(body),
+      guestExitCode: body.guestExitCode,
+      reason: body.reason,
+      stdout: Buffer.concat(stdout).toString("utf8"),
+      stderr: Buffer.concat(stderr).toString("utf8"),
+      durationMs: body.durationMs,
+      violations: body.violations,
+      truncated: body.truncated,
+      ...(body.message ? { message: body.message } : {}),
+    };
+  } finally {
+    opts.stdin?.removeAllListeners("data");
+    opts.stdin?.removeAllListeners("end");
+    (opts.stdin as NodeJS.ReadStream | undefined)?.pause?.();
+    conn.close();
+  }
+}
+
+function forwardStdin(stream: NodeJS.ReadableStream, data: (b: Buffer) => void, end: () => void) {
+  stream.on("data", (chunk: Buffer | string) => {
+    const b = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
+    for (let i = 0; i < b.length; i += 65536) data(b.subarray(i, i + 65536));
+  });
+  stream.on("end", end);
+  stream.on("error", end);
+}

@@ -1,0 +1,310 @@
+// The engine's public API for instances, used by the CLI and by serve. Every function
+// works across processes: state lives in the state directory, not in memory.
+import { spawn } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
+import { existsSync, openSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { prepareModule } from "../admission/module-cache.js";
+import { definitionCommands, definitionModule, loadDefinition } from "../enclave/definitions.js";
+import { EngineError } from "../errors.js";
+import { readAudit, AuditRecord } from "../host/audit-log.js";
+import { LaunchConfig, writeLaunchConfig } from "../host/launch-config.js";
+import { checkedPolicy, guardConfig, loadPolicyFile, Policy, policyDigest } from "../policy/policy.js";
+import { ensureDir, instanceDir, instancesDir, moduleCacheDir, checkInstanceName } from "../state/state-dir.js";
+import { InstanceRecord, readInstanceRecord } from "../state/instance-record.js";
+import { HostConnection } from "./connection.js";
+
+const SUPERVISOR = fileURLToPath(new URL("../host/supervisor-main.js", import.meta.url));
+const BOOT_DEADLINE_MS = 90000;
+
+export const DEFAULT_LIMITS = { memory_pages: 1024, timeout_ms: 30000, output_bytes: 16 * 1024 * 1024 };
+
+export interface StartOptions {
+  enclave: string;
+  memoryPages?: number;
+  timeoutMs?: number;
+  policyFile?: string;
+  policy?: Policy;
+  /** Name of the instance (defaults to the enclave's name). */
+  name?: string;
+}
+
+/** The steps of a start, so the CLI can show them as tasks. */
+export interface StartPlan {
+  launch?: LaunchConfig;
+  moduleCached?: boolean;
+  recovered?: string;
+}
+
+export type InstanceStatus =
+  | { state: "running"; record: InstanceRecord }
+  | { state: "dead"; record: InstanceRecord; why: string }
+  | { state: "absent" };
+
+/** What is known about instance `name`, checking that its host really answers. */
+export async function instanceStatus(name: string): Promise<InstanceStatus> {
+  const dir = instanceDir(name);
+  const record = readInstanceRecord(dir);
+  if (!record) return { state: "absent" };
+  try {
+    const conn = await HostConnection.open(record.socket, record.token, 2);
+    conn.close();
+    return { state: "running", record };
+  } catch (e) {
+    const alive = pidAlive(record.pid);
+    const why = alive
+      ? `its host process (pid ${record.pid}) does not answer (${(e as Error).message})`
+      : `its host process (pid ${record.pid}) is no longer running (it died or was killed)`;
+    return { state: "dead", record, why };
+  }
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Connection to a running instance, or a clear error saying why there is none. */
+export async function connectInstance(name: string): Promise<{ conn: HostConnection; record: InstanceRecord }> {
+  const dir = instanceDir(name);
+  const record = readInstanceRecord(dir);
+  if (!record) throw notRunning(name);
+  try {
+    return { conn: await HostConnection.open(record.socket, record.token), record };
+  } catch (e) {
+    if (e instanceof EngineError && e.code === "VERSION_MISMATCH") throw e;
+    const status = await instanceStatus(name);
+    const why = status.state === "dead" ? status.why : (e as Error).message;
+    throw new EngineError("HOST_DEAD", `enclave ${name} is not running: ${why}`, {
+      suggestions: [`run sandbox-start --enclave ${name} to start it again (stale state is cleared automatically)`],
+    });
+  }
+}
+
+export function notRunning(name: string): EngineError {
+  return new EngineError("ENCLAVE_NOT_RUNNING", `enclave ${name} is not running`, { suggestions: [`start it with sandbox-start --enclave ${name}`] });
+}
+
+/** Step 1: definition and policy, validated. */
+export function resolveDefinition(opts: StartOptions) {
+  const def = loadDefinition(opts.enclave);
+  const policy = opts.policy ? checkedPolicy(opts.policy, "(request)") : opts.policyFile ? loadPolicyFile(opts.policyFile) : def.policy;
+  const limits = { ...DEFAULT_LIMITS, ...def.policy.limits, ...policy.limits };
+  const memoryPages = opts.memoryPages ?? limits.memory_pages;
+  const timeoutMs = opts.timeoutMs ?? limits.timeout_ms;
+  return { def, policy, memoryPages, timeoutMs, outputBytes: limits.output_bytes };
+}
+
+/** Step 2: admit and instrument the guest module (cached). */
+export async function prepareLaunch(opts: StartOptions, plan: StartPlan): Promise<LaunchConfig> {
+  const { def, policy, memoryPages, timeoutMs, outputBytes } = resolveDefinition(opts);
+  const name = checkInstanceName(opts.name ?? def.name);
+  const guard = guardConfig(policy, def.workdir);
+  const mod = await prepareModule(definitionModule(def), `enclave ${def.name} module ${def.module}`, guard, memoryPages, moduleCacheDir());
+  plan.moduleCached = mod.cached;
+  const dir = instanceDir(name);
+  plan.launch = {
+    version: 1,
+    name,
+    definition: def.name,
+    modulePath: mod.path,
+    moduleDigest: mod.digest,
+    commands: definitionCommands(def),
+    shell: def.shell,
+    workdir: def.workdir,
+    env: def.env,
+    files: def.files,
+    memoryPages,
+    timeoutMs,
+    outputBytes,
+    onViolation: guard.onViolation,
+    policyDigest: policyDigest(policy),
+    guard,
+    socket: socketPathFor(dir),
+    token: randomBytes(16).toString("hex"),
+  };
+  return plan.launch;
+}
+
+/** Unix socket paths are limited to ~107 bytes: fall back to the temp dir. */
+function socketPathFor(dir: string): string {
+  const local = join(dir, "host.sock");
+  if (Buffer.byteLength(local) < 100) return local;
+  return join(tmpdir(), `coreason-${createHash("sha256").update(dir).digest("hex").slice(0, 16)}.sock`);
+}
+
+/** Step 3: refuse a running instance, clear a dead one, spawn the host. */
+export async function bootInstance(launch: LaunchConfig, plan: StartPlan): Promise<InstanceRecord> {
+  const dir = instanceDir(launch.name);
+  await clearStale(launch.name, plan);
+  ensureDir(dir);
+  writeLaunchConfig(dir, launch);
+  const logFd = openSync(join(dir, "host.log"), "a", 0o600);
+  const child = spawn(process.execPath, [SUPERVISOR, dir], { detached: true, stdio: ["ignore", logFd, logFd] });
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  child.unref();
+  const deadline = Date.now() + BOOT_DEADLINE_MS;
+  for (;;) {
+    const record = safeRecord(dir);
+    if (record) {
+      try {
+        const conn = await HostConnection.open(record.socket, launch.token, 2);
+        conn.close();
+        return record;
+      } catch {
+        /* not listening yet */
+      }
+    }
+    const code = await Promise.race([exited, new Promise<"wait">((r) => setTimeout(() => r("wait"), 50))]);
+    if (code !== "wait" || Date.now() > deadline) {
+      if (code === "wait") killQuietly(child.pid);
+      const why = lastLogLine(dir) ?? (code === "wait" ? `no answer within ${BOOT_DEADLINE_MS} ms` : `host exited with status ${code}`);
+      rmSync(dir, { recursive: true, force: true });
+      throw new EngineError("BOOT_FAILED", `enclave ${launch.name} failed to boot: ${why}`);
+    }
+  }
+}
+
+function safeRecord(dir: string): InstanceRecord | undefined {
+  try {
+    return readInstanceRecord(dir);
+  } catch {
+    return undefined;
+  }
+}
+
+function lastLogLine(dir: string): string | undefined {
+  try {
+    const lines = readFileSync(join(dir, "host.log"), "utf8").trim().split("\n");
+    const line = [...lines].reverse().find((l) => /boot failed|cannot start|Error/.test(l)) ?? lines.at(-1);
+    return line?.replace(/^\S+Z /, "");
+  } catch {
+    return undefined;
+  }
+}
+
+function killQuietly(pid: number | undefined) {
+  if (!pid) return;
+  try {
+    process.kill(pid, "SIGKILL");
+  } catch {
+    /* already gone */
+  }
+}
+
+async function clearStale(name: string, plan: StartPlan) {
+  const dir = instanceDir(name);
+  if (!existsSync(dir)) return;
+  let status: InstanceStatus;
+  try {
+    status = await instanceStatus(name);
+  } catch (e) {
+    // Corrupt record: nobody can be reached through it, so it is stale.
+    plan.recovered = (e as Error).message;
+    rmSync(dir, { recursive: true, force: true });
+    return;
+  }
+  if (status.state === "running") {
+    throw new EngineError("ENCLAVE_RUNNING", `enclave ${name} is already running (pid ${status.record.pid}, started ${status.record.startedAt})`, {
+      suggestions: [`stop it first with sandbox-stop --enclave ${name}`],
+    });
+  }
+  if (status.state === "dead") plan.recovered = `previous instance ${name} was stale: ${status.why}; its state was cleared`;
+  rmSync(dir, { recursive: true, force: true });
+}
+
+export async function startInstance(opts: StartOptions): Promise<{ record: InstanceRecord; plan: StartPlan }> {
+  const plan: StartPlan = {};
+  const launch = await prepareLaunch(opts, plan);
+  const record = await bootInstance(launch, plan);
+  return { record, plan };
+}
+
+export interface StopResult {
+  name: string;
+  stopped: boolean;
+  message: string;
+}
+
+/** Stops a running instance and removes its state; a dead one is cleared and reported. */
+export async function stopInstance(name: string): Promise<StopResult> {
+  const dir = instanceDir(name);
+  let record: InstanceRecord | undefined;
+  try {
+    record = readInstanceRecord(dir);
+  } catch (e) {
+    rmSync(dir, { recursive: true, force: true });
+    throw new EngineError("ENCLAVE_NOT_RUNNING", `enclave ${name} is not running (${(e as Error).message}); its state was cleared`);
+  }
+  if (!record) {
+    if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
+    throw notRunning(name);
+  }
+  try {
+    const conn = await HostConnection.open(record.socket, record.token, 2);
+    await conn.request("stop", {}).catch(() => {});
+    conn.close();
+    await waitForExit(record.pid, 3000);
+  } catch {
+    const why = pidAlive(record.pid) ? `its host (pid ${record.pid}) did not answer` : `its host process (pid ${record.pid}) had died`;
+    rmSync(dir, { recursive: true, force: true });
+    throw new EngineError("ENCLAVE_NOT_RUNNING", `enclave ${name} was not running: ${why}; its stale state was cleared`);
+  }
+  rmSync(dir, { recursive: true, force: true });
+  return { name, stopped: true, message: `stopped ${name}` };
+}
+
+async function waitForExit(pid: number, ms: number) {
+  const end = Date.now() + ms;
+  while (pidAlive(pid) && Date.now() < end) await new Promise((r) => setTimeout(r, 25));
+  if (pidAlive(pid)) killQuietly(pid);
+}
+
+export interface ListedInstance {
+  name: string;
+  definition: string;
+  memoryPages: number;
+  pid: number;
+  startedAt: string;
+  execCount: number;
+  status: "running" | "dead" | "corrupt";
+  message?: string;
+}
+
+export async function listInstances(): Promise<ListedInstance[]> {
+  const root = instancesDir();
+  if (!existsSync(root)) return [];
+  const out: ListedInstance[] = [];
+  for (const name of readdirSync(root).sort()) {
+    try {
+      const s = await instanceStatus(name);
+      if (s.state === "absent") continue;
+      const r = s.record;
+      out.push({
+        name: r.name,
+        definition: r.definition,
+        memoryPages: r.memoryPages,
+        pid: r.pid,
+        startedAt: r.startedAt,
+        execCount: r.execCount,
+        status: s.state,
+        ...(s.state === "dead" ? { message: s.why } : {}),
+      });
+    } catch (e) {
+      out.push({ name, definition: "?", memoryPages: 0, pid: 0, startedAt: "", execCount: 0, status: "corrupt", message: (e as Error).message });
+    }
+  }
+  return out;
+}
+
+export function auditRecords(name: string): AuditRecord[] {
+  const dir = instanceDir(name);
+  if (!existsSync(dir)) throw notRunning(name);
+  return readAudit(dir);
+}

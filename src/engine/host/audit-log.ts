@@ -1,0 +1,78 @@
+// The instance's audit log: one JSON line per violation, fields after OCSF File
+// System Activity (class_uid 1001), appended by the host, never by the guest.
+import { appendFileSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Violation } from "../protocol/messages.js";
+
+export interface AuditRecord {
+  time: string;
+  class_name: "File System Activity" | "Network Activity";
+  class_uid: 1001 | 4001;
+  activity: string;
+  activity_id: number;
+  operation: string;
+  path: string;
+  disposition: "Blocked" | "Trapped";
+  rule: string;
+  enclave: string;
+  exec: number;
+}
+
+const ACTIVITY: Record<string, [string, number]> = {
+  open: ["Open", 14],
+  stat: ["Get Attributes", 8],
+  utimes: ["Set Attributes", 6],
+  mkdir: ["Create", 1],
+  symlink: ["Create", 1],
+  link: ["Create", 1],
+  rmdir: ["Delete", 4],
+  unlink: ["Delete", 4],
+  rename: ["Rename", 5],
+  readlink: ["Read", 2],
+};
+
+export const auditPath = (dir: string) => join(dir, "audit.jsonl");
+
+export function toAuditRecords(violations: Violation[], enclave: string, exec: number, time = new Date()): AuditRecord[] {
+  return violations.map((v) => {
+    const [activity, activity_id] = ACTIVITY[v.operation] ?? ["Other", 99];
+    const network = v.operation.startsWith("sock_");
+    return {
+      time: time.toISOString(),
+      class_name: network ? "Network Activity" : "File System Activity",
+      class_uid: network ? 4001 : 1001,
+      activity,
+      activity_id,
+      operation: v.operation,
+      path: v.path,
+      disposition: v.decision === "trapped" ? "Trapped" : "Blocked",
+      rule: v.rule,
+      enclave,
+      exec,
+    };
+  });
+}
+
+export function appendAudit(dir: string, records: AuditRecord[]): void {
+  if (records.length) appendFileSync(auditPath(dir), records.map((r) => JSON.stringify(r) + "\n").join(""), { mode: 0o600 });
+}
+
+/** Records in order; a torn last line (host killed mid-append) is skipped, not fatal. */
+export function readAudit(dir: string): AuditRecord[] {
+  let text: string;
+  try {
+    text = readFileSync(auditPath(dir), "utf8");
+  } catch {
+    return [];
+  }
+  const out: AuditRecord[] = [];
+  for (const line of text.split("\n")) {
+    if (!line.trim()) continue;
+    try {
+      out.push(JSON.parse(line));
+    } catch {
+      /* torn write */
+    }
+  }
+  return out;
+}

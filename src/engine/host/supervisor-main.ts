@@ -1,0 +1,215 @@
+// The instance host: a detached process per running enclave. It owns the socket,
+// instance.json and the audit log, runs one exec at a time on its worker, and replaces
+// the worker (restoring /workspace) whenever a guest had to be stopped by force.
+// Usage: node supervisor-main.js INSTANCE_DIR
+import { openSync, rmSync } from "node:fs";
+import { createServer, Socket } from "node:net";
+import { EngineError } from "../errors.js";
+import { readFrames, writeFrame } from "../protocol/framing.js";
+import {
+  CommandTypes,
+  ExecRequestArgs,
+  ExecResponseBody,
+  PROTOCOL_VERSION,
+  Request,
+  Response,
+  StdinRequestArgs,
+} from "../protocol/messages.js";
+import { ENGINE_VERSION } from "../package-root.js";
+import { InstanceRecord, writeInstanceRecord } from "../state/instance-record.js";
+import { appendAudit, toAuditRecords } from "./audit-log.js";
+import { LaunchConfig, readLaunchConfig } from "./launch-config.js";
+import { WorkerHandle } from "./worker-handle.js";
+
+const dir = process.argv[2];
+const logFd = openSync(`${dir}/host.log`, "a");
+const log = (msg: string) => process.stderr.write(`${new Date().toISOString()} ${msg}\n`);
+
+/** Grace after the guest's own timeout before the worker is killed regardless. */
+const BACKSTOP_MS = 1500;
+const SNAPSHOT_DEADLINE_MS = 2000;
+
+class Supervisor {
+  private worker!: WorkerHandle;
+  private record!: InstanceRecord;
+  private queue: Promise<unknown> = Promise.resolve();
+  private seq = 0;
+  private execSeq = 0;
+  private stopping = false;
+
+  constructor(private readonly launch: LaunchConfig) {}
+
+  async start(): Promise<void> {
+    this.worker = await WorkerHandle.boot(this.launch, logFd);
+    const server = createServer((s) => this.accept(s));
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(this.launch.socket, () => resolve());
+    });
+    this.record = {
+      version: 1,
+      name: this.launch.name,
+      definition: this.launch.definition,
+      memoryPages: this.launch.memoryPages,
+      timeoutMs: this.launch.timeoutMs,
+      outputBytes: this.launch.outputBytes,
+      pid: process.pid,
+      startedAt: new Date().toISOString(),
+      execCount: 0,
+      recycles: 0,
+      socket: this.launch.socket,
+      token: this.launch.token,
+      engineVersion: ENGINE_VERSION,
+      policyDigest: this.launch.policyDigest,
+    };
+    writeInstanceRecord(dir, this.record);
+    log(`instance ${this.launch.name} ready (worker pid ${this.worker.pid})`);
+    for (const sig of ["SIGTERM", "SIGINT"] as const) process.on(sig, () => this.shutdown(`signal ${sig}`));
+  }
+
+  private accept(socket: Socket) {
+    const inflight = new Set<number>();
+    readFrames(
+      socket,
+      (frame) => {
+        if (frame.type !== "request") return;
+        void this.handle(socket, frame, inflight);
+      },
+      (e) => {
+        this.reply(socket, { seq: -1, command: "unknown" } as unknown as Request, e);
+        socket.destroy();
+      },
+    );
+    // A client that goes away mid-exec (Ctrl-C, killed CI step) must not leave its guest running.
+    socket.on("close", () => inflight.forEach((id) => this.worker.cancel(id)));
+    socket.on("error", () => {});
+  }
+
+  private async handle(socket: Socket, req: Request, inflight: Set<number>) {
+    try {
+      switch (req.command) {
+        case CommandTypes.Hello:
+          return this.reply(socket, req, undefined, {
+            name: this.launch.name,
+            pid: process.pid,
+            token: this.launch.token,
+            engineVersion: ENGINE_VERSION,
+            protocol: PROTOCOL_VERSION,
+          });
+        case CommandTypes.Status:
+          return this.reply(socket, req, undefined, { ...this.record });
+        case CommandTypes.Exec: {
+          inflight.add(req.seq);
+          // Reply as soon as the guest is done; a recycle then holds the queue, so the
+          // next exec never lands on a worker with a runaway guest in it.
+          return await this.enqueue(async () => {
+            const { body, recycle } = await this.exec(socket, req.seq, req.arguments as unknown as ExecRequestArgs);
+            inflight.delete(req.seq);
+            this.reply(socket, req, undefined, body as unknown as Record<string, unknown>);
+            if (recycle) await this.recycle(recycle, true);
+          });
+        }
+        case CommandTypes.Stdin: {
+          const a = req.arguments as unknown as StdinRequestArgs;
+          return this.worker.stdin(a.request_seq, a.data ? Buffer.from(a.data, "base64") : undefined, !!a.eof);
+        }
+        case CommandTypes.Cancel:
+          return this.worker.cancel((req.arguments as { request_seq: number }).request_seq);
+        case CommandTypes.Stop:
+          this.reply(socket, req, undefined, { name: this.launch.name });
+          return this.shutdown("stop request");
+      }
+    } catch (e) {
+      inflight.delete(req.seq);
+      this.reply(socket, req, e instanceof EngineError ? e : new EngineError("INTERNAL", (e as Error).message));
+    }
+  }
+
+  private enqueue<T>(job: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(job, job);
+    this.queue = run.catch(() => {});
+    return run;
+  }
+
+  private async exec(socket: Socket, id: number, args: ExecRequestArgs): Promise<{ body: ExecResponseBody; recycle?: string }> {
+    if (this.stopping) throw new EngineError("ENCLAVE_NOT_RUNNING", `instance ${this.launch.name} is shutting down`);
+    const worker = this.worker;
+    let backstop: NodeJS.Timeout | undefined;
+    const forced = new Promise<ExecResponseBody>((resolve) => {
+      backstop = setTimeout(() => {
+        log(`exec ${id}: no result ${BACKSTOP_MS} ms after its timeout; killing the worker`);
+        resolve({ guestExitCode: null, reason: "timeout", durationMs: args.timeoutMs + BACKSTOP_MS, violations: [], truncated: false });
+      }, args.timeoutMs + BACKSTOP_MS);
+    });
+    let body: ExecResponseBody;
+    try {
+      body = await Promise.race([
+        worker.exec(id, args, {
+          onOutput: (stream, data) =>
+            writeFrame(socket, { v: 1, seq: this.seq++, type: "event", event: "output", body: { request_seq: id, stream, data: Buffer.from(data).toString("base64") } }),
+        }),
+        forced,
+      ]);
+    } catch (e) {
+      // The worker died under this exec: report it as an engine failure, then replace it.
+      clearTimeout(backstop);
+      await this.recycle(`worker failed: ${(e as Error).message}`, false);
+      throw new EngineError("INTERNAL", `enclave worker failed during exec: ${(e as Error).message}; the instance was restarted`);
+    }
+    clearTimeout(backstop);
+    this.execSeq++;
+    this.record.execCount++;
+    appendAudit(dir, toAuditRecords(body.violations, this.launch.name, this.record.execCount));
+    writeInstanceRecord(dir, this.record);
+    // A guest stopped by force may still be spinning inside the worker: replace it.
+    const forcedStop = body.reason === "timeout" || body.reason === "killed";
+    return { body, recycle: forcedStop ? `exec ${id} ${body.reason}` : undefined };
+  }
+
+  /** Kill the worker and boot a fresh one with the same /workspace (when readable). */
+  private async recycle(why: string, keepWorkspace: boolean): Promise<void> {
+    const old = this.worker;
+    const snapshot = keepWorkspace ? await old.snapshot(SNAPSHOT_DEADLINE_MS) : undefined;
+    old.kill();
+    await old.exitedPromise;
+    log(`recycling worker (${why}); workspace ${snapshot ? `restored (${snapshot.length} entries)` : "not restored"}`);
+    this.worker = await WorkerHandle.boot(this.launch, logFd, snapshot);
+    this.record.recycles = (this.record.recycles ?? 0) + 1;
+    writeInstanceRecord(dir, this.record);
+  }
+
+  private reply(socket: Socket, req: Request, err?: EngineError, body?: Record<string, unknown>) {
+    const res: Response = { v: 1, seq: this.seq++, type: "response", request_seq: req.seq, success: !err, command: req.command };
+    if (err) Object.assign(res, { message: err.message, code: err.code });
+    else if (body) res.body = body;
+    writeFrame(socket, res);
+  }
+
+  private shutdown(why: string) {
+    if (this.stopping) return;
+    this.stopping = true;
+    log(`stopping (${why})`);
+    this.worker.kill();
+    rmSync(this.launch.socket, { force: true });
+    setTimeout(() => process.exit(0), 50);
+  }
+}
+
+async function main() {
+  let launch: LaunchConfig;
+  try {
+    launch = readLaunchConfig(dir);
+  } catch (e) {
+    log(`cannot start: ${(e as Error).message}`);
+    process.exit(78);
+  }
+  try {
+    rmSync(launch.socket, { force: true });
+    await new Supervisor(launch).start();
+  } catch (e) {
+    log(`boot failed: ${(e as Error).message}`);
+    process.exit(1);
+  }
+}
+
+void main();

@@ -1,0 +1,111 @@
+// The supervisor's side of one worker process: fork, boot, run execs, hard-kill.
+import { ChildProcess, fork } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import type { ExecRequestArgs, ExecResponseBody } from "../protocol/messages.js";
+import type { LaunchConfig } from "./launch-config.js";
+import type { FromWorker, WorkspaceEntry } from "./worker-messages.js";
+
+const WORKER = fileURLToPath(new URL("./worker-main.js", import.meta.url));
+
+export interface ExecCallbacks {
+  onOutput(stream: "stdout" | "stderr", data: Uint8Array): void;
+}
+
+export class WorkerHandle {
+  private readonly child: ChildProcess;
+  private readonly pending = new Map<number, { resolve(b: ExecResponseBody): void; reject(e: Error): void; cb: ExecCallbacks }>();
+  private snapshotWaiter?: (entries: WorkspaceEntry[] | undefined) => void;
+  private exited = false;
+  readonly exitedPromise: Promise<string>;
+
+  private constructor(logFd: number) {
+    this.child = fork(WORKER, [], { stdio: ["ignore", logFd, logFd, "ipc"], serialization: "advanced" });
+    this.exitedPromise = new Promise((resolve) => {
+      this.child.on("exit", (code, signal) => {
+        this.exited = true;
+        const why = signal ? `killed by ${signal}` : `exited with status ${code}`;
+        for (const p of this.pending.values()) p.reject(new Error(`enclave worker ${why}`));
+        this.pending.clear();
+        this.snapshotWaiter?.(undefined);
+        resolve(why);
+      });
+    });
+    this.child.on("message", (m: FromWorker) => this.onMessage(m));
+  }
+
+  get pid(): number {
+    return this.child.pid ?? -1;
+  }
+
+  /** Forks a worker and waits until its sandbox passed the health check. */
+  static async boot(launch: LaunchConfig, logFd: number, snapshot?: WorkspaceEntry[], deadlineMs = 60000): Promise<WorkerHandle> {
+    const w = new WorkerHandle(logFd);
+    const ready = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`worker did not boot within ${deadlineMs} ms`)), deadlineMs);
+      w.child.on("message", (m: FromWorker) => {
+        if (m.t === "ready") (clearTimeout(timer), resolve());
+        if (m.t === "boot-failed") (clearTimeout(timer), reject(new Error(m.message)));
+      });
+      void w.exitedPromise.then((why) => (clearTimeout(timer), reject(new Error(`worker ${why} while booting`))));
+    });
+    w.child.send({ t: "boot", launch, snapshot });
+    try {
+      await ready;
+    } catch (e) {
+      w.kill();
+      throw e;
+    }
+    return w;
+  }
+
+  exec(id: number, args: ExecRequestArgs, cb: ExecCallbacks): Promise<ExecResponseBody> {
+    if (this.exited) return Promise.reject(new Error("enclave worker is not running"));
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject, cb });
+      this.child.send({ t: "exec", id, args });
+    });
+  }
+
+  stdin(id: number, data: Uint8Array | undefined, eof: boolean): void {
+    if (!this.exited) this.child.send({ t: "stdin", id, data, eof });
+  }
+
+  cancel(id: number): void {
+    if (!this.exited) this.child.send({ t: "kill", id });
+  }
+
+  /** /workspace as the worker sees it now, or undefined if it cannot answer in time. */
+  snapshot(deadlineMs: number): Promise<WorkspaceEntry[] | undefined> {
+    if (this.exited) return Promise.resolve(undefined);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(undefined), deadlineMs);
+      this.snapshotWaiter = (e) => (clearTimeout(timer), (this.snapshotWaiter = undefined), resolve(e));
+      this.child.send({ t: "snapshot" });
+    });
+  }
+
+  /** SIGKILL: the only way to stop a guest thread that ignores the SDK's timeout. */
+  kill(): void {
+    if (!this.exited) this.child.kill("SIGKILL");
+  }
+
+  private onMessage(m: FromWorker) {
+    switch (m.t) {
+      case "output":
+        this.pending.get(m.id)?.cb.onOutput(m.stream, m.data);
+        break;
+      case "result":
+        this.pending.get(m.id)?.resolve(m.body);
+        this.pending.delete(m.id);
+        break;
+      case "error":
+        if (m.id < 0) this.snapshotWaiter?.(undefined);
+        this.pending.get(m.id)?.reject(new Error(m.message));
+        this.pending.delete(m.id);
+        break;
+      case "snapshot":
+        this.snapshotWaiter?.(m.entries);
+        break;
+    }
+  }
+}

@@ -1,0 +1,162 @@
+// The enclave worker: the only process that runs @wasmer/sdk. It is a child of the
+// supervisor, which hard-kills it when a guest overruns (the SDK cannot stop a guest's
+// thread) and starts a fresh one. It exits as soon as its supervisor goes away.
+import { readFileSync } from "node:fs";
+import { Wasmer, type Package, type Process, type Sandbox } from "@wasmer/sdk/node";
+import { AUDIT_FILE_NAME, decodeViolations } from "../rewrite/violation-codes.js";
+import type { ExecRequestArgs, ExecResponseBody } from "../protocol/messages.js";
+import type { LaunchConfig } from "./launch-config.js";
+import type { FromWorker, ToWorker, WorkspaceEntry } from "./worker-messages.js";
+
+const send = (m: FromWorker) => process.send?.(m);
+process.on("disconnect", () => process.exit(0));
+
+let sandbox: Sandbox;
+let guest: Package;
+let launch: LaunchConfig;
+const foreign = new Map<string, Package>();
+const running = new Map<number, Process>();
+/** stdin that arrived before its exec's process was spawned (the exec may be queued). */
+const earlyStdin = new Map<number, { data?: Uint8Array; eof?: boolean }[]>();
+
+async function boot(config: LaunchConfig, snapshot: WorkspaceEntry[] | undefined) {
+  launch = config;
+  const wasmer = new Wasmer({ cache: false });
+  guest = await wasmer.packages.create({
+    modules: { guest: readFileSync(config.modulePath) },
+    commands: Object.fromEntries(config.commands.map((c) => [c, { module: "guest" }])),
+    entrypoint: config.shell,
+    files: config.files,
+  });
+  sandbox = await wasmer.sandboxes.create({ packages: [guest], network: { mode: "disabled" }, env: config.env });
+  if (snapshot) await restoreWorkspace(snapshot);
+  for (const mount of config.guard.mounts ?? []) await sandbox.fs.mkdir(mount.backing, { recursive: true });
+  const check = await sandbox.command(guest.command(config.shell), ["-c", "true"]).run({ check: false, timeoutMs: 20000 });
+  if (check.exitCode !== 0) throw new Error(`health check: '${config.shell} -c true' exited ${check.exitCode} (${check.reason}): ${check.stderr.text().trim()}`);
+}
+
+async function exec(id: number, args: ExecRequestArgs): Promise<ExecResponseBody> {
+  const started = performance.now();
+  const env = { ...launch.env, ...args.env };
+  const command = args.wasm
+    ? sandbox.command(await foreignPackage(args.wasm.path, args.wasm.digest), args.wasm.args, { env })
+    : sandbox.command(guest.command(launch.shell), ["-c", args.script ?? ""], { env });
+  const proc = await command.spawn({ timeoutMs: args.timeoutMs, stdin: args.interactive ? "pipe" : "closed" });
+  running.set(id, proc);
+  for (const m of earlyStdin.get(id) ?? []) feedStdin(proc, m);
+  earlyStdin.delete(id);
+  let budget = launch.outputBytes;
+  let truncated = false;
+  const pump = async (stream: "stdout" | "stderr") => {
+    const source = proc[stream];
+    if (!source) return;
+    for await (const chunk of source) {
+      if (truncated) continue;
+      const part = chunk.length > budget ? chunk.subarray(0, budget) : chunk;
+      budget -= part.length;
+      if (part.length) send({ t: "output", id, stream, data: Buffer.from(part) });
+      if (budget <= 0 && chunk.length > part.length) {
+        truncated = true;
+        void proc.kill().catch(() => {});
+      }
+    }
+  };
+  // A guest trap (unreachable, or the guard's trap mode) rejects wait() rather than
+  // resolving: it is an outcome of the guest, not a failure of the engine.
+  const [out] = await Promise.all([
+    proc.wait({ check: false }).catch((e: Error) => ({ exitCode: -1, reason: "trap" as const, message: e.message })),
+    pump("stdout"),
+    pump("stderr"),
+  ]);
+  running.delete(id);
+  const violations = await takeViolations();
+  const trapped = out.reason === "trap";
+  const reason = truncated ? "killed" : out.reason === "timeout" ? "timeout" : out.reason === "terminated" ? "killed" : trapped ? "trapped" : violations.length ? "denied" : "exited";
+  return {
+    guestExitCode: out.reason === "exited" ? out.exitCode : null,
+    reason,
+    durationMs: Math.round(performance.now() - started),
+    violations: violations.map((v) => ({ ...v, decision: trapped ? "trapped" : "denied" })),
+    truncated,
+    message: truncated
+      ? `output exceeded the limit of ${launch.outputBytes} bytes; the guest was stopped`
+      : trapped
+        ? `the guest trapped: ${(out as { message?: string }).message?.replace(/^.*RuntimeError: /, "") ?? "unknown"}`
+        : undefined,
+  };
+}
+
+function feedStdin(proc: Process, m: { data?: Uint8Array; eof?: boolean }) {
+  if (!proc.stdin) return;
+  (m.eof ? proc.stdin.close() : proc.stdin.write(new Uint8Array(m.data!))).catch(() => {});
+}
+
+async function foreignPackage(path: string, digest: string): Promise<Package> {
+  let pkg = foreign.get(digest);
+  if (!pkg) {
+    pkg = await sandbox.installPackage(readFileSync(path));
+    foreign.set(digest, pkg);
+  }
+  return pkg;
+}
+
+/** The guard's audit file: read, then removed by the host (the guest cannot touch it). */
+async function takeViolations() {
+  const path = `${launch.workdir}/${AUDIT_FILE_NAME}`;
+  let bytes: Uint8Array;
+  try {
+    bytes = await sandbox.fs.readFile(path);
+  } catch {
+    return [];
+  }
+  await sandbox.fs.remove(path).catch(() => {});
+  return decodeViolations(bytes);
+}
+
+async function snapshotWorkspace(): Promise<WorkspaceEntry[]> {
+  const out: WorkspaceEntry[] = [];
+  const walk = async (dir: string) => {
+    for (const e of await sandbox.fs.readDir(dir)) {
+      const path = `${dir}/${e.name}`;
+      if (e.name === AUDIT_FILE_NAME) continue;
+      if (e.kind === "directory") {
+        out.push({ path, kind: "directory" });
+        await walk(path);
+      } else out.push({ path, kind: "file", data: Buffer.from(await sandbox.fs.readFile(path)) });
+    }
+  };
+  await walk(launch.workdir);
+  return out;
+}
+
+async function restoreWorkspace(entries: WorkspaceEntry[]) {
+  for (const e of entries) {
+    if (e.kind === "directory") await sandbox.fs.mkdir(e.path, { recursive: true });
+    else await sandbox.fs.writeFile(e.path, new Uint8Array(e.data!));
+  }
+}
+
+process.on("message", (msg: ToWorker) => {
+  const fail = (id: number, e: unknown) => send({ t: "error", id, message: (e as Error).message ?? String(e) });
+  switch (msg.t) {
+    case "boot":
+      boot(msg.launch, msg.snapshot).then(() => send({ t: "ready" }), (e) => send({ t: "boot-failed", message: (e as Error).message }));
+      break;
+    case "exec":
+      exec(msg.id, msg.args).then((body) => send({ t: "result", id: msg.id, body }), (e) => fail(msg.id, e));
+      break;
+    case "stdin": {
+      const proc = running.get(msg.id);
+      if (proc) feedStdin(proc, msg);
+      else earlyStdin.set(msg.id, [...(earlyStdin.get(msg.id) ?? []), msg]);
+      break;
+    }
+    case "kill":
+      void running.get(msg.id)?.kill().catch(() => {});
+      break;
+    case "snapshot":
+      snapshotWorkspace().then((entries) => send({ t: "snapshot", entries }), (e) => fail(-1, e));
+      break;
+  }
+});
+send({ t: "alive" });

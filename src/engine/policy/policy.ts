@@ -1,0 +1,98 @@
+// Enclave policy: load (YAML or JSON), validate in two passes (structure with ajv,
+// then OpenShell's path rules), and turn into the guard's configuration.
+import { readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { parse as parseYaml } from "yaml";
+import { EngineError } from "../errors.js";
+import { schemaErrors } from "../schema/validator.js";
+import type { GuardConfig } from "../rewrite/guard-ir.js";
+
+export interface Policy {
+  version: 1;
+  filesystem_policy: { include_workdir?: boolean; read_only?: string[]; read_write?: string[] };
+  network?: { mode: "disabled" };
+  limits?: { memory_pages?: number; timeout_ms?: number; output_bytes?: number };
+  on_violation?: "deny" | "trap";
+}
+
+const MAX_PATHS = 256;
+
+/** Deny-all: nothing mounted, no network, deny on violation. */
+export function restrictiveDefaultPolicy(): Policy {
+  return { version: 1, filesystem_policy: { include_workdir: false, read_only: [], read_write: [] }, network: { mode: "disabled" }, on_violation: "deny" };
+}
+
+/** Structural and semantic violations, each "pointer: problem". */
+export function policyViolations(data: unknown): string[] {
+  const structural = schemaErrors("policy.schema.json", data);
+  if (structural.length) return structural;
+  const p = data as Policy;
+  const out: string[] = [];
+  const lists = [
+    ["read_only", p.filesystem_policy.read_only ?? []],
+    ["read_write", p.filesystem_policy.read_write ?? []],
+  ] as const;
+  let total = 0;
+  for (const [key, paths] of lists) {
+    paths.forEach((path, i) => {
+      const at = `/filesystem_policy/${key}/${i}`;
+      total++;
+      if (!path.startsWith("/")) out.push(`${at}: must be an absolute path, got ${JSON.stringify(path)}`);
+      else if (path.split("/").includes("..")) out.push(`${at}: must not contain '..', got ${JSON.stringify(path)}`);
+      if (path.includes("\0")) out.push(`${at}: must not contain a NUL byte`);
+      if (key === "read_write" && normalise(path) === "/") out.push(`${at}: must not be "/"; grant narrower directories`);
+    });
+  }
+  if (total > MAX_PATHS) out.push(`/filesystem_policy: at most ${MAX_PATHS} paths in read_only and read_write together, got ${total}`);
+  return out;
+}
+
+export function parsePolicyText(text: string, label: string): unknown {
+  try {
+    return text.trimStart().startsWith("{") ? JSON.parse(text) : parseYaml(text);
+  } catch (e) {
+    throw new EngineError("POLICY_INVALID", `policy ${label}: not valid YAML or JSON: ${(e as Error).message.split("\n")[0]}`);
+  }
+}
+
+export function checkedPolicy(data: unknown, label: string): Policy {
+  const violations = policyViolations(data);
+  if (violations.length) {
+    throw new EngineError("POLICY_INVALID", `policy ${label} invalid: ${violations.join("; ")}`, { violations });
+  }
+  return data as Policy;
+}
+
+export function loadPolicyFile(file: string): Policy {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    throw new EngineError("POLICY_INVALID", `policy ${file}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  return checkedPolicy(parsePolicyText(text, file), file);
+}
+
+export function normalise(path: string): string {
+  const parts = path.split("/").filter((c) => c && c !== ".");
+  return "/" + parts.join("/");
+}
+
+export function guardConfig(policy: Policy, workdir: string): GuardConfig {
+  const fs = policy.filesystem_policy;
+  const readWrite = (fs.read_write ?? []).map(normalise);
+  if (fs.include_workdir !== false && !readWrite.includes(workdir)) readWrite.push(workdir);
+  return {
+    readOnly: (fs.read_only ?? []).map(normalise),
+    readWrite,
+    workdir,
+    onViolation: policy.on_violation ?? "deny",
+    networkDisabled: true,
+    // Only the workdir survives between commands in the SDK, so /tmp lives inside it.
+    mounts: readWrite.includes("/tmp") ? [{ guest: "/tmp", backing: `${workdir}/.tmp` }] : [],
+  };
+}
+
+export function policyDigest(policy: Policy): string {
+  return "sha256:" + createHash("sha256").update(JSON.stringify(policy)).digest("hex");
+}

@@ -1,0 +1,92 @@
+// The host protocol: newline-delimited JSON frames on the instance's Unix socket.
+// Envelope after the TypeScript server protocol: requests carry `seq`, responses
+// `request_seq` + `success` (+ `message`/`code` when false), events stream output.
+
+export const PROTOCOL_VERSION = 1;
+/** Largest frame either side accepts (output chunks are at most 64 KiB before base64). */
+export const MAX_FRAME_BYTES = 1 << 20;
+
+export const CommandTypes = {
+  Hello: "hello",
+  Exec: "exec",
+  Stdin: "stdin",
+  Cancel: "cancel",
+  Status: "status",
+  Stop: "stop",
+} as const;
+export type CommandType = (typeof CommandTypes)[keyof typeof CommandTypes];
+
+export interface Request<A = Record<string, unknown>> {
+  v: 1;
+  seq: number;
+  type: "request";
+  command: CommandType;
+  arguments: A;
+}
+
+export interface Response<B = Record<string, unknown>> {
+  v: 1;
+  seq: number;
+  type: "response";
+  request_seq: number;
+  success: boolean;
+  command: string;
+  message?: string;
+  code?: string;
+  body?: B;
+}
+
+export interface OutputEvent {
+  v: 1;
+  seq: number;
+  type: "event";
+  event: "output";
+  body: { request_seq: number; stream: "stdout" | "stderr"; data: string };
+}
+
+export type Frame = Request | Response | OutputEvent;
+
+export interface HelloRequestArgs {
+  protocol: number;
+}
+export interface HelloResponseBody {
+  name: string;
+  pid: number;
+  token: string;
+  engineVersion: string;
+  protocol: number;
+}
+
+export interface ExecRequestArgs {
+  /** Script for the enclave's shell (`sh -c SCRIPT`), or ... */
+  script?: string;
+  /** ... an instrumented foreign module (path in the module cache) and its argv. */
+  wasm?: { path: string; digest: string; args: string[] };
+  env: Record<string, string>;
+  timeoutMs: number;
+  interactive: boolean;
+}
+
+export type ExecReason = "exited" | "timeout" | "killed" | "denied" | "trapped";
+
+export interface Violation {
+  operation: string;
+  path: string;
+  rule: string;
+  decision: "denied" | "trapped";
+}
+
+export interface ExecResponseBody {
+  guestExitCode: number | null;
+  reason: ExecReason;
+  durationMs: number;
+  violations: Violation[];
+  truncated: boolean;
+  message?: string;
+}
+
+export interface StdinRequestArgs {
+  request_seq: number;
+  data?: string;
+  eof?: boolean;
+}

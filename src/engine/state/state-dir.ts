@@ -1,0 +1,45 @@
+// The state directory: $COREASON_STATE_DIR, else $XDG_STATE_HOME/coreason-server,
+// else ~/.local/state/coreason-server. Layout:
+//   instances/<name>/{instance.json, launch.json, host.log, audit.jsonl, workspace.snapshot}
+//   cache/modules/<digest>.wasm      instrumented modules (key: module + policy + limits)
+import { mkdirSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { EngineError } from "../errors.js";
+
+export function stateDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.COREASON_STATE_DIR) return env.COREASON_STATE_DIR;
+  if (env.XDG_STATE_HOME) return join(env.XDG_STATE_HOME, "coreason-server");
+  return join(homedir(), ".local", "state", "coreason-server");
+}
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+/** Instance names become directory names: only a safe alphabet, never a path. */
+export function checkInstanceName(name: string): string {
+  if (!NAME.test(name) || name.includes("..")) {
+    throw new EngineError("USAGE", `invalid enclave name '${name}': use letters, digits, '.', '_' and '-' (at most 64)`);
+  }
+  return name;
+}
+
+export function instancesDir(root = stateDir()): string {
+  return join(root, "instances");
+}
+
+export function instanceDir(name: string, root = stateDir()): string {
+  return join(instancesDir(root), checkInstanceName(name));
+}
+
+export function moduleCacheDir(root = stateDir()): string {
+  return join(root, "cache", "modules");
+}
+
+export function ensureDir(dir: string): string {
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+  } catch (e) {
+    throw new EngineError("STATE_CORRUPT", `cannot create state directory ${dir}: ${(e as NodeJS.ErrnoException).code}`);
+  }
+  return dir;
+}
