@@ -1,10 +1,25 @@
+/* OpenShell multi-call entry: run the utility named by argv[0], else the shell. */
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include "lib/commands.h"
+
+int sh_main(int argc, char **argv);
+
 int main(int argc, char **argv) {
-  const char *name = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
-  for (int i = 0; i < openshell_command_count; i++)
-    if (!strcmp(openshell_commands[i].name, name)) return openshell_commands[i].main(argc, argv);
-  printf("stub shell: %d args\n", argc);
-  return 0;
+  const char *name = argc > 0 ? argv[0] : "sh", *slash = strrchr(name, '/');
+  if (slash) name = slash + 1;
+  for (int lo = 0, hi = openshell_command_count - 1; strcmp(name, "sh") && lo <= hi;) {
+    int mid = (lo + hi) / 2, c = strcmp(name, openshell_commands[mid].name);
+    if (!c) {
+      optind = 0;
+      opterr = 1;
+      int st = openshell_commands[mid].main(argc, argv);
+      fflush(stdout);
+      fflush(stderr);
+      return st & 255;
+    }
+    if (c < 0) hi = mid - 1; else lo = mid + 1;
+  }
+  return sh_main(argc > 0 ? argc : 1, argc > 0 ? argv : (char *[]){"sh", 0});
 }

@@ -22,7 +22,11 @@ export abstract class EngineCommand extends Command {
         this.logJson(this.toErrorJson(err));
         this.exit(exit);
       }
-      return this.error(oneLine(err), { exit, code: err.code, suggestions: err.details.suggestions });
+      // One line naming the problem (oclif's own formatter wraps at 80 columns),
+      // then any hint on its own line.
+      process.stderr.write(`Error: ${oneLine(err)}\n`);
+      for (const s of err.details.suggestions ?? []) process.stderr.write(`Hint: ${s}\n`);
+      this.exit(exit);
     }
     return super.catch(err);
   }

@@ -14,7 +14,6 @@ export default class SysDiagnosticsSandboxAudit extends EngineCommand {
   static override flags = {
     enclave: Flags.string({ description: "instance whose audit log to print", required: true }),
   };
-  static override hidden = true;
   static override summary = "Show an enclave's policy audit log.";
 
   async run(): Promise<AuditResult> {

@@ -20,7 +20,6 @@ export default class SysDiagnosticsSandboxExec extends EngineCommand {
     "timeout-ms": Flags.integer({ description: "timeout for this exec (default: the instance's)", min: 1, max: 86400000 }),
     wasm: Flags.string({ description: "run this WASI command module file instead of a script (arguments after --)", exactlyOne: ["cmd", "wasm"] }),
   };
-  static override hidden = true;
   static override strict = false;
   static override summary = "Run a command inside a running enclave.";
 

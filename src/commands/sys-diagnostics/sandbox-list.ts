@@ -10,7 +10,6 @@ export interface ListResult {
 export default class SysDiagnosticsSandboxList extends EngineCommand {
   static override description = "Lists instances in the state directory: name, definition, memory pages, pid, start time, exec count, status. Exits 125 when any instance's host is dead or its state is corrupt (still listing them).";
   static override examples = ["<%= config.bin %> <%= command.id %>", "<%= config.bin %> <%= command.id %> --json"];
-  static override hidden = true;
   static override summary = "List running enclaves.";
 
   async run(): Promise<ListResult> {

@@ -15,7 +15,6 @@ export default class SysDiagnosticsSandboxStart extends EngineCommand {
     policy: Flags.string({ description: "policy file (YAML or JSON) replacing the definition's policy" }),
     "timeout-ms": Flags.integer({ description: "default per-exec timeout in milliseconds", min: 1, max: 86400000 }),
   };
-  static override hidden = true;
   static override summary = "Boot a named enclave.";
 
   async run(): Promise<StartResult> {

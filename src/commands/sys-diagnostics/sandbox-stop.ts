@@ -8,7 +8,6 @@ export default class SysDiagnosticsSandboxStop extends EngineCommand {
   static override flags = {
     enclave: Flags.string({ description: "instance to stop", required: true }),
   };
-  static override hidden = true;
   static override summary = "Stop a running enclave.";
 
   async run(): Promise<StopResult> {

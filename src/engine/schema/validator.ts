@@ -3,6 +3,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { Ajv, ErrorObject, ValidateFunction } from "ajv";
+import addFormatsModule from "ajv-formats";
 import { packagePath } from "../package-root.js";
 
 let ajv: Ajv | undefined;
@@ -11,6 +12,9 @@ const compiled = new Map<string, ValidateFunction>();
 function instance(): Ajv {
   if (ajv) return ajv;
   ajv = new Ajv({ allErrors: true, strict: true });
+  // ajv-formats is CommonJS with a default export
+  const addFormats = (addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule;
+  (addFormats as unknown as (a: Ajv) => void)(ajv);
   const root = packagePath("schemas");
   const walk = (dir: string) => {
     for (const f of readdirSync(dir).sort()) {

@@ -1,0 +1,38 @@
+/* usage: cp [-rRf] SOURCE... DEST
+ *
+ * Copy SOURCE to DEST, or each SOURCE into the directory DEST.
+ * -r	copy directories recursively (-R too); symbolic links are copied as links
+ * -f	ignored (existing files are always overwritten) */
+#include "lib/lib.h"
+
+static const char help[] =
+  "usage: cp [-rRf] SOURCE... DEST\n\n"
+  "Copy SOURCE to DEST, or each SOURCE into the directory DEST.\n"
+  "-r\tcopy directories recursively (-R too); symbolic links are copied as links\n"
+  "-f\tignored (existing files are always overwritten)\n";
+
+int cp_main(int argc, char **argv) {
+  if (toy_init(argc, argv, "r(recursive)Rfa", help, 1)) return toys.exitval;
+  int rec = FLAG('r') || FLAG('R') || FLAG('a');
+  if (!toys.optc) return usage_error("missing file operand");
+  if (toys.optc == 1) return usage_error("missing destination file operand after '%s'", toys.optargs[0]);
+  char *dest = toys.optargs[toys.optc - 1];
+  struct stat st;
+  int isdir = !stat(dest, &st) && S_ISDIR(st.st_mode);
+  if (toys.optc > 2 && !isdir) {
+    if (!stat(dest, &st)) error_msg("target '%s' is not a directory", dest);
+    else perror_msg("target '%s'", dest);
+    return finish();
+  }
+  for (int i = 0; i < toys.optc - 1; i++) {
+    char *src = toys.optargs[i];
+    char *to = isdir ? path_join(dest, base_name(src)) : strdup(dest);
+    size_t sl = strlen(src);
+    struct stat ss;
+    if (rec && !stat(src, &ss) && S_ISDIR(ss.st_mode) && !strncmp(to, src, sl) && to[sl] == '/')
+      error_msg("cannot copy a directory, '%s', into itself, '%s'", src, to);
+    else copy_path(src, to, rec);
+    free(to);
+  }
+  return finish();
+}

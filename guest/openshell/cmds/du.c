@@ -1,0 +1,66 @@
+/* usage: du [-ahcks] [FILE...]
+ *
+ * Show the disk use of each FILE (default .) and, for directories, of each
+ * subdirectory, in 1 KiB blocks. WASI reports no block counts, so a file
+ * counts as its size rounded up to 4 KiB blocks and a directory as 4 KiB.
+ * -s	only a total for each FILE
+ * -a	show files too, not just directories
+ * -c	print a grand total
+ * -h	human-readable sizes (K, M, G)
+ * -k	1 KiB blocks (the default) */
+#include "lib/lib.h"
+#include <dirent.h>
+
+static const char help[] =
+  "usage: du [-ahcks] [FILE...]\n\n"
+  "Show the disk use of each FILE (default .) and, for directories, of each\n"
+  "subdirectory, in 1 KiB blocks. WASI reports no block counts, so a file\n"
+  "counts as its size rounded up to 4 KiB blocks and a directory as 4 KiB.\n"
+  "-s\tonly a total for each FILE\n-a\tshow files too, not just directories\n"
+  "-c\tprint a grand total\n-h\thuman-readable sizes (K, M, G)\n-k\t1 KiB blocks (the default)\n";
+
+static void show(unsigned long long kb, const char *path) {
+  if (FLAG('h')) {
+    const char *u = "KMGTP";
+    double v = kb;
+    int i = 0;
+    while (v >= 1024 && u[i + 1]) { v /= 1024; i++; }
+    if (v < 10 && (i || kb)) printf("%.1f%c\t%s\n", v + 0.0499, u[i], path);  /* GNU rounds up */
+    else printf("%.0f%c\t%s\n", v + 0.499, u[i], path);
+  } else printf("%llu\t%s\n", kb, path);
+}
+
+static unsigned long long walk(const char *path, int depth) {
+  struct stat st;
+  if (lstat(path, &st)) { perror_msg("cannot access '%s'", path); return 0; }
+  if (!S_ISDIR(st.st_mode)) {
+    unsigned long long kb = st.st_blocks ? (unsigned long long)(st.st_blocks + 1) / 2 : (st.st_size + 4095) / 4096 * 4;
+    if (!depth || FLAG('a')) { if (!FLAG('s') || !depth) show(kb, path); }
+    return kb;
+  }
+  unsigned long long kb = 4;
+  DIR *d = opendir(path);
+  if (!d) { perror_msg("cannot read directory '%s'", path); return kb; }
+  struct dirent *e;
+  char **names = NULL;
+  size_t n = 0;
+  while ((e = readdir(d))) {
+    if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+    names = realloc(names, (n + 1) * sizeof *names);
+    names[n++] = path_join(path, e->d_name);
+  }
+  closedir(d);
+  for (size_t i = 0; i < n; i++) { kb += walk(names[i], depth + 1); free(names[i]); }
+  free(names);
+  if (!FLAG('s') || !depth) show(kb, path);
+  return kb;
+}
+
+int du_main(int argc, char **argv) {
+  if (toy_init(argc, argv, "ahcksS", help, 1)) return toys.exitval;
+  char *dot[] = {".", NULL};
+  unsigned long long total = 0;
+  for (char **a = toys.optc ? toys.optargs : dot; *a; a++) total += walk(*a, 0);
+  if (FLAG('c')) show(total, "total");
+  return finish();
+}

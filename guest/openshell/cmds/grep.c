@@ -1,0 +1,249 @@
+/* usage: grep [-EFGcHhiLlnoqrsvwx] [-e PATTERN]... [-f FILE] [PATTERN] [FILE...]
+ *
+ * Print lines of each FILE (or stdin) that match a PATTERN (POSIX basic regex).
+ * -E	extended regular expressions
+ * -F	fixed strings
+ * -G	basic regular expressions (default)
+ * -e	a pattern (may repeat; a pattern with newlines is several)
+ * -f	read patterns from FILE, one per line
+ * -i	ignore case
+ * -v	select non-matching lines
+ * -c	print only a count of selected lines per file
+ * -n	prefix lines with their line number
+ * -H	always prefix lines with the file name; -h never
+ * -l	print only names of files with a selected line; -L without
+ * -o	print only the matching parts
+ * -q	quiet: exit status only, stop at the first match
+ * -r	search directories recursively (-R too)
+ * -s	no messages about missing or unreadable files
+ * -w	match whole words only
+ * -x	match whole lines only
+ * Exit status: 0 selected a line, 1 none, 2 error. */
+#include "lib/lib.h"
+#include <ctype.h>
+#include <dirent.h>
+#include <regex.h>
+
+static const char help[] =
+  "usage: grep [-EFGcHhiLlnoqrsvwx] [-e PATTERN]... [-f FILE] [PATTERN] [FILE...]\n\n"
+  "Print lines of each FILE (or stdin) that match a PATTERN (POSIX basic regex).\n"
+  "-E\textended regular expressions\n-F\tfixed strings\n-G\tbasic regular expressions (default)\n"
+  "-e\ta pattern (may repeat; a pattern with newlines is several)\n"
+  "-f\tread patterns from FILE, one per line\n-i\tignore case\n-v\tselect non-matching lines\n"
+  "-c\tprint only a count of selected lines per file\n-n\tprefix lines with their line number\n"
+  "-H\talways prefix lines with the file name; -h never\n"
+  "-l\tprint only names of files with a selected line; -L without\n"
+  "-o\tprint only the matching parts\n-q\tquiet: exit status only, stop at the first match\n"
+  "-r\tsearch directories recursively (-R too)\n-s\tno messages about missing or unreadable files\n"
+  "-w\tmatch whole words only\n-x\tmatch whole lines only\n"
+  "Exit status: 0 selected a line, 1 none, 2 error.\n";
+
+static char **pats;
+static regex_t *res;
+static int npats, matched, errors, show_names, done;
+
+static int is_word(int c) { return isalnum(c) || c == '_'; }
+
+/* Find the first match of pattern i in line at or after offset from. */
+static int find1(int i, const char *line, size_t len, size_t from, size_t *so, size_t *eo) {
+  if (FLAG('F')) {
+    size_t pl = strlen(pats[i]);
+    for (size_t s = from; s + pl <= len; s++)
+      if (!(FLAG('i') ? strncasecmp(line + s, pats[i], pl) : memcmp(line + s, pats[i], pl))) {
+        *so = s; *eo = s + pl;
+        return 1;
+      }
+    return 0;
+  }
+  if (!*pats[i]) { if (from > len) return 0; *so = *eo = from; return 1; }
+  regmatch_t m;
+  if (regexec(&res[i], line + from, 1, &m, from ? REG_NOTBOL : 0)) return 0;
+  *so = from + m.rm_so;
+  *eo = from + m.rm_eo;
+  return 1;
+}
+
+/* First match of any pattern honouring -w/-x; returns 1 and its bounds. */
+static int find(const char *line, size_t len, size_t from, size_t *so, size_t *eo) {
+  int found = 0;
+  for (int i = 0; i < npats; i++) {
+    size_t s, e;
+    for (size_t at = from; at <= len && find1(i, line, len, at, &s, &e); at = s + 1) {
+      if (FLAG('x') && (s || e != len)) {
+        if (FLAG('F') || !*pats[i]) continue;
+        break;  /* regexes are anchored when compiled for -x */
+      }
+      if (FLAG('w') && ((s && is_word((unsigned char)line[s - 1])) || (e < len && is_word((unsigned char)line[e])) || s == e))
+        continue;
+      if (!found || s < *so || (s == *so && e > *eo)) { *so = s; *eo = e; }
+      found = 1;
+      break;
+    }
+  }
+  return found;
+}
+
+static void prefix(const char *name, long lineno, char sep) {
+  if (show_names) printf("%s%c", name, sep);
+  if (FLAG('n')) printf("%ld%c", lineno, sep);
+}
+
+static void grep_file(FILE *f, const char *name) {
+  char *line = NULL;
+  size_t cap = 0;
+  ssize_t len;
+  long lineno = 0, count = 0;
+  int binary = 0;
+  while (!done && (len = getline(&line, &cap, f)) >= 0) {
+    lineno++;
+    if (len && line[len - 1] == '\n') line[--len] = 0;
+    if (memchr(line, 0, len)) binary = 1;
+    size_t so, eo;
+    int hit = find(line, len, 0, &so, &eo) != FLAG('v');
+    if (!hit) continue;
+    count++;
+    matched = 1;
+    if (FLAG('q')) { done = 1; break; }
+    if (FLAG('l') || FLAG('L')) break;
+    if (FLAG('c')) continue;
+    if (binary) {
+      fflush(stdout);
+      fprintf(stderr, "grep: %s: binary file matches\n", name);
+      break;
+    }
+    if (FLAG('o')) {
+      if (FLAG('v')) continue;
+      for (size_t at = 0; at <= len && find(line, len, at, &so, &eo); at = eo > so ? eo : so + 1) {
+        if (eo == so) continue;
+        prefix(name, lineno, ':');
+        fwrite(line + so, 1, eo - so, stdout);
+        putchar('\n');
+      }
+      continue;
+    }
+    prefix(name, lineno, ':');
+    fwrite(line, 1, len, stdout);
+    putchar('\n');
+  }
+  if (ferror(f)) { if (!FLAG('s')) perror_msg("%s", name); errors = 1; }
+  free(line);
+  if (FLAG('c')) {
+    if (show_names) printf("%s:", name);
+    printf("%ld\n", count);
+  }
+  if (FLAG('l') && count) printf("%s\n", name);
+  if (FLAG('L') && !count) printf("%s\n", name);
+}
+
+static int cmp_str(const void *a, const void *b) { return strcmp(*(char **)a, *(char **)b); }
+
+static void grep_path(const char *path, int top) {
+  struct stat st;
+  if (!strcmp(path, "-") && top) { grep_file(open_input("-"), "(standard input)"); return; }
+  if (stat(path, &st)) {
+    if (!top && !lstat(path, &st)) return;  /* dangling link found while recursing */
+    if (!FLAG('s')) perror_msg("%s", path);
+    errors = 1;
+    return;
+  }
+  if (S_ISDIR(st.st_mode)) {
+    if (!FLAG('r') && !FLAG('R')) { if (!FLAG('s')) error_msg("%s: Is a directory", path); errors = 1; return; }
+    DIR *d = opendir(path);
+    if (!d) { if (!FLAG('s')) perror_msg("%s", path); errors = 1; return; }
+    char **names = NULL;
+    size_t n = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+      if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+      names = realloc(names, (n + 1) * sizeof *names);
+      names[n++] = strdup(e->d_name);
+    }
+    closedir(d);
+    qsort(names, n, sizeof *names, cmp_str);
+    for (size_t i = 0; i < n; i++) {
+      char *p = top == 2 ? strdup(names[i]) : path_join(path, names[i]);
+      struct stat ls;
+      if (!lstat(p, &ls) && (!S_ISLNK(ls.st_mode) || FLAG('R'))) grep_path(p, 0);
+      free(p);
+      free(names[i]);
+    }
+    free(names);
+    return;
+  }
+  FILE *f = fopen(path, "r");
+  if (!f) { if (!FLAG('s')) perror_msg("%s", path); errors = 1; return; }
+  grep_file(f, path);
+  fclose(f);
+}
+
+static void add_patterns(const char *s) {
+  do {
+    const char *nl = strchr(s, '\n');
+    size_t l = nl ? (size_t)(nl - s) : strlen(s);
+    pats = realloc(pats, (npats + 1) * sizeof *pats);
+    pats[npats] = strndup(s, l);
+    npats++;
+    s = nl ? nl + 1 : NULL;
+  } while (s);
+}
+
+int grep_main(int argc, char **argv) {
+  if (toy_init(argc, argv, "EFGcHhiLlnoqrRsvwxy(ignore-case)e*(regexp)f*(file)", help, 2)) return toys.exitval;
+  pats = NULL;
+  res = NULL;
+  npats = matched = errors = done = 0;
+  char **ops = toys.optargs;
+  if (FLAG('y')) toys.flags |= 1ULL << flagbit('i');
+  for (char **e = toys.list[flagbit('e')]; e && *e; e++) add_patterns(*e);
+  for (char **e = toys.list[flagbit('f')]; e && *e; e++) {
+    FILE *f = open_input(*e);
+    if (!f) { toys.exitval = 2; goto out; }
+    size_t len;
+    char *text = read_all(f, &len);
+    close_input(f);
+    if (len && text[len - 1] == '\n') text[len - 1] = 0;
+    if (len) add_patterns(text);
+    free(text);
+  }
+  if (!FLAG('e') && !FLAG('f')) {
+    if (!*ops) return usage_error("no pattern given");
+    add_patterns(*ops++);
+  }
+  res = calloc(npats ? npats : 1, sizeof *res);
+  if (!FLAG('F'))
+    for (int i = 0; i < npats; i++) {
+      if (!*pats[i]) continue;
+      char *p = pats[i];
+      if (FLAG('x')) {
+        p = malloc(strlen(pats[i]) + 7);
+        sprintf(p, FLAG('E') ? "^(%s)$" : "^\\(%s\\)$", pats[i]);
+      }
+      int rc = regcomp(&res[i], p, (FLAG('E') ? REG_EXTENDED : 0) | (FLAG('i') ? REG_ICASE : 0));
+      if (p != pats[i]) free(p);
+      if (rc) {
+        char buf[256];
+        regerror(rc, &res[i], buf, sizeof buf);
+        error_msg("%s", buf);
+        toys.exitval = 2;
+        for (int k = 0; k < i; k++) if (*pats[k]) regfree(&res[k]);
+        goto out;
+      }
+    }
+  int nfiles = 0;
+  while (ops[nfiles]) nfiles++;
+  int recursive = FLAG('r') || FLAG('R');
+  show_names = !FLAG('h') && (FLAG('H') || nfiles > 1 || recursive);
+  if (!nfiles) {
+    if (recursive) grep_path(".", 2);
+    else grep_file(open_input("-"), "(standard input)");
+  }
+  for (int i = 0; i < nfiles && !done; i++) grep_path(ops[i], 1);
+  toys.exitval = errors && !(FLAG('q') && matched) ? 2 : matched ? 0 : 1;
+  if (res && !FLAG('F'))
+    for (int i = 0; i < npats; i++) if (*pats[i]) regfree(&res[i]);
+out:
+  free(res);
+  for (int i = 0; i < npats; i++) free(pats[i]);
+  free(pats);
+  return finish();
+}

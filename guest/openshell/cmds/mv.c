@@ -1,0 +1,43 @@
+/* usage: mv [-fn] SOURCE... DEST
+ *
+ * Rename SOURCE to DEST, or move each SOURCE into the directory DEST.
+ * -f	do not prompt (the default)
+ * -n	do not overwrite an existing file */
+#include "lib/lib.h"
+#include <stdio.h>
+
+static const char help[] =
+  "usage: mv [-fn] SOURCE... DEST\n\n"
+  "Rename SOURCE to DEST, or move each SOURCE into the directory DEST.\n"
+  "-f\tdo not prompt (the default)\n-n\tdo not overwrite an existing file\n";
+
+int mv_main(int argc, char **argv) {
+  if (toy_init(argc, argv, "f(force)n(no-clobber)", help, 1)) return toys.exitval;
+  if (!toys.optc) return usage_error("missing file operand");
+  if (toys.optc == 1) return usage_error("missing destination file operand after '%s'", toys.optargs[0]);
+  char *dest = toys.optargs[toys.optc - 1];
+  struct stat st;
+  int isdir = !stat(dest, &st) && S_ISDIR(st.st_mode);
+  if (toys.optc > 2 && !isdir) {
+    if (!stat(dest, &st)) error_msg("target '%s' is not a directory", dest);
+    else perror_msg("target '%s'", dest);
+    return finish();
+  }
+  for (int i = 0; i < toys.optc - 1; i++) {
+    char *src = toys.optargs[i];
+    char *to = isdir ? path_join(dest, base_name(src)) : strdup(dest);
+    struct stat ss;
+    size_t sl = strlen(src);
+    if (lstat(src, &ss)) perror_msg("cannot stat '%s'", src);
+    else if (FLAG('n') && !lstat(to, &st)) ;
+    else if (S_ISDIR(ss.st_mode) && !strncmp(to, src, sl) && to[sl] == '/')
+      error_msg("cannot move '%s' to a subdirectory of itself, '%s'", src, to);
+    else if (rename(src, to)) {
+      if (errno == EXDEV) {  /* different preopened roots: copy, then remove */
+        if (!copy_path(src, to, 1)) remove_path(src, 1, 0);
+      } else perror_msg("cannot move '%s' to '%s'", src, to);
+    }
+    free(to);
+  }
+  return finish();
+}

@@ -1,0 +1,585 @@
+/* usage: sed [-nEri] [-e SCRIPT]... [SCRIPT] [FILE...]
+ *
+ * Stream editor: run SCRIPT on each line of the FILEs (or stdin).
+ * -n	do not print the pattern space at the end of each cycle
+ * -e	add a script (may repeat; each is a separate line)
+ * -E	extended regular expressions (-r too)
+ * -i	edit FILEs in place
+ * -s	treat files as separate streams
+ * Addresses: N, $, /RE/, \cREc, FIRST~STEP, ADDR1,ADDR2, ADDR1,+N, ADDR! (negated).
+ * Replacements: & \1..\9 \n, and \U \L \u \l \E case conversion.
+ * Commands: s/RE/REPL/[gpiN] y/SRC/DST/ p P d D n N q[CODE] Q[CODE] = a i c TEXT
+ *           h H g G x b t T :LABEL { } #comment; separated by ; or newlines. */
+#include "lib/lib.h"
+#include <ctype.h>
+#include <regex.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+static const char help[] =
+  "usage: sed [-nEri] [-e SCRIPT]... [SCRIPT] [FILE...]\n\n"
+  "Stream editor: run SCRIPT on each line of the FILEs (or stdin).\n"
+  "-n\tdo not print the pattern space at the end of each cycle\n"
+  "-e\tadd a script (may repeat; each is a separate line)\n"
+  "-E\textended regular expressions (-r too)\n-i\tedit FILEs in place\n"
+  "-s\ttreat files as separate streams\n"
+  "Addresses: N, $, /RE/, \\cREc, FIRST~STEP, ADDR1,ADDR2, ADDR1,+N, ADDR! (negated).\n"
+  "Replacements: & \\1..\\9 \\n, and \\U \\L \\u \\l \\E case conversion.\n"
+  "Commands: s/RE/REPL/[gpiN] y/SRC/DST/ p P d D n N q[CODE] Q[CODE] = a i c TEXT\n"
+  "          h H g G x b t T :LABEL { } #comment; separated by ; or newlines.\n";
+
+enum { A_NONE, A_LINE, A_LAST, A_RE, A_STEP, A_PLUS };
+struct addr { int type; long line, step; regex_t *re; };
+struct cmd {
+  struct addr a1, a2;
+  int neg, active, c;
+  regex_t *re;          /* s */
+  char *text;           /* s replacement; a i c text; b t : label */
+  int global, nth, print, jump, code;
+  unsigned char map[256]; /* y */
+};
+
+struct buf { char *s; size_t len, cap; };
+
+static struct cmd *cmds;
+static int ncmds;
+static regex_t **regs;      /* every compiled regex, freed at the end */
+static int nregs;
+static regex_t *last_re;
+static struct buf ps, hs, appended;
+static char *err;           /* parse error message */
+static int err_pos;
+
+/* input: a stream over the files, with one line of lookahead to know $ */
+static char **files;
+static int nfiles, fileidx;
+static FILE *in;
+static char *next_line;
+static size_t next_cap;
+static ssize_t next_len;
+static int has_next, read_error;
+static long lineno;
+static FILE *out;
+static int quit, exit_code;
+
+static void bput(struct buf *b, const char *s, size_t n) {
+  if (b->len + n + 1 > b->cap) {
+    b->cap = (b->len + n + 1) * 2;
+    b->s = realloc(b->s, b->cap);
+  }
+  memcpy(b->s + b->len, s, n);
+  b->len += n;
+  b->s[b->len] = 0;
+}
+
+/* ---- parsing ---- */
+
+static int fail(const char *msg, const char *at, const char *script) {
+  if (!err) { err = (char *)msg; err_pos = at - script; }
+  return -1;
+}
+
+/* Read a delimited regex or text up to delim; \delim is delim, \n a newline.
+ * For regexes (re=1) other escapes are kept for regcomp. */
+static char *delimited(const char **pp, int delim, int re) {
+  const char *p = *pp;
+  struct buf b = {0};
+  bput(&b, "", 0);
+  for (; *p && *p != delim; p++) {
+    if (*p == '\\' && p[1]) {
+      p++;
+      if (*p == delim) bput(&b, p, 1);
+      else if (*p == 'n') bput(&b, "\n", 1);
+      else if (*p == 't' && re) bput(&b, "\t", 1);
+      else { bput(&b, "\\", 1); bput(&b, p, 1); }
+    } else if (*p == '\n' && re) {
+      free(b.s);
+      return NULL;
+    } else bput(&b, p, 1);
+  }
+  if (*p != delim) { free(b.s); return NULL; }
+  *pp = p + 1;
+  return b.s;
+}
+
+static regex_t *compile(char *pattern, int icase) {
+  if (!*pattern) { free(pattern); return last_re ? last_re : (regex_t *)-1; }
+  regex_t *re = malloc(sizeof *re);
+  int rc = regcomp(re, pattern, (FLAG('E') || FLAG('r') ? REG_EXTENDED : 0) | (icase ? REG_ICASE : 0));
+  free(pattern);
+  if (rc) {
+    static char msg[200];
+    regerror(rc, re, msg, sizeof msg);
+    free(re);
+    err = msg;
+    return NULL;
+  }
+  regs = realloc(regs, (nregs + 1) * sizeof *regs);
+  regs[nregs++] = re;
+  return last_re = re;
+}
+
+static int parse_addr(const char **pp, struct addr *a, const char *script) {
+  const char *p = *pp;
+  if (*p >= '0' && *p <= '9') {
+    a->type = A_LINE;
+    a->line = strtol(p, (char **)&p, 10);
+    if (*p == '~') {  /* GNU first~step */
+      a->type = A_STEP;
+      a->step = strtol(p + 1, (char **)&p, 10);
+    }
+  } else if (*p == '+' && p[1] >= '0' && p[1] <= '9') {  /* GNU addr1,+N */
+    a->type = A_PLUS;
+    a->line = strtol(p + 1, (char **)&p, 10);
+  } else if (*p == '$') {
+    a->type = A_LAST;
+    p++;
+  } else if (*p == '/' || *p == '\\') {
+    int delim = *p == '/' ? '/' : p[1];
+    p += *p == '/' ? 1 : 2;
+    char *pat = delimited(&p, delim, 1);
+    if (!pat) return fail("unterminated address regex", p, script);
+    int icase = 0;
+    if (*p == 'I') { icase = 1; p++; }
+    a->type = A_RE;
+    a->re = compile(pat, icase);
+    if (!a->re) return -1;
+  } else a->type = A_NONE;
+  *pp = p;
+  return 0;
+}
+
+static void skip_space(const char **p) { while (**p == ' ' || **p == '\t') (*p)++; }
+
+/* text of a, i, c: "a text", "a\" newline "text", backslash-newline continues */
+static char *read_text(const char **pp) {
+  const char *p = *pp;
+  skip_space(&p);
+  if (*p == '\\') { p++; if (*p == '\n') p++; }
+  skip_space(&p);
+  struct buf b = {0};
+  bput(&b, "", 0);
+  for (; *p && *p != '\n'; p++) {
+    if (*p == '\\' && p[1]) { p++; if (*p == 't') { bput(&b, "\t", 1); continue; } }
+    bput(&b, p, 1);
+  }
+  *pp = p;
+  return b.s;
+}
+
+static char *read_label(const char **pp) {
+  const char *p = *pp;
+  skip_space(&p);
+  const char *s = p;
+  while (*p && *p != ';' && *p != '\n' && *p != '}' && *p != ' ') p++;
+  *pp = p;
+  return strndup(s, p - s);
+}
+
+static int parse(const char *script) {
+  const char *p = script;
+  int stack[64], depth = 0;
+  for (;;) {
+    while (*p == ' ' || *p == '\t' || *p == '\n' || *p == ';') p++;
+    if (!*p) break;
+    if (*p == '#') { while (*p && *p != '\n') p++; continue; }
+    cmds = realloc(cmds, (ncmds + 1) * sizeof *cmds);
+    struct cmd *c = &cmds[ncmds];
+    memset(c, 0, sizeof *c);
+    if (parse_addr(&p, &c->a1, script)) return -1;
+    if (*p == ',' && c->a1.type != A_NONE) {
+      p++;
+      skip_space(&p);
+      if (parse_addr(&p, &c->a2, script)) return -1;
+      if (c->a2.type == A_NONE) return fail("unexpected `,'", p, script);
+    }
+    skip_space(&p);
+    while (*p == '!') { c->neg = 1; p++; skip_space(&p); }
+    c->c = *p ? *p++ : 0;
+    ncmds++;
+    switch (c->c) {
+    case 's': {
+      int delim = *p;
+      if (!delim || delim == '\n' || delim == '\\') return fail("unterminated `s' command", p, script);
+      p++;
+      char *pat = delimited(&p, delim, 1);
+      if (!pat) return fail("unterminated `s' command", p, script);
+      c->text = delimited(&p, delim, 0);
+      if (!c->text) { free(pat); return fail("unterminated `s' command", p, script); }
+      int icase = 0;
+      c->nth = 1;
+      for (;; p++) {
+        if (*p == 'g') c->global = 1;
+        else if (*p == 'p') c->print = 1;
+        else if (*p == 'i' || *p == 'I') icase = 1;
+        else if (*p >= '1' && *p <= '9') c->nth = strtol(p, (char **)&p, 10), p--;
+        else break;
+      }
+      c->re = compile(pat, icase);
+      if (!c->re) return -1;
+      break;
+    }
+    case 'y': {
+      int delim = *p++;
+      char *a = delim ? delimited(&p, delim, 0) : NULL, *b = a ? delimited(&p, delim, 0) : NULL;
+      if (!b) { free(a); return fail("unterminated `y' command", p, script); }
+      /* "\\" in y strings means a backslash */
+      char *q = a, *w = a;
+      for (; *q; q++) { if (*q == '\\' && q[1] == '\\') q++; *w++ = *q; }
+      *w = 0;
+      for (q = w = b; *q; q++) { if (*q == '\\' && q[1] == '\\') q++; *w++ = *q; }
+      *w = 0;
+      if (strlen(a) != strlen(b)) { free(a); free(b); return fail("strings for `y' command are different lengths", p, script); }
+      for (int i = 0; i < 256; i++) c->map[i] = i;
+      for (int i = 0; a[i]; i++) c->map[(unsigned char)a[i]] = b[i];
+      free(a);
+      free(b);
+      break;
+    }
+    case 'a': case 'i': case 'c':
+      c->text = read_text(&p);
+      break;
+    case ':':
+      if (c->a1.type != A_NONE) return fail(": doesn't want any addresses", p, script);
+      /* fallthrough */
+    case 'b': case 't': case 'T':
+      c->text = read_label(&p);
+      if (c->c == ':' && !*c->text) return fail("\":\" lacks a label", p, script);
+      break;
+    case 'q': case 'Q':
+      skip_space(&p);
+      c->code = strtol(p, (char **)&p, 10);
+      break;
+    case '{':
+      if (depth == 64) return fail("too many {", p, script);
+      stack[depth++] = ncmds - 1;
+      continue;
+    case '}':
+      if (!depth) return fail("unexpected `}'", p, script);
+      cmds[stack[--depth]].jump = ncmds;  /* a false { skips past this } */
+      break;
+    case 'p': case 'P': case 'd': case 'D': case 'n': case 'N': case '=':
+    case 'h': case 'H': case 'g': case 'G': case 'x':
+      break;
+    case 0:
+      return fail("missing command", p, script);
+    default:
+      return fail("unknown command", p - 1, script);
+    }
+    skip_space(&p);
+    if (*p == '#' || *p == '}') continue;
+    if (*p && *p != ';' && *p != '\n') return fail("extra characters after command", p, script);
+  }
+  if (depth) return fail("unmatched `{'", p, script);
+  for (int i = 0; i < ncmds; i++) {
+    if (cmds[i].c != 'b' && cmds[i].c != 't' && cmds[i].c != 'T') continue;
+    cmds[i].jump = ncmds;
+    if (!*cmds[i].text) continue;
+    int k;
+    for (k = 0; k < ncmds; k++) if (cmds[k].c == ':' && !strcmp(cmds[k].text, cmds[i].text)) break;
+    if (k == ncmds) { static char msg[300]; snprintf(msg, sizeof msg, "can't find label for jump to `%s'", cmds[i].text); err = msg; err_pos = -1; return -1; }
+    cmds[i].jump = k;
+  }
+  return 0;
+}
+
+/* ---- input ---- */
+
+static void fetch(void) {
+  has_next = 0;
+  while (!quit) {
+    if (!in) {
+      if (fileidx >= nfiles) return;
+      in = strcmp(files[fileidx], "-") ? fopen(files[fileidx], "r") : open_input("-");
+      if (!in) { perror_msg("can't read %s", files[fileidx]); read_error = 1; fileidx++; continue; }
+    }
+    next_len = getline(&next_line, &next_cap, in);
+    if (next_len >= 0) { has_next = 1; return; }
+    if (ferror(in)) { perror_msg("read error on %s", files[fileidx]); read_error = 1; }
+    close_input(in);
+    in = NULL;
+    fileidx++;
+  }
+}
+
+static int missing_nl;  /* last line read had no newline */
+
+/* Move the lookahead line into b (appending when append is set). */
+static int read_line(struct buf *b, int append) {
+  if (!has_next) return 0;
+  if (!append) b->len = 0;
+  else bput(b, "\n", 1);
+  missing_nl = !(next_len && next_line[next_len - 1] == '\n');
+  bput(b, next_line, next_len - !missing_nl);
+  lineno++;
+  fetch();
+  return 1;
+}
+
+/* ---- execution ---- */
+
+static void emit(const char *s, size_t n, int nl) {
+  fwrite(s, 1, n, out);
+  if (nl) putc('\n', out);
+}
+
+static void flush_appended(void) {
+  if (appended.len) emit(appended.s, appended.len, 0);
+  appended.len = 0;
+}
+
+static int match_addr(struct addr *a) {
+  if (a->type == A_LINE) return lineno == a->line;
+  if (a->type == A_STEP) return a->step > 0 ? lineno >= a->line && (lineno - a->line) % a->step == 0 : lineno == a->line;
+  if (a->type == A_LAST) return !has_next;
+  if (a->type == A_RE) {
+    regex_t *re = a->re == (regex_t *)-1 ? last_re : a->re;
+    return re && !regexec(re, ps.s ? ps.s : "", 0, NULL, 0);
+  }
+  return 1;
+}
+
+static int selected(struct cmd *c) {
+  int r;
+  if (c->a1.type == A_NONE) r = 1;
+  else if (c->a2.type == A_NONE) r = match_addr(&c->a1);
+  else if (!c->active) {
+    r = match_addr(&c->a1);
+    if (r && c->a2.type == A_PLUS) c->a2.step = lineno + c->a2.line;  /* last line of this range */
+    if (r) c->active = !(c->a2.type == A_LINE && c->a2.line <= lineno) && !(c->a2.type == A_LAST && !has_next)
+                       && !(c->a2.type == A_PLUS && c->a2.step <= lineno);
+  } else {
+    r = 1;
+    if (c->a2.type == A_LINE ? lineno >= c->a2.line : c->a2.type == A_PLUS ? lineno >= c->a2.step : match_addr(&c->a2))
+      c->active = 0;
+  }
+  return r != c->neg;
+}
+
+/* Append replacement text, applying GNU's \U \L (until \E) and \u \l (one letter). */
+static int case_mode, case_once;
+static void put_case(struct buf *o, const char *s, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    char ch = s[i];
+    if (case_once) { ch = case_once == 'u' ? toupper((unsigned char)ch) : tolower((unsigned char)ch); case_once = 0; }
+    else if (case_mode) ch = case_mode == 'U' ? toupper((unsigned char)ch) : tolower((unsigned char)ch);
+    bput(o, &ch, 1);
+  }
+}
+
+static int substitute(struct cmd *c) {
+  regex_t *re = c->re == (regex_t *)-1 ? last_re : c->re;
+  if (!re) return 0;
+  struct buf o = {0};
+  bput(&o, "", 0);
+  regmatch_t m[10];
+  size_t pos = 0, len = ps.len;
+  long last_eo = -1;
+  int count = 0, did = 0;
+  while (pos <= len) {
+    if (regexec(re, ps.s + pos, 10, m, pos ? REG_NOTBOL : 0)) break;
+    size_t so = pos + m[0].rm_so, eo = pos + m[0].rm_eo;
+    if (so == eo && (long)so == last_eo) {  /* no empty match right after a match */
+      if (so >= len) break;
+      bput(&o, ps.s + so, 1);
+      pos = so + 1;
+      continue;
+    }
+    count++;
+    bput(&o, ps.s + pos, so - pos);
+    if (count >= c->nth && (c->global || count == c->nth)) {
+      did = 1;
+      case_mode = case_once = 0;
+      for (const char *r = c->text; *r; r++) {
+        if (*r == '&') put_case(&o, ps.s + so, eo - so);
+        else if (*r == '\\' && r[1] >= '0' && r[1] <= '9') {
+          int g = *++r - '0';
+          if (m[g].rm_so >= 0) put_case(&o, ps.s + pos + m[g].rm_so, m[g].rm_eo - m[g].rm_so);
+        } else if (*r == '\\' && r[1] && strchr("ULE", r[1])) {
+          case_mode = *++r == 'E' ? 0 : *r;
+          case_once = 0;
+        } else if (*r == '\\' && r[1] && strchr("ul", r[1])) {
+          case_once = *++r;
+        } else if (*r == '\\' && r[1]) {
+          r++;
+          const char *q = r;
+          char ch = strchr("abfnrtv", *r) ? unescape_char(&q) : *r;
+          put_case(&o, &ch, 1);
+        } else put_case(&o, r, 1);
+      }
+    } else bput(&o, ps.s + so, eo - so);
+    last_eo = eo;
+    pos = eo;
+    if (did && !c->global) break;
+    if (so == eo) {
+      if (so >= len) break;
+      bput(&o, ps.s + so, 1);
+      pos = so + 1;
+    }
+  }
+  if (!did) { free(o.s); return 0; }
+  if (pos < len) bput(&o, ps.s + pos, len - pos);
+  free(ps.s);
+  ps = o;
+  return 1;
+}
+
+/* Run the script on every line of the current stream. */
+static void run(void) {
+  int tflag = 0;
+  fetch();
+  while (!quit && read_line(&ps, 0)) {
+    int autoprint = !FLAG('n'), restart;
+    tflag = 0;
+  cycle:
+    restart = 0;
+    for (int pc = 0; pc < ncmds && !quit;) {
+      struct cmd *c = &cmds[pc];
+      if (c->c == ':' || c->c == '}') { pc++; continue; }
+      if (!selected(c)) { pc = c->c == '{' ? c->jump : pc + 1; continue; }
+      pc++;
+      switch (c->c) {
+      case 's':
+        if (substitute(c)) { tflag = 1; if (c->print) emit(ps.s, ps.len, 1); }
+        break;
+      case 'y':
+        for (size_t i = 0; i < ps.len; i++) ps.s[i] = c->map[(unsigned char)ps.s[i]];
+        break;
+      case 'p': emit(ps.s, ps.len, 1); break;
+      case 'P': { char *nl = memchr(ps.s, '\n', ps.len); emit(ps.s, nl ? (size_t)(nl - ps.s) : ps.len, 1); break; }
+      case '=': fprintf(out, "%ld\n", lineno); break;
+      case 'a': bput(&appended, c->text, strlen(c->text)); bput(&appended, "\n", 1); break;
+      case 'i': emit(c->text, strlen(c->text), 1); break;
+      case 'c':
+        if (!c->active || c->a2.type == A_NONE) emit(c->text, strlen(c->text), 1);
+        autoprint = 0;
+        goto end_cycle;
+      case 'd': autoprint = 0; goto end_cycle;
+      case 'D': {
+        char *nl = memchr(ps.s, '\n', ps.len);
+        if (!nl) { autoprint = 0; goto end_cycle; }
+        ps.len -= nl + 1 - ps.s;
+        memmove(ps.s, nl + 1, ps.len + 1);
+        flush_appended();
+        restart = 1;
+        goto end_cycle;
+      }
+      case 'n':
+        if (!has_next) goto end_cycle;
+        if (autoprint) emit(ps.s, ps.len, !missing_nl);
+        flush_appended();
+        read_line(&ps, 0);
+        break;
+      case 'N':
+        if (!has_next) goto end_cycle;
+        flush_appended();
+        read_line(&ps, 1);
+        break;
+      case 'q': exit_code = c->code; quit = 1; goto end_cycle;
+      case 'Q': exit_code = c->code; quit = 1; autoprint = 0; goto end_cycle;
+      case 'h': hs.len = 0; bput(&hs, ps.s, ps.len); break;
+      case 'H': bput(&hs, "\n", 1); bput(&hs, ps.s, ps.len); break;
+      case 'g': ps.len = 0; bput(&ps, hs.s ? hs.s : "", hs.len); break;
+      case 'G': bput(&ps, "\n", 1); bput(&ps, hs.s ? hs.s : "", hs.len); break;
+      case 'x': { struct buf t = ps; ps = hs; hs = t; if (!ps.s) bput(&ps, "", 0); break; }
+      case 'b': pc = c->jump; break;
+      case 't': if (tflag) { tflag = 0; pc = c->jump; } break;
+      case 'T': if (!tflag) pc = c->jump; else tflag = 0; break;
+      }
+    }
+  end_cycle:
+    if (autoprint && !restart) emit(ps.s, ps.len, !missing_nl);
+    flush_appended();
+    if (restart && !quit) goto cycle;
+  }
+  if (in) { close_input(in); in = NULL; }
+}
+
+int sed_main(int argc, char **argv) {
+  if (toy_init(argc, argv, "nEris(separate)e*(expression)", help, 1)) return toys.exitval;
+  cmds = NULL;
+  ncmds = nregs = 0;
+  regs = NULL;
+  last_re = NULL;
+  err = NULL;
+  memset(&ps, 0, sizeof ps);
+  memset(&hs, 0, sizeof hs);
+  memset(&appended, 0, sizeof appended);
+  bput(&ps, "", 0);
+  bput(&hs, "", 0);
+  bput(&appended, "", 0);
+  in = NULL;
+  next_line = NULL;
+  next_cap = 0;
+  quit = exit_code = read_error = has_next = 0;
+  lineno = 0;
+  char **ops = toys.optargs;
+  struct buf script = {0};
+  bput(&script, "", 0);
+  if (FLAG('e')) {
+    for (char **e = toys.list[flagbit('e')]; *e; e++) {
+      bput(&script, *e, strlen(*e));
+      bput(&script, "\n", 1);
+    }
+  } else if (*ops) {
+    bput(&script, *ops, strlen(*ops));
+    ops++;
+  } else {
+    usage_error("no script specified");
+    goto out;
+  }
+  if (parse(script.s)) {
+    if (err_pos >= 0) error_msg("-e expression #1, char %d: %s", err_pos + 1, err);
+    else error_msg("-e expression #1: %s", err);
+    goto out;
+  }
+  char *stdin_only[] = {"-", NULL};
+  files = *ops ? ops : stdin_only;
+  nfiles = 0;
+  while (files[nfiles]) nfiles++;
+  out = stdout;
+  if (FLAG('i')) {
+    if (!*ops) { error_msg("no input files"); goto out; }
+    char **all = files;
+    int n = nfiles;
+    for (int i = 0; i < n && !quit; i++) {
+      struct stat st;
+      if (stat(all[i], &st)) { perror_msg("can't read %s", all[i]); toys.exitval = 2; continue; }
+      if (!S_ISREG(st.st_mode)) { error_msg("couldn't edit %s: not a regular file", all[i]); toys.exitval = 4; continue; }
+      char *tmp = malloc(strlen(all[i]) + 16);
+      int fd = -1;
+      for (int k = 0; k < 100 && fd < 0; k++) {  /* wasi-libc has no mkstemp */
+        sprintf(tmp, "%s.sed%06d", all[i], (int)((rand() + k) % 1000000));
+        fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0600);
+        if (fd < 0 && errno != EEXIST) break;
+      }
+      if (fd < 0 || !(out = fdopen(fd, "w"))) { perror_msg("couldn't open temporary file %s", tmp); free(tmp); toys.exitval = 4; continue; }
+      files = &all[i];
+      nfiles = 1;
+      fileidx = 0;
+      lineno = 0;
+      for (int k = 0; k < ncmds; k++) cmds[k].active = 0;
+      run();
+      fclose(out);
+      if (rename(tmp, all[i])) { perror_msg("cannot rename %s", tmp); unlink(tmp); }
+      free(tmp);
+    }
+    out = stdout;
+  } else {
+    fileidx = 0;
+    run();
+  }
+  if (read_error) toys.exitval = 2;
+  if (exit_code) toys.exitval = exit_code;
+out:
+  for (int i = 0; i < ncmds; i++) free(cmds[i].text);
+  free(cmds);
+  for (int i = 0; i < nregs; i++) { regfree(regs[i]); free(regs[i]); }
+  free(regs);
+  free(ps.s);
+  free(hs.s);
+  free(appended.s);
+  free(script.s);
+  free(next_line);
+  return finish();
+}

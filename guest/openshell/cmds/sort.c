@@ -1,0 +1,232 @@
+/* usage: sort [-cCfnrsu] [-k POS1[,POS2]]... [-t SEP] [-o FILE] [FILE...]
+ *
+ * Sort the lines of the FILEs (or stdin) by byte value (C locale).
+ * -c	check that the input is sorted; report the first disorder (-C: silently)
+ * -f	fold lower case to upper case
+ * -n	compare a leading number (blanks, -, digits, .)
+ * -r	reverse the result
+ * -s	stable: no last-resort comparison of whole lines
+ * -u	output only the first of lines that compare equal
+ * -k	sort key: fields F[.C] to F[.C], with optional n r f b letters
+ * -t	field separator (default: a blank-to-non-blank transition)
+ * -o	write the result to FILE */
+#include "lib/lib.h"
+#include <ctype.h>
+
+static const char help[] =
+  "usage: sort [-cCfnrsu] [-k POS1[,POS2]]... [-t SEP] [-o FILE] [FILE...]\n\n"
+  "Sort the lines of the FILEs (or stdin) by byte value (C locale).\n"
+  "-c\tcheck that the input is sorted; report the first disorder (-C: silently)\n"
+  "-f\tfold lower case to upper case\n-n\tcompare a leading number (blanks, -, digits, .)\n"
+  "-r\treverse the result\n-s\tstable: no last-resort comparison of whole lines\n"
+  "-u\toutput only the first of lines that compare equal\n"
+  "-k\tsort key: fields F[.C] to F[.C], with optional n r f b letters\n"
+  "-t\tfield separator (default: a blank-to-non-blank transition)\n-o\twrite the result to FILE\n";
+
+struct line { char *s; size_t len, idx; };
+struct key { long f1, c1, f2, c2; int n, r, f, b; };
+
+static struct key *keys;
+static int nkeys, sep;
+
+/* Start of field f (1-based) in s, or s+len. */
+static const char *field_start(const char *s, size_t len, long f) {
+  const char *p = s, *e = s + len;
+  for (long i = 1; i < f && p < e; i++) {
+    if (sep >= 0) {
+      const char *q = memchr(p, sep, e - p);
+      p = q ? q + 1 : e;
+    } else {
+      while (p < e && isblank((unsigned char)*p)) p++;
+      while (p < e && !isblank((unsigned char)*p)) p++;
+    }
+  }
+  return p;
+}
+
+static const char *field_end(const char *p, const char *e) {
+  if (sep >= 0) { const char *q = memchr(p, sep, e - p); return q ? q : e; }
+  while (p < e && isblank((unsigned char)*p)) p++;
+  while (p < e && !isblank((unsigned char)*p)) p++;
+  return p;
+}
+
+static void key_range(const struct line *l, const struct key *k, const char **ks, const char **ke) {
+  const char *e = l->s + l->len;
+  const char *s = field_start(l->s, l->len, k->f1);
+  if (k->b || (k->c1 > 1 && sep < 0)) while (s < e && isblank((unsigned char)*s)) s++;
+  if (k->c1 > 1) s = (size_t)(e - s) > (size_t)(k->c1 - 1) ? s + k->c1 - 1 : e;
+  const char *t = e;
+  if (k->f2) {
+    t = field_start(l->s, l->len, k->f2);
+    if (k->c2) {
+      if (sep < 0) while (t < e && isblank((unsigned char)*t)) t++;
+      t = (size_t)(e - t) > (size_t)k->c2 ? t + k->c2 : e;
+    } else t = field_end(t, e);
+  }
+  if (t < s) t = s;
+  *ks = s;
+  *ke = t;
+}
+
+/* wasi-libc has no long double printf/strtold: plain double is used. */
+static double number(const char *s, const char *e) {
+  while (s < e && isblank((unsigned char)*s)) s++;
+  int neg = s < e && *s == '-';
+  if (neg) s++;
+  double v = 0, scale = 1;
+  int frac = 0;
+  for (; s < e; s++) {
+    if (isdigit((unsigned char)*s)) {
+      if (frac) { scale /= 10; v += (*s - '0') * scale; }
+      else v = v * 10 + (*s - '0');
+    } else if (*s == '.' && !frac) frac = 1;
+    else break;
+  }
+  return neg ? -v : v;
+}
+
+static int compare_text(const char *a, size_t al, const char *b, size_t bl, int fold) {
+  size_t n = al < bl ? al : bl;
+  for (size_t i = 0; i < n; i++) {
+    int x = (unsigned char)a[i], y = (unsigned char)b[i];
+    if (fold) { x = toupper(x); y = toupper(y); }
+    if (x != y) return x - y;
+  }
+  return al < bl ? -1 : al > bl;
+}
+
+static int compare_keys(const struct line *a, const struct line *b) {
+  for (int i = 0; i < nkeys; i++) {
+    const struct key *k = &keys[i];
+    const char *as, *ae, *bs, *be;
+    key_range(a, k, &as, &ae);
+    key_range(b, k, &bs, &be);
+    int r;
+    if (k->n) {
+      double x = number(as, ae), y = number(bs, be);
+      r = x < y ? -1 : x > y;
+    } else r = compare_text(as, ae - as, bs, be - bs, k->f);
+    if (r) return k->r ? -r : r;
+  }
+  return 0;
+}
+
+static int order(const struct line *a, const struct line *b) {
+  int r = compare_keys(a, b);
+  if (!r && !FLAG('s') && !FLAG('u')) {
+    r = compare_text(a->s, a->len, b->s, b->len, 0);
+    if (FLAG('r')) r = -r;
+  }
+  return r;
+}
+
+static int compare(const void *pa, const void *pb) {
+  const struct line *a = pa, *b = pb;
+  int r = order(a, b);
+  if (!r) r = a->idx < b->idx ? -1 : a->idx > b->idx;
+  return r;
+}
+
+static int parse_key(const char *s, struct key *k) {
+  char *end;
+  memset(k, 0, sizeof *k);
+  k->f1 = strtol(s, &end, 10);
+  if (end == s || k->f1 < 1) return -1;
+  s = end;
+  if (*s == '.') { k->c1 = strtol(s + 1, &end, 10); if (end == s + 1 || k->c1 < 1) return -1; s = end; }
+  for (int pass = 0; pass < 2; pass++) {
+    for (; *s && strchr("nrfb", *s); s++) {
+      if (*s == 'n') k->n = 1;
+      else if (*s == 'r') k->r = 1;
+      else if (*s == 'f') k->f = 1;
+      else k->b = 1;
+    }
+    if (pass || *s != ',') break;
+    k->f2 = strtol(s + 1, &end, 10);
+    if (end == s + 1 || k->f2 < 1) return -1;
+    s = end;
+    if (*s == '.') { k->c2 = strtol(s + 1, &end, 10); if (end == s + 1) return -1; s = end; }
+  }
+  return *s ? -1 : 0;
+}
+
+int sort_main(int argc, char **argv) {
+  if (toy_init(argc, argv, "bcCfnrsuk*(key)t:o:", help, 2)) return toys.exitval;
+  sep = -1;
+  nkeys = 0;
+  keys = NULL;
+  struct line *lines = NULL;
+  char **bufs = NULL;
+  size_t n = 0, cap = 0, nbufs = 0;
+  if (FLAG('t')) {
+    if (strlen(OPTARG('t')) != 1) { error_msg("multi-character tab '%s'", OPTARG('t')); toys.exitval = 2; return finish(); }
+    sep = (unsigned char)*OPTARG('t');
+  }
+  for (char **k = toys.list[flagbit('k')]; k && *k; k++) {
+    keys = realloc(keys, (nkeys + 1) * sizeof *keys);
+    if (parse_key(*k, &keys[nkeys])) { error_msg("invalid key specification '%s'", *k); toys.exitval = 2; goto out; }
+    struct key *kk = &keys[nkeys++];
+    if (!kk->n && !kk->r && !kk->f && !kk->b) { kk->n = FLAG('n'); kk->r = FLAG('r'); kk->f = FLAG('f'); kk->b = FLAG('b'); }
+  }
+  if (!nkeys) {  /* the whole line is the key */
+    keys = malloc(sizeof *keys);
+    memset(keys, 0, sizeof *keys);
+    keys->f1 = 1;
+    keys->n = FLAG('n'); keys->r = FLAG('r'); keys->f = FLAG('f'); keys->b = FLAG('b');
+    nkeys = 1;
+  }
+  char *stdin_only[] = {"-", NULL};
+  char **files = toys.optc ? toys.optargs : stdin_only;
+  for (; *files; files++) {
+    FILE *f = open_input(*files);
+    if (!f) { toys.exitval = 2; goto out; }
+    size_t len;
+    char *buf = read_all(f, &len);
+    int bad = ferror(f);
+    close_input(f);
+    if (bad || !buf) { perror_msg("read failed: %s", *files); free(buf); toys.exitval = 2; goto out; }
+    bufs = realloc(bufs, (nbufs + 1) * sizeof *bufs);
+    bufs[nbufs++] = buf;
+    for (char *p = buf, *e = buf + len; p < e;) {
+      char *nl = memchr(p, '\n', e - p);
+      if (!nl) nl = e;
+      if (n == cap) lines = realloc(lines, (cap = cap * 2 + 256) * sizeof *lines);
+      lines[n].s = p;
+      lines[n].len = nl - p;
+      lines[n].idx = n;
+      n++;
+      p = nl + 1;
+    }
+  }
+  if (FLAG('c') || FLAG('C')) {
+    for (size_t i = 1; i < n; i++) {
+      int r = order(&lines[i - 1], &lines[i]);
+      if (r > 0 || (r == 0 && FLAG('u'))) {
+        if (!FLAG('C')) fprintf(stderr, "sort: %s:%zu: disorder: %.*s\n", toys.optc ? toys.optargs[0] : "-", i + 1, (int)lines[i].len, lines[i].s);
+        toys.exitval = 1;
+        break;
+      }
+    }
+    goto out;
+  }
+  qsort(lines, n, sizeof *lines, compare);
+  FILE *out = stdout;
+  if (FLAG('o') && !(out = fopen(OPTARG('o'), "w"))) {
+    perror_msg("open failed: %s", OPTARG('o'));
+    toys.exitval = 2;
+    goto out;
+  }
+  for (size_t i = 0; i < n; i++) {
+    if (FLAG('u') && i && !compare_keys(&lines[i - 1], &lines[i])) continue;
+    fwrite(lines[i].s, 1, lines[i].len, out);
+    putc('\n', out);
+  }
+  if (out != stdout && fclose(out)) { perror_msg("write failed: %s", OPTARG('o')); toys.exitval = 2; }
+out:
+  for (size_t i = 0; i < nbufs; i++) free(bufs[i]);
+  free(bufs);
+  free(lines);
+  free(keys);
+  return finish();
+}

@@ -1,0 +1,83 @@
+/* usage: tail [-qv] [-n [+]NUM | -c [+]NUM | -NUM] [FILE...]
+ *
+ * Print the last 10 lines of each FILE (or stdin), with ==> FILE <== headers for several.
+ * -n	print the last NUM lines; -n +NUM starts at line NUM
+ * -c	print the last NUM bytes; -c +NUM starts at byte NUM
+ * -q	never print headers
+ * -v	always print headers */
+#include "lib/lib.h"
+#include <ctype.h>
+
+static const char help[] =
+  "usage: tail [-qv] [-n [+]NUM | -c [+]NUM | -NUM] [FILE...]\n\n"
+  "Print the last 10 lines of each FILE (or stdin), with ==> FILE <== headers for several.\n"
+  "-n\tprint the last NUM lines; -n +NUM starts at line NUM\n"
+  "-c\tprint the last NUM bytes; -c +NUM starts at byte NUM\n"
+  "-q\tnever print headers\n-v\talways print headers\n";
+
+static void tail_buf(const char *buf, size_t len, long long num, int bytes, int from) {
+  size_t start;
+  if (bytes) {
+    if (from) start = num > 0 ? (unsigned long long)(num - 1) < len ? num - 1 : len : 0;
+    else start = (unsigned long long)num >= len ? 0 : len - num;
+  } else if (from) {
+    start = 0;
+    for (long long line = 1; line < num && start < len; start++)
+      if (buf[start] == '\n') line++;
+  } else {
+    start = len;
+    long long n = num;
+    if (start && buf[start - 1] != '\n' && n) { n--; while (start && buf[start - 1] != '\n') start--; }
+    while (n > 0 && start) {
+      start--;
+      while (start && buf[start - 1] != '\n') start--;
+      n--;
+    }
+  }
+  fwrite(buf + start, 1, len - start, stdout);
+}
+
+int tail_main(int argc, char **argv) {
+  char *num_opt = NULL;
+  char **av = malloc((argc + 1) * sizeof *av);
+  for (int i = 0; i < argc; i++) av[i] = argv[i];
+  av[argc] = NULL;
+  if (argc > 1 && argv[1][0] == '-' && isdigit((unsigned char)argv[1][1]) && strspn(argv[1] + 1, "0123456789") == strlen(argv[1] + 1)) {
+    num_opt = malloc(strlen(argv[1]) + 2);
+    sprintf(num_opt, "-n%s", argv[1] + 1);
+    av[1] = num_opt;
+  }
+  int rc = toy_init(argc, av, "n:(lines)c:(bytes)q(quiet)v(verbose)", help, 1);
+  if (rc) goto out;
+  int bytes = FLAG('c') && !(FLAG('n') && OPTARG('n') > OPTARG('c'));
+  const char *arg = bytes ? OPTARG('c') : FLAG('n') ? OPTARG('n') : "10";
+  int from = *arg == '+';
+  long long num;
+  if (parse_long(arg + (from || *arg == '-'), &num) || num < 0) {
+    error_msg("invalid number of %s: '%s'", bytes ? "bytes" : "lines", arg);
+    goto out;
+  }
+  char *stdin_only[] = {"-", NULL};
+  char **files = toys.optc ? toys.optargs : stdin_only;
+  int headers = FLAG('v') || (toys.optc > 1 && !FLAG('q'));
+  int first = 1;
+  for (; *files; files++) {
+    FILE *f = open_input(*files);
+    if (!f) continue;
+    size_t len;
+    errno = 0;
+    char *buf = read_all(f, &len);
+    if (ferror(f) || !buf) perror_msg("error reading '%s'", *files);
+    else {
+      if (headers) printf("%s==> %s <==\n", first ? "" : "\n", strcmp(*files, "-") ? *files : "standard input");
+      first = 0;
+      tail_buf(buf, len, num, bytes, from);
+    }
+    free(buf);
+    close_input(f);
+  }
+out:
+  free(av);
+  free(num_opt);
+  return finish();
+}

@@ -1,0 +1,417 @@
+/* Shared helpers: option parsing, error reporting, input and path helpers. */
+#include "lib/lib.h"
+#include "lib/commands.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio_ext.h>
+#include <unistd.h>
+
+struct toy_ctx toys;
+
+static void reset(void) {
+  for (int i = 0; i <= NFLAGS; i++) free(toys.alloc[i]);
+  memset(&toys, 0, sizeof toys);
+}
+
+/* Find option c in spec; return pointer to it (skipping "(long)" names) or NULL. */
+static const char *find_short(const char *spec, int c) {
+  for (const char *p = spec; *p; p++) {
+    if (*p == '(') { while (*p && *p != ')') p++; if (!*p) break; continue; }
+    if (*p == ':' || *p == '*' || *p == '?' || *p == '^' || *p == '~') continue;
+    if (*p == c) return p;
+  }
+  return NULL;
+}
+
+/* Find the option whose "(name)" matches long name n (length len). */
+static const char *find_long(const char *spec, const char *n, size_t len) {
+  const char *opt = NULL;
+  for (const char *p = spec; *p; p++) {
+    if (*p == '(') {
+      const char *e = strchr(p, ')');
+      if (!e) break;
+      if ((size_t)(e - p - 1) == len && !strncmp(p + 1, n, len)) return opt;
+      p = e;
+    } else if (*p != ':' && *p != '*' && *p != '?') opt = p;
+  }
+  return NULL;
+}
+
+static void set_opt(const char *o, char *val) {
+  int b = flagbit(*o);
+  toys.flags |= 1ULL << b;
+  if (o[1] == ':' || o[1] == '*' || o[1] == '?') toys.arg[b] = val;
+  if (o[1] == '*') {
+    int n = 0;
+    char **l = toys.list[b];
+    while (l && l[n]) n++;
+    l = realloc(l, (n + 2) * sizeof *l);
+    l[n] = val;
+    l[n + 1] = NULL;
+    toys.list[b] = l;
+    toys.alloc[b] = l;
+  }
+}
+
+static int looks_negative(const char *a) {
+  if (a[0] != '-' || !a[1]) return 0;
+  for (a++; *a; a++) if (!((*a >= '0' && *a <= '9') || *a == '.' || *a == 'e')) return 0;
+  return 1;
+}
+
+int toy_init(int argc, char **argv, const char *spec, const char *help, int usage_status) {
+  reset();
+  toys.name = base_name(argv[0]);
+  toys.help = help;
+  toys.usage_status = usage_status;
+  int stop_first = 0, negnum = 0;
+  while (*spec == '^' || *spec == '~') { if (*spec == '^') stop_first = 1; else negnum = 1; spec++; }
+  char **ops = toys.alloc[NFLAGS] = malloc((argc + 1) * sizeof *ops);
+  int n = 0, done = 0;
+  for (int i = 1; i < argc; i++) {
+    char *a = argv[i];
+    if (done || a[0] != '-' || !a[1] || (negnum && looks_negative(a))) {
+      ops[n++] = a;
+      if (stop_first) done = 1;
+      continue;
+    }
+    if (!strcmp(a, "--")) { done = 1; continue; }
+    if (a[1] == '-') {
+      char *eq = strchr(a + 2, '=');
+      size_t len = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
+      if (len == 7 && !strncmp(a + 2, "version", 7)) {
+        printf("%s (OpenShell) 1.0\n", toys.name);
+        toys.exitval = 0;
+        return 1;
+      }
+      if (len == 4 && !strncmp(a + 2, "help", 4)) {
+        fputs(help, stdout);
+        toys.exitval = 0;
+        return 1;
+      }
+      const char *o = find_long(spec, a + 2, len);
+      if (!o) return usage_error("unrecognized option '%s'", a), 1;
+      char *val = NULL;
+      if (o[1] == ':' || o[1] == '*') {
+        if (eq) val = eq + 1;
+        else if (i + 1 < argc) val = argv[++i];
+        else return usage_error("option '%s' requires an argument", a), 1;
+      } else if (o[1] == '?') val = eq ? eq + 1 : "";
+      else if (eq) return usage_error("option '--%.*s' doesn't allow an argument", (int)len, a + 2), 1;
+      set_opt(o, val);
+      continue;
+    }
+    for (int j = 1; a[j]; j++) {
+      const char *o = find_short(spec, a[j]);
+      if (!o) return usage_error("invalid option -- '%c'", a[j]), 1;
+      if (o[1] == ':' || o[1] == '*') {
+        char *val = a[j + 1] ? a + j + 1 : (i + 1 < argc ? argv[++i] : NULL);
+        if (!val) return usage_error("option requires an argument -- '%c'", a[j]), 1;
+        set_opt(o, val);
+        break;
+      }
+      if (o[1] == '?') { set_opt(o, a + j + 1); break; }  /* optional, attached only */
+      set_opt(o, NULL);
+    }
+  }
+  ops[n] = NULL;
+  toys.optargs = ops;
+  toys.optc = n;
+  return 0;
+}
+
+static void vmsg(const char *fmt, va_list ap, const char *err) {
+  fflush(stdout);
+  fprintf(stderr, "%s: ", toys.name ? toys.name : "openshell");
+  vfprintf(stderr, fmt, ap);
+  if (err) fprintf(stderr, ": %s", err);
+  fputc('\n', stderr);
+}
+
+void error_msg(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vmsg(fmt, ap, NULL);
+  va_end(ap);
+  toys.exitval = 1;
+}
+
+void perror_msg(const char *fmt, ...) {
+  const char *err = strerror(errno);
+  va_list ap;
+  va_start(ap, fmt);
+  vmsg(fmt, ap, err);
+  va_end(ap);
+  toys.exitval = 1;
+}
+
+int usage_error(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vmsg(fmt, ap, NULL);
+  va_end(ap);
+  fprintf(stderr, "Try '%s --help' for more information.\n", toys.name);
+  return toys.exitval = toys.usage_status ? toys.usage_status : 1;
+}
+
+int finish(void) {
+  if (fflush(stdout) || ferror(stdout)) {
+    if (errno != EPIPE) {
+      fprintf(stderr, "%s: write error: %s\n", toys.name, strerror(errno));
+      if (!toys.exitval) toys.exitval = 1;
+    }
+    clearerr(stdout);
+  }
+  return toys.exitval;
+}
+
+FILE *open_input(const char *path) {
+  if (!strcmp(path, "-")) {
+    clearerr(stdin);
+    return stdin;
+  }
+  FILE *f = fopen(path, "r");
+  if (!f) perror_msg("%s", path);
+  return f;
+}
+
+/* For stdin, give back what stdio read ahead but the utility did not use, so the
+ * next command reading a seekable stdin starts right after it (as GNU head does). */
+void close_input(FILE *f) {
+  if (f == stdin) {
+    size_t ahead = __freadahead(stdin);
+    if (ahead) lseek(0, -(off_t)ahead, SEEK_CUR);
+    __fpurge(stdin);
+    clearerr(stdin);
+  } else if (f) fclose(f);
+}
+
+char *read_all(FILE *f, size_t *len) {
+  size_t cap = 4096, n = 0;
+  char *buf = malloc(cap + 1);
+  size_t got;
+  while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
+    n += got;
+    if (n == cap) {
+      char *nb = realloc(buf, cap * 2 + 1);
+      if (!nb) { free(buf); buf = NULL; break; }
+      buf = nb;
+      cap *= 2;
+    }
+  }
+  if (!buf) { errno = ENOMEM; if (len) *len = 0; return NULL; }
+  buf[n] = 0;
+  if (len) *len = n;
+  return buf;
+}
+
+int write_all(int fd, const void *buf, size_t len) {
+  const char *p = buf;
+  while (len) {
+    ssize_t w = write(fd, p, len);
+    if (w < 0) { if (errno == EINTR) continue; return -1; }
+    p += w;
+    len -= w;
+  }
+  return 0;
+}
+
+const char *base_name(const char *path) {
+  static char buf[4096];
+  size_t len = strlen(path);
+  while (len > 1 && path[len - 1] == '/') len--;
+  if (len != strlen(path)) {  /* trailing slashes: work on a trimmed copy */
+    if (len >= sizeof buf) len = sizeof buf - 1;
+    memcpy(buf, path, len);
+    buf[len] = 0;
+    path = buf;
+  }
+  const char *s = strrchr(path, '/');
+  return s && s[1] ? s + 1 : path;
+}
+
+char *path_join(const char *dir, const char *name) {
+  size_t dl = strlen(dir);
+  char *p = malloc(dl + strlen(name) + 2);
+  if (!p) return NULL;
+  strcpy(p, dir);
+  if (dl && dir[dl - 1] != '/') p[dl++] = '/';
+  strcpy(p + dl, name);
+  return p;
+}
+
+int parse_long(const char *s, long long *out) {
+  char *end;
+  errno = 0;
+  long long v = strtoll(s, &end, 10);
+  if (!*s || *end || errno) return -1;
+  *out = v;
+  return 0;
+}
+
+int unescape_char(const char **s) {
+  const char *p = *s;
+  int c = *p++;
+  switch (c) {
+  case 'a': c = '\a'; break;
+  case 'b': c = '\b'; break;
+  case 'f': c = '\f'; break;
+  case 'n': c = '\n'; break;
+  case 'r': c = '\r'; break;
+  case 't': c = '\t'; break;
+  case 'v': c = '\v'; break;
+  case '0': case '1': case '2': case '3': case '4': case '5': case '6': case '7':
+    c -= '0';
+    for (int i = 0; i < 2 && *p >= '0' && *p <= '7'; i++) c = c * 8 + *p++ - '0';
+    break;
+  default: break;
+  }
+  *s = p;
+  return c & 0xff;
+}
+
+int stdin_is_pipe(void) {
+  struct stat in, st;
+  if (fstat(0, &in)) return 0;
+  if (!S_ISREG(in.st_mode)) return S_ISFIFO(in.st_mode) || S_ISSOCK(in.st_mode) || S_ISCHR(in.st_mode);
+  if (!in.st_ino) return 0;
+  const char *dir = getenv("TMPDIR");
+  if (!dir || !*dir) dir = "/tmp";
+  DIR *d = opendir(dir);
+  if (!d) return 0;
+  int found = 0;
+  struct dirent *e;
+  while (!found && (e = readdir(d))) {
+    if (strncmp(e->d_name, ".osh", 4)) continue;
+    char *p = path_join(dir, e->d_name);
+    found = p && !stat(p, &st) && st.st_ino == in.st_ino && st.st_dev == in.st_dev;
+    free(p);
+  }
+  closedir(d);
+  return found;
+}
+
+const char *enclave_hostname(void) {
+  static char name[256];
+  FILE *f = fopen("/etc/hostname", "r");
+  name[0] = 0;
+  if (f) {
+    if (!fgets(name, sizeof name, f)) name[0] = 0;
+    fclose(f);
+  }
+  name[strcspn(name, "\r\n")] = 0;
+  return *name ? name : "openshell";
+}
+
+int run_command(int argc, char **argv) {
+  const char *name = base_name(argv[0]);
+  const struct command *cmd = NULL;
+  for (int i = 0; i < openshell_command_count; i++)
+    if (!strcmp(openshell_commands[i].name, name)) cmd = &openshell_commands[i];
+  if (!cmd) return -1;
+  struct toy_ctx saved = toys;
+  memset(toys.alloc, 0, sizeof toys.alloc);  /* the callee frees only its own */
+  fflush(stdout);
+  optind = 0;
+  int status = cmd->main(argc, argv);
+  fflush(stdout);
+  fflush(stderr);
+  for (int i = 0; i <= NFLAGS; i++) free(toys.alloc[i]);
+  toys = saved;
+  return status;
+}
+
+/* ---- copying and removing (cp, mv, rm) ---- */
+
+static int copy_file(const char *src, const char *dst, mode_t mode) {
+  int in = open(src, O_RDONLY);
+  if (in < 0) { perror_msg("cannot open '%s' for reading", src); return -1; }
+  int out = open(dst, O_WRONLY | O_CREAT | O_TRUNC, mode & 07777);
+  if (out < 0) { perror_msg("cannot create regular file '%s'", dst); close(in); return -1; }
+  char buf[16384];
+  ssize_t n;
+  int rc = 0;
+  while ((n = read(in, buf, sizeof buf)) > 0)
+    if (write_all(out, buf, n)) { perror_msg("error writing '%s'", dst); rc = -1; break; }
+  if (n < 0) { perror_msg("error reading '%s'", src); rc = -1; }
+  close(in);
+  if (close(out) && !rc) { perror_msg("error writing '%s'", dst); rc = -1; }
+  return rc;
+}
+
+int copy_path(const char *src, const char *dst, int recursive) {
+  struct stat st, dt;
+  if (lstat(src, &st)) { perror_msg("cannot stat '%s'", src); return -1; }
+  if (S_ISLNK(st.st_mode) && recursive) {
+    char target[4096];
+    ssize_t n = readlink(src, target, sizeof target - 1);
+    if (n < 0) { perror_msg("cannot read symbolic link '%s'", src); return -1; }
+    target[n] = 0;
+    unlink(dst);
+    if (symlink(target, dst)) { perror_msg("cannot create symbolic link '%s'", dst); return -1; }
+    return 0;
+  }
+  if (S_ISLNK(st.st_mode) && stat(src, &st)) { perror_msg("cannot stat '%s'", src); return -1; }
+  if (!S_ISDIR(st.st_mode)) {
+    if (!stat(dst, &dt) && dt.st_ino == st.st_ino && dt.st_dev == st.st_dev && st.st_ino) {
+      error_msg("'%s' and '%s' are the same file", src, dst);
+      return -1;
+    }
+    return copy_file(src, dst, st.st_mode);
+  }
+  if (!recursive) { error_msg("-r not specified; omitting directory '%s'", src); return -1; }
+  if (stat(dst, &dt)) {
+    if (mkdir(dst, (st.st_mode & 07777) | 0700)) { perror_msg("cannot create directory '%s'", dst); return -1; }
+  } else if (!S_ISDIR(dt.st_mode)) {
+    error_msg("cannot overwrite non-directory '%s' with directory '%s'", dst, src);
+    return -1;
+  }
+  DIR *d = opendir(src);
+  if (!d) { perror_msg("cannot access '%s'", src); return -1; }
+  int rc = 0;
+  struct dirent *e;
+  while ((e = readdir(d))) {
+    if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+    char *s = path_join(src, e->d_name), *t = path_join(dst, e->d_name);
+    if (copy_path(s, t, recursive)) rc = -1;
+    free(s);
+    free(t);
+  }
+  closedir(d);
+  return rc;
+}
+
+int remove_path(const char *path, int recursive, int force) {
+  struct stat st;
+  if (lstat(path, &st)) {
+    if (force && errno == ENOENT) return 0;
+    perror_msg("cannot remove '%s'", path);
+    return -1;
+  }
+  if (!S_ISDIR(st.st_mode)) {
+    if (unlink(path)) { perror_msg("cannot remove '%s'", path); return -1; }
+    return 0;
+  }
+  if (!recursive) { errno = EISDIR; perror_msg("cannot remove '%s'", path); return -1; }
+  DIR *d = opendir(path);
+  if (!d) { perror_msg("cannot remove '%s'", path); return -1; }
+  /* collect names first: removing while reading a directory is not portable */
+  char **names = NULL;
+  size_t n = 0;
+  struct dirent *e;
+  while ((e = readdir(d))) {
+    if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+    names = realloc(names, (n + 1) * sizeof *names);
+    names[n++] = path_join(path, e->d_name);
+  }
+  closedir(d);
+  int rc = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (remove_path(names[i], recursive, force)) rc = -1;
+    free(names[i]);
+  }
+  free(names);
+  if (!rc && rmdir(path)) { perror_msg("cannot remove '%s'", path); rc = -1; }
+  return rc;
+}

@@ -1,0 +1,80 @@
+/* Shared helpers for the utilities in cmds/ (toybox lib/lib.c style).
+ *
+ * Every utility runs in-process inside the shell: it returns its exit status,
+ * never calls exit(), and resets its own state at the start of each call.
+ * toy_init() parses options into a bitmask read with FLAG('x'); option
+ * arguments are read with OPTARG('x'); operands are in toys.optargs. */
+#ifndef OPENSHELL_LIB_H
+#define OPENSHELL_LIB_H
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#define NFLAGS 64
+
+struct toy_ctx {
+  const char *name;           /* basename of argv[0] */
+  const char *help;           /* usage text printed by --help */
+  unsigned long long flags;   /* bit flagbit(c) set when -c was given */
+  char *arg[NFLAGS];          /* last argument of an option taking one */
+  char **list[NFLAGS];        /* every argument of a "c*" option, NULL-terminated */
+  char **optargs;             /* operands, NULL-terminated */
+  int optc;                   /* number of operands */
+  int exitval;                /* status so far; error_msg sets it to 1 */
+  int usage_status;           /* status for usage errors (1, or 2 for ls/grep) */
+  void *alloc[NFLAGS + 1];    /* what toy_init allocated, freed by the next call */
+};
+extern struct toy_ctx toys;
+
+static inline int flagbit(int c) {
+  if (c >= 'a' && c <= 'z') return c - 'a';
+  if (c >= 'A' && c <= 'Z') return 26 + c - 'A';
+  if (c >= '0' && c <= '9') return 52 + c - '0';
+  return 62;
+}
+#define FLAG(c) ((int)((toys.flags >> flagbit(c)) & 1))
+#define OPTARG(c) (toys.arg[flagbit(c)])
+
+/* spec: option letters; "c:" takes an argument, "c*" collects every argument,
+ * "(long)" after an option names a --long alias. Leading '^': options end at the
+ * first operand. Leading '~': "-5" style negative numbers are operands.
+ * Returns nonzero when the utility must return toys.exitval at once (--help, usage error). */
+int toy_init(int argc, char **argv, const char *spec, const char *help, int usage_status);
+
+void error_msg(const char *fmt, ...);      /* "name: msg", status 1 */
+void perror_msg(const char *fmt, ...);     /* "name: msg: strerror(errno)", status 1 */
+int usage_error(const char *fmt, ...);     /* "name: msg" + Try line, returns usage status */
+int finish(void);                          /* flush stdout, report write errors, return status */
+
+FILE *open_input(const char *path);        /* "-" is stdin; reports failure itself */
+void close_input(FILE *f);
+char *read_all(FILE *f, size_t *len);      /* whole stream, NUL-terminated */
+int write_all(int fd, const void *buf, size_t len);
+
+const char *base_name(const char *path);   /* last component, trailing slashes ignored */
+char *path_join(const char *dir, const char *name); /* malloc'd dir/name */
+int parse_long(const char *s, long long *out); /* whole string a decimal integer */
+int unescape_char(const char **s);         /* \n \t \\ \NNN etc. after the backslash */
+
+/* The shell runs pipeline stages one after another through temp files
+ * ($TMPDIR or /tmp, named .osh*): stdin is such a file when it has the same
+ * inode as one of them. Utilities that act differently on pipes (wc's column
+ * width) use this to behave as they would on a real pipe. */
+int stdin_is_pipe(void);
+const char *enclave_hostname(void);    /* /etc/hostname's first line, or "openshell" */
+
+/* Run a command of the multi-call table in-process (env, xargs, find -exec).
+ * Returns its status, or -1 when there is no such command. */
+int run_command(int argc, char **argv);
+
+/* Copy src to dst (cp, mv). recursive: directories too. Reports errors. */
+int copy_path(const char *src, const char *dst, int recursive);
+/* Remove path and, when recursive, everything below it (rm, mv). */
+int remove_path(const char *path, int recursive, int force);
+
+#endif

@@ -1,0 +1,456 @@
+/* Builtins that must run inside the shell (they change its state) plus echo,
+ * printf and test, which scripts expect to behave exactly as dash's. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "sh.h"
+
+char *sh_exit_trap;   /* run by main when the shell ends */
+
+static int bi_true(int argc, char **argv) { return 0; }
+static int bi_false(int argc, char **argv) { return 1; }
+
+/* exit and return take an optional status; anything else is a fatal error. */
+static int status_arg(int argc, char **argv, int *st) {
+  long v;
+  *st = sh.status;
+  if (argc < 2) return 0;
+  if (!sh_number(argv[1], &v) || v < 0) {
+    sh_fatal(2, "%s: Illegal number: %s", argv[0], argv[1]);
+    return -1;
+  }
+  *st = v & 255;
+  return 0;
+}
+
+static int bi_exit(int argc, char **argv) {
+  int st;
+  if (status_arg(argc, argv, &st)) return 2;
+  sh.status = st;
+  sh.unwind = U_EXIT;
+  return st;
+}
+
+static int bi_return(int argc, char **argv) {
+  int st;
+  if (status_arg(argc, argv, &st)) return 2;
+  sh.status = st;
+  sh.unwind = sh.funcs ? U_RETURN : U_EXIT;
+  return st;
+}
+
+static int bi_break(int argc, char **argv) {
+  long n = 1;
+  if (argc > 1 && (!sh_number(argv[1], &n) || n < 1)) {
+    sh_fatal(2, "%s: Illegal number: %s", argv[0], argv[1]);
+    return 2;
+  }
+  if (!sh.loops) return 0;
+  sh.unwind = argv[0][0] == 'b' ? U_BREAK : U_CONTINUE;
+  sh.unwind_n = n > sh.loops ? sh.loops : n;
+  return 0;
+}
+
+/* Logical path: dir taken relative to cwd, with . and .. removed textually as dash -L does. */
+static char *normpath(const char *cwd, const char *dir) {
+  struct strbuf b = {0};
+  if (dir[0] != '/') { sb_adds(&b, cwd); sb_addc(&b, '/'); }
+  sb_adds(&b, dir);
+  char *out = sh_alloc(b.len + 2);
+  size_t o = 0;
+  for (char *p = b.s; *p;) {
+    while (*p == '/') p++;
+    char *e = p;
+    while (*e && *e != '/') e++;
+    size_t n = e - p;
+    if (!n) break;
+    if (n == 2 && p[0] == '.' && p[1] == '.') { while (o > 0 && out[--o] != '/'); }
+    else if (!(n == 1 && p[0] == '.')) { out[o++] = '/'; memcpy(out + o, p, n); o += n; }
+    p = e;
+  }
+  if (!o) out[o++] = '/';
+  out[o] = 0;
+  free(b.s);
+  return out;
+}
+
+static int bi_cd(int argc, char **argv) {
+  int i = 1;
+  while (i < argc && (!strcmp(argv[i], "-L") || !strcmp(argv[i], "-P"))) i++;
+  if (i < argc && !strcmp(argv[i], "--")) i++;
+  const char *dir = i < argc ? argv[i] : sh_getvar("HOME"), *old = sh_getvar("PWD");
+  int print = 0;
+  if (!dir) return 0;
+  if (!strcmp(dir, "-")) {
+    dir = sh_getvar("OLDPWD");
+    if (!dir) dir = old ? old : "/";
+    print = 1;
+  }
+  char *prev = old && old[0] == '/' ? sh_strdup(old) : getcwd(0, 0);
+  char *target = normpath(prev ? prev : "/", dir);
+  if (chdir(target)) {
+    sh_err("cd: can't cd to %s", dir);
+    free(target);
+    free(prev);
+    return 2;
+  }
+  char *now = sh_strdup(target);
+  if (prev) sh_setvar("OLDPWD", prev, 0);
+  if (now) sh_setvar("PWD", now, 0);
+  if (print && now) printf("%s\n", now);
+  free(now);
+  free(prev);
+  free(target);
+  return 0;
+}
+
+static int bi_pwd(int argc, char **argv) {
+  const char *pwd = sh_getvar("PWD");
+  if (pwd && pwd[0] == '/') { printf("%s\n", pwd); return 0; }
+  char *cwd = getcwd(0, 0);
+  if (!cwd) { sh_err("pwd: %s", strerror(errno)); return 2; }
+  printf("%s\n", cwd);
+  free(cwd);
+  return 0;
+}
+
+/* export and readonly: NAME[=value]..., or -p to list. */
+static int bi_export(int argc, char **argv) {
+  int flag = argv[0][0] == 'e' ? V_EXPORT : V_RDONLY, i = 1;
+  if (i < argc && !strcmp(argv[i], "-p")) i++;
+  if (i >= argc) {
+    sh_var_print(flag, flag == V_EXPORT ? "export " : "readonly ");
+    return 0;
+  }
+  for (; i < argc; i++) {
+    char *eq = strchr(argv[i], '=');
+    size_t n = eq ? (size_t)(eq - argv[i]) : strlen(argv[i]);
+    if (!sh_isname(argv[i], n)) { sh_fatal(2, "%s: %.*s: bad variable name", argv[0], (int)n, argv[i]); return 2; }
+    if (eq) { if (sh_assign(argv[i], flag)) return 2; }
+    else sh_var_setflags(argv[i], flag);
+  }
+  return 0;
+}
+
+static int bi_unset(int argc, char **argv) {
+  int funcs = 0, i = 1, st = 0;
+  for (; i < argc && argv[i][0] == '-'; i++) {
+    if (!strcmp(argv[i], "--")) { i++; break; }
+    funcs = strchr(argv[i], 'f') != 0;
+  }
+  for (; i < argc; i++) {
+    if (funcs) sh_unset_func(argv[i]);
+    else st |= sh_unsetvar(argv[i]);
+  }
+  return st;
+}
+
+static int set_opt(char c, int on) {
+  switch (c) {
+  case 'e': sh.opt_e = on; return 0;
+  case 'u': sh.opt_u = on; return 0;
+  case 'x': sh.opt_x = on; return 0;
+  case 'f': sh.opt_f = on; return 0;
+  case 'n': sh.opt_n = on; return 0;
+  case 'a': case 'b': case 'C': case 'h': case 'm': case 'v': return 0;  /* accepted, no effect */
+  }
+  return -1;
+}
+
+static int bi_set(int argc, char **argv) {
+  static const char *const names[] = {"errexit", "e", "nounset", "u", "xtrace", "x", "noglob", "f",
+    "noexec", "n", "allexport", "a", "pipefail", "p", 0};
+  int i = 1;
+  if (argc == 1) { sh_var_print(0, ""); return 0; }
+  for (; i < argc; i++) {
+    char *a = argv[i];
+    if (!strcmp(a, "--")) { i++; goto positional; }
+    if ((a[0] != '-' && a[0] != '+') || !a[1]) break;
+    int on = a[0] == '-';
+    if (!strcmp(a + 1, "o")) {
+      if (++i >= argc) { sh_var_print(0, ""); return 0; }
+      int k = 0;
+      while (names[k] && strcmp(names[k], argv[i])) k += 2;
+      if (!names[k]) { sh_fatal(2, "set: Illegal option -o %s", argv[i]); return 2; }
+      if (names[k + 1][0] != 'p') set_opt(names[k + 1][0], on);
+      continue;
+    }
+    for (char *c = a + 1; *c; c++)
+      if (set_opt(*c, on)) { sh_fatal(2, "set: Illegal option %c%c", a[0], *c); return 2; }
+  }
+  if (i >= argc) return 0;
+positional:
+  sh_set_pos(argv + i, argc - i);
+  return 0;
+}
+
+static int bi_shift(int argc, char **argv) {
+  long n = 1;
+  if (argc > 1 && (!sh_number(argv[1], &n) || n < 0)) {
+    sh_fatal(2, "shift: Illegal number: %s", argv[1]);
+    return 2;
+  }
+  if (n > sh.npos) { sh_fatal(2, "shift: can't shift that many"); return 2; }
+  sh_set_pos(sh.pos + n, sh.npos - n);
+  return 0;
+}
+
+static char *join(int argc, char **argv) {
+  struct strbuf b = {0};
+  for (int i = 0; i < argc; i++) { if (i) sb_addc(&b, ' '); sb_adds(&b, argv[i]); }
+  return sb_take(&b);
+}
+
+static int bi_eval(int argc, char **argv) {
+  char *s = join(argc - 1, argv + 1);
+  sh.status = 0;
+  sh.in_eval++;
+  int st = sh_run_string(s, sh.line);
+  sh.in_eval--;
+  free(s);
+  return st;
+}
+
+static int bi_exec(int argc, char **argv) {
+  if (argc < 2) return 0;
+  int st = sh_exec_argv(argv + 1, 1);
+  if (!sh.unwind) { sh.status = st; sh.unwind = U_EXIT; }
+  return st;
+}
+
+static int bi_dot(int argc, char **argv) {
+  if (argc < 2) return 0;
+  char *path = 0;
+  const char *name = argv[1];
+  if (!strchr(name, '/') && sh_lookup(name, &path) != 5) { free(path); path = 0; }
+  FILE *f = fopen(path ? path : name, "r");
+  free(path);
+  if (!f) { sh_fatal(2, ".: cannot open %s: No such file", name); return 2; }
+  struct strbuf b = {0};
+  char buf[4096];
+  size_t k;
+  while ((k = fread(buf, 1, sizeof buf, f)) > 0) sb_add(&b, buf, k);
+  fclose(f);
+  int line = sh.line;
+  sh.status = 0;
+  int st = sh_run_string(b.s ? b.s : "", 1);
+  sh.line = line;
+  free(b.s);
+  return st;
+}
+
+static int bi_local(int argc, char **argv) {
+  if (!sh.funcs) { sh_fatal(2, "local: not in a function"); return 2; }
+  for (int i = 1; i < argc; i++) sh_local(argv[i]);
+  return 0;
+}
+
+/* One line from fd 0. A seekable fd is read in blocks and the rest given back, so a
+ * utility reading stdin afterwards starts at the right place; a pipe goes bytewise. */
+static int read_line(struct strbuf *b, int raw) {
+  char buf[256];
+  int seekable = lseek(0, 0, SEEK_CUR) >= 0, got = 0;
+  for (;;) {
+    ssize_t n = read(0, buf, seekable ? sizeof buf : 1);
+    if (n <= 0) return got ? 1 : 0;
+    got = 1;
+    for (ssize_t i = 0; i < n; i++) {
+      char c = buf[i];
+      if (c == '\n') {
+        if (!raw && b->len && b->s[b->len - 1] == '\\' && !(b->len > 1 && b->s[b->len - 2] == 1)) {
+          b->s[--b->len] = 0;   /* backslash-newline: the line continues */
+          continue;
+        }
+        if (seekable && i + 1 < n) lseek(0, i + 1 - n, SEEK_CUR);
+        return 2;
+      }
+      if (!raw && c == '\\' && b->len && b->s[b->len - 1] == '\\' && !(b->len > 1 && b->s[b->len - 2] == 1)) {
+        b->s[b->len - 1] = 1;   /* marks an escaped backslash until the line is done */
+        sb_addc(b, '\\');
+        continue;
+      }
+      sb_addc(b, c);
+    }
+  }
+}
+
+static int bi_read(int argc, char **argv) {
+  int raw = 0, i = 1;
+  for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
+    if (!strcmp(argv[i], "--")) { i++; break; }
+    if (!strcmp(argv[i], "-r")) raw = 1;
+    else if (!strcmp(argv[i], "-p") && i + 1 < argc) i++;
+    else { sh_err("read: Illegal option %s", argv[i]); return 2; }
+  }
+  if (i >= argc) { sh_err("read: arg count"); return 2; }
+  fflush(stdout);
+  struct strbuf b = {0};
+  int r = read_line(&b, raw);
+  char *line = b.s ? b.s : sh_strdup("");
+  if (!raw) {   /* drop the remaining backslashes; \1 marked escaped ones */
+    char *w = line;
+    for (char *s = line; *s; s++) {
+      if (*s == 1) { *w++ = '\\'; s++; continue; }
+      if (*s == '\\' && s[1]) s++;
+      *w++ = *s;
+    }
+    *w = 0;
+  }
+  const char *ifs = sh_getvar("IFS");
+  if (!ifs) ifs = " \t\n";
+#define IS_IFS(c) ((c) && strchr(ifs, (c)))
+#define IS_WS(c) ((c) == ' ' || (c) == '\t' || (c) == '\n')
+  char *s = line;
+  while (IS_IFS(*s) && IS_WS(*s)) s++;
+  for (; i < argc; i++) {
+    if (i == argc - 1) {
+      size_t n = strlen(s);
+      while (n && IS_IFS(s[n - 1]) && IS_WS(s[n - 1])) n--;
+      s[n] = 0;
+      sh_setvar(argv[i], s, 0);
+      break;
+    }
+    char *e = s;
+    while (*e && !IS_IFS(*e)) e++;
+    char save = *e;
+    *e = 0;
+    sh_setvar(argv[i], s, 0);
+    *e = save;
+    s = e;
+    while (IS_IFS(*s) && IS_WS(*s)) s++;
+    if (IS_IFS(*s)) { s++; while (IS_IFS(*s) && IS_WS(*s)) s++; }
+  }
+  free(line);
+  return r == 2 ? 0 : 1;
+}
+
+static const char *const kinds[] = {0, "a shell keyword", "a shell function",
+  "a special shell builtin", "a shell builtin", 0};
+
+static int bi_command(int argc, char **argv) {
+  int v = 0, i = 1;
+  for (; i < argc && argv[i][0] == '-'; i++) {
+    if (!strcmp(argv[i], "--")) { i++; break; }
+    if (strchr(argv[i], 'v')) v = 1;
+    if (strchr(argv[i], 'V')) v = 2;
+  }
+  if (i >= argc) return 0;
+  if (!v) return sh_exec_argv(argv + i, 1);
+  int st = 0;
+  for (; i < argc; i++) {
+    char *path;
+    int k = sh_lookup(argv[i], &path);
+    if (!k && strchr(argv[i], '/') && !access(argv[i], F_OK)) { k = 5; path = sh_strdup(argv[i]); }
+    if (!k) { if (v == 2) printf("%s: not found\n", argv[i]); st = 127; continue; }
+    if (v == 1) printf("%s\n", k == 5 ? path : argv[i]);
+    else if (k == 5) printf("%s is %s\n", argv[i], path);
+    else printf("%s is %s\n", argv[i], kinds[k]);
+    free(path);
+  }
+  return st;
+}
+
+static int bi_type(int argc, char **argv) {
+  int st = 0;
+  for (int i = 1; i < argc; i++) {
+    char *args[] = {"command", "-V", argv[i], 0};
+    st |= bi_command(3, args);
+  }
+  return st;
+}
+
+static int bi_trap(int argc, char **argv) {
+  if (argc == 1) {
+    if (sh_exit_trap) { char *q = sh_quote(sh_exit_trap); printf("trap -- %s EXIT\n", q); free(q); }
+    return 0;
+  }
+  int i = 1;
+  if (!strcmp(argv[i], "--")) i++;
+  if (i >= argc) return 0;
+  const char *action = argv[i++];
+  for (; i < argc; i++) {
+    if (!strcmp(argv[i], "EXIT") || !strcmp(argv[i], "0")) {
+      free(sh_exit_trap);
+      sh_exit_trap = strcmp(action, "-") ? sh_strdup(action) : 0;
+    }
+  }
+  return 0;   /* there are no signals to trap in the enclave */
+}
+
+/* getopts OPTSTRING NAME [ARGS]: OPTIND counts arguments; `sub` is the position
+ * inside a cluster like -abc, reset whenever OPTIND is changed from outside. */
+static int bi_getopts(int argc, char **argv) {
+  static int sub, last = -1, cur;
+  if (argc < 3) { sh_err("getopts: usage: getopts optstring var [arg...]"); return 2; }
+  const char *opts = argv[1], *name = argv[2], *oi = sh_getvar("OPTIND");
+  char **args = argc > 3 ? argv + 3 : sh.pos;
+  int nargs = argc > 3 ? argc - 3 : sh.npos, silent = opts[0] == ':';
+  long ind = 1;
+  if (oi && !sh_number(oi, &ind)) ind = 1;
+  if (ind != last || ind < 1) sub = 0;
+  if (sub) ind = cur;   /* inside a cluster OPTIND already names the next argument */
+  char *arg = ind <= nargs ? args[ind - 1] : 0, c[2] = {0, 0}, buf[24];
+  int st = 0;
+  if (!sub && (!arg || arg[0] != '-' || !arg[1] || (!strcmp(arg, "--") && ++ind))) {
+    sh_setvar(name, "?", 0);
+    sh_unsetvar("OPTARG");
+    st = 1;
+  } else {
+    if (!sub) sub = 1;
+    c[0] = arg[sub++];
+    const char *p = c[0] != ':' ? strchr(opts, c[0]) : 0;
+    if (!p) {
+      if (silent) sh_setvar("OPTARG", c, 0);
+      else { sh_unsetvar("OPTARG"); fprintf(stderr, "Illegal option -%s\n", c); }
+      sh_setvar(name, "?", 0);
+    } else if (p[1] == ':') {
+      if (arg[sub]) { sh_setvar("OPTARG", arg + sub, 0); sub = 0; ind++; }
+      else if (ind < nargs) { sh_setvar("OPTARG", args[ind], 0); sub = 0; ind += 2; }
+      else {
+        sub = 0;
+        ind++;
+        if (silent) { sh_setvar("OPTARG", c, 0); sh_setvar(name, ":", 0); }
+        else { sh_unsetvar("OPTARG"); fprintf(stderr, "No arg for -%s option\n", c); sh_setvar(name, "?", 0); }
+        goto done;
+      }
+      sh_setvar(name, c, 0);
+    } else {
+      sh_setvar("OPTARG", "", 0);
+      sh_setvar(name, c, 0);
+    }
+    if (sub && !arg[sub]) { sub = 0; ind++; }
+  }
+done:
+  cur = ind;
+  snprintf(buf, sizeof buf, "%ld", ind + (sub != 0));
+  sh_setvar("OPTIND", buf, 0);
+  last = ind + (sub != 0);
+  return st;
+}
+
+static int bi_umask(int argc, char **argv) {
+  if (argc < 2) printf("0022\n");
+  return 0;
+}
+
+static const struct { const char *name; sh_builtin_fn fn; char special; } builtins[] = {
+  {".", bi_dot, 1}, {":", bi_true, 1}, {"[", sh_test, 0}, {"break", bi_break, 1},
+  {"cd", bi_cd, 0}, {"command", bi_command, 0}, {"continue", bi_break, 1},
+  {"echo", sh_echo, 0}, {"eval", bi_eval, 1}, {"exec", bi_exec, 1}, {"exit", bi_exit, 1},
+  {"export", bi_export, 1}, {"false", bi_false, 0}, {"getopts", bi_getopts, 0}, {"local", bi_local, 0},
+  {"printf", sh_printf, 0}, {"pwd", bi_pwd, 0}, {"read", bi_read, 0},
+  {"readonly", bi_export, 1}, {"return", bi_return, 1}, {"set", bi_set, 1},
+  {"shift", bi_shift, 1}, {"source", bi_dot, 1}, {"test", sh_test, 0}, {"trap", bi_trap, 1},
+  {"true", bi_true, 0}, {"type", bi_type, 0}, {"umask", bi_umask, 0}, {"unset", bi_unset, 1},
+  {"wait", bi_true, 0},
+};
+
+sh_builtin_fn sh_builtin(const char *name, int *special) {
+  for (size_t i = 0; i < sizeof builtins / sizeof *builtins; i++)
+    if (!strcmp(builtins[i].name, name)) { *special = builtins[i].special; return builtins[i].fn; }
+  return 0;
+}

@@ -1,0 +1,248 @@
+/* Redirections without dup/dup2 (wasip1 has neither): the current fd is moved out of
+ * the way with fd_renumber, the file is opened and moved onto it, and afterwards
+ * everything is moved back. "N>&M" cannot share M's open file, so it reopens the
+ * file M was redirected to (output files are opened O_APPEND so both see the end).
+ * When M is an inherited fd (the engine's stdout), M and N are both pointed at a
+ * temp file whose contents are copied to the real M when the redirection ends. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdio_ext.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <wasi/api.h>
+#include "sh.h"
+
+struct saved_fd {
+  int fd, saved;     /* saved: where the previous fd was moved, or -1 if it was closed */
+  char *oldpath;     /* fdpath[fd] before */
+  char *unlink;      /* temp file to remove afterwards */
+  int spill;         /* copy `unlink` to fd after restoring it */
+  int oldalias;      /* virtual fds: alias[fd] before */
+};
+static struct saved_fd *stack;
+static int depth, cap;
+static char *fdpath[10];   /* file currently on fd N, when a redirection put it there */
+
+void sh_stdio_reset(void) {
+  fflush(stdout);
+  fflush(stderr);
+  clearerr(stdout);
+  clearerr(stderr);
+  __fpurge(stdin);
+  clearerr(stdin);
+}
+
+/* Pipes, here-documents and $(...) go through temp files: $TMPDIR, else /tmp, else
+ * $HOME when a policy grants no /tmp (the names are hidden dot files). */
+char *sh_tempfile(void) {
+  static unsigned serial;
+  const char *dirs[] = {sh_getvar("TMPDIR"), "/tmp", sh_getvar("HOME")};
+  char path[256];
+  for (int d = 0; d < 3; d++) {
+    if (!dirs[d] || !*dirs[d]) continue;
+    for (int tries = 0; tries < 20; tries++) {
+      snprintf(path, sizeof path, "%s/.osh%08x.%u", dirs[d], arc4random(), serial++);
+      int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+      if (fd >= 0) { close(fd); return sh_strdup(path); }
+      if (errno != EEXIST) break;
+    }
+  }
+  sh_err("cannot create temp file: %s", strerror(errno));
+  return 0;
+}
+
+int sh_redir_mark(void) { return depth; }
+
+static int is_open(int fd) {
+  __wasi_fdstat_t st;
+  return __wasi_fd_fdstat_get(fd, &st) == 0;
+}
+
+/* Move fd out of the way and remember how to put it back. */
+static struct saved_fd *save(int fd) {
+  sh_stdio_reset();
+  if (depth == cap) {
+    cap = cap ? cap * 2 : 16;
+    stack = realloc(stack, cap * sizeof *stack);
+  }
+  struct saved_fd *s = &stack[depth++];
+  memset(s, 0, sizeof *s);
+  s->fd = fd;
+  s->saved = -1;
+  if (fd < 0) return s;
+  int high = 64 + depth;
+  if (is_open(fd) && __wasi_fd_renumber(fd, high) == 0) s->saved = high;
+  s->oldpath = fdpath[fd];
+  fdpath[fd] = 0;
+  return s;
+}
+
+static int open_onto(int fd, const char *path, int flags) {
+  if (flags & O_TRUNC) {
+    /* wasmer 0.16 keeps the old size as the append position after an O_TRUNC open,
+     * so later O_APPEND writes leave a hole; ftruncate does reset it. */
+    int t = open(path, flags & ~(O_TRUNC | O_APPEND), 0666);
+    if (t < 0) return -1;
+    int rc = ftruncate(t, 0);
+    close(t);
+    if (rc) return -1;
+    flags &= ~(O_TRUNC | O_CREAT);
+  }
+  int t = open(path, flags, 0666);
+  if (t < 0) return -1;
+  if (fd < 0) { close(t); return 0; }   /* a virtual fd: the file is only created */
+  if (t != fd && __wasi_fd_renumber(t, fd)) { close(t); errno = EBADF; return -1; }
+  fdpath[fd] = sh_strdup(path);
+  if (fd == 0) sh_stdio_reset();
+  return 0;
+}
+
+int sh_redir_fd(int fd, const char *path, int flags) {
+  save(fd);
+  return open_onto(fd, path, flags);
+}
+
+static const char *errmsg(int e, int creat) {
+  if (e == ENOTDIR || (e == ENOENT && creat)) return "Directory nonexistent";
+  return e == ENOENT ? "No such file" : strerror(e);
+}
+
+/* Fds 3-9 are virtual: WASI preopens live at 3, 4 and 5 and wasi-libc resolves every
+ * path through them, so they must never move. A virtual fd only names a file (or
+ * an inherited fd 0-2) for later "N>&3"; utilities only ever use 0, 1 and 2. */
+static signed char alias[10] = {-1, -1, -1, -1, -1, -1, -1, -1, -1, -1};
+
+static struct saved_fd *save_virtual(int fd) {
+  struct saved_fd *s = save(-1);
+  s->fd = fd;
+  s->oldpath = fdpath[fd];
+  s->oldalias = alias[fd];
+  fdpath[fd] = 0;
+  alias[fd] = -1;
+  return s;
+}
+
+static int open_file(struct redir *r, int fd, const char *w) {
+  int flags = r->type == R_IN ? O_RDONLY
+            : r->type == R_APPEND ? O_WRONLY | O_CREAT | O_APPEND
+            : r->type == R_RDWR ? O_RDWR | O_CREAT
+            : O_WRONLY | O_CREAT | O_TRUNC | O_APPEND;
+  int rc;
+  if (fd >= 3) {
+    save_virtual(fd);
+    if ((rc = open_onto(-1, w, flags)) == 0) fdpath[fd] = sh_strdup(w);
+  } else {
+    save(fd);
+    rc = open_onto(fd, w, flags);
+  }
+  if (rc) sh_err("cannot %s %s: %s", r->type == R_IN ? "open" : "create", w, errmsg(errno, r->type != R_IN));
+  return rc;
+}
+
+static int dup_fd(struct redir *r, int fd, long m) {
+  if (m == fd) return 0;
+  if (m >= 3 && alias[m] >= 0) m = alias[m];
+  if (m >= 3 ? !fdpath[m] : !is_open(m)) { sh_err("%ld: Bad file descriptor", m); return 1; }
+  if (fd >= 3) {
+    char *path = fdpath[m] ? sh_strdup(fdpath[m]) : 0;
+    save_virtual(fd);
+    if (path) fdpath[fd] = path; else alias[fd] = m;
+    return 0;
+  }
+  if (!fdpath[m]) {
+    /* M is inherited: send it to a temp file copied back to the real M afterwards. */
+    char *tmp = sh_tempfile();
+    if (!tmp) return 1;
+    struct saved_fd *s = save(m);
+    s->unlink = tmp;
+    s->spill = 1;
+    if (open_onto(m, tmp, O_WRONLY | O_APPEND)) return 1;
+  }
+  char *path = sh_strdup(fdpath[m]);
+  save(fd);
+  int rc = open_onto(fd, path, r->type == R_DUPIN ? O_RDONLY : O_WRONLY | O_APPEND);
+  free(path);
+  if (rc) sh_err("%ld: %s", m, strerror(errno));
+  return rc;
+}
+
+static int redirect1(struct redir *r) {
+  int fd = r->fd;
+  if (fd > 9) { sh_err("%d: Bad file descriptor", fd); return 1; }
+  if (r->type == R_HEREDOC) {
+    char *body = r->quoted ? sh_strdup(r->word) : sh_expand_heredoc(r->word);
+    if (sh.unwind) { free(body); return 1; }
+    char *tmp = sh_tempfile();
+    if (!tmp) { free(body); return 1; }
+    FILE *f = fopen(tmp, "w");
+    if (f) { fputs(body, f); fclose(f); }
+    free(body);
+    struct saved_fd *s = fd >= 3 ? save_virtual(fd) : save(fd);
+    s->unlink = tmp;
+    if (fd >= 3) { fdpath[fd] = sh_strdup(tmp); return 0; }
+    if (open_onto(fd, tmp, O_RDONLY)) { sh_err("cannot open here-document: %s", strerror(errno)); return 1; }
+    return 0;
+  }
+  char *w = sh_expand_str(r->word);
+  int rc = 1;
+  long m;
+  if (sh.unwind) ;
+  else if (r->type != R_DUPIN && r->type != R_DUPOUT) rc = open_file(r, fd, w);
+  else if (!strcmp(w, "-")) {
+    rc = 0;
+    if (fd >= 3) save_virtual(fd);
+    else { save(fd); close(fd); }   /* wasmer leaves stdio usable after a renumber */
+  }
+  else if (!sh_number(w, &m) || m < 0 || m > 9) sh_err("Syntax error: Bad fd number");
+  else rc = dup_fd(r, fd, m);
+  free(w);
+  return rc;
+}
+
+int sh_redirect(struct redir *r) {
+  int mark = depth;
+  for (; r; r = r->next) {
+    if (redirect1(r)) {
+      sh_redir_pop(mark);
+      if (!sh.unwind) sh.status = 2;
+      return 1;
+    }
+  }
+  return 0;
+}
+
+static void copy_to(const char *path, int fd) {
+  char buf[4096];
+  int in = open(path, O_RDONLY);
+  ssize_t n;
+  if (in < 0) return;
+  while ((n = read(in, buf, sizeof buf)) > 0) {
+    for (ssize_t off = 0; off < n;) {
+      ssize_t w = write(fd, buf + off, n - off);
+      if (w <= 0) { off = n; break; }
+      off += w;
+    }
+  }
+  close(in);
+}
+
+void sh_redir_pop(int mark) {
+  if (depth <= mark) return;
+  sh_stdio_reset();
+  while (depth > mark) {
+    struct saved_fd *s = &stack[--depth];
+    free(fdpath[s->fd]);
+    if (s->fd < 3) close(s->fd);
+    else alias[s->fd] = s->oldalias;
+    if (s->saved >= 0) (void)__wasi_fd_renumber(s->saved, s->fd);
+    fdpath[s->fd] = s->oldpath;
+    if (s->unlink) {
+      if (s->spill && s->saved >= 0) copy_to(s->unlink, s->fd);
+      unlink(s->unlink);
+      free(s->unlink);
+    }
+  }
+  sh_stdio_reset();
+}

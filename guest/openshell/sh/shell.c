@@ -1,0 +1,114 @@
+/* Shell entry: sh -c SCRIPT [NAME [ARGS]], sh FILE [ARGS], or a script on stdin. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "sh.h"
+
+struct shell sh;
+extern char **environ;
+extern char *sh_exit_trap;
+
+static char *slurp(FILE *f) {
+  struct strbuf b = {0};
+  char buf[4096];
+  size_t k;
+  while ((k = fread(buf, 1, sizeof buf, f)) > 0) sb_add(&b, buf, k);
+  return sb_take(&b);
+}
+
+/* sh [-eux] [-c SCRIPT [NAME [ARGS]] | FILE [ARGS]]: the options, then the script. */
+static int invoke(int argc, char **argv) {
+  char *script = 0;
+  int i = 1, cmd = 0;
+  free(sh.arg0);
+  sh.arg0 = sh_strdup(argv[0]);
+  for (; i < argc && (argv[i][0] == '-' || argv[i][0] == '+') && argv[i][1]; i++) {
+    if (!strcmp(argv[i], "--")) { i++; break; }
+    for (char *c = argv[i] + 1; *c; c++) {
+      int on = argv[i][0] == '-';
+      switch (*c) {
+      case 'c': cmd = 1; break;
+      case 'e': sh.opt_e = on; break;
+      case 'u': sh.opt_u = on; break;
+      case 'x': sh.opt_x = on; break;
+      case 'f': sh.opt_f = on; break;
+      case 'n': sh.opt_n = on; break;
+      case 's': case 'i': case 'l': case 'a': case 'v': case 'o': break;
+      default:
+        fprintf(stderr, "%s: Illegal option %c%c\n", argv[0], argv[i][0], *c);
+        return 2;
+      }
+    }
+  }
+  if (cmd) {
+    if (i >= argc) { fprintf(stderr, "%s: -c requires an argument\n", argv[0]); return 2; }
+    script = sh_strdup(argv[i++]);
+    if (i < argc) { free(sh.arg0); sh.arg0 = sh_strdup(argv[i++]); }
+  } else if (i < argc) {
+    FILE *f = fopen(argv[i], "r");
+    if (!f) {
+      fprintf(stderr, "%s: 0: cannot open %s: No such file\n", argv[0], argv[i]);
+      return 127;
+    }
+    script = slurp(f);
+    fclose(f);
+    free(sh.arg0);
+    sh.arg0 = sh_strdup(argv[i++]);
+  } else {
+    script = slurp(stdin);
+    sh_stdio_reset();
+  }
+  sh_set_pos(argv + i, argc - i);
+  sh.status = 0;
+  sh_run_string(script, 1);
+  free(script);
+  if (sh_exit_trap) {
+    char *t = sh_exit_trap;
+    int st = sh.status;
+    sh_exit_trap = 0;
+    sh.unwind = U_NONE;
+    sh_run_string(t, sh.line);
+    if (sh.unwind != U_EXIT) sh.status = st;
+    free(t);
+  }
+  return sh.status & 255;
+}
+
+/* `sh ...` run from the shell: a fresh shell in this process, sharing only exports. */
+int sh_nested(int argc, char **argv) {
+  struct saved_state *s = sh_save_state();
+  char *trap = sh_exit_trap;
+  int noerrexit = sh.noerrexit;
+  sh_exit_trap = 0;
+  sh_fresh_state();
+  sh.opt_e = sh.opt_u = sh.opt_x = sh.opt_f = sh.opt_n = 0;
+  sh.noerrexit = 0;
+  sh.in_sub++;
+  int st = invoke(argc, argv);
+  sh.unwind = U_NONE;
+  sh.in_sub--;
+  sh.noerrexit = noerrexit;
+  sh_restore_state(s);
+  sh_exit_trap = trap;
+  return st;
+}
+
+int sh_main(int argc, char **argv) {
+  getenv("PATH");   /* makes wasi-libc fill environ */
+  for (char **e = environ; e && *e; e++)
+    if (strchr(*e, '=') && sh_isname(*e, strchr(*e, '=') - *e)) sh_assign(*e, V_EXPORT);
+  sh_setvar("IFS", " \t\n", 0);
+  /* The guest starts in "/"; relative paths should mean the workspace. */
+  const char *home = getenv("HOME");
+  struct stat st;
+  if (home && !stat(home, &st) && S_ISDIR(st.st_mode)) chdir(home);
+  char *cwd = getcwd(0, 0);
+  if (cwd) { sh_setvar("PWD", cwd, V_EXPORT); free(cwd); }
+  int rc = invoke(argc, argv);
+  sh_redir_pop(0);
+  fflush(stdout);
+  fflush(stderr);
+  return rc;
+}

@@ -1,0 +1,95 @@
+// Runs the CLI as a user does (node bin/run.js ...), each suite with its own state dir.
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { expect } from "chai";
+import { schemaErrors } from "../../src/engine/schema/validator.js";
+
+export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const BIN = join(ROOT, "bin", "run.js");
+
+export interface CliResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+export class CliSandbox {
+  readonly stateDir = mkdtempSync(join(tmpdir(), "coreason-test-"));
+  private readonly pids = new Set<number>();
+
+  env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+    return { ...process.env, COREASON_STATE_DIR: this.stateDir, ...extra };
+  }
+
+  run(args: string[], opts: { input?: string; env?: Record<string, string>; timeoutMs?: number } = {}): CliResult {
+    const t = performance.now();
+    const r = spawnSync(process.execPath, [BIN, ...args], { env: this.env(opts.env), input: opts.input ?? "", encoding: "utf8", timeout: opts.timeoutMs ?? 120000 });
+    const result = { status: r.status, stdout: r.stdout, stderr: r.stderr, ms: performance.now() - t };
+    this.remember(result);
+    return result;
+  }
+
+  /** Async variant, for concurrency tests. */
+  runAsync(args: string[]): Promise<CliResult> {
+    const t = performance.now();
+    return new Promise((resolve) => {
+      const child = spawn(process.execPath, [BIN, ...args], { env: this.env(), stdio: ["ignore", "pipe", "pipe"] });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (d) => (stdout += d));
+      child.stderr.on("data", (d) => (stderr += d));
+      child.on("close", (status) => resolve({ status, stdout, stderr, ms: performance.now() - t }));
+    });
+  }
+
+  /** Starts an instance, asserting success; records its pid for cleanup. */
+  start(enclave = "OpenShell", extra: string[] = []): { pid: number } {
+    const r = this.run(["sys-diagnostics", "sandbox-start", "--enclave", enclave, "--json", ...extra]);
+    expect(r.status, r.stderr + r.stdout).to.equal(0);
+    return JSON.parse(r.stdout);
+  }
+
+  exec(cmd: string, extra: string[] = [], opts: { input?: string } = {}): CliResult {
+    return this.run(["sys-diagnostics", "sandbox-exec", "--enclave", "OpenShell", "--cmd", cmd, ...extra], opts);
+  }
+
+  execJson(cmd: string, extra: string[] = []): { status: number | null; doc: Record<string, unknown> & { violations: { operation: string; path: string; rule: string }[] } } {
+    const r = this.exec(cmd, ["--json", ...extra]);
+    const doc = JSON.parse(r.stdout);
+    expectSchema("output/sys-diagnostics-sandbox-exec.json", doc);
+    return { status: r.status, doc };
+  }
+
+  /** Kills every host this suite started (by recorded pid) and removes the state dir. */
+  cleanup(): void {
+    spawnSync(process.execPath, [BIN, "sys-diagnostics", "sandbox-list", "--json"], { env: this.env(), encoding: "utf8" });
+    for (const pid of this.pids) {
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {
+        /* gone */
+      }
+    }
+    rmSync(this.stateDir, { recursive: true, force: true });
+  }
+
+  private remember(r: CliResult) {
+    const m = /"pid": (\d+)/.exec(r.stdout);
+    if (m) this.pids.add(Number(m[1]));
+  }
+}
+
+export function expectSchema(name: string, doc: unknown): void {
+  expect(schemaErrors(name, doc), `${name}: ${JSON.stringify(doc).slice(0, 400)}`).to.deep.equal([]);
+}
+
+/** A one-line error naming the problem, no stack trace. */
+export function expectCleanError(r: CliResult, status: number, pattern: RegExp): void {
+  expect(r.status, `stdout: ${r.stdout}\nstderr: ${r.stderr}`).to.equal(status);
+  expect(r.stderr).to.match(pattern);
+  expect(r.stderr).not.to.match(/\n\s+at .+:\d+:\d+/);
+}
