@@ -27,7 +27,7 @@ export class CliSandbox {
 
   run(args: string[], opts: { input?: string; env?: Record<string, string>; timeoutMs?: number } = {}): CliResult {
     const t = performance.now();
-    const r = spawnSync(process.execPath, [BIN, ...args], { env: this.env(opts.env), input: opts.input ?? "", encoding: "utf8", timeout: opts.timeoutMs ?? 120000 });
+    const r = spawnSync(process.execPath, [BIN, ...args], { env: this.env(opts.env), input: opts.input ?? "", encoding: "utf8", timeout: opts.timeoutMs ?? 120000, maxBuffer: 64 * 1024 * 1024 });
     const result = { status: r.status, stdout: r.stdout, stderr: r.stderr, ms: performance.now() - t };
     this.remember(result);
     return result;
@@ -66,7 +66,6 @@ export class CliSandbox {
 
   /** Kills every host this suite started (by recorded pid) and removes the state dir. */
   cleanup(): void {
-    spawnSync(process.execPath, [BIN, "sys-diagnostics", "sandbox-list", "--json"], { env: this.env(), encoding: "utf8" });
     for (const pid of this.pids) {
       try {
         process.kill(pid, "SIGKILL");
@@ -78,8 +77,8 @@ export class CliSandbox {
   }
 
   private remember(r: CliResult) {
-    const m = /"pid": (\d+)/.exec(r.stdout);
-    if (m) this.pids.add(Number(m[1]));
+    // pid 0 (a corrupt record) would signal our own process group
+    for (const m of r.stdout.matchAll(/"pid": (\d+)/g)) if (Number(m[1]) > 1) this.pids.add(Number(m[1]));
   }
 }
 

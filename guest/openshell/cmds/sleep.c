@@ -1,8 +1,12 @@
 /* usage: sleep NUMBER[smhd]...
  *
  * Wait for the sum of the given times; NUMBER may be fractional (0.5).
- * Suffixes: s seconds (default), m minutes, h hours, d days. */
+ * Suffixes: s seconds (default), m minutes, h hours, d days.
+ * The engine's poll_oneoff (what nanosleep uses) sometimes never returns in a
+ * fresh sandbox (about half of the runs tried here), so sleep waits on the
+ * monotonic clock, yielding the CPU between checks: it always ends on time. */
 #include "lib/lib.h"
+#include <sched.h>
 #include <time.h>
 
 static const char help[] =
@@ -28,7 +32,14 @@ int sleep_main(int argc, char **argv) {
     total += v;
   }
   if (bad) return usage_error("%s", "invalid operand");
-  struct timespec ts = {(time_t)total, (long)((total - (time_t)total) * 1e9)};
-  while (nanosleep(&ts, &ts) && errno == EINTR) ;
+  struct timespec now, end;
+  clock_gettime(CLOCK_MONOTONIC, &end);
+  end.tv_sec += (time_t)total;
+  end.tv_nsec += (long)((total - (time_t)total) * 1e9);
+  if (end.tv_nsec >= 1000000000L) { end.tv_sec++; end.tv_nsec -= 1000000000L; }
+  do {
+    sched_yield();
+    clock_gettime(CLOCK_MONOTONIC, &now);
+  } while (now.tv_sec < end.tv_sec || (now.tv_sec == end.tv_sec && now.tv_nsec < end.tv_nsec));
   return 0;
 }

@@ -23,14 +23,14 @@ static int status_arg(int argc, char **argv, int *st) {
     sh_fatal(2, "%s: Illegal number: %s", argv[0], argv[1]);
     return -1;
   }
-  *st = v & 255;
+  *st = v;   /* dash keeps `return 300` as 300 in $? */
   return 0;
 }
 
 static int bi_exit(int argc, char **argv) {
   int st;
   if (status_arg(argc, argv, &st)) return 2;
-  sh.status = st;
+  sh.status = st & 255;
   sh.unwind = U_EXIT;
   return st;
 }

@@ -102,10 +102,16 @@ void sh_restore_state(struct saved_state *s) {
 int sh_subshell(struct node *n) {
   struct saved_state *s = sh_save_state();
   int line = sh.line;
+  char *trap = sh_exit_trap;   /* a subshell starts without the EXIT trap */
+  sh_exit_trap = 0;
   sh.in_sub++;
   int st = sh_exec(n);
   if (sh.unwind == U_EXIT) st = sh.status;
   sh.unwind = U_NONE;
+  sh.status = st;
+  sh_exit_trap_run();
+  st = sh.status;
+  sh_exit_trap = trap;
   sh.in_sub--;
   sh_restore_state(s);
   sh.line = line;
@@ -342,12 +348,12 @@ static int exec_cmd(struct node *n) {
     memcpy(assigns[i], n->assigns[i], l);
     strcpy(assigns[i] + l, v);
     free(v);
+    if (!argc && !sh.unwind) sh_assign(assigns[i], 0);   /* a=1 b=$a: in order */
   }
   if (sh.unwind) goto out;
   if (sh.opt_x) trace(assigns, argv);
   int mark = sh_redir_mark();
   if (!argc) {
-    for (int i = 0; i < na && !sh.unwind; i++) sh_assign(assigns[i], 0);
     st = sh.unwind ? sh.status : sh.subst_status >= 0 ? sh.subst_status : 0;
     if (!sh.unwind && sh_redirect(n->redirs)) st = 2;
     sh_redir_pop(mark);

@@ -39,7 +39,7 @@ static void syntax(struct parser *p, const char *fmt, const char *a, const char 
   char msg[200];
   snprintf(msg, sizeof msg, fmt, a, b);
   sh.line = p->line;
-  sh_fatal(2, "%sSyntax error: %s", sh.in_eval ? "eval: " : "", msg);
+  sh_fatal(2, "Syntax error: %s", msg);
 }
 
 static int cur(struct parser *p) { return (unsigned char)p->src[p->pos]; }
@@ -304,6 +304,7 @@ static int parse_redir(struct parser *p, struct redir ***tail) {
   int fd = -1, t = peek(p);
   if (t == T_IONUM) { fd = p->num; next(p); t = peek(p); }
   next(p);
+  if (is_redir(peek(p)) && p->tok != T_IONUM) { syntax(p, "redirection unexpected%s%s", "", ""); return -1; }
   if (peek(p) != T_WORD) { unexpected(p); return -1; }
   struct redir *r = sh_alloc(sizeof *r);
   static const signed char map[] = {[T_LT] = R_IN, [T_GT] = R_OUT, [T_DGT] = R_APPEND,
@@ -455,8 +456,9 @@ static struct node *parse_case(struct parser *p, int line) {
     tail = &it->next;
     if (peek(p) == T_DSEMI) { next(p); continue; }
     linebreak(p);
-    if (expect_word(p, "esac")) return 0;
-    return n;
+    if (is_word(p, "esac")) { free(next(p)); return n; }
+    expect_word(p, ";;");
+    return 0;
   }
 }
 
@@ -535,17 +537,13 @@ static struct node *parse_command(struct parser *p) {
     if (nw == 1 && !na && peek(p) == T_LPAREN) {
       /* name() compound-command: a function definition */
       next(p);
-      if (peek(p) != T_RPAREN) { unexpected(p); return 0; }
+      if (peek(p) != T_RPAREN) { expect_word(p, ")"); return 0; }
       next(p);
       linebreak(p);
       n->type = N_FUNC;
       n->name = n->words[0];
-      t = peek(p);
-      if (!(t == T_LPAREN || (t == T_WORD && (!strcmp(p->text, "{") || !strcmp(p->text, "if") ||
-          !strcmp(p->text, "while") || !strcmp(p->text, "until") || !strcmp(p->text, "for") ||
-          !strcmp(p->text, "case"))))) { unexpected(p); return 0; }
-      if (!(n->a = parse_compound(p)) || parse_redirs(p, n->a)) return 0;
-      return n;
+      /* POSIX wants a compound command here; dash also takes a simple one */
+      return (n->a = parse_command(p)) ? n : 0;
     }
   }
   if (p->err) return 0;

@@ -93,7 +93,9 @@ int sh_exec_argv(char **argv, int skip_funcs);
 int sh_lookup(const char *name, char **path);
 char *sh_subst(struct node *n);                  /* output, trailing newlines removed */
 struct saved_state;
-int sh_nested(int argc, char **argv);           /* `sh ...` as a command */
+int sh_nested(int argc, char **argv);
+extern char *sh_exit_trap;
+void sh_exit_trap_run(void);           /* `sh ...` as a command */
 void sh_fresh_state(void);                      /* a new shell: exports only, no functions */
 struct saved_state *sh_save_state(void);
 void sh_restore_state(struct saved_state *s);

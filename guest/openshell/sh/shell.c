@@ -8,7 +8,6 @@
 
 struct shell sh;
 extern char **environ;
-extern char *sh_exit_trap;
 
 static char *slurp(FILE *f) {
   struct strbuf b = {0};
@@ -16,6 +15,19 @@ static char *slurp(FILE *f) {
   size_t k;
   while ((k = fread(buf, 1, sizeof buf, f)) > 0) sb_add(&b, buf, k);
   return sb_take(&b);
+}
+
+/* The EXIT trap runs once, when the shell or subshell that set it ends. */
+void sh_exit_trap_run(void) {
+  if (!sh_exit_trap) return;
+  char *t = sh_exit_trap;
+  int st = sh.status;
+  sh_exit_trap = 0;
+  sh.unwind = U_NONE;
+  sh_run_string(t, sh.line);
+  if (sh.unwind != U_EXIT) sh.status = st;
+  sh.unwind = U_NONE;
+  free(t);
 }
 
 /* sh [-eux] [-c SCRIPT [NAME [ARGS]] | FILE [ARGS]]: the options, then the script. */
@@ -64,15 +76,7 @@ static int invoke(int argc, char **argv) {
   sh.status = 0;
   sh_run_string(script, 1);
   free(script);
-  if (sh_exit_trap) {
-    char *t = sh_exit_trap;
-    int st = sh.status;
-    sh_exit_trap = 0;
-    sh.unwind = U_NONE;
-    sh_run_string(t, sh.line);
-    if (sh.unwind != U_EXIT) sh.status = st;
-    free(t);
-  }
+  sh_exit_trap_run();
   return sh.status & 255;
 }
 

@@ -24,7 +24,7 @@ char *sh_strdup(const char *s) { return sh_strndup(s, strlen(s)); }
 
 static void vmsg(const char *fmt, va_list ap) {
   fflush(stdout);
-  fprintf(stderr, "%s: %d: ", sh.arg0 ? sh.arg0 : "sh", sh.line);
+  fprintf(stderr, "%s: %d: %s", sh.arg0 ? sh.arg0 : "sh", sh.line, sh.in_eval ? "eval: " : "");
   vfprintf(stderr, fmt, ap);
   fputc('\n', stderr);
   fflush(stderr);

@@ -61,12 +61,18 @@ export async function instanceStatus(name: string): Promise<InstanceStatus> {
   }
 }
 
+/** A killed host lingers as a zombie until reaped: that is not alive. */
 function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
+  } catch {
+    return true; // no /proc: trust kill(0)
   }
 }
 

@@ -59,7 +59,8 @@ describe("sys-diagnostics sandbox-exec", () => {
   it("the guest sees only the enclave's environment plus --env, never the host's", () => {
     const r = cli.run(["sys-diagnostics", "sandbox-exec", "--enclave", "OpenShell", "--cmd", "env | sort", "--env", "FOO=bar baz", "--env", "EMPTY="], { env: { COREASON_CANARY: "host-secret-7731" } });
     expect(r.status, r.stderr).to.equal(0);
-    expect(r.stdout).to.equal("EMPTY=\nFOO=bar baz\nHOME=/workspace\nPATH=/bin\nUSER=sandbox\n");
+    // PWD is the shell's own, as in dash
+    expect(r.stdout).to.equal("EMPTY=\nFOO=bar baz\nHOME=/workspace\nPATH=/bin\nPWD=/workspace\nUSER=sandbox\n");
   });
 
   it("runs a foreign WASI module with --wasm and its arguments", () => {

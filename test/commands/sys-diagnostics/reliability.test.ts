@@ -1,0 +1,73 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { expect } from "chai";
+import { CliSandbox, expectCleanError, ROOT } from "../../helpers/cli.js";
+import { cpuSecondsDuring } from "../../helpers/proc.js";
+
+const record = (cli: CliSandbox) => JSON.parse(readFileSync(join(cli.stateDir, "instances", "OpenShell", "instance.json"), "utf8"));
+
+describe("reliability: runaway guests, dead hosts, concurrency, corrupt state", () => {
+  const cli = new CliSandbox();
+  before(() => cli.start("OpenShell", ["--memory-pages", "256"]));
+  after(() => cli.cleanup());
+
+  it("a guest looping forever is stopped at its timeout (124), files survive, and CPU goes back to idle", async () => {
+    expect(cli.exec("echo kept > /workspace/kept").status).to.equal(0);
+    const r = cli.exec("while true; do :; done", ["--timeout-ms", "1000"]);
+    expect(r.status).to.equal(124);
+    expect(r.ms).to.be.below(1000 + 2000 + 1500); // timeout + 2 s, plus CLI start-up
+    expect(r.stderr).to.match(/timed out after \d+ ms/);
+    // The next exec waits for the recycled worker, then finds the files.
+    const next = cli.exec("cat /workspace/kept");
+    expect(next.status).to.equal(0);
+    expect(next.stdout).to.equal("kept\n");
+    const cpu = await cpuSecondsDuring(record(cli).pid, 2000);
+    expect(cpu, "CPU seconds used by the idle instance in 2 s").to.be.below(0.5);
+  });
+
+  it("a guest that floods stdout is truncated at the output limit and stopped (137)", () => {
+    const probe = join(ROOT, "dist", "guest", "probe.wasm");
+    const r = cli.run(["sys-diagnostics", "sandbox-exec", "--enclave", "OpenShell", "--wasm", probe, "--", "flood-stdout", String(64 * 1024 * 1024)]);
+    expect(r.status).to.equal(137);
+    expect(r.stdout.length).to.equal(16 * 1024 * 1024);
+    expect(r.stderr).to.include("output exceeded the limit of 16777216 bytes; the guest was stopped");
+    expect(cli.exec("echo still-serving").stdout).to.equal("still-serving\n");
+  });
+
+  it("8 concurrent execs all complete with correct, unmixed output", async () => {
+    const runs = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => cli.runAsync(["sys-diagnostics", "sandbox-exec", "--enclave", "OpenShell", "--cmd", `echo start-${i}; echo ${i} > /workspace/c${i}; cat /workspace/c${i}; echo end-${i}`])),
+    );
+    runs.forEach((r, i) => {
+      expect(r.status, r.stderr).to.equal(0);
+      expect(r.stdout).to.equal(`start-${i}\n${i}\nend-${i}\n`);
+    });
+  });
+
+  it("a corrupt instance.json is reported (125) and sandbox-start recovers from it", () => {
+    const file = join(cli.stateDir, "instances", "OpenShell", "instance.json");
+    const good = readFileSync(file, "utf8");
+    writeFileSync(file, "{ not json");
+    expectCleanError(cli.exec("true"), 125, /instance\.json is corrupt \(not valid JSON\)/);
+    const list = cli.run(["sys-diagnostics", "sandbox-list", "--json"]);
+    expect(list.status).to.equal(125);
+    expect(JSON.parse(list.stdout).instances[0]).to.include({ name: "OpenShell", status: "corrupt" });
+    writeFileSync(file, JSON.stringify({ ...JSON.parse(good), pid: "x" }));
+    expectCleanError(cli.exec("true"), 125, /corrupt \(\/pid: must be integer\)/);
+    writeFileSync(file, good);
+    expect(cli.exec("true").status).to.equal(0);
+  });
+
+  it("kill -9 of the host: exec and list report it (125), start recovers without manual cleanup", () => {
+    const { pid } = record(cli);
+    process.kill(pid, "SIGKILL");
+    expectCleanError(cli.exec("true"), 125, /enclave OpenShell is not running: its host process \(pid \d+\) is no longer running/);
+    const list = cli.run(["sys-diagnostics", "sandbox-list", "--json"]);
+    expect(list.status).to.equal(125);
+    expect(JSON.parse(list.stdout).instances[0]).to.include({ name: "OpenShell", status: "dead" });
+    const again = cli.run(["sys-diagnostics", "sandbox-start", "--enclave", "OpenShell", "--json"]);
+    expect(again.status, again.stderr).to.equal(0);
+    expect(JSON.parse(again.stdout).recovered).to.match(/was stale: its host process \(pid \d+\) is no longer running/);
+    expect(cli.exec("echo alive").stdout).to.equal("alive\n");
+  });
+});
