@@ -30,6 +30,7 @@ static long varval(struct ar *a, const char *name) {
 
 static long primary(struct ar *a) {
   skip(a);
+  if (sh_too_deep()) { a->err = "nesting too deep"; return 0; }
   const char *s = a->s;
   if (*s == '(') {
     a->s++;

@@ -481,6 +481,7 @@ static int exec_node(struct node *n) {
 
 int sh_exec(struct node *n) {
   if (!n) return sh.status = 0;
+  if (sh_too_deep()) return sh.status;
   int st, mark = sh_redir_mark();
   if (n->type != N_CMD && n->type != N_FUNC && n->redirs && sh_redirect(n->redirs))
     return sh.status = sh.unwind ? sh.status : 2;

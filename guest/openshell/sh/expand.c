@@ -277,6 +277,7 @@ static void xdollar(struct ctx *c, const char *s, size_t n, size_t *ip, int dq) 
 /* Expand s[0..n). dq: inside double quotes (M_HEREDOC: quotes are ordinary). */
 static void xword(struct ctx *c, const char *s, size_t n, int dq) {
   int hd = c->mode == M_HEREDOC;
+  if (sh_too_deep()) return;
   for (size_t i = 0; i < n && !sh.unwind;) {
     char ch = s[i];
     if (ch == '\'' && !dq) {

@@ -517,6 +517,7 @@ static struct node *parse_compound(struct parser *p) {
 static struct node *parse_command(struct parser *p) {
   int t = peek(p), line = p->tokline;
   struct node *n;
+  if (sh_too_deep()) { p->err = 1; return 0; }
   if (t == T_LPAREN || (t == T_WORD && (!strcmp(p->text, "{") || !strcmp(p->text, "if") ||
       !strcmp(p->text, "while") || !strcmp(p->text, "until") || !strcmp(p->text, "for") ||
       !strcmp(p->text, "case")))) {

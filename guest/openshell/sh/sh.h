@@ -65,6 +65,8 @@ void sh_argv_free(char **v);
 int sh_argv_len(char **v);
 int sh_isname(const char *s, size_t n);
 int sh_number(const char *s, long *out);    /* whole string a decimal integer */
+extern char *sh_stack_base;
+int sh_too_deep(void);                      /* reports and unwinds when recursion is too deep */
 
 struct strbuf { char *s; size_t len, cap; };
 void sb_addc(struct strbuf *b, int c);

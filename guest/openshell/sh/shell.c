@@ -100,6 +100,8 @@ int sh_nested(int argc, char **argv) {
 }
 
 int sh_main(int argc, char **argv) {
+  char base;
+  sh_stack_base = &base;
   getenv("PATH");   /* makes wasi-libc fill environ */
   for (char **e = environ; e && *e; e++)
     if (strchr(*e, '=') && sh_isname(*e, strchr(*e, '=') - *e)) sh_assign(*e, V_EXPORT);

@@ -112,3 +112,15 @@ char *sb_take(struct strbuf *b) {
   b->len = b->cap = 0;
   return s;
 }
+
+/* The shadow stack is 1 MiB and overflowing it corrupts memory instead of trapping,
+ * so deep recursion (f() { f; }, nested eval or $(...)) stops well before the end,
+ * leaving room for the utilities that may run at that depth. */
+char *sh_stack_base;
+
+int sh_too_deep(void) {
+  char here;
+  if (!sh_stack_base || sh_stack_base - &here < 600 * 1024) return 0;
+  if (!sh.unwind) sh_fatal(2, "nesting too deep");
+  return 1;
+}
