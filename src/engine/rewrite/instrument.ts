@@ -18,7 +18,13 @@ export interface InstrumentResult {
 const typeOf = (letters: string) =>
   binaryen.createType(Array.from(letters, (c) => (c === "I" ? binaryen.i64 : binaryen.i32)));
 
-export function instrumentModule(bytes: Uint8Array, label: string, guard: GuardConfig, memoryPages: number): InstrumentResult {
+/** Test hook: runs on the rewritten module just before the static proof, so tests can
+ *  tamper with it and watch the proof fail. No user-facing path can set it. */
+export interface InstrumentHooks {
+  beforeProof?(m: binaryen.Module): void;
+}
+
+export function instrumentModule(bytes: Uint8Array, label: string, guard: GuardConfig, memoryPages: number, hooks: InstrumentHooks = {}): InstrumentResult {
   const admission = admitModule(bytes, label, memoryPages);
   const m = binaryen.readBinary(bytes);
   try {
@@ -39,6 +45,7 @@ export function instrumentModule(bytes: Uint8Array, label: string, guard: GuardC
       m.removeFunction(imp.name);
       emitter.emitGuard(imp.base, imp.name, params);
     }
+    hooks.beforeProof?.(m);
     if (!m.validate()) throw new EngineError("INTERNAL", `${label}: instrumented module failed validation`);
     proveOnlyGuardsReachRawImports(m, label, new Set(toGuard.map((i) => i.name)), new Set(toGuard.map((i) => i.base)));
     return { bytes: capMemory(m.emitBinary(), memoryPages), admission, guarded: [...new Set(toGuard.map((i) => i.base))].sort() };

@@ -1,0 +1,20 @@
+// Revocation: append to the registry; the daemon sees it on its next request.
+import { ExitCode } from "../exit-codes.js";
+import { AuthorityError } from "./errors.js";
+import { readRegistry, recordRevoked, TokenRecord } from "./registry.js";
+
+export interface RevokeResult {
+  id: string;
+  revoked: true;
+  revokedAt: string;
+  alreadyRevoked: boolean;
+}
+
+export function revokeToken(id: string): RevokeResult {
+  const record: TokenRecord | undefined = readRegistry().get(id);
+  if (!record) throw new AuthorityError("USAGE", `no token with id '${id}' in the registry`, ExitCode.FAILURE, ["list issued tokens with authority list"]);
+  if (record.revoked) return { id, revoked: true, revokedAt: record.revokedAt!, alreadyRevoked: true };
+  const at = new Date();
+  recordRevoked(id, at);
+  return { id, revoked: true, revokedAt: at.toISOString(), alreadyRevoked: false };
+}

@@ -1,0 +1,80 @@
+// Module admission, the memory cap, and the static proof that only guards reach raw imports.
+import { readFileSync } from "node:fs";
+import binaryen from "binaryen";
+import { expect } from "chai";
+import { admitModule } from "../../src/engine/admission/admit.js";
+import { capMemory, definedMemories } from "../../src/engine/admission/wasm-sections.js";
+import { EngineError } from "../../src/engine/errors.js";
+import { instrumentModule } from "../../src/engine/rewrite/instrument.js";
+import { GuardedSandbox, guestFile, openShellGuard } from "../helpers/guarded-sandbox.js";
+
+const fixture = (name: string) => readFileSync(guestFile("fixtures", `${name}.wasm`));
+const refused = (bytes: Uint8Array, pattern: RegExp, pages = 256) =>
+  expect(() => admitModule(bytes, "m.wasm", pages)).to.throw(EngineError, pattern);
+
+describe("module admission", () => {
+  it("admits a WASI command and reports its imports and memory", () => {
+    const r = admitModule(fixture("hello"), "hello.wasm", 256);
+    expect(r.wasiImports).to.include("fd_write");
+    expect(r.initialPages).to.be.greaterThan(0);
+  });
+  it("refuses bad magic, a component, truncated bytes", () => {
+    refused(new TextEncoder().encode("#!/bin/sh\n"), /^m\.wasm: not a WebAssembly module \(bad magic bytes\)$/);
+    refused(new Uint8Array([0, 0x61, 0x73, 0x6d, 0x0d, 0, 1, 0]), /a WebAssembly component, not a core module/);
+    refused(fixture("hello").subarray(0, 200), /invalid WebAssembly module/);
+  });
+  it("refuses a reactor, unknown and WASIX imports, shared memory, naming them", () => {
+    refused(fixture("reactor"), /exports no _start function/);
+    refused(fixture("unknown-import"), /imports evil\.escape: unknown namespace evil/);
+    refused(fixture("wasix-import"), /imports wasix_32v1\.proc_fork: WASIX calls/);
+    refused(fixture("shared-memory"), /uses shared memory: threads are not admitted/);
+  });
+  it("refuses a module whose initial memory exceeds the cap, naming both numbers", () => {
+    const pages = definedMemories(fixture("big-initial-memory"))[0].initial;
+    refused(fixture("big-initial-memory"), new RegExp(`needs ${pages} initial memory pages, more than the cap of 128 pages`), 128);
+  });
+});
+
+describe("memory cap", () => {
+  it("rewrites the declared maximum, keeping a lower one", () => {
+    const hello = fixture("hello"); // linked with --max-memory=8 MiB (128 pages)
+    expect(definedMemories(capMemory(hello, 64))[0].maximum).to.equal(64);
+    expect(definedMemories(capMemory(hello, 1000))[0].maximum).to.equal(128);
+  });
+
+  it("a guest allocating in a loop stops below the cap and sees a failed malloc", async () => {
+    const g = await GuardedSandbox.fromFile(guestFile("fixtures", "alloc-loop.wasm"), openShellGuard(), 64);
+    const r = await g.run([], 30000);
+    expect(r.exitCode, r.stderr).to.equal(0);
+    const m = /malloc failed after (\d+) KiB/.exec(r.stdout);
+    expect(m, r.stdout.slice(-200)).to.not.equal(null);
+    expect(Number(m![1]) * 1024).to.be.below(64 * 65536);
+    expect(Number(m![1])).to.be.above(1024); // it did allocate: the cap, not a broken module, stopped it
+  });
+
+  it("memory.grow past the cap fails inside the guest", async () => {
+    const g = await GuardedSandbox.fromFile(guestFile("probe.wasm"), openShellGuard(), 64);
+    const r = await g.probe("mem-grow", "1000");
+    expect(r.data).to.match(/pages=64\b/);
+  });
+});
+
+describe("static proof: only guards reach raw imports", () => {
+  const tamper = (edit: (m: binaryen.Module) => void) => () =>
+    instrumentModule(fixture("cat-file"), "cat-file.wasm", openShellGuard(), 256, { beforeProof: edit });
+
+  it("passes on the real rewrite", () => {
+    expect(tamper(() => {})().guarded).to.include("path_open");
+  });
+  it("fails when guest code calls a raw guarded import directly", () => {
+    const edit = (m: binaryen.Module) => {
+      const args = [0, 0, 0, 0, 0].map(() => m.i32.const(0));
+      const i64s = [m.i64.const(0, 0), m.i64.const(0, 0)];
+      m.addFunction("sneaky", binaryen.none, binaryen.i32, [], m.call("__cr_raw_path_open", [...args, ...i64s, m.i32.const(0), m.i32.const(0)], binaryen.i32));
+    };
+    expect(tamper(edit)).to.throw(EngineError, /guard proof failed: sneaky calls __cr_raw_path_open directly/);
+  });
+  it("fails when a raw import is exported", () => {
+    expect(tamper((m) => m.addFunctionExport("__cr_raw_path_open", "escape"))).to.throw(EngineError, /export escape is a raw import/);
+  });
+});

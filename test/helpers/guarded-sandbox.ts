@@ -1,0 +1,90 @@
+// Engine-level harness: instrument a module with a policy and run it in a bare
+// @wasmer/sdk sandbox in this process, reading the guard's audit records after each run.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { Wasmer, type Package, type Sandbox } from "@wasmer/sdk/node";
+import { guardConfig, Policy } from "../../src/engine/policy/policy.js";
+import { instrumentModule } from "../../src/engine/rewrite/instrument.js";
+import type { GuardConfig } from "../../src/engine/rewrite/guard-ir.js";
+import { AUDIT_FILE_NAME, decodeViolations, DecodedViolation } from "../../src/engine/rewrite/violation-codes.js";
+import { loadDefinition } from "../../src/engine/enclave/definitions.js";
+import { ROOT } from "./cli.js";
+
+export const guestFile = (...p: string[]) => join(ROOT, "dist", "guest", ...p);
+
+let wasmer: Wasmer | undefined;
+const client = () => (wasmer ??= new Wasmer({ cache: false }));
+
+export interface RunResult {
+  exitCode: number;
+  reason: string;
+  stdout: string;
+  stderr: string;
+  violations: DecodedViolation[];
+  trapped: boolean;
+}
+
+export function openShellGuard(policy?: Policy): GuardConfig {
+  const def = loadDefinition("OpenShell");
+  return guardConfig(policy ?? def.policy, def.workdir);
+}
+
+export class GuardedSandbox {
+  private constructor(
+    readonly sandbox: Sandbox,
+    private readonly pkg: Package,
+  ) {}
+
+  /** `bytes` instrumented with `guard` (or run bare when guard is null). */
+  static async create(bytes: Uint8Array, guard: GuardConfig | null, memoryPages = 256): Promise<GuardedSandbox> {
+    const module = guard ? instrumentModule(bytes, "test module", guard, memoryPages).bytes : bytes;
+    const def = loadDefinition("OpenShell");
+    const pkg = await client().packages.create({ modules: { m: module }, commands: { main: { module: "m" } }, entrypoint: "main", files: def.files });
+    const sandbox = await client().sandboxes.create({ packages: [pkg], network: { mode: "disabled" }, env: { HOME: "/workspace" } });
+    await sandbox.fs.mkdir("/workspace/.tmp", { recursive: true });
+    return new GuardedSandbox(sandbox, pkg);
+  }
+
+  static fromFile(file: string, guard: GuardConfig | null, memoryPages = 256) {
+    return GuardedSandbox.create(readFileSync(file), guard, memoryPages);
+  }
+
+  async run(args: string[], timeoutMs = 15000): Promise<RunResult> {
+    let out;
+    let trapped = false;
+    try {
+      out = await this.sandbox.command(this.pkg.command("main"), args).run({ check: false, timeoutMs });
+    } catch (e) {
+      trapped = /RuntimeError|unreachable/.test(String(e));
+      if (!trapped) throw e;
+    }
+    let violations: DecodedViolation[] = [];
+    try {
+      violations = decodeViolations(await this.sandbox.fs.readFile(`/workspace/${AUDIT_FILE_NAME}`));
+      await this.sandbox.fs.remove(`/workspace/${AUDIT_FILE_NAME}`);
+    } catch {
+      /* no violation this run */
+    }
+    return {
+      exitCode: out?.exitCode ?? -1,
+      reason: out?.reason ?? "trapped",
+      stdout: out?.stdout.text() ?? "",
+      stderr: out?.stderr.text() ?? "",
+      violations,
+      trapped,
+    };
+  }
+
+  /** Runs one probe action and returns its JSON line plus the violations. */
+  async probe(...args: string[]): Promise<{ errno: number; ok: boolean; data: string; violations: DecodedViolation[]; raw: RunResult }> {
+    const r = await this.run(args);
+    const line = r.stdout.trim().split("\n").pop() ?? "";
+    let doc: { errno: number; ok: boolean; data: string };
+    try {
+      doc = JSON.parse(line);
+    } catch {
+      throw new Error(`probe ${args.join(" ")} printed no JSON: ${JSON.stringify(r)}`);
+    }
+    return { ...doc, violations: r.violations, raw: r };
+  }
+}
