@@ -79,7 +79,7 @@ describe("policy validation", () => {
   it("grants the workdir unless include_workdir is false, and backs /tmp by the workdir", () => {
     const g = guardConfig(checkedPolicy({ version: 1, filesystem_policy: { read_write: ["/tmp"] } }, "p"), "/workspace");
     expect(g.readWrite).to.deep.equal(["/tmp", "/workspace"]);
-    expect(g.mounts).to.deep.equal([{ guest: "/tmp", backing: "/workspace/.tmp" }]);
+    expect(g.mounts).to.deep.equal([{ guest: "/workspace", backing: "/workspace/home" }, { guest: "/tmp", backing: "/workspace/tmp" }]);
     expect(guardConfig(checkedPolicy({ version: 1, filesystem_policy: { include_workdir: false } }, "p"), "/workspace").readWrite).to.deep.equal([]);
   });
 });

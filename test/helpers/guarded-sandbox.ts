@@ -41,7 +41,7 @@ export class GuardedSandbox {
     const def = loadDefinition("OpenShell");
     const pkg = await client().packages.create({ modules: { m: module }, commands: { main: { module: "m" } }, entrypoint: "main", files: def.files });
     const sandbox = await client().sandboxes.create({ packages: [pkg], network: { mode: "disabled" }, env: { HOME: "/workspace" } });
-    await sandbox.fs.mkdir("/workspace/.tmp", { recursive: true });
+    for (const mount of guard?.mounts ?? []) await sandbox.fs.mkdir(mount.backing, { recursive: true });
     return new GuardedSandbox(sandbox, pkg);
   }
 

@@ -4,6 +4,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { GuardConfig } from "../rewrite/guard-ir.js";
+import { admitModule } from "./admit.js";
 import { ensureDir } from "../state/state-dir.js";
 import { writeFileAtomic } from "../state/atomic-file.js";
 
@@ -13,7 +14,7 @@ export interface PreparedModule {
   cached: boolean;
 }
 
-const VERSION = 6; // keep in step with INSTRUMENTER_VERSION (checked in tests)
+const VERSION = 7; // keep in step with INSTRUMENTER_VERSION (checked in tests)
 
 export function cacheKey(bytes: Uint8Array, guard: GuardConfig, memoryPages: number): string {
   return createHash("sha256").update(bytes).update(JSON.stringify({ guard, memoryPages, v: VERSION })).digest("hex");
@@ -25,6 +26,7 @@ export async function prepareModule(bytes: Uint8Array, label: string, guard: Gua
   const digest = cacheKey(bytes, guard, memoryPages);
   const path = join(ensureDir(cacheDir), `${digest}.wasm`);
   if (existsSync(path) && readFileSync(path).length > 8) return { path, digest, cached: true };
+  admitModule(bytes, label, memoryPages); // refuse bad modules before loading binaryen
   const { instrumentModule } = await import("../rewrite/instrument.js");
   const result = instrumentModule(bytes, label, guard, memoryPages);
   writeFileAtomic(path, result.bytes, 0o644);

@@ -88,9 +88,15 @@ export function guardConfig(policy: Policy, workdir: string): GuardConfig {
     workdir,
     onViolation: policy.on_violation ?? "deny",
     networkDisabled: true,
-    // Only the workdir survives between commands in the SDK, so /tmp lives inside it.
-    mounts: readWrite.includes("/tmp") ? [{ guest: "/tmp", backing: `${workdir}/.tmp` }] : [],
+    mounts: enclaveMounts(workdir, readWrite.includes("/tmp")),
   };
+}
+
+/** Only the workdir survives between commands in the SDK, so the guest's workdir and
+ *  /tmp are both backed by directories inside it; its root keeps engine files (the
+ *  audit log) that the guest cannot name. */
+export function enclaveMounts(workdir: string, withTmp: boolean) {
+  return [{ guest: workdir, backing: `${workdir}/home` }, ...(withTmp ? [{ guest: "/tmp", backing: `${workdir}/tmp` }] : [])];
 }
 
 export function policyDigest(policy: Policy): string {

@@ -162,31 +162,37 @@ export class GuardEmitter {
   private emitMounts() {
     const m = this.m;
     const f = new FnBuilder(m, "__cr_map", [["buf", i32], ["len", i32], ["dest", i32]], none);
-    const s = () => m.global.get(G.scratch, i32);
     const k = f.local("k");
-    const body: Expr[] = [m.if(m.i32.ne(m.global.get(G.prefixLen, i32), m.i32.const(1)), m.return())];
+    const wd = this.cfg.workdir;
+    const wdBytes = enc(wd);
+    const prefixLen = () => m.global.get(G.prefixLen, i32);
+    // The real call is relative to the dirfd's preopen: "/" (fd 3, 5) or the workdir (fd 4).
+    const viaRoot = () => m.i32.eq(prefixLen(), m.i32.const(1));
+    const viaWorkdir = () => m.i32.and(m.i32.eq(prefixLen(), m.i32.const(wdBytes.length)), bytesEqual(m, () => f.get("buf"), wdBytes));
+    const rewrite = (guest: Uint8Array, backingRel: Uint8Array): Expr =>
+      m.block(null, [
+        ...storeBytes(m, () => f.get("dest"), backingRel),
+        f.set(k, m.i32.const(guest.length)),
+        f.whileLoop(
+          () => m.i32.lt_u(f.get(k), f.get("len")),
+          () => [
+            m.i32.store8(0, 1, m.i32.add(m.i32.add(f.get("dest"), f.get(k)), m.i32.const(backingRel.length - guest.length)), m.i32.load8_u(0, 1, m.i32.add(f.get("buf"), f.get(k)))),
+            f.set(k, m.i32.add(f.get(k), m.i32.const(1))),
+          ],
+        ),
+        m.global.set(G.relPtr, f.get("dest")),
+        m.global.set(G.relLen, m.i32.add(m.i32.const(backingRel.length - guest.length), f.get("len"))),
+        m.return(),
+      ]);
+    const body: Expr[] = [m.if(m.global.get(G.relMode, i32), m.return())];
     for (const mount of this.cfg.mounts ?? []) {
       const guest = enc(mount.guest);
-      const backing = enc(mount.backing.replace(/^\/+/, ""));
-      body.push(
-        m.if(
-          this.within(f, mount.guest),
-          m.block(null, [
-            ...storeBytes(m, () => f.get("dest"), backing),
-            f.set(k, m.i32.const(guest.length)),
-            f.whileLoop(
-              () => m.i32.lt_u(f.get(k), f.get("len")),
-              () => [
-                m.i32.store8(0, 1, m.i32.add(m.i32.add(f.get("dest"), f.get(k)), m.i32.const(backing.length - guest.length)), m.i32.load8_u(0, 1, m.i32.add(f.get("buf"), f.get(k)))),
-                f.set(k, m.i32.add(f.get(k), m.i32.const(1))),
-              ],
-            ),
-            m.global.set(G.relPtr, f.get("dest")),
-            m.global.set(G.relLen, m.i32.add(m.i32.const(backing.length - guest.length), f.get("len"))),
-            m.return(),
-          ]),
-        ),
-      );
+      const fromRoot = enc(mount.backing.replace(/^\/+/, ""));
+      body.push(m.if(m.i32.and(this.within(f, mount.guest), viaRoot()), rewrite(guest, fromRoot)));
+      if (mount.backing.startsWith(wd + "/")) {
+        const fromWorkdir = enc(mount.backing.slice(wd.length + 1));
+        body.push(m.if(m.i32.and(this.within(f, mount.guest), viaWorkdir()), rewrite(guest, fromWorkdir)));
+      }
     }
     f.finish(body);
   }
@@ -427,14 +433,17 @@ export class GuardEmitter {
     const body: Expr[] = [this.reservedCheck(f)];
     const access = () => f.get("access");
     const writes = () => m.i32.or(m.i32.eq(access(), m.i32.const(ACCESS_WRITE)), m.i32.eq(access(), m.i32.const(ACCESS_REMOVE)));
-    // The audit file's directory may not be removed or renamed away.
-    const wd = enc(this.cfg.workdir);
-    body.push(
-      m.if(
-        m.i32.and(m.i32.eq(access(), m.i32.const(ACCESS_REMOVE)), m.i32.and(m.i32.eq(len(), m.i32.const(wd.length)), bytesEqual(m, buf, wd))),
-        ret(Rule.RESERVED),
-      ),
-    );
+    // The workdir and mount points are engine structure (the audit file, the backing
+    // directories): they may not be removed or renamed away.
+    for (const fixed of new Set([this.cfg.workdir, ...(this.cfg.mounts ?? []).map((x) => x.guest)])) {
+      const b = enc(fixed);
+      body.push(
+        m.if(
+          m.i32.and(m.i32.eq(access(), m.i32.const(ACCESS_REMOVE)), m.i32.and(m.i32.eq(len(), m.i32.const(b.length)), bytesEqual(m, buf, b))),
+          ret(Rule.RESERVED),
+        ),
+      );
+    }
     for (const g of this.cfg.readWrite) body.push(m.if(within(g), ret(0)));
     for (const g of this.cfg.readOnly) {
       body.push(m.if(within(g), m.if(writes(), ret(Rule.READ_ONLY), ret(0))));

@@ -1,0 +1,51 @@
+// POST /v1/enclaves/{name}/exec: the request body becomes the engine's ExecOptions.
+// `{wasm}` bytes go to a private temp file (the engine admits modules from files);
+// `stdin` becomes a Readable, exactly what `sandbox-exec -i` passes.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import { execInInstance, ExecOptions, ExecResult } from "../client/exec.js";
+import { instanceStatus, notRunning } from "../client/instances.js";
+import { EngineError } from "../errors.js";
+
+export interface ExecRequestBody {
+  cmd?: string;
+  wasm?: string;
+  args?: string[];
+  timeoutMs?: number;
+  env?: Record<string, string>;
+  stdin?: string;
+}
+
+const WASM_LABEL = "body.wasm";
+
+export async function runExec(name: string, body: ExecRequestBody, onOutput?: ExecOptions["onOutput"]): Promise<ExecResult> {
+  const opts: ExecOptions = {
+    enclave: name,
+    script: body.cmd,
+    args: body.args ?? [],
+    env: body.env ?? {},
+    timeoutMs: body.timeoutMs,
+    stdin: body.stdin !== undefined ? Readable.from([Buffer.from(body.stdin, "utf8")]) : undefined,
+    onOutput,
+  };
+  if (body.wasm === undefined) return execInInstance(opts);
+  // The engine reads the instance's launch file before connecting for a module, so
+  // check first that there is an instance: a missing one is a 404, not corrupt state.
+  const status = await instanceStatus(name);
+  if (status.state === "absent") throw notRunning(name);
+  if (status.state === "dead") throw new EngineError("HOST_DEAD", `enclave ${name} is not running: ${status.why}`);
+  const dir = mkdtempSync(join(tmpdir(), "coreason-serve-"));
+  const file = join(dir, WASM_LABEL);
+  try {
+    writeFileSync(file, Buffer.from(body.wasm, "base64"), { mode: 0o600 });
+    return await execInInstance({ ...opts, wasmFile: file });
+  } catch (e) {
+    // Messages name the module by its file; the client knows it as the body's field.
+    if (e instanceof EngineError) e.message = e.message.replaceAll(`--wasm ${file}`, "wasm").replaceAll(file, WASM_LABEL);
+    throw e;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,76 @@
+// The /v1 handlers: each is one engine call and the response it makes.
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { auditRecords, listInstances, startInstance, stopInstance } from "../client/instances.js";
+import { ENGINE_VERSION } from "../package-root.js";
+import type { Policy } from "../policy/policy.js";
+import { runProbeSuite } from "../probe/run-suite.js";
+import { mayUse, requireEnclave, type Grant } from "./auth.js";
+import { runExec, ExecRequestBody } from "./exec-request.js";
+import { NDJSON, streamExec } from "./exec-stream.js";
+
+export interface Ctx {
+  req: FastifyRequest;
+  reply: FastifyReply;
+  grant?: Grant;
+  /** the validated {name} path parameter */
+  name?: string;
+}
+
+interface StartBody {
+  enclave: string;
+  memoryPages?: number;
+  policy?: Policy;
+}
+
+export async function health(): Promise<object> {
+  const instances = await listInstances();
+  return { status: "ok", engineVersion: ENGINE_VERSION, instances: instances.filter((i) => i.status === "running").length };
+}
+
+export async function startEnclave({ req, reply, grant }: Ctx): Promise<object> {
+  const body = req.body as StartBody;
+  requireEnclave(grant!, body.enclave);
+  const { record, plan } = await startInstance({ enclave: body.enclave, memoryPages: body.memoryPages, policy: body.policy });
+  reply.code(201).header("location", `/v1/enclaves/${encodeURIComponent(record.name)}`);
+  return {
+    enclave: record.name,
+    definition: record.definition,
+    pid: record.pid,
+    memoryPages: record.memoryPages,
+    timeoutMs: record.timeoutMs,
+    startedAt: record.startedAt,
+    policyDigest: record.policyDigest,
+    moduleCached: !!plan.moduleCached,
+    ...(plan.recovered ? { recovered: plan.recovered } : {}),
+  };
+}
+
+export async function listEnclaves({ grant }: Ctx): Promise<object> {
+  // A token limited to some enclaves sees only those.
+  return { instances: (await listInstances()).filter((i) => mayUse(grant!, i.name)) };
+}
+
+export async function stopEnclave({ reply, name }: Ctx): Promise<undefined> {
+  await stopInstance(name!);
+  reply.code(204);
+  return undefined;
+}
+
+export async function execEnclave({ req, reply, name }: Ctx): Promise<unknown> {
+  const body = req.body as ExecRequestBody;
+  if (wantsNdjson(req)) return streamExec(name!, body, reply);
+  return runExec(name!, body);
+}
+
+function wantsNdjson(req: FastifyRequest): boolean {
+  return (req.headers.accept ?? "").split(",").some((t) => t.trim().split(";")[0].toLowerCase() === NDJSON);
+}
+
+export async function probeEnclave({ req, name }: Ctx): Promise<object> {
+  const body = (req.body ?? {}) as { only?: string };
+  return runProbeSuite({ enclave: name!, ...(body.only ? { only: body.only } : {}) });
+}
+
+export async function auditEnclave({ name }: Ctx): Promise<object> {
+  return { enclave: name!, records: auditRecords(name!) };
+}
