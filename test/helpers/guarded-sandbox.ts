@@ -33,27 +33,50 @@ export class GuardedSandbox {
   private constructor(
     readonly sandbox: Sandbox,
     private readonly pkg: Package,
+    private readonly guard: GuardConfig | null,
+    private readonly entry: string,
   ) {}
 
-  /** `bytes` instrumented with `guard` (or run bare when guard is null). */
-  static async create(bytes: Uint8Array, guard: GuardConfig | null, memoryPages = 256): Promise<GuardedSandbox> {
+  /** `bytes` instrumented with `guard` (or run bare when guard is null), as a package
+   *  whose commands all run the module (multi-call), with OpenShell's image files. */
+  static async create(bytes: Uint8Array, guard: GuardConfig | null, memoryPages = 256, commands = ["main"]): Promise<GuardedSandbox> {
     const module = guard ? instrumentModule(bytes, "test module", guard, memoryPages).bytes : bytes;
     const def = loadDefinition("OpenShell");
-    const pkg = await client().packages.create({ modules: { m: module }, commands: { main: { module: "m" } }, entrypoint: "main", files: def.files });
-    const sandbox = await client().sandboxes.create({ packages: [pkg], network: { mode: "disabled" }, env: { HOME: "/workspace" } });
+    const pkg = await client().packages.create({
+      modules: { m: module },
+      commands: Object.fromEntries(commands.map((c) => [c, { module: "m" }])),
+      entrypoint: commands[0],
+      files: def.files,
+    });
+    return new GuardedSandbox(await GuardedSandbox.sandboxFor(pkg, guard, def.env), pkg, guard, commands[0]);
+  }
+
+  private static async sandboxFor(pkg: Package, guard: GuardConfig | null, env: Record<string, string>) {
+    const sandbox = await client().sandboxes.create({ packages: [pkg], network: { mode: "disabled" }, env });
     for (const mount of guard?.mounts ?? []) await sandbox.fs.mkdir(mount.backing, { recursive: true });
-    return new GuardedSandbox(sandbox, pkg);
+    return sandbox;
   }
 
-  static fromFile(file: string, guard: GuardConfig | null, memoryPages = 256) {
-    return GuardedSandbox.create(readFileSync(file), guard, memoryPages);
+  /** A new, empty sandbox running the same instrumented package. */
+  async fresh(): Promise<GuardedSandbox> {
+    return new GuardedSandbox(await GuardedSandbox.sandboxFor(this.pkg, this.guard, loadDefinition("OpenShell").env), this.pkg, this.guard, this.entry);
   }
 
-  async run(args: string[], timeoutMs = 15000): Promise<RunResult> {
+  /** Where a guest path under the workdir lives for the host-side file API. */
+  hostPath(guestPath: string): string {
+    const mount = (this.guard?.mounts ?? []).find((m) => guestPath === m.guest || guestPath.startsWith(m.guest + "/"));
+    return mount ? mount.backing + guestPath.slice(mount.guest.length) : guestPath;
+  }
+
+  static fromFile(file: string, guard: GuardConfig | null, memoryPages = 256, commands?: string[]) {
+    return GuardedSandbox.create(readFileSync(file), guard, memoryPages, commands);
+  }
+
+  async run(args: string[], timeoutMs = 15000, stdin?: string): Promise<RunResult> {
     let out;
     let trapped = false;
     try {
-      out = await this.sandbox.command(this.pkg.command("main"), args).run({ check: false, timeoutMs });
+      out = await this.sandbox.command(this.pkg.command(this.entry), args).run({ check: false, timeoutMs, stdin: stdin ?? "" });
     } catch (e) {
       trapped = /RuntimeError|unreachable/.test(String(e));
       if (!trapped) throw e;
