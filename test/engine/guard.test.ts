@@ -122,6 +122,10 @@ describe("policy guard: adversarial probes (OpenShell default policy)", function
       const r = await probe("fd-scan", "1024");
       expect(r.data).to.equal("0:?54,1:?54,2:?54,3:/,4:.,5:/");
     });
+    it("listing an ungranted preopen directly (fd_readdir on /) is denied; the workdir lists", async () => {
+      for (const fd of ["3", "5"]) await denied("readdir", "/", "fd-readdir", fd);
+      expect((await probe("fd-readdir", "4")).errno).to.equal(0);
+    });
     it("socket calls answer ENOTCAPABLE and are recorded", async () => {
       const r = await probe("sock");
       expect(r.data).to.match(/76/);

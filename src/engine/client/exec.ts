@@ -58,7 +58,7 @@ export async function execInInstance(opts: ExecOptions): Promise<ExecResult> {
   if (opts.wasmFile) {
     const bytes = readWasmFile(opts.wasmFile);
     const launch = readLaunchConfig(instanceDir(opts.enclave));
-    const mod = await prepareModule(bytes, opts.wasmFile, launch.guard, launch.memoryPages, moduleCacheDir());
+    const mod = await prepareModule(bytes, opts.wasmFile, launch.guard, launch.memoryPages, moduleCacheDir(), launch.unguarded);
     wasm = { path: mod.path, digest: mod.digest, args: opts.args ?? [] };
   }
   const { conn, record } = await connectInstance(opts.enclave);

@@ -29,6 +29,8 @@ export interface StartOptions {
   policy?: Policy;
   /** Name of the instance (defaults to the enclave's name). */
   name?: string;
+  /** Test hook for the probe suite's self-test: no guard (memory cap only). */
+  unguarded?: boolean;
 }
 
 /** The steps of a start, so the CLI can show them as tasks. */
@@ -112,7 +114,7 @@ export async function prepareLaunch(opts: StartOptions, plan: StartPlan): Promis
   const { def, policy, memoryPages, timeoutMs, outputBytes } = resolveDefinition(opts);
   const name = checkInstanceName(opts.name ?? def.name);
   const guard = guardConfig(policy, def.workdir);
-  const mod = await prepareModule(definitionModule(def), `enclave ${def.name} module ${def.module}`, guard, memoryPages, moduleCacheDir());
+  const mod = await prepareModule(definitionModule(def), `enclave ${def.name} module ${def.module}`, guard, memoryPages, moduleCacheDir(), opts.unguarded);
   plan.moduleCached = mod.cached;
   const dir = instanceDir(name);
   plan.launch = {
@@ -134,6 +136,7 @@ export async function prepareLaunch(opts: StartOptions, plan: StartPlan): Promis
     guard,
     socket: socketPathFor(dir),
     token: randomBytes(16).toString("hex"),
+    ...(opts.unguarded ? { unguarded: true } : {}),
   };
   return plan.launch;
 }

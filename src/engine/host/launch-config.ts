@@ -27,6 +27,8 @@ export interface LaunchConfig {
   guard: GuardConfig;
   socket: string;
   token: string;
+  /** Set only by the probe suite's self-test through the engine API. */
+  unguarded?: boolean;
 }
 
 export const launchPath = (dir: string) => join(dir, "launch.json");

@@ -105,8 +105,9 @@ class Supervisor {
           return await this.enqueue(async () => {
             const { body, recycle } = await this.exec(socket, req.seq, req.arguments as unknown as ExecRequestArgs);
             inflight.delete(req.seq);
-            this.reply(socket, req, undefined, body as unknown as Record<string, unknown>);
-            if (recycle) await this.recycle(recycle, true);
+            const { memoryExceeded, ...visible } = body;
+            this.reply(socket, req, undefined, visible as unknown as Record<string, unknown>);
+            if (recycle) await this.recycle(recycle, !memoryExceeded);
           });
         }
         case CommandTypes.Stdin: {

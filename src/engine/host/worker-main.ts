@@ -9,6 +9,8 @@ import type { LaunchConfig } from "./launch-config.js";
 import type { FromWorker, ToWorker, WorkspaceEntry } from "./worker-messages.js";
 
 const send = (m: FromWorker) => process.send?.(m);
+/** Host memory allowed to a worker besides its guest's linear memory. */
+const HOST_RSS_BASE = 768 * 1024 * 1024;
 process.on("disconnect", () => process.exit(0));
 
 let sandbox: Sandbox;
@@ -47,6 +49,16 @@ async function exec(id: number, args: ExecRequestArgs): Promise<ExecResponseBody
   earlyStdin.delete(id);
   let budget = launch.outputBytes;
   let truncated = false;
+  // Files written inside the enclave live in this process's memory: bound them (and
+  // anything else that grows the host) so a write flood cannot exhaust the machine.
+  const rssLimit = HOST_RSS_BASE + launch.memoryPages * 65536;
+  let overLimit = false;
+  const watchdog = setInterval(() => {
+    if (process.memoryUsage.rss() > rssLimit) {
+      overLimit = true;
+      void proc.kill().catch(() => {});
+    }
+  }, 200);
   const pump = async (stream: "stdout" | "stderr") => {
     const source = proc[stream];
     if (!source) return;
@@ -68,17 +80,21 @@ async function exec(id: number, args: ExecRequestArgs): Promise<ExecResponseBody
     pump("stdout"),
     pump("stderr"),
   ]);
+  clearInterval(watchdog);
   running.delete(id);
   const violations = await takeViolations();
   const trapped = out.reason === "trap";
-  const reason = truncated ? "killed" : out.reason === "timeout" ? "timeout" : out.reason === "terminated" ? "killed" : trapped ? "trapped" : violations.length ? "denied" : "exited";
+  const reason = truncated || overLimit ? "killed" : out.reason === "timeout" ? "timeout" : out.reason === "terminated" ? "killed" : trapped ? "trapped" : violations.length ? "denied" : "exited";
   return {
     guestExitCode: out.reason === "exited" ? out.exitCode : null,
     reason,
     durationMs: Math.round(performance.now() - started),
     violations: violations.map((v) => ({ ...v, decision: trapped ? "trapped" : "denied" })),
     truncated,
-    message: truncated
+    ...(overLimit ? { memoryExceeded: true } : {}),
+    message: overLimit
+      ? `the enclave's host memory exceeded ${Math.round(rssLimit / 1048576)} MiB (files written in the enclave count); the guest was stopped and /workspace reset`
+      : truncated
       ? `output exceeded the limit of ${launch.outputBytes} bytes; the guest was stopped`
       : trapped
         ? `the guest trapped: ${(out as { message?: string }).message?.replace(/^.*RuntimeError: /, "") ?? "unknown"}`

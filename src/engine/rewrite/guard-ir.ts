@@ -792,6 +792,29 @@ const GUARDS: Record<string, GuardSpec> = {
   sock_recv: (g) => [g.setupScratch(), g.m.return(g.denyNoPath("sock_recv", Rule.NETWORK_DISABLED, Errno.NOTCAPABLE))],
   sock_send: (g) => [g.setupScratch(), g.m.return(g.denyNoPath("sock_send", Rule.NETWORK_DISABLED, Errno.NOTCAPABLE))],
   sock_shutdown: (g) => [g.setupScratch(), g.m.return(g.denyNoPath("sock_shutdown", Rule.NETWORK_DISABLED, Errno.NOTCAPABLE))],
+  fd_readdir: (g, f) => {
+    const m = f.m;
+    // (fd, buf, len, cookie i64, bufused): listing a preopen directly needs no path
+    // call, so the preopen's own directory must be readable under the policy.
+    const s = () => m.global.get("__cr_scratch", i32);
+    const dot = S.name + 400;
+    const bufA = () => m.i32.add(s(), m.i32.const(S.pathA));
+    const [n, rule] = [f.local("n"), f.local("rule")];
+    return [
+      g.setupScratch(),
+      m.if(
+        m.call("__cr_is_preopen", [p(f, 0)], i32),
+        m.block(null, [
+          m.i32.store8(dot, 1, s(), m.i32.const(46)),
+          f.set(n, m.call("__cr_resolve", [p(f, 0), m.i32.add(s(), m.i32.const(dot)), m.i32.const(1), bufA()], i32)),
+          m.if(m.i32.lt_s(f.get(n), m.i32.const(0)), m.return(m.i32.const(Errno.BADF))),
+          f.set(rule, m.call("__cr_policy", [bufA(), f.get(n), m.i32.const(ACCESS_READ)], i32)),
+          m.if(f.get(rule), m.return(g.deny("readdir", f.get(rule), bufA(), f.get(n)))),
+        ]),
+      ),
+      m.return(g.callRaw("fd_readdir", [p(f, 0), p(f, 1), p(f, 2), p(f, 3), p(f, 4)])),
+    ];
+  },
   fd_close: protectPreopen("fd_close", [0], 1),
   fd_renumber: protectPreopen("fd_renumber", [0, 1], 2),
 };

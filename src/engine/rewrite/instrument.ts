@@ -7,7 +7,7 @@ import { GUARD_HELPER_PREFIX, GUARD_RUNTIME_IMPORTS, GuardConfig, GuardEmitter, 
 import { NO_RESULT, PREVIEW1_SIGNATURES, WASI_MODULE } from "./wasi-preview1.js";
 
 /** Bump when the generated guard changes: it is part of the cache key. */
-export const INSTRUMENTER_VERSION = 7;
+export const INSTRUMENTER_VERSION = 8;
 
 export interface InstrumentResult {
   bytes: Uint8Array;

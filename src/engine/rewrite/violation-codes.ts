@@ -19,6 +19,7 @@ export const OPERATIONS = [
   "sock_shutdown",
   "fd_close",
   "fd_renumber",
+  "readdir",
 ] as const;
 export type Operation = Exclude<(typeof OPERATIONS)[number], "">;
 

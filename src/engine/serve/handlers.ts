@@ -67,8 +67,8 @@ function wantsNdjson(req: FastifyRequest): boolean {
 }
 
 export async function probeEnclave({ req, name }: Ctx): Promise<object> {
-  const body = (req.body ?? {}) as { only?: string };
-  return runProbeSuite({ enclave: name!, ...(body.only ? { only: body.only } : {}) });
+  const body = (req.body ?? {}) as { only?: string; memoryPages?: number; policy?: Policy };
+  return runProbeSuite({ enclave: name!, only: body.only, memoryPages: body.memoryPages, policy: body.policy });
 }
 
 export async function auditEnclave({ name }: Ctx): Promise<object> {

@@ -50,7 +50,7 @@ function responses(r: RouteSpec, components: Components): Json {
   const ok: Json = { description: r.ok.description };
   if (r.ok.schema) {
     const content: Json = { "application/json": { schema: components.ref(r.ok.schema) } };
-    if (r.ok.ndjson) content[NDJSON] = { schema: components.ref(r.ok.ndjson), description: "one event per line; the last is exit (or error)" };
+    if (r.ok.ndjson) content[NDJSON] = { schema: components.ref(r.ok.ndjson) };
     ok.content = content;
   }
   out[String(r.ok.status)] = ok;
@@ -74,7 +74,7 @@ class Components {
     const doc = JSON.parse(readFileSync(packagePath("schemas", file), "utf8")) as Json;
     const id = (doc.$id as string) ?? BASE + file;
     const { $schema: _s, $id: _i, definitions, ...rest } = doc;
-    for (const [k, v] of Object.entries((definitions ?? {}) as Json)) this.schemas[componentName(file, `/definitions/${k}`)] = this.rewrite(v, id);
+    for (const [k, v] of Object.entries((definitions ?? {}) as Json)) this.schemas[componentName(file, `/definitions/${k}`)] = this.rewrite(v, id) as Json;
     this.schemas[name] = this.rewrite(rest, id) as Json;
   }
 

@@ -45,9 +45,9 @@ export const ROUTES: RouteSpec[] = [
     errors: [400, ...AUTH_ERRORS, 404, 413, 415, 500, 503], handler: h.execEnclave,
   },
   {
-    method: "POST", url: "/v1/enclaves/:name/probe", operationId: "probeEnclave", summary: "Run the breach-probe suite against the enclave", scope: "enclave:probe",
+    method: "POST", url: "/v1/enclaves/:name/probe", operationId: "probeEnclave", summary: "Run the breach-probe suite against a throwaway instance of the enclave definition", scope: "enclave:probe",
     body: { schema: "api/probe-request.json", optional: true },
-    ok: { status: 200, description: "the probe report", schema: "api/probe-report.json" }, errors: [400, ...AUTH_ERRORS, 404, 413, 415, 500, 503], handler: h.probeEnclave,
+    ok: { status: 200, description: "the probe report", schema: "probe-report.schema.json" }, errors: [400, ...AUTH_ERRORS, 404, 413, 415, 500, 503], handler: h.probeEnclave,
   },
   {
     method: "GET", url: "/v1/enclaves/:name/audit", operationId: "auditEnclave", summary: "The instance's policy audit records", scope: "enclave:audit",

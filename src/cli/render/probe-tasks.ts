@@ -1,0 +1,35 @@
+// sandbox-probe's progress: one listr2 task per probe on a TTY, plain lines otherwise.
+import { Listr } from "listr2";
+import { ProbeOptions, ProbeReport, ProbeSession } from "../../engine/probe/run-suite.js";
+
+export async function runProbeTasks(opts: ProbeOptions, mode: "tty" | "plain" | "silent"): Promise<ProbeReport> {
+  const session = new ProbeSession(opts);
+  try {
+    if (mode === "tty") {
+      await new Listr(
+        [
+          { title: "Boot a throwaway instance", task: () => session.boot() },
+          ...session.probes.map((p) => ({
+            title: p.id,
+            task: async (_: unknown, task: { title: string }) => {
+              const r = await session.run(p);
+              task.title = `${p.id}: ${r.verdict}`;
+              if (r.verdict !== "held") throw new Error(`${p.id} ${r.verdict}: ${r.observed}`);
+            },
+          })),
+        ],
+        { concurrent: false, exitOnError: false, collectErrors: false, renderer: "default" },
+      ).run();
+    } else {
+      await session.boot();
+      for (const p of session.probes) {
+        const r = await session.run(p);
+        if (mode === "plain") process.stderr.write(`sandbox-probe: ${r.id}: ${r.verdict}\n`);
+      }
+    }
+  } catch (e) {
+    await session.finish();
+    throw e;
+  }
+  return session.finish();
+}

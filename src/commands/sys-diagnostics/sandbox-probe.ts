@@ -1,0 +1,46 @@
+import { writeFileSync } from "node:fs";
+import { Flags } from "@oclif/core";
+import { EngineCommand } from "../../cli/engine-command.js";
+import { runProbeTasks } from "../../cli/render/probe-tasks.js";
+import { renderTable } from "../../cli/render/table.js";
+import { EngineError } from "../../engine/errors.js";
+import { ExitCode } from "../../engine/exit-codes.js";
+import { toJUnit } from "../../engine/probe/junit.js";
+import type { ProbeReport } from "../../engine/probe/run-suite.js";
+
+export default class SysDiagnosticsSandboxProbe extends EngineCommand {
+  static override description = `Boots a throwaway instance of the enclave definition NAME, runs the breach catalogue against it (filesystem, environment, network, resources, admission, host canary, positive controls), tears it down and prints a verdict per probe.\n\nEXIT CODES\n  0  every probe held and every control passed\n  1  a probe breached or a control failed\n  2  usage error\n 78  invalid --policy\n125  the engine itself failed (boot, or a probe could not run)`;
+  static override examples = [
+    "<%= config.bin %> <%= command.id %> --enclave OpenShell",
+    "<%= config.bin %> <%= command.id %> --enclave OpenShell --junit probe.xml",
+    "<%= config.bin %> <%= command.id %> --enclave OpenShell --only 'fs.raw.*' --json",
+  ];
+  static override flags = {
+    enclave: Flags.string({ description: "enclave definition to probe (built-in: OpenShell)", required: true }),
+    junit: Flags.string({ description: "also write a JUnit XML report to this file" }),
+    "memory-pages": Flags.integer({ description: "memory cap of the throwaway instance, in 64 KiB pages", min: 1, max: 65536 }),
+    only: Flags.string({ description: "run only probes whose id matches this glob (e.g. 'fs.*')" }),
+    policy: Flags.string({ description: "policy file for the throwaway instance" }),
+  };
+  static override summary = "Prove the enclave boundary with a breach suite.";
+
+  async run(): Promise<ProbeReport> {
+    const { flags } = await this.parse(SysDiagnosticsSandboxProbe);
+    const mode = this.jsonEnabled() ? "silent" : process.stderr.isTTY ? "tty" : "plain";
+    const report = await runProbeTasks({ enclave: flags.enclave, memoryPages: flags["memory-pages"], policyFile: flags.policy, only: flags.only }, mode);
+    if (flags.junit) {
+      try {
+        writeFileSync(flags.junit, toJUnit(report));
+      } catch (e) {
+        throw new EngineError("USAGE", `--junit ${flags.junit}: cannot write (${(e as NodeJS.ErrnoException).code})`);
+      }
+    }
+    if (!this.jsonEnabled()) {
+      this.log(renderTable(["PROBE", "CATEGORY", "ATTEMPTED", "EXPECTED", "OBSERVED", "VERDICT"], report.results.map((r) => [r.id, r.category, r.attempt, r.expected, r.observed, r.verdict.toUpperCase()])));
+      const t = report.totals;
+      this.log(`\n${t.held}/${t.total} held, ${t.breached} breached, ${t.error} errors in ${(report.durationMs / 1000).toFixed(1)} s`);
+    }
+    process.exitCode = report.totals.breached > 0 ? ExitCode.FAILURE : report.totals.error > 0 ? ExitCode.ENGINE_FAILURE : ExitCode.OK;
+    return report;
+  }
+}

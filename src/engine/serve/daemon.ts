@@ -1,0 +1,67 @@
+// The serve daemon's life: listen, announce the address (tests and scripts read it
+// from stderr), serve until SIGTERM/SIGINT, then stop accepting, give in-flight
+// requests up to 10 s, and return. Instances are separate processes: they keep running.
+import type { AddressInfo } from "node:net";
+import { existsSync } from "node:fs";
+import { signingKeyPath } from "../authority/paths.js";
+import { ENGINE_VERSION } from "../package-root.js";
+import { stateDir } from "../state/state-dir.js";
+import { stderrLog } from "./request-log.js";
+import { buildServer } from "./server.js";
+
+export const DRAIN_MS = 10000;
+
+export interface DaemonOptions {
+  host: string;
+  port: number;
+  jsonLogs: boolean;
+  bodyLimit?: number;
+}
+
+export interface ServeResult {
+  url: string;
+  requests: number;
+  signal: string;
+  drainMs: number;
+  /** in-flight requests were cut off at the drain deadline */
+  forced: boolean;
+}
+
+export async function runDaemon(opts: DaemonOptions): Promise<ServeResult> {
+  const log = stderrLog(opts.jsonLogs);
+  const now = () => new Date().toISOString();
+  const server = buildServer({ bodyLimit: opts.bodyLimit, log });
+  const stopped = nextSignal(); // before listen: a signal during start-up still stops cleanly
+  await server.app.listen({ host: opts.host, port: opts.port });
+  const { port } = server.app.server.address() as AddressInfo;
+  const url = `http://${opts.host.includes(":") ? `[${opts.host}]` : opts.host}:${port}`;
+  log({ time: now(), level: "info", msg: "listening", url, engineVersion: ENGINE_VERSION, stateDir: stateDir() });
+  if (!existsSync(signingKeyPath())) log({ time: now(), level: "warn", msg: "no authority key: every /v1 request gets 401 until `authority init` is run" });
+
+  const signal = await stopped;
+  const t = Date.now();
+  server.drain();
+  log({ time: now(), level: "info", msg: "shutting down", signal, drainLimitMs: DRAIN_MS });
+  let forced = false;
+  const deadline = setTimeout(() => {
+    forced = true;
+    server.app.server.closeAllConnections();
+  }, DRAIN_MS);
+  await server.app.close();
+  clearTimeout(deadline);
+  const drainMs = Date.now() - t;
+  log({ time: now(), level: forced ? "warn" : "info", msg: "stopped", drainMs, forced });
+  return { url, requests: server.requests(), signal, drainMs, forced };
+}
+
+function nextSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    const on = (sig: NodeJS.Signals) => {
+      process.off("SIGTERM", on);
+      process.off("SIGINT", on);
+      resolve(sig);
+    };
+    process.on("SIGTERM", on);
+    process.on("SIGINT", on);
+  });
+}
