@@ -5,7 +5,6 @@ import { createHash, randomBytes } from "node:crypto";
 import { existsSync, openSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { prepareModule } from "../admission/module-cache.js";
 import { definitionCommands, definitionModule, loadDefinition } from "../enclave/definitions.js";
 import { EngineError } from "../errors.js";
@@ -15,8 +14,10 @@ import { checkedPolicy, guardConfig, loadPolicyFile, Policy, policyDigest } from
 import { ensureDir, instanceDir, instancesDir, moduleCacheDir, checkInstanceName } from "../state/state-dir.js";
 import { InstanceRecord, readInstanceRecord } from "../state/instance-record.js";
 import { HostConnection } from "./connection.js";
+import { packagePath } from "../package-root.js";
 
-const SUPERVISOR = fileURLToPath(new URL("../host/supervisor-main.js", import.meta.url));
+// Always the built host (also when this module runs from sources under tsx in tests).
+const SUPERVISOR = packagePath("dist", "engine", "host", "supervisor-main.js");
 const BOOT_DEADLINE_MS = 90000;
 
 export const DEFAULT_LIMITS = { memory_pages: 1024, timeout_ms: 30000, output_bytes: 16 * 1024 * 1024 };

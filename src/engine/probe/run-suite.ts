@@ -136,7 +136,10 @@ export async function runProbeSuite(opts: ProbeOptions, onResult?: (r: ProbeResu
   const session = new ProbeSession(opts);
   try {
     await session.boot();
-    for (const p of session.probes) onResult?.(await session.run(p));
+    for (const p of session.probes) {
+      const result = await session.run(p); // not inside onResult?.(...): that would skip the run
+      onResult?.(result);
+    }
   } catch (e) {
     await session.finish();
     throw e;
