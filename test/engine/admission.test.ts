@@ -61,7 +61,7 @@ describe("memory cap", () => {
 
 describe("static proof: only guards reach raw imports", () => {
   const tamper = (edit: (m: binaryen.Module) => void) => () =>
-    instrumentModule(fixture("cat-file"), "cat-file.wasm", openShellGuard(), 256, { beforeProof: edit });
+    instrumentModule(fixture("cat-file"), "cat-file.wasm", openShellGuard(), { beforeProof: edit });
 
   it("passes on the real rewrite", () => {
     expect(tamper(() => {})().guarded).to.include("path_open");

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { Wasmer, type Package, type Sandbox } from "@wasmer/sdk/node";
 import { guardConfig, Policy } from "../../src/engine/policy/policy.js";
 import { instrumentModule } from "../../src/engine/rewrite/instrument.js";
+import { capMemory } from "../../src/engine/admission/wasm-sections.js";
 import type { GuardConfig } from "../../src/engine/rewrite/guard-ir.js";
 import { AUDIT_FILE_NAME, decodeViolations, DecodedViolation } from "../../src/engine/rewrite/violation-codes.js";
 import { loadDefinition } from "../../src/engine/enclave/definitions.js";
@@ -40,7 +41,7 @@ export class GuardedSandbox {
   /** `bytes` instrumented with `guard` (or run bare when guard is null), as a package
    *  whose commands all run the module (multi-call), with OpenShell's image files. */
   static async create(bytes: Uint8Array, guard: GuardConfig | null, memoryPages = 256, commands = ["main"]): Promise<GuardedSandbox> {
-    const module = guard ? instrumentModule(bytes, "test module", guard, memoryPages).bytes : bytes;
+    const module = capMemory(guard ? instrumentModule(bytes, "test module", guard).bytes : bytes, memoryPages);
     const def = loadDefinition("OpenShell");
     const pkg = await client().packages.create({
       modules: { m: module },

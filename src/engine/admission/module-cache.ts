@@ -1,13 +1,17 @@
-// Instrumented modules are cached by digest of (module, guard config, memory cap,
-// instrumenter version): a second start or --wasm run does not pay the rewrite again.
+// Instrumented modules are cached by digest of (module, guard configuration,
+// instrumenter version), so a second start or --wasm run does not pay the rewrite.
+// The memory cap is applied per start on top (a cheap patch of the memory section),
+// so one cached rewrite serves every --memory-pages. The build pre-instruments the
+// built-in guests for their default policy into a read-only cache shipped in dist/.
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { packagePath } from "../package-root.js";
 import type { GuardConfig } from "../rewrite/guard-ir.js";
+import { writeFileAtomic } from "../state/atomic-file.js";
+import { ensureDir } from "../state/state-dir.js";
 import { admitModule } from "./admit.js";
 import { capMemory } from "./wasm-sections.js";
-import { ensureDir } from "../state/state-dir.js";
-import { writeFileAtomic } from "../state/atomic-file.js";
 
 export interface PreparedModule {
   path: string;
@@ -15,25 +19,37 @@ export interface PreparedModule {
   cached: boolean;
 }
 
-const VERSION = 8; // keep in step with INSTRUMENTER_VERSION (checked in tests)
+/** Bump with every change to the generated guard: old cache entries then miss. */
+export const INSTRUMENTATION_VERSION = 9;
 
-export function cacheKey(bytes: Uint8Array, guard: GuardConfig, memoryPages: number): string {
-  return createHash("sha256").update(bytes).update(JSON.stringify({ guard, memoryPages, v: VERSION })).digest("hex");
+/** Pre-instrumented modules written by the build (read-only at run time). */
+export const PREBUILT_CACHE = packagePath("dist", "cache", "modules");
+
+export function guardKey(bytes: Uint8Array, guard: GuardConfig | null): string {
+  return createHash("sha256").update(bytes).update(JSON.stringify({ guard, v: INSTRUMENTATION_VERSION })).digest("hex");
 }
 
-/** Admits and instruments `bytes` unless a cached result exists. binaryen (10 MB of
- *  JS) is loaded only on a cache miss, which keeps warm commands fast. */
-export async function prepareModule(bytes: Uint8Array, label: string, guard: GuardConfig, memoryPages: number, cacheDir: string, unguarded = false): Promise<PreparedModule> {
-  const digest = (unguarded ? "unguarded-" : "") + cacheKey(bytes, guard, memoryPages);
-  const path = join(ensureDir(cacheDir), `${digest}.wasm`);
-  if (existsSync(path) && readFileSync(path).length > 8) return { path, digest, cached: true };
-  admitModule(bytes, label, memoryPages); // refuse bad modules before loading binaryen
-  if (unguarded) {
-    writeFileAtomic(path, capMemory(bytes, memoryPages), 0o644);
-    return { path, digest, cached: false };
+/** The guarded (uncapped) module for (bytes, guard): from either cache, or rewritten. */
+export async function guardedModule(bytes: Uint8Array, label: string, guard: GuardConfig, cacheDir: string): Promise<{ bytes: Uint8Array; cached: boolean }> {
+  const name = `${guardKey(bytes, guard)}.wasm`;
+  for (const dir of [PREBUILT_CACHE, cacheDir]) {
+    const file = join(dir, name);
+    if (existsSync(file)) return { bytes: readFileSync(file), cached: true };
   }
+  // binaryen (10 MB of JS) is loaded only on a miss, which keeps warm commands fast.
   const { instrumentModule } = await import("../rewrite/instrument.js");
-  const result = instrumentModule(bytes, label, guard, memoryPages);
-  writeFileAtomic(path, result.bytes, 0o644);
-  return { path, digest, cached: false };
+  const out = instrumentModule(bytes, label, guard);
+  writeFileAtomic(join(ensureDir(cacheDir), name), out.bytes, 0o644);
+  return { bytes: out.bytes, cached: false };
+}
+
+/** Admits `bytes` (always: cheap, and the cap may differ), then writes the guarded
+ *  module capped at `memoryPages` into the cache for the host to load. */
+export async function prepareModule(bytes: Uint8Array, label: string, guard: GuardConfig, memoryPages: number, cacheDir: string, unguarded = false): Promise<PreparedModule> {
+  admitModule(bytes, label, memoryPages);
+  const guarded = unguarded ? { bytes, cached: true } : await guardedModule(bytes, label, guard, cacheDir);
+  const digest = `${unguarded ? "unguarded-" : ""}${guardKey(bytes, unguarded ? null : guard)}-p${memoryPages}`;
+  const path = join(ensureDir(cacheDir), `${digest}.wasm`);
+  if (!existsSync(path)) writeFileAtomic(path, capMemory(guarded.bytes, memoryPages), 0o644);
+  return { path, digest, cached: guarded.cached };
 }

@@ -1,14 +1,12 @@
 // sandbox-exec's engine side: send a script or a foreign module to a running instance,
 // stream its output as it comes, and return the outcome.
 import { readFileSync, statSync } from "node:fs";
-import { prepareModule } from "../admission/module-cache.js";
 import { EngineError } from "../errors.js";
 import { ExitCode } from "../exit-codes.js";
-import { readLaunchConfig } from "../host/launch-config.js";
 import type { ExecRequestArgs, ExecResponseBody, Violation } from "../protocol/messages.js";
 import { instanceDir, moduleCacheDir } from "../state/state-dir.js";
 import { execExitCode } from "../verdict.js";
-import { connectInstance } from "./instances.js";
+import { connectInstance } from "./connect.js";
 
 export interface ExecOptions {
   enclave: string;
@@ -57,6 +55,9 @@ export async function execInInstance(opts: ExecOptions): Promise<ExecResult> {
   let wasm: ExecRequestArgs["wasm"];
   if (opts.wasmFile) {
     const bytes = readWasmFile(opts.wasmFile);
+    // loaded only for --wasm: a plain script needs neither
+    const { readLaunchConfig } = await import("../host/launch-config.js");
+    const { prepareModule } = await import("../admission/module-cache.js");
     const launch = readLaunchConfig(instanceDir(opts.enclave));
     const mod = await prepareModule(bytes, opts.wasmFile, launch.guard, launch.memoryPages, moduleCacheDir(), launch.unguarded);
     wasm = { path: mod.path, digest: mod.digest, args: opts.args ?? [] };

@@ -1,13 +1,10 @@
 // Instrumentation: admitted bytes in, guarded and capped bytes out.
 import binaryen from "binaryen";
 import { admitModule, AdmissionReport } from "../admission/admit.js";
-import { capMemory } from "../admission/wasm-sections.js";
 import { EngineError } from "../errors.js";
 import { GUARD_HELPER_PREFIX, GUARD_RUNTIME_IMPORTS, GuardConfig, GuardEmitter, RAW_PREFIX } from "./guard-ir.js";
 import { NO_RESULT, PREVIEW1_SIGNATURES, WASI_MODULE } from "./wasi-preview1.js";
 
-/** Bump when the generated guard changes: it is part of the cache key. */
-export const INSTRUMENTER_VERSION = 8;
 
 export interface InstrumentResult {
   bytes: Uint8Array;
@@ -24,8 +21,9 @@ export interface InstrumentHooks {
   beforeProof?(m: binaryen.Module): void;
 }
 
-export function instrumentModule(bytes: Uint8Array, label: string, guard: GuardConfig, memoryPages: number, hooks: InstrumentHooks = {}): InstrumentResult {
-  const admission = admitModule(bytes, label, memoryPages);
+/** Admits and rewrites `bytes`; the memory cap is applied separately (capMemory). */
+export function instrumentModule(bytes: Uint8Array, label: string, guard: GuardConfig, hooks: InstrumentHooks = {}): InstrumentResult {
+  const admission = admitModule(bytes, label, 65536);
   const m = binaryen.readBinary(bytes);
   try {
     m.setFeatures(binaryen.Features.All);
@@ -48,7 +46,7 @@ export function instrumentModule(bytes: Uint8Array, label: string, guard: GuardC
     hooks.beforeProof?.(m);
     if (!m.validate()) throw new EngineError("INTERNAL", `${label}: instrumented module failed validation`);
     proveOnlyGuardsReachRawImports(m, label, new Set(toGuard.map((i) => i.name)), new Set(toGuard.map((i) => i.base)));
-    return { bytes: capMemory(m.emitBinary(), memoryPages), admission, guarded: [...new Set(toGuard.map((i) => i.base))].sort() };
+    return { bytes: m.emitBinary(), admission, guarded: [...new Set(toGuard.map((i) => i.base))].sort() };
   } finally {
     m.dispose();
   }

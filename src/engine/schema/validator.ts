@@ -1,40 +1,54 @@
-// One strict ajv instance for every schema in schemas/, compiled once per process.
-// The CLI, serve and the tests validate against the same files.
-import { readdirSync, readFileSync, statSync } from "node:fs";
+// Validation against schemas/: the build compiles every schema into standalone ajv
+// validators (scripts/compile-schemas.mjs), so commands pay neither ajv's load nor its
+// compile. Without a build (running from sources) one strict ajv instance compiles them.
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join, relative } from "node:path";
-import { Ajv, ErrorObject, ValidateFunction } from "ajv";
-import addFormatsModule from "ajv-formats";
+import type { ErrorObject } from "ajv";
 import { packagePath } from "../package-root.js";
 
-let ajv: Ajv | undefined;
-const compiled = new Map<string, ValidateFunction>();
+type Validate = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
 
-function instance(): Ajv {
-  if (ajv) return ajv;
-  ajv = new Ajv({ allErrors: true, strict: true });
-  // ajv-formats is CommonJS with a default export
-  const addFormats = (addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule;
-  (addFormats as unknown as (a: Ajv) => void)(ajv);
+const COMPILED = packagePath("dist", "engine", "schema", "compiled.cjs");
+const require = createRequire(import.meta.url);
+let validators: Record<string, Validate> | undefined;
+
+function load(): Record<string, Validate> {
+  if (validators) return validators;
+  if (existsSync(COMPILED) && !process.env.COREASON_SCHEMA_RUNTIME) {
+    validators = (require(COMPILED) as { byId: Record<string, Validate> }).byId;
+  } else {
+    validators = compileAtRuntime();
+  }
+  return validators;
+}
+
+function compileAtRuntime(): Record<string, Validate> {
+  const { Ajv } = require("ajv") as typeof import("ajv");
+  const addFormats = require("ajv-formats") as (a: unknown) => void;
+  const ajv = new Ajv({ allErrors: true, strict: true });
+  addFormats(ajv);
   const root = packagePath("schemas");
+  const ids: string[] = [];
   const walk = (dir: string) => {
     for (const f of readdirSync(dir).sort()) {
       const p = join(dir, f);
       if (statSync(p).isDirectory()) walk(p);
-      else if (f.endsWith(".json")) ajv!.addSchema(JSON.parse(readFileSync(p, "utf8")), relative(root, p));
+      else if (f.endsWith(".json")) {
+        const id = relative(root, p);
+        ajv.addSchema(JSON.parse(readFileSync(p, "utf8")), id);
+        ids.push(id);
+      }
     }
   };
   walk(root);
-  return ajv;
+  return new Proxy({} as Record<string, Validate>, { get: (_, id: string) => (ids.includes(id) ? (ajv.getSchema(id) as Validate) : undefined) });
 }
 
 /** Validates `data` against schemas/<name>; returns "pointer: message" lines. */
 export function schemaErrors(name: string, data: unknown): string[] {
-  let validate = compiled.get(name);
-  if (!validate) {
-    validate = instance().getSchema(name);
-    if (!validate) throw new Error(`no schema ${name}`);
-    compiled.set(name, validate);
-  }
+  const validate = load()[name];
+  if (!validate) throw new Error(`no schema ${name}`);
   if (validate(data)) return [];
   return (validate.errors ?? []).map(describe);
 }

@@ -1,0 +1,52 @@
+// Issues 3 and 4 at the engine API level (no CLI): OpenShell in a warm enclave against
+// the raw @wasmer/sdk running a minimal C program doing the same work, and the guard's
+// own overhead (the same module instrumented vs not).
+import { readFileSync, statSync } from "node:fs";
+import { Wasmer } from "@wasmer/sdk/node";
+import { definitionCommands, loadDefinition } from "../dist/engine/enclave/definitions.js";
+import { guardConfig } from "../dist/engine/policy/policy.js";
+import { instrumentModule } from "../dist/engine/rewrite/instrument.js";
+import { capMemory } from "../dist/engine/admission/wasm-sections.js";
+import { alternate, fmt, row } from "./lib.mjs";
+
+const guest = (p) => readFileSync(new URL(`../dist/guest/${p}`, import.meta.url));
+const MiB = 1024 * 1024;
+
+async function sandboxFor(wasmer, bytes, commands, guard, files = {}) {
+  const pkg = await wasmer.packages.create({ modules: { m: bytes }, commands: Object.fromEntries(commands.map((c) => [c, { module: "m" }])), entrypoint: commands[0] });
+  const sb = await wasmer.sandboxes.create({ packages: [pkg], network: { mode: "disabled" }, env: { HOME: "/workspace", PATH: "/bin" } });
+  for (const m of guard?.mounts ?? []) await sb.fs.mkdir(m.backing, { recursive: true });
+  for (const [p, t] of Object.entries(files)) await sb.fs.writeFile(p, t);
+  return { sb, pkg };
+}
+
+export async function benchEngine() {
+  const def = loadDefinition("OpenShell");
+  const guard = guardConfig(def.policy, def.workdir);
+  const shell = guest("openshell.wasm");
+  const guarded = capMemory(instrumentModule(shell, "openshell", guard).bytes, 1024);
+  const wasmer = new Wasmer({ cache: false });
+  const big = "x".repeat(MiB);
+  const enclave = await sandboxFor(wasmer, guarded, definitionCommands(def), guard, { "/workspace/home/big": big, "/workspace/home/small": "hello\n" });
+  const bare = await sandboxFor(wasmer, shell, definitionCommands(def), null, { "/workspace/big": big, "/workspace/small": "hello\n" });
+  const rawEcho = await sandboxFor(wasmer, guest("fixtures/hello.wasm"), ["main"], null);
+  const rawCat = await sandboxFor(wasmer, guest("fixtures/cat-file.wasm"), ["main"], null, { "/workspace/big": big });
+  const run = (s, cmd, args) => s.sb.command(s.pkg.command(cmd), args).run({ check: false, timeoutMs: 20000 });
+  const sh = (s, script) => run(s, "sh", ["-c", script]);
+
+  const echo = await alternate(30, { enclave: () => sh(enclave, "echo hi"), raw: () => run(rawEcho, "main", []) });
+  const cat = await alternate(30, { enclave: () => sh(enclave, "cat /workspace/big"), raw: () => run(rawCat, "main", ["/workspace/big"]) });
+  const guardCost = await alternate(30, { guarded: () => run(enclave, "cat", ["/workspace/small"]), unguarded: () => run(bare, "cat", ["/workspace/small"]) });
+  const pipeline = await alternate(5, { p: async () => {
+    const out = await sh(enclave, "seq 10000 | grep 7 | wc -l");
+    if (out.stdout.text().trim() !== "3439") throw new Error(`pipeline printed ${out.stdout.text()}`);
+  } }, 1);
+  const size = statSync(new URL("../dist/guest/openshell.wasm", import.meta.url)).size;
+  return [
+    row("OpenShell module size", `${(size / 1024).toFixed(0)} KiB`, "", "", "≤ 400 KiB"),
+    row("`sh -c \"echo hi\"` in a warm enclave vs raw SDK minimal C program", fmt(echo.enclave), fmt(echo.raw), `${(echo.enclave / echo.raw).toFixed(2)}x`, "≤ 2x"),
+    row("`sh -c \"cat\"` of 1 MiB in a warm enclave vs raw SDK minimal C cat", fmt(cat.enclave), fmt(cat.raw), `${(cat.enclave / cat.raw).toFixed(2)}x`, "≤ 2x"),
+    row("guarded `cat` of a small file vs the same module unguarded", fmt(guardCost.guarded), fmt(guardCost.unguarded), `${(guardCost.guarded / guardCost.unguarded).toFixed(2)}x`, "≤ 1.2x"),
+    row("`seq 10000 \\| grep 7 \\| wc -l` (engine time)", fmt(pipeline.p), "", "", "< 1000 ms"),
+  ];
+}

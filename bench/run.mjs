@@ -1,0 +1,11 @@
+#!/usr/bin/env node
+// npm run bench [-- cli|engine|admission]: ratios measured side by side in one run.
+import { benchAdmission } from "./admission.mjs";
+import { benchCli } from "./cli.mjs";
+import { benchEngine } from "./engine.mjs";
+
+const sections = { cli: benchCli, engine: benchEngine, admission: benchAdmission };
+const chosen = process.argv.slice(2).filter((a) => a in sections);
+console.log("| measurement | coreason | baseline | ratio | target |\n|---|---|---|---|---|");
+for (const name of chosen.length ? chosen : Object.keys(sections)) for (const line of await sections[name]()) console.log(line);
+process.exit(0);
