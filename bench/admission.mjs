@@ -11,7 +11,7 @@ const BIG = new URL("../dist/bench/big-module.wasm", import.meta.url);
 /** A real ~1 MiB WASI command: many small distinct functions reached through a table. */
 async function bigModule() {
   if (existsSync(BIG)) return readFileSync(BIG);
-  const n = 2600;
+  const n = 5800;
   const fns = Array.from({ length: n }, (_, i) => `__attribute__((noinline)) int f${i}(int x){ int a=x*${i + 3}; for(int k=0;k<(x&7);k++){ a^=(a<<${(i % 13) + 1})+${i}; if(a%${(i % 7) + 2}==0) a+=k*${i}; } switch(x%5){case 0:return a+${i};case 1:return a-${i * 2};case 2:return a^${i * 3};default:return a*${(i % 5) + 1};} }`);
   const src = `#include <stdio.h>\n#include <stdlib.h>\n${fns.join("\n")}\nint (*const tab[])(int)={${Array.from({ length: n }, (_, i) => `f${i}`).join(",")}};\nint main(int c,char**v){int s=0;for(int i=0;i<${n};i++)s+=tab[i](c+i);FILE*f=fopen(c>1?v[1]:"/workspace/x","r");if(f)fclose(f);printf("%d\\n",s);return 0;}\n`;
   const { runClang } = await import("@yowasp/clang");

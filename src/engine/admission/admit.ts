@@ -40,6 +40,13 @@ export function admitModule(bytes: Uint8Array, label: string, memoryPages: numbe
   if (!exports.some((e) => e.name === "_start" && e.kind === "function")) {
     throw refuse(label, "exports no _start function: a reactor or library, not a WASI command module");
   }
+  const mem = checkMemory(bytes, label, memoryPages);
+  return { wasiImports, initialPages: mem.initial, declaredMaxPages: mem.maximum };
+}
+
+/** The memory rules alone: enough for bytes already admitted once (a cache hit),
+ *  since only the cap can differ between starts. */
+export function checkMemory(bytes: Uint8Array, label: string, memoryPages: number) {
   const memories = definedMemories(bytes);
   if (memories.length !== 1) throw refuse(label, `defines ${memories.length} memories; exactly one is admitted`);
   const [mem] = memories;
@@ -47,5 +54,5 @@ export function admitModule(bytes: Uint8Array, label: string, memoryPages: numbe
   if (mem.initial > memoryPages) {
     throw refuse(label, `needs ${mem.initial} initial memory pages, more than the cap of ${memoryPages} pages (--memory-pages)`);
   }
-  return { wasiImports, initialPages: mem.initial, declaredMaxPages: mem.maximum };
+  return mem;
 }

@@ -10,7 +10,7 @@ import { packagePath } from "../package-root.js";
 import type { GuardConfig } from "../rewrite/guard-ir.js";
 import { writeFileAtomic } from "../state/atomic-file.js";
 import { ensureDir } from "../state/state-dir.js";
-import { admitModule } from "./admit.js";
+import { admitModule, checkMemory } from "./admit.js";
 import { capMemory } from "./wasm-sections.js";
 
 export interface PreparedModule {
@@ -29,13 +29,20 @@ export function guardKey(bytes: Uint8Array, guard: GuardConfig | null): string {
   return createHash("sha256").update(bytes).update(JSON.stringify({ guard, v: INSTRUMENTATION_VERSION })).digest("hex");
 }
 
-/** The guarded (uncapped) module for (bytes, guard): from either cache, or rewritten. */
-export async function guardedModule(bytes: Uint8Array, label: string, guard: GuardConfig, cacheDir: string): Promise<{ bytes: Uint8Array; cached: boolean }> {
+function cachedGuarded(bytes: Uint8Array, guard: GuardConfig, cacheDir: string): Uint8Array | undefined {
   const name = `${guardKey(bytes, guard)}.wasm`;
   for (const dir of [PREBUILT_CACHE, cacheDir]) {
     const file = join(dir, name);
-    if (existsSync(file)) return { bytes: readFileSync(file), cached: true };
+    if (existsSync(file)) return readFileSync(file);
   }
+  return undefined;
+}
+
+/** The guarded (uncapped) module for (bytes, guard): from either cache, or rewritten. */
+export async function guardedModule(bytes: Uint8Array, label: string, guard: GuardConfig, cacheDir: string): Promise<{ bytes: Uint8Array; cached: boolean }> {
+  const name = `${guardKey(bytes, guard)}.wasm`;
+  const hit = cachedGuarded(bytes, guard, cacheDir);
+  if (hit) return { bytes: hit, cached: true };
   // binaryen (10 MB of JS) is loaded only on a miss, which keeps warm commands fast.
   const { instrumentModule } = await import("../rewrite/instrument.js");
   const out = instrumentModule(bytes, label, guard);
@@ -46,7 +53,9 @@ export async function guardedModule(bytes: Uint8Array, label: string, guard: Gua
 /** Admits `bytes` (always: cheap, and the cap may differ), then writes the guarded
  *  module capped at `memoryPages` into the cache for the host to load. */
 export async function prepareModule(bytes: Uint8Array, label: string, guard: GuardConfig, memoryPages: number, cacheDir: string, unguarded = false): Promise<PreparedModule> {
-  admitModule(bytes, label, memoryPages);
+  // Bytes with a cached rewrite passed full admission before; only the cap is new.
+  if (!unguarded && cachedGuarded(bytes, guard, cacheDir)) checkMemory(bytes, label, memoryPages);
+  else admitModule(bytes, label, memoryPages);
   const guarded = unguarded ? { bytes, cached: true } : await guardedModule(bytes, label, guard, cacheDir);
   const digest = `${unguarded ? "unguarded-" : ""}${guardKey(bytes, unguarded ? null : guard)}-p${memoryPages}`;
   const path = join(ensureDir(cacheDir), `${digest}.wasm`);

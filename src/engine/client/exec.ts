@@ -51,18 +51,27 @@ function readWasmFile(file: string): Uint8Array {
   }
 }
 
+/** A --wasm module admitted and guarded with the instance's own policy and cap.
+ *  Loaded lazily: a plain script needs none of this. */
+async function prepareForeignModule(enclave: string, file: string, args: string[]): Promise<ExecRequestArgs["wasm"]> {
+  const bytes = readWasmFile(file);
+  const { readLaunchConfig } = await import("../host/launch-config.js");
+  const { prepareModule } = await import("../admission/module-cache.js");
+  const launch = readLaunchConfig(instanceDir(enclave));
+  const mod = await prepareModule(bytes, file, launch.guard, launch.memoryPages, moduleCacheDir(), launch.unguarded);
+  return { path: mod.path, digest: mod.digest, args };
+}
+
 export async function execInInstance(opts: ExecOptions): Promise<ExecResult> {
-  let wasm: ExecRequestArgs["wasm"];
-  if (opts.wasmFile) {
-    const bytes = readWasmFile(opts.wasmFile);
-    // loaded only for --wasm: a plain script needs neither
-    const { readLaunchConfig } = await import("../host/launch-config.js");
-    const { prepareModule } = await import("../admission/module-cache.js");
-    const launch = readLaunchConfig(instanceDir(opts.enclave));
-    const mod = await prepareModule(bytes, opts.wasmFile, launch.guard, launch.memoryPages, moduleCacheDir(), launch.unguarded);
-    wasm = { path: mod.path, digest: mod.digest, args: opts.args ?? [] };
-  }
+  // Connect first: a missing instance is "not running", whatever else is wrong.
   const { conn, record } = await connectInstance(opts.enclave);
+  let wasm: ExecRequestArgs["wasm"];
+  try {
+    if (opts.wasmFile) wasm = await prepareForeignModule(opts.enclave, opts.wasmFile, opts.args ?? []);
+  } catch (e) {
+    conn.close();
+    throw e;
+  }
   const stdout: Buffer[] = [];
   const stderr: Buffer[] = [];
   const args: ExecRequestArgs = {

@@ -369,16 +369,21 @@ export class GuardEmitter {
         m.global.set(G.relPtr, m.i32.add(f.get("out"), m.i32.add(m.global.get(G.prefixLen, i32), m.i32.const(1)))),
       ),
       m.global.set(G.relLen, m.i32.sub(m.i32.add(f.get("out"), f.get(o)), m.global.get(G.relPtr, i32))),
-      m.if(
-        m.i32.le_s(m.global.get(G.relLen, i32), m.i32.const(0)),
-        m.block(null, [
-          m.i32.store8(0, 1, m.i32.add(f.get("out"), m.i32.add(f.get(o), m.i32.const(1))), m.i32.const(46)),
-          m.global.set(G.relPtr, m.i32.add(f.get("out"), m.i32.add(f.get(o), m.i32.const(1)))),
-          m.global.set(G.relLen, m.i32.const(1)),
-        ]),
-      ),
+      ...this.emptyRelIsDot(f, o),
       m.return(f.get(o)),
     ]);
+  }
+
+  /** An empty relative path means the directory itself: "." (stored after the path). */
+  private emptyRelIsDot(f: FnBuilder, o: string): Expr[] {
+    const m = this.m;
+    const after = () => m.i32.add(f.get("out"), m.i32.add(f.get(o), m.i32.const(1)));
+    return [
+      m.if(
+        m.i32.le_s(m.global.get(G.relLen, i32), m.i32.const(0)),
+        m.block(null, [m.i32.store8(0, 1, after(), m.i32.const(46)), m.global.set(G.relPtr, after()), m.global.set(G.relLen, m.i32.const(1))]),
+      ),
+    ];
   }
 
   /** `__cr_resolve_tracked(ptr, len, out)`: like __cr_resolve for a descriptor the
@@ -399,14 +404,7 @@ export class GuardEmitter {
       m.if(m.i32.lt_u(m.global.get(G.minLen, i32), m.i32.const(sentinel.length)), m.return(m.i32.const(-(1000 + Rule.ESCAPES_PREOPEN)))),
       m.global.set(G.relPtr, m.i32.add(f.get("out"), m.i32.const(sentinel.length + 1))),
       m.global.set(G.relLen, m.i32.sub(f.get(o), m.i32.const(sentinel.length + 1))),
-      m.if(
-        m.i32.le_s(m.global.get(G.relLen, i32), m.i32.const(0)),
-        m.block(null, [
-          m.i32.store8(0, 1, m.i32.add(f.get("out"), m.i32.add(f.get(o), m.i32.const(1))), m.i32.const(46)),
-          m.global.set(G.relPtr, m.i32.add(f.get("out"), m.i32.add(f.get(o), m.i32.const(1)))),
-          m.global.set(G.relLen, m.i32.const(1)),
-        ]),
-      ),
+      ...this.emptyRelIsDot(f, o),
       m.return(f.get(o)),
     ]);
   }

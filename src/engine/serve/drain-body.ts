@@ -1,7 +1,7 @@
-// A 413 is decided before the body is read. If we answered at once, Node would close
-// the socket under a client that is still writing, and most clients then report
-// EPIPE instead of the 413. So the rest of the body is read and discarded (never
-// stored), up to a cap in bytes and time; past the cap the connection is just closed.
+// Errors such as 401 and 413 are decided before the body is read. Answering at once
+// would let Node close the socket under a client still writing, and most clients then
+// report EPIPE instead of the answer. So the rest of the body is read and discarded
+// (never stored), up to a cap in bytes and time; past the cap the socket just closes.
 import type { IncomingMessage } from "node:http";
 
 export const DRAIN_MAX_BYTES = 256 * 1024 * 1024;

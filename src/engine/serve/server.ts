@@ -55,18 +55,18 @@ export function buildServer(opts: ServerOptions): Server {
   });
 
   for (const route of ROUTES) register(app, route, state);
+  const openapi = buildOpenApi(); // at start-up: a broken schema file stops the daemon here
   app.get("/openapi.json", async () => openapi);
-  const openapi = buildOpenApi();
 
   app.setNotFoundHandler(async (req) => {
     throw new HttpError(404, "NOT_FOUND", `no route ${req.method} ${req.url.split("?")[0]}`);
   });
   app.setErrorHandler(async (err, req, reply) => {
     let e = toHttpError(err);
-    if (e.code === "PAYLOAD_TOO_LARGE") {
-      e = new HttpError(413, e.code, `request body over the limit of ${limit} bytes (serve --body-limit)`);
-      await discardBody(req.raw);
-    }
+    if (e.code === "PAYLOAD_TOO_LARGE") e = new HttpError(413, e.code, `request body over the limit of ${limit} bytes (serve --body-limit)`);
+    // Refused before the body was read (401, 403, 413, 503...): read the rest first,
+    // or the client may see a reset instead of this answer.
+    await discardBody(req.raw);
     const s = state.get(req);
     if (s) s.error = e.code;
     reply.code(e.status).headers(e.headers).type("application/json");
