@@ -1,7 +1,10 @@
 /* OpenShell multi-call entry: run the utility named by argv[0], else the shell. */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include "lib/commands.h"
 
 int sh_main(int argc, char **argv);
@@ -12,12 +15,16 @@ int main(int argc, char **argv) {
   for (int lo = 0, hi = openshell_command_count - 1; strcmp(name, "sh") && lo <= hi;) {
     int mid = (lo + hi) / 2, c = strcmp(name, openshell_commands[mid].name);
     if (!c) {
+      /* The guest starts in "/": relative paths should mean the workspace, as in sh. */
+      const char *home = getenv("HOME");
+      struct stat st;
+      if (home && !stat(home, &st) && S_ISDIR(st.st_mode)) chdir(home);
       optind = 0;
       opterr = 1;
-      int st = openshell_commands[mid].main(argc, argv);
+      int status = openshell_commands[mid].main(argc, argv);
       fflush(stdout);
       fflush(stderr);
-      return st & 255;
+      return status & 255;
     }
     if (c < 0) hi = mid - 1; else lo = mid + 1;
   }

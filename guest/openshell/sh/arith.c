@@ -168,6 +168,7 @@ int sh_arith(const char *expr, long *out) {
   skip(&a);
   if (!a.err && *a.s) a.err = "expecting EOF";
   if (a.err) {
+    if (sh.unwind) return -1;   /* already reported (nesting too deep) */
     sh_fatal(2, "arithmetic expression: %s: \"%s\"", a.err, expr);
     return -1;
   }

@@ -161,9 +161,19 @@ static int set_opt(char c, int on) {
   return -1;
 }
 
-static int bi_set(int argc, char **argv) {
+/* set -o NAME / sh -o NAME; -1 for an unknown name. */
+int sh_set_option(const char *name, int on) {
   static const char *const names[] = {"errexit", "e", "nounset", "u", "xtrace", "x", "noglob", "f",
-    "noexec", "n", "allexport", "a", "pipefail", "p", 0};
+    "noexec", "n", "allexport", "a", "verbose", "v", "pipefail", "p", 0};
+  int k = 0;
+  while (names[k] && strcmp(names[k], name)) k += 2;
+  if (!names[k]) return -1;
+  if (names[k + 1][0] == 'p') sh.opt_pipefail = on;
+  else set_opt(names[k + 1][0], on);
+  return 0;
+}
+
+static int bi_set(int argc, char **argv) {
   int i = 1;
   if (argc == 1) { sh_var_print(0, ""); return 0; }
   for (; i < argc; i++) {
@@ -171,16 +181,12 @@ static int bi_set(int argc, char **argv) {
     if (!strcmp(a, "--")) { i++; goto positional; }
     if ((a[0] != '-' && a[0] != '+') || !a[1]) break;
     int on = a[0] == '-';
-    if (!strcmp(a + 1, "o")) {
-      if (++i >= argc) { sh_var_print(0, ""); return 0; }
-      int k = 0;
-      while (names[k] && strcmp(names[k], argv[i])) k += 2;
-      if (!names[k]) { sh_fatal(2, "set: Illegal option -o %s", argv[i]); return 2; }
-      if (names[k + 1][0] != 'p') set_opt(names[k + 1][0], on);
-      continue;
+    for (char *c = a + 1; *c; c++) {
+      if (*c == 'o') {   /* -o NAME, also inside a cluster: set -euo pipefail */
+        if (i + 1 >= argc) return 0;
+        if (sh_set_option(argv[++i], on)) { sh_fatal(2, "set: Illegal option -o %s", argv[i]); return 2; }
+      } else if (set_opt(*c, on)) { sh_fatal(2, "set: Illegal option %c%c", a[0], *c); return 2; }
     }
-    for (char *c = a + 1; *c; c++)
-      if (set_opt(*c, on)) { sh_fatal(2, "set: Illegal option %c%c", a[0], *c); return 2; }
   }
   if (i >= argc) return 0;
 positional:
@@ -249,30 +255,25 @@ static int bi_local(int argc, char **argv) {
   return 0;
 }
 
-/* One line from fd 0. A seekable fd is read in blocks and the rest given back, so a
- * utility reading stdin afterwards starts at the right place; a pipe goes bytewise. */
+/* One line from fd 0, backslash-newline joined unless raw. A seekable fd is read in
+ * blocks and the rest given back, so a utility reading stdin afterwards starts at the
+ * right place; a pipe goes bytewise. Returns 2 for a full line, 1 for a last line
+ * without newline, 0 at end of input. */
 static int read_line(struct strbuf *b, int raw) {
   char buf[256];
-  int seekable = lseek(0, 0, SEEK_CUR) >= 0, got = 0;
+  int seekable = lseek(0, 0, SEEK_CUR) >= 0, got = 0, esc = 0;
   for (;;) {
     ssize_t n = read(0, buf, seekable ? sizeof buf : 1);
-    if (n <= 0) return got ? 1 : 0;
+    if (n <= 0) return got;
     got = 1;
     for (ssize_t i = 0; i < n; i++) {
       char c = buf[i];
+      if (c == '\n' && esc) { b->s[--b->len] = 0; esc = 0; continue; }
       if (c == '\n') {
-        if (!raw && b->len && b->s[b->len - 1] == '\\' && !(b->len > 1 && b->s[b->len - 2] == 1)) {
-          b->s[--b->len] = 0;   /* backslash-newline: the line continues */
-          continue;
-        }
         if (seekable && i + 1 < n) lseek(0, i + 1 - n, SEEK_CUR);
         return 2;
       }
-      if (!raw && c == '\\' && b->len && b->s[b->len - 1] == '\\' && !(b->len > 1 && b->s[b->len - 2] == 1)) {
-        b->s[b->len - 1] = 1;   /* marks an escaped backslash until the line is done */
-        sb_addc(b, '\\');
-        continue;
-      }
+      esc = !raw && c == '\\' && !esc;
       sb_addc(b, c);
     }
   }
@@ -290,41 +291,37 @@ static int bi_read(int argc, char **argv) {
   fflush(stdout);
   struct strbuf b = {0};
   int r = read_line(&b, raw);
-  char *line = b.s ? b.s : sh_strdup("");
-  if (!raw) {   /* drop the remaining backslashes; \1 marked escaped ones */
-    char *w = line;
-    for (char *s = line; *s; s++) {
-      if (*s == 1) { *w++ = '\\'; s++; continue; }
-      if (*s == '\\' && s[1]) s++;
-      *w++ = *s;
-    }
-    *w = 0;
+  /* v: the characters, e: which were escaped by a backslash (never IFS separators) */
+  size_t n = 0, k = 0;
+  char *v = sh_alloc(b.len + 1), *e = sh_alloc(b.len + 1);
+  for (size_t j = 0; j < b.len; j++, n++) {
+    if (!raw && b.s[j] == '\\' && j + 1 == b.len) break;   /* a lone trailing backslash goes */
+    e[n] = !raw && b.s[j] == '\\';
+    v[n] = e[n] ? b.s[++j] : b.s[j];
   }
+  free(b.s);
   const char *ifs = sh_getvar("IFS");
   if (!ifs) ifs = " \t\n";
-#define IS_IFS(c) ((c) && strchr(ifs, (c)))
-#define IS_WS(c) ((c) == ' ' || (c) == '\t' || (c) == '\n')
-  char *s = line;
-  while (IS_IFS(*s) && IS_WS(*s)) s++;
+#define IS_IFS(j) ((j) < n && !e[j] && strchr(ifs, v[j]))
+#define IS_WS(j) (v[j] == ' ' || v[j] == '\t' || v[j] == '\n')
+  while (IS_IFS(k) && IS_WS(k)) k++;
   for (; i < argc; i++) {
+    size_t start = k, stop;
     if (i == argc - 1) {
-      size_t n = strlen(s);
-      while (n && IS_IFS(s[n - 1]) && IS_WS(s[n - 1])) n--;
-      s[n] = 0;
-      sh_setvar(argv[i], s, 0);
-      break;
+      stop = n;
+      while (stop > start && IS_IFS(stop - 1) && IS_WS(stop - 1)) stop--;
+    } else {
+      while (k < n && !IS_IFS(k)) k++;
+      stop = k;
+      while (IS_IFS(k) && IS_WS(k)) k++;
+      if (IS_IFS(k)) { k++; while (IS_IFS(k) && IS_WS(k)) k++; }
     }
-    char *e = s;
-    while (*e && !IS_IFS(*e)) e++;
-    char save = *e;
-    *e = 0;
-    sh_setvar(argv[i], s, 0);
-    *e = save;
-    s = e;
-    while (IS_IFS(*s) && IS_WS(*s)) s++;
-    if (IS_IFS(*s)) { s++; while (IS_IFS(*s) && IS_WS(*s)) s++; }
+    char *val = sh_strndup(v + start, stop - start);
+    sh_setvar(argv[i], val, 0);
+    free(val);
   }
-  free(line);
+  free(v);
+  free(e);
   return r == 2 ? 0 : 1;
 }
 
@@ -441,7 +438,7 @@ static const struct { const char *name; sh_builtin_fn fn; char special; } builti
   {".", bi_dot, 1}, {":", bi_true, 1}, {"[", sh_test, 0}, {"break", bi_break, 1},
   {"cd", bi_cd, 0}, {"command", bi_command, 0}, {"continue", bi_break, 1},
   {"echo", sh_echo, 0}, {"eval", bi_eval, 1}, {"exec", bi_exec, 1}, {"exit", bi_exit, 1},
-  {"export", bi_export, 1}, {"false", bi_false, 0}, {"getopts", bi_getopts, 0}, {"local", bi_local, 0},
+  {"export", bi_export, 1}, {"false", bi_false, 0}, {"getopts", bi_getopts, 0}, {"hash", bi_true, 0}, {"local", bi_local, 0},
   {"printf", sh_printf, 0}, {"pwd", bi_pwd, 0}, {"read", bi_read, 0},
   {"readonly", bi_export, 1}, {"return", bi_return, 1}, {"set", bi_set, 1},
   {"shift", bi_shift, 1}, {"source", bi_dot, 1}, {"test", sh_test, 0}, {"trap", bi_trap, 1},

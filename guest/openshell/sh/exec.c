@@ -7,7 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "../lib/commands.h"
+#include "lib/commands.h"
 #include "sh.h"
 
 extern char **environ;
@@ -50,7 +50,7 @@ struct saved_state {
   struct func *funcs; int nfuncs;
   char **pos; int npos;
   char *arg0, *cwd;
-  int opts[5], loops, funcs_depth, redir;
+  int opts[6], loops, funcs_depth, redir;
 };
 
 struct saved_state *sh_save_state(void) {
@@ -66,7 +66,7 @@ struct saved_state *sh_save_state(void) {
   s->npos = sh.npos;
   s->arg0 = sh_strdup(sh.arg0);
   s->cwd = getcwd(0, 0);
-  int o[5] = {sh.opt_e, sh.opt_u, sh.opt_x, sh.opt_f, sh.opt_n};
+  int o[6] = {sh.opt_e, sh.opt_u, sh.opt_x, sh.opt_f, sh.opt_n, sh.opt_pipefail};
   memcpy(s->opts, o, sizeof o);
   s->loops = sh.loops;
   s->funcs_depth = sh.funcs;
@@ -93,7 +93,7 @@ void sh_restore_state(struct saved_state *s) {
     free(s->cwd);
   }
   sh.opt_e = s->opts[0]; sh.opt_u = s->opts[1]; sh.opt_x = s->opts[2];
-  sh.opt_f = s->opts[3]; sh.opt_n = s->opts[4];
+  sh.opt_f = s->opts[3]; sh.opt_n = s->opts[4]; sh.opt_pipefail = s->opts[5];
   sh.loops = s->loops;
   sh.funcs = s->funcs_depth;
   free(s);
@@ -211,7 +211,7 @@ static int nested(int argc, char **argv, char **assigns) {
 
 static int run_utility(const struct command *c, int argc, char **argv, char **assigns) {
   char **env = sh_environ(assigns), **saved_env = environ;
-  char **args = sh_argv_dup(argv), **owned = sh_argv_dup(args);
+  char **owned = sh_argv_dup(argv), **args = sh_alloc((argc + 1) * sizeof *args);
   memcpy(args, owned, (argc + 1) * sizeof *args);   /* the utility may reorder args */
   sh_stdio_reset();
   environ = env;
@@ -227,6 +227,7 @@ static int run_utility(const struct command *c, int argc, char **argv, char **as
 }
 
 static int call_func(struct node *body, int argc, char **argv) {
+  if (sh.funcs >= 1000) { sh_fatal(2, "Maximum function recursion depth (1000) reached"); return 2; }
   char **opos = sh.pos;
   int onpos = sh.npos;
   sh.pos = 0;
@@ -246,36 +247,27 @@ static int call_func(struct node *body, int argc, char **argv) {
   return st;
 }
 
-/* A file run as a command: a #! shell script runs in a subshell; others cannot run. */
-static int run_file(const char *path, int argc, char **argv) {
+/* A file run as a command: a #! shell script runs in a fresh shell (sh FILE ARGS);
+ * anything else cannot run here. */
+static int run_file(const char *path, int argc, char **argv, char **assigns) {
   struct stat st;
   if (stat(path, &st)) { sh_err("%s: not found", argv[0]); return 127; }
   FILE *f = S_ISDIR(st.st_mode) ? 0 : fopen(path, "r");
   char head[128] = "";
-  if (f) { if (!fgets(head, sizeof head, f)) head[0] = 0; }
-  int script = !strncmp(head, "#!", 2) && strstr(head, "sh") && access(path, X_OK) == 0;
-  if (!script) {
-    if (f) fclose(f);
+  if (f) {
+    if (!fgets(head, sizeof head, f)) head[0] = 0;
+    fclose(f);
+  }
+  if (strncmp(head, "#!", 2) || !strstr(head, "sh") || access(path, X_OK)) {
     sh_err("%s: Permission denied", argv[0]);
     return 126;
   }
-  struct strbuf b = {0};
-  char buf[4096];
-  size_t k;
-  rewind(f);
-  while ((k = fread(buf, 1, sizeof buf, f)) > 0) sb_add(&b, buf, k);
-  fclose(f);
-  struct saved_state *s = sh_save_state();
-  sh.in_sub++;
-  free(sh.arg0);
-  sh.arg0 = sh_strdup(argv[0]);
-  sh_set_pos(argv + 1, argc - 1);
-  sh.status = 0;
-  int rc = sh_run_string(b.s, 1);
-  sh.unwind = U_NONE;
-  sh.in_sub--;
-  sh_restore_state(s);
-  free(b.s);
+  char **args = sh_alloc((argc + 2) * sizeof *args);
+  args[0] = "sh";
+  args[1] = (char *)path;
+  for (int i = 1; i < argc; i++) args[i + 1] = argv[i];
+  int rc = nested(argc + 1, args, assigns);
+  free(args);
   return rc;
 }
 
@@ -319,7 +311,7 @@ static int run_argv(int argc, char **argv, char **assigns, int skip_funcs) {
     if (c) { free(path); return run_utility(c, argc, argv, assigns); }
     if (path && is_shell(path)) { free(path); return nested(argc, argv, assigns); }
     if (!path) { sh_err("%s: not found", name); return 127; }
-    int st = run_file(path, argc, argv);
+    int st = run_file(path, argc, argv, assigns);
     free(path);
     return st;
   }
@@ -327,7 +319,7 @@ static int run_argv(int argc, char **argv, char **assigns, int skip_funcs) {
   struct stat st;
   if (c && !stat(name, &st)) return run_utility(c, argc, argv, assigns);
   if (is_shell(name) && !stat(name, &st)) return nested(argc, argv, assigns);
-  return run_file(name, argc, argv);
+  return run_file(name, argc, argv, assigns);
 }
 
 int sh_exec_argv(char **argv, int skip_funcs) {
@@ -342,7 +334,7 @@ static int exec_cmd(struct node *n) {
   char **assigns = sh_alloc((na + 1) * sizeof *assigns);
   for (int i = 0; i < na && !sh.unwind; i++) {
     const char *eq = strchr(n->assigns[i], '=');
-    char *v = sh_expand_str(eq + 1);
+    char *v = sh_expand_assign(eq + 1);
     size_t l = eq - n->assigns[i] + 1;
     assigns[i] = sh_alloc(l + strlen(v) + 1);
     memcpy(assigns[i], n->assigns[i], l);
@@ -370,24 +362,27 @@ out:
 }
 
 static int exec_pipe(struct node *n) {
-  struct node *stages[64];
-  int ns = 0;
-  for (struct node *m = n; ns < 64; m = m->a) {
-    if (m->type != N_PIPE) { stages[ns++] = m; break; }
-    stages[ns++] = m->b;
-  }
+  int ns = 1;
+  for (struct node *m = n; m->type == N_PIPE; m = m->a) ns++;
+  struct node **stages = sh_alloc(ns * sizeof *stages), *m = n;
+  for (int i = 0; i < ns - 1; i++, m = m->a) stages[i] = m->b;   /* last stage first */
+  stages[ns - 1] = m;
   char *prev = 0;
   int st = 0;
   for (int i = ns - 1; i >= 0; i--) {
     int mark = sh_redir_mark();
     char *out = 0;
     if (prev) sh_redir_fd(0, prev, O_RDONLY);
-    if (i > 0 && (out = sh_tempfile())) sh_redir_fd(1, out, O_WRONLY | O_TRUNC | O_APPEND);
-    st = sh_subshell(stages[i]);
+    if (i > 0 && !(out = sh_tempfile())) { st = 2; sh_redir_pop(mark); break; }   /* reported */
+    if (out) sh_redir_fd(1, out, O_WRONLY | O_TRUNC | O_APPEND);
+    int s = sh_subshell(stages[i]);
+    if (s || !sh.opt_pipefail) st = s;   /* pipefail: the rightmost failure */
     sh_redir_pop(mark);
     if (prev) { unlink(prev); free(prev); }
     prev = out;
   }
+  if (prev) { unlink(prev); free(prev); }
+  free(stages);
   return st;
 }
 
@@ -486,7 +481,7 @@ int sh_exec(struct node *n) {
   if (n->type != N_CMD && n->type != N_FUNC && n->redirs && sh_redirect(n->redirs))
     return sh.status = sh.unwind ? sh.status : 2;
   st = exec_node(n);
-  if (n->type != N_CMD) sh_redir_pop(mark);   /* exec_cmd keeps `exec >file` */
+  if (n->type != N_CMD && n->redirs) sh_redir_pop(mark);   /* so `exec >file` lasts */
   if (sh.unwind == U_EXIT) return sh.status;
   sh.status = st;
   if (sh.opt_e && st && !sh.noerrexit && !sh.unwind &&

@@ -11,7 +11,7 @@
 #include "sh.h"
 
 enum { F_LIT, F_QUOTED, F_EXP, F_BREAK, F_SOFT, F_QEMPTY };   /* per-character flags */
-enum { M_FIELDS, M_STR, M_PAT, M_HEREDOC };
+enum { M_FIELDS, M_STR, M_PAT, M_HEREDOC, M_ASSIGN };   /* M_ASSIGN: M_STR, ~ also after ':' */
 
 struct ctx {
   struct strbuf s, f;    /* characters and their flags, kept in step */
@@ -30,13 +30,13 @@ static void put1(struct ctx *c, int ch, int flag) {
   put(c, &x, 1, flag);
 }
 
-/* Index just past the construct closing what starts at s[i] ('}' for ${, '`' for `). */
-static size_t skip_brace(const char *s, size_t i) {
+/* Index just past the '}' closing the ${ whose brace is at s[i]. */
+static size_t skip_brace(const char *s, size_t i, int dq) {
   int depth = 0;
   for (; s[i]; i++) {
     char ch = s[i];
     if (ch == '\\' && s[i + 1]) { i++; continue; }
-    if (ch == '\'') { const char *e = strchr(s + i + 1, '\''); if (!e) return strlen(s); i = e - s; continue; }
+    if (ch == '\'' && !dq) { const char *e = strchr(s + i + 1, '\''); if (!e) return strlen(s); i = e - s; continue; }
     if (ch == '{') depth++;
     if (ch == '}' && --depth == 0) return i + 1;
   }
@@ -76,30 +76,34 @@ static char *param(const char *name, size_t n) {
     case '!': return 0;
     case '0': return sh_strdup(sh.arg0);
     case '-': {
-      char b[8], *p = b;
-      if (sh.opt_e) *p++ = 'e';
-      if (sh.opt_f) *p++ = 'f';
+      char b[8], *p = b;   /* in dash's order */
       if (sh.opt_u) *p++ = 'u';
       if (sh.opt_x) *p++ = 'x';
+      if (sh.opt_n) *p++ = 'n';
+      if (sh.opt_f) *p++ = 'f';
+      if (sh.opt_e) *p++ = 'e';
       *p = 0;
       return sh_strdup(b);
     }
-    case '@': case '*': {
+    case '@': case '*': {   /* "$*" joins with the first IFS character */
+      const char *ifs = sh_getvar("IFS");
+      char sep = ch == '@' || !ifs ? ' ' : *ifs;
       struct strbuf b = {0};
-      for (int i = 0; i < sh.npos; i++) { if (i) sb_addc(&b, ' '); sb_adds(&b, sh.pos[i]); }
+      for (int i = 0; i < sh.npos; i++) { if (i && sep) sb_addc(&b, sep); sb_adds(&b, sh.pos[i]); }
       return sb_take(&b);
     }
     }
   }
   if (ch >= '0' && ch <= '9') {
-    int k = 0;
-    for (size_t i = 0; i < n; i++) k = k * 10 + name[i] - '0';
+    long k = 0;
+    for (size_t i = 0; i < n && k <= 1000000; i++) k = k * 10 + name[i] - '0';
     return k == 0 ? sh_strdup(sh.arg0) : k <= sh.npos ? sh_strdup(sh.pos[k - 1]) : 0;
   }
   char *nm = sh_strndup(name, n);
   const char *v = sh_getvar(nm);
+  char *r = v ? sh_strdup(v) : !strcmp(nm, "LINENO") ? numstr(sh.line) : 0;
   free(nm);
-  return v ? sh_strdup(v) : 0;
+  return r;
 }
 
 /* Append $@ or $*: separate fields for "$@" and unquoted ones, IFS-joined for "$*". */
@@ -230,8 +234,9 @@ static void put_subst(struct ctx *c, char *out, int dq) {
 static void xdollar(struct ctx *c, const char *s, size_t n, size_t *ip, int dq) {
   size_t i = *ip + 1;
   if (i < n && s[i] == '{') {
-    size_t e = skip_brace(s, i);
+    size_t e = skip_brace(s, i, dq);
     if (e > n) e = n;
+    if (e < i + 2 || s[e - 1] != '}') { sh_fatal(2, "Bad substitution"); *ip = n; return; }
     xbrace(c, s + i + 1, e - i - 2, dq);
     *ip = e;
     return;
@@ -315,12 +320,13 @@ static void xword(struct ctx *c, const char *s, size_t n, int dq) {
       free(wrapped);
       free(src);
       i = e;
-    } else if (ch == '~' && i == 0 && !dq && c->mode != M_HEREDOC) {
-      size_t e = 1;
-      while (e < n && s[e] != '/') e++;
+    } else if (ch == '~' && !dq && c->mode != M_HEREDOC &&
+               (i == 0 || (c->mode == M_ASSIGN && s[i - 1] == ':'))) {
+      size_t e = i + 1;
+      while (e < n && s[e] != '/' && !(c->mode == M_ASSIGN && s[e] == ':')) e++;
       const char *home = sh_getvar("HOME");
-      if (e == 1 && home) put(c, home, strlen(home), F_QUOTED);
-      else put(c, s, e, F_LIT);
+      if (e == i + 1 && home) put(c, home, strlen(home), F_QUOTED);
+      else put(c, s + i, e - i, F_LIT);
       i = e;
     } else {
       put1(c, ch, dq ? F_QUOTED : F_LIT);
@@ -484,6 +490,10 @@ char **sh_expand_words(char **words) {
 /* One string, no splitting or globbing: assignments, redirection targets, case words. */
 char *sh_expand_str(const char *word) {
   return xsub(word, strlen(word), M_STR, 0);
+}
+
+char *sh_expand_assign(const char *value) {
+  return xsub(value, strlen(value), M_ASSIGN, 0);
 }
 
 char *sh_expand_heredoc(const char *body) {

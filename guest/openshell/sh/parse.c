@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "sh.h"
 
 enum { T_EOF, T_NL, T_WORD, T_IONUM, T_SEMI, T_DSEMI, T_AMP, T_AND, T_PIPE, T_OR,
@@ -22,6 +23,9 @@ struct parser {
   struct redir *pending[32];     /* here-documents waiting for the next newline */
   int npending;
   int err;
+  int trial;        /* input may continue (script read from a pipe): see sh_parse_more */
+  int hit_eof;      /* the lexer reached the end of the text */
+  int incomplete;   /* trial parse failed only because the text ended */
 };
 
 struct parser *sh_parser_new(const char *src, int line) {
@@ -36,6 +40,7 @@ void sh_parser_free(struct parser *p) { free(p->text); free(p); }
 static void syntax(struct parser *p, const char *fmt, const char *a, const char *b) {
   if (p->err) return;
   p->err = 1;
+  if (p->trial && p->hit_eof) { p->incomplete = 1; return; }
   char msg[200];
   snprintf(msg, sizeof msg, fmt, a, b);
   sh.line = p->line;
@@ -49,15 +54,20 @@ static void read_heredocs(struct parser *p) {
     struct redir *r = p->pending[i];
     struct strbuf b = {0};
     const char *delim = r->word;
-    while (p->src[p->pos]) {
+    int found = 0;
+    while (!found && p->src[p->pos]) {
       const char *s = p->src + p->pos, *nl = strchr(s, '\n');
       size_t n = nl ? (size_t)(nl - s) : strlen(s);
       p->pos += n + (nl != 0);
       p->line++;
       if (r->type == R_HEREDOC + 1) while (n && *s == '\t') s++, n--;
-      if (n == strlen(delim) && !strncmp(s, delim, n)) break;
+      if (n == strlen(delim) && !strncmp(s, delim, n)) { found = 1; break; }
       sb_add(&b, s, n);
       sb_addc(&b, '\n');
+    }
+    if (!found) {   /* dash accepts a body ended by the end of input */
+      p->hit_eof = 1;
+      if (p->trial) p->incomplete = p->err = 1;
     }
     free(r->word);
     r->word = sb_take(&b);
@@ -66,7 +76,7 @@ static void read_heredocs(struct parser *p) {
   p->npending = 0;
 }
 
-static int scan_dollar(struct parser *p, struct strbuf *b);
+static int scan_dollar(struct parser *p, struct strbuf *b, int dq);
 static struct node *parse_list(struct parser *p, int empty_ok, const char *expect);
 static int expect_rparen(struct parser *p);
 
@@ -76,7 +86,7 @@ static int scan_backquote(struct parser *p, struct strbuf *b) {
   p->pos++;
   for (;;) {
     int c = cur(p);
-    if (!c) { syntax(p, "%sUnterminated quoted string", "", ""); return -1; }
+    if (!c) { p->hit_eof = 1, syntax(p, "%sUnterminated quoted string", "", ""); return -1; }
     if (c == '\\' && p->src[p->pos + 1]) { sb_add(b, p->src + p->pos, 2); p->pos += 2; continue; }
     if (c == '\n') p->line++;
     sb_addc(b, c);
@@ -89,11 +99,11 @@ static int scan_backquote(struct parser *p, struct strbuf *b) {
 static int scan_dquote(struct parser *p, struct strbuf *b) {
   for (;;) {
     int c = cur(p);
-    if (!c) { syntax(p, "%sUnterminated quoted string", "", ""); return -1; }
+    if (!c) { p->hit_eof = 1, syntax(p, "%sUnterminated quoted string", "", ""); return -1; }
     if (c == '"') { sb_addc(b, c); p->pos++; return 0; }
     if (c == '\\' && p->src[p->pos + 1] == '\n') { p->pos += 2; p->line++; continue; }
     if (c == '\\' && p->src[p->pos + 1]) { sb_add(b, p->src + p->pos, 2); p->pos += 2; continue; }
-    if (c == '$') { if (scan_dollar(p, b)) return -1; continue; }
+    if (c == '$') { if (scan_dollar(p, b, 1)) return -1; continue; }
     if (c == '`') { if (scan_backquote(p, b)) return -1; continue; }
     if (c == '\n') p->line++;
     sb_addc(b, c);
@@ -101,8 +111,9 @@ static int scan_dquote(struct parser *p, struct strbuf *b) {
   }
 }
 
-/* $name, ${...}, $(...), $((...)): copy the whole thing into b. */
-static int scan_dollar(struct parser *p, struct strbuf *b) {
+/* $name, ${...}, $(...), $((...)): copy the whole thing into b. dq: inside "...",
+ * where a single quote in ${x:-it's} is an ordinary character. */
+static int scan_dollar(struct parser *p, struct strbuf *b, int dq) {
   const char *s = p->src;
   size_t start = p->pos;
   if (s[start + 1] == '{') {
@@ -111,19 +122,19 @@ static int scan_dollar(struct parser *p, struct strbuf *b) {
     p->pos += 2;
     for (;;) {
       int c = cur(p);
-      if (!c) { syntax(p, "%sMissing '}'", "", ""); return -1; }
+      if (!c) { p->hit_eof = 1, syntax(p, "%sMissing '}'", "", ""); return -1; }
       if (c == '}' && depth-- == 0) { sb_addc(b, c); p->pos++; return 0; }
       if (c == '{') depth++;
       if (c == '\\' && s[p->pos + 1]) { sb_add(b, s + p->pos, 2); p->pos += 2; continue; }
-      if (c == '\'') {
+      if (c == '\'' && !dq) {
         const char *e = strchr(s + p->pos + 1, '\'');
-        if (!e) { syntax(p, "%sUnterminated quoted string", "", ""); return -1; }
+        if (!e) { p->hit_eof = 1, syntax(p, "%sUnterminated quoted string", "", ""); return -1; }
         sb_add(b, s + p->pos, e - (s + p->pos) + 1);
         p->pos = e - s + 1;
         continue;
       }
       if (c == '"') { sb_addc(b, c); p->pos++; if (scan_dquote(p, b)) return -1; continue; }
-      if (c == '$') { if (scan_dollar(p, b)) return -1; continue; }
+      if (c == '$') { if (scan_dollar(p, b, dq)) return -1; continue; }
       if (c == '`') { if (scan_backquote(p, b)) return -1; continue; }
       if (c == '\n') p->line++;
       sb_addc(b, c);
@@ -180,15 +191,14 @@ again:
   if (s[p->pos] == '\\' && s[p->pos + 1] == '\n') { p->pos += 2; p->line++; goto again; }
   if (s[p->pos] == '#') while (s[p->pos] && s[p->pos] != '\n') p->pos++;
   p->tokline = p->line;
-  int c = cur(p), d = c ? s[p->pos + 1] : 0;
-  if (!c) { p->tok = T_EOF; if (p->npending) read_heredocs(p); return; }
+  int c = cur(p);
+  if (!c) { p->tok = T_EOF; p->hit_eof = 1; if (p->npending) read_heredocs(p); return; }
   if (c == '\n') { p->pos++; p->line++; p->tok = T_NL; read_heredocs(p); return; }
   static const struct { char s[4]; int t; } ops[] = {
     {";;", T_DSEMI}, {"&&", T_AND}, {"||", T_OR}, {"<<-", T_DLTDASH}, {"<<", T_DLT},
     {">>", T_DGT}, {">&", T_GTAMP}, {"<&", T_LTAMP}, {"<>", T_LTGT}, {">|", T_CLOBBER},
     {";", T_SEMI}, {"&", T_AMP}, {"|", T_PIPE}, {"(", T_LPAREN}, {")", T_RPAREN},
     {"<", T_LT}, {">", T_GT}};
-  (void)d;
   for (size_t i = 0; i < sizeof ops / sizeof *ops; i++) {
     size_t n = strlen(ops[i].s);
     if (!strncmp(s + p->pos, ops[i].s, n)) { p->pos += n; p->tok = ops[i].t; return; }
@@ -206,14 +216,14 @@ again:
     }
     if (c == '\'') {
       const char *e = strchr(s + p->pos + 1, '\'');
-      if (!e) { syntax(p, "%sUnterminated quoted string", "", ""); break; }
+      if (!e) { p->hit_eof = 1, syntax(p, "%sUnterminated quoted string", "", ""); break; }
       for (const char *q = s + p->pos; q < e; q++) if (*q == '\n') p->line++;
       sb_add(&b, s + p->pos, e - (s + p->pos) + 1);
       p->pos = e - s + 1;
       continue;
     }
     if (c == '"') { sb_addc(&b, c); p->pos++; if (scan_dquote(p, &b)) break; continue; }
-    if (c == '$') { if (scan_dollar(p, &b)) break; continue; }
+    if (c == '$') { if (scan_dollar(p, &b, 0)) break; continue; }
     if (c == '`') { if (scan_backquote(p, &b)) break; continue; }
     sb_addc(&b, c);
     p->pos++;
@@ -568,7 +578,47 @@ struct node *sh_parse_line(struct parser *p, int *eof) {
     if (peek(p) == T_NL || peek(p) == T_EOF) break;
     if (!sep) { unexpected(p); return 0; }
   }
+  /* in a trial the text ends with a newline: ending at EOF means a \ continued it */
+  if (p->trial && p->tok == T_EOF) { p->incomplete = p->err = 1; return 0; }
   return list;
+}
+
+/* Run a script read from a pipe as it arrives, each command once it is complete,
+ * so `sh` fed through stdin works interactively, like dash. */
+int sh_run_stream(int fd) {
+  struct strbuf buf = {0};
+  size_t done = 0;
+  int line = 1, eof = 0;
+  while (!sh.unwind) {
+    char chunk[4096];
+    ssize_t n = read(fd, chunk, sizeof chunk);
+    if (n > 0) sb_add(&buf, chunk, n); else eof = 1;
+    while (!sh.unwind) {
+      /* only whole lines, unless the input has ended */
+      size_t end = buf.len;
+      if (!eof) while (end > done && buf.s[end - 1] != '\n') end--;
+      if (end <= done) break;
+      char *text = sh_strndup(buf.s + done, end - done);
+      struct parser *p = sh_parser_new(text, line);
+      p->trial = !eof;
+      int at_end;
+      struct node *n = sh_parse_line(p, &at_end);
+      int incomplete = p->incomplete;
+      size_t used = p->pos;
+      line = p->line;
+      sh_parser_free(p);
+      free(text);
+      if (incomplete || at_end) {
+        if (at_end) done = end;
+        break;
+      }
+      done += used;
+      if (n && !sh.opt_n) sh_exec(n);
+    }
+    if (eof) break;
+  }
+  free(buf.s);
+  return sh.status;
 }
 
 /* The command list of a $(...) whose text starts at s (just after "$("); *len is

@@ -4,6 +4,8 @@
  * file M was redirected to (output files are opened O_APPEND so both see the end).
  * When M is an inherited fd (the engine's stdout), M and N are both pointed at a
  * temp file whose contents are copied to the real M when the redirection ends. */
+/* (fd_renumber moves an open file; wasmer also keeps stdio fds 0-2 usable after
+ * they are moved away, so closing them is explicit.) */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -20,6 +22,8 @@ struct saved_fd {
   char *unlink;      /* temp file to remove afterwards */
   int spill;         /* copy `unlink` to fd after restoring it */
   int oldalias;      /* virtual fds: alias[fd] before */
+  int oldbacking;    /* virtual fds: where the previous backing fd was parked, or -1 */
+  int lend;          /* fd 0-2 borrowing virtual fd lend-1's open file, or 0 */
 };
 static struct saved_fd *stack;
 static int depth, cap;
@@ -113,15 +117,32 @@ static const char *errmsg(int e, int creat) {
  * path through them, so they must never move. A virtual fd only names a file (or
  * an inherited fd 0-2) for later "N>&3"; utilities only ever use 0, 1 and 2. */
 static signed char alias[10] = {-1, -1, -1, -1, -1, -1, -1, -1, -1, -1};
+/* An input file on a virtual fd stays open at BACK(N), so `read <&3` in a loop moves
+ * (borrows) it onto fd 0 and back, and the read offset carries on like a real fd. */
+static signed char backing[10] = {-1, -1, -1, -1, -1, -1, -1, -1, -1, -1};
+#define BACK(n) (40 + (n))
 
 static struct saved_fd *save_virtual(int fd) {
   struct saved_fd *s = save(-1);
   s->fd = fd;
   s->oldpath = fdpath[fd];
   s->oldalias = alias[fd];
+  s->oldbacking = -1;
+  if (backing[fd] >= 0 && __wasi_fd_renumber(backing[fd], 64 + depth) == 0) s->oldbacking = 64 + depth;
   fdpath[fd] = 0;
   alias[fd] = -1;
+  backing[fd] = -1;
   return s;
+}
+
+/* Open path as the input behind virtual fd n. */
+static int open_backing(int n, const char *path, int flags) {
+  int t = open(path, flags, 0666);
+  if (t < 0) return -1;
+  if (t != BACK(n) && __wasi_fd_renumber(t, BACK(n))) { close(t); errno = EBADF; return -1; }
+  backing[n] = BACK(n);
+  fdpath[n] = sh_strdup(path);
+  return 0;
 }
 
 static int open_file(struct redir *r, int fd, const char *w) {
@@ -132,7 +153,8 @@ static int open_file(struct redir *r, int fd, const char *w) {
   int rc;
   if (fd >= 3) {
     save_virtual(fd);
-    if ((rc = open_onto(-1, w, flags)) == 0) fdpath[fd] = sh_strdup(w);
+    if (r->type == R_IN || r->type == R_RDWR) rc = open_backing(fd, w, flags);
+    else if ((rc = open_onto(-1, w, flags)) == 0) fdpath[fd] = sh_strdup(w);
   } else {
     save(fd);
     rc = open_onto(fd, w, flags);
@@ -149,6 +171,15 @@ static int dup_fd(struct redir *r, int fd, long m) {
     char *path = fdpath[m] ? sh_strdup(fdpath[m]) : 0;
     save_virtual(fd);
     if (path) fdpath[fd] = path; else alias[fd] = m;
+    return 0;
+  }
+  if (m >= 3 && backing[m] >= 0 && r->type == R_DUPIN) {
+    struct saved_fd *s = save(fd);
+    if (__wasi_fd_renumber(backing[m], fd)) { sh_err("%ld: Bad file descriptor", m); return 1; }
+    s->lend = m + 1;
+    backing[m] = -1;
+    fdpath[fd] = sh_strdup(fdpath[m]);
+    if (fd == 0) sh_stdio_reset();
     return 0;
   }
   if (!fdpath[m]) {
@@ -181,7 +212,7 @@ static int redirect1(struct redir *r) {
     free(body);
     struct saved_fd *s = fd >= 3 ? save_virtual(fd) : save(fd);
     s->unlink = tmp;
-    if (fd >= 3) { fdpath[fd] = sh_strdup(tmp); return 0; }
+    if (fd >= 3) return open_backing(fd, tmp, O_RDONLY);
     if (open_onto(fd, tmp, O_RDONLY)) { sh_err("cannot open here-document: %s", strerror(errno)); return 1; }
     return 0;
   }
@@ -233,9 +264,16 @@ void sh_redir_pop(int mark) {
   sh_stdio_reset();
   while (depth > mark) {
     struct saved_fd *s = &stack[--depth];
+    int n = s->lend - 1;
     free(fdpath[s->fd]);
-    if (s->fd < 3) close(s->fd);
-    else alias[s->fd] = s->oldalias;
+    if (s->lend && __wasi_fd_renumber(s->fd, BACK(n)) == 0) backing[n] = BACK(n);   /* give back */
+    else if (s->fd < 3) close(s->fd);
+    else {
+      if (backing[s->fd] >= 0) close(backing[s->fd]);
+      backing[s->fd] = -1;
+      if (s->oldbacking >= 0 && __wasi_fd_renumber(s->oldbacking, BACK(s->fd)) == 0) backing[s->fd] = BACK(s->fd);
+      alias[s->fd] = s->oldalias;
+    }
     if (s->saved >= 0) (void)__wasi_fd_renumber(s->saved, s->fd);
     fdpath[s->fd] = s->oldpath;
     if (s->unlink) {

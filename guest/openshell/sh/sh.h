@@ -45,6 +45,7 @@ struct shell {
   int loops, funcs;        /* nesting, to validate break/return */
   int noerrexit;           /* >0 inside if/while conditions and && || ! operands */
   int opt_e, opt_u, opt_x, opt_f, opt_n;
+  int opt_pipefail;        /* set -o pipefail (not in dash; scripts written for bash use it) */
   char *arg0;              /* $0, also the prefix of error messages */
   char **pos; int npos;    /* $1... */
   int line;                /* line of the command running, for messages */
@@ -80,6 +81,7 @@ struct parser *sh_parser_new(const char *src, int line);
 /* Next complete command line; *eof set at end of input. NULL with sh.unwind set on syntax error. */
 struct node *sh_parse_line(struct parser *p, int *eof);
 void sh_parser_free(struct parser *p);
+int sh_run_stream(int fd);                      /* script from a pipe, run as it arrives */
 int sh_is_keyword(const char *s);
 struct node *sh_parse_subst(const char *s, size_t *len); /* after "$("; *len 0 on error */
 
@@ -107,6 +109,7 @@ char **sh_expand_words(char **words);
 char *sh_expand_str(const char *word);
 char *sh_expand_pat(const char *word);
 char *sh_expand_heredoc(const char *body);
+char *sh_expand_assign(const char *value);       /* NAME=value: ~ also after ':' */
 int sh_match(const char *pat, const char *s);   /* shell pattern, fnmatch without FNM_PERIOD */
 
 /* arith.c */
@@ -142,6 +145,7 @@ char *sh_tempfile(void);                        /* creates an empty temp file, r
 
 /* builtins.c */
 typedef int (*sh_builtin_fn)(int argc, char **argv);
+int sh_set_option(const char *name, int on);
 sh_builtin_fn sh_builtin(const char *name, int *special);
 int sh_printf(int argc, char **argv);
 int sh_test(int argc, char **argv);

@@ -17,6 +17,8 @@ static char *slurp(FILE *f) {
   return sb_take(&b);
 }
 
+static void init(void);
+
 /* The EXIT trap runs once, when the shell or subshell that set it ends. */
 void sh_exit_trap_run(void) {
   if (!sh_exit_trap) return;
@@ -47,7 +49,11 @@ static int invoke(int argc, char **argv) {
       case 'x': sh.opt_x = on; break;
       case 'f': sh.opt_f = on; break;
       case 'n': sh.opt_n = on; break;
-      case 's': case 'i': case 'l': case 'a': case 'v': case 'o': break;
+      case 'o':
+        if (i + 1 < argc && sh_set_option(argv[i + 1], on) == 0) { i++; break; }
+        fprintf(stderr, "%s: Illegal option -o %s\n", argv[0], i + 1 < argc ? argv[i + 1] : "");
+        return 2;
+      case 's': case 'i': case 'l': case 'a': case 'v': break;
       default:
         fprintf(stderr, "%s: Illegal option %c%c\n", argv[0], argv[i][0], *c);
         return 2;
@@ -62,19 +68,17 @@ static int invoke(int argc, char **argv) {
     FILE *f = fopen(argv[i], "r");
     if (!f) {
       fprintf(stderr, "%s: 0: cannot open %s: No such file\n", argv[0], argv[i]);
-      return 127;
+      return 2;
     }
     script = slurp(f);
     fclose(f);
     free(sh.arg0);
     sh.arg0 = sh_strdup(argv[i++]);
-  } else {
-    script = slurp(stdin);
-    sh_stdio_reset();
   }
   sh_set_pos(argv + i, argc - i);
   sh.status = 0;
-  sh_run_string(script, 1);
+  if (script) sh_run_string(script, 1);
+  else { sh_stdio_reset(); sh_run_stream(0); }
   free(script);
   sh_exit_trap_run();
   return sh.status & 255;
@@ -82,6 +86,9 @@ static int invoke(int argc, char **argv) {
 
 /* `sh ...` run from the shell: a fresh shell in this process, sharing only exports. */
 int sh_nested(int argc, char **argv) {
+  char base;
+  if (!sh_stack_base) sh_stack_base = &base;
+  init();   /* also callable from utilities (xargs sh -c) when no shell ran first */
   struct saved_state *s = sh_save_state();
   char *trap = sh_exit_trap;
   int noerrexit = sh.noerrexit;
@@ -99,19 +106,27 @@ int sh_nested(int argc, char **argv) {
   return st;
 }
 
-int sh_main(int argc, char **argv) {
-  char base;
-  sh_stack_base = &base;
+/* Variables from the environment, and the workspace as the working directory. */
+static void init(void) {
+  static int done;
+  if (done++) return;
   getenv("PATH");   /* makes wasi-libc fill environ */
   for (char **e = environ; e && *e; e++)
     if (strchr(*e, '=') && sh_isname(*e, strchr(*e, '=') - *e)) sh_assign(*e, V_EXPORT);
   sh_setvar("IFS", " \t\n", 0);
+  sh.arg0 = sh_strdup("sh");
   /* The guest starts in "/"; relative paths should mean the workspace. */
   const char *home = getenv("HOME");
   struct stat st;
   if (home && !stat(home, &st) && S_ISDIR(st.st_mode)) chdir(home);
   char *cwd = getcwd(0, 0);
   if (cwd) { sh_setvar("PWD", cwd, V_EXPORT); free(cwd); }
+}
+
+int sh_main(int argc, char **argv) {
+  char base;
+  sh_stack_base = &base;
+  init();
   int rc = invoke(argc, argv);
   sh_redir_pop(0);
   fflush(stdout);

@@ -54,9 +54,10 @@ export async function guardedModule(bytes: Uint8Array, label: string, guard: Gua
  *  module capped at `memoryPages` into the cache for the host to load. */
 export async function prepareModule(bytes: Uint8Array, label: string, guard: GuardConfig, memoryPages: number, cacheDir: string, unguarded = false): Promise<PreparedModule> {
   // Bytes with a cached rewrite passed full admission before; only the cap is new.
-  if (!unguarded && cachedGuarded(bytes, guard, cacheDir)) checkMemory(bytes, label, memoryPages);
+  const hit = unguarded ? undefined : cachedGuarded(bytes, guard, cacheDir);
+  if (hit) checkMemory(bytes, label, memoryPages);
   else admitModule(bytes, label, memoryPages);
-  const guarded = unguarded ? { bytes, cached: true } : await guardedModule(bytes, label, guard, cacheDir);
+  const guarded = unguarded ? { bytes, cached: true } : hit ? { bytes: hit, cached: true } : await guardedModule(bytes, label, guard, cacheDir);
   const digest = `${unguarded ? "unguarded-" : ""}${guardKey(bytes, unguarded ? null : guard)}-p${memoryPages}`;
   const path = join(ensureDir(cacheDir), `${digest}.wasm`);
   if (!existsSync(path)) writeFileAtomic(path, capMemory(guarded.bytes, memoryPages), 0o644);
