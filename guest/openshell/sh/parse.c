@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include "sh.h"
 
 enum { T_EOF, T_NL, T_WORD, T_IONUM, T_SEMI, T_DSEMI, T_AMP, T_AND, T_PIPE, T_OR,
@@ -583,42 +582,19 @@ struct node *sh_parse_line(struct parser *p, int *eof) {
   return list;
 }
 
-/* Run a script read from a pipe as it arrives, each command once it is complete,
- * so `sh` fed through stdin works interactively, like dash. */
-int sh_run_stream(int fd) {
-  struct strbuf buf = {0};
-  size_t done = 0;
-  int line = 1, eof = 0;
-  while (!sh.unwind) {
-    char chunk[4096];
-    ssize_t n = read(fd, chunk, sizeof chunk);
-    if (n > 0) sb_add(&buf, chunk, n); else eof = 1;
-    while (!sh.unwind) {
-      /* only whole lines, unless the input has ended */
-      size_t end = buf.len;
-      if (!eof) while (end > done && buf.s[end - 1] != '\n') end--;
-      if (end <= done) break;
-      char *text = sh_strndup(buf.s + done, end - done);
-      struct parser *p = sh_parser_new(text, line);
-      p->trial = !eof;
-      int at_end;
-      struct node *n = sh_parse_line(p, &at_end);
-      int incomplete = p->incomplete;
-      size_t used = p->pos;
-      line = p->line;
-      sh_parser_free(p);
-      free(text);
-      if (incomplete || at_end) {
-        if (at_end) done = end;
-        break;
-      }
-      done += used;
-      if (n && !sh.opt_n) sh_exec(n);
-    }
-    if (eof) break;
-  }
-  free(buf.s);
-  return sh.status;
+/* One complete command line from text, for input that may still continue (a script
+ * read from a pipe). *state: 3 a command was parsed, 0 only blank lines, 1 the text
+ * ends before the command does (more input is needed), 2 a syntax error (reported). */
+struct node *sh_parse_partial(const char *text, int *line, int more, size_t *used, int *state) {
+  struct parser *p = sh_parser_new(text, *line);
+  int at_end;
+  p->trial = more;
+  struct node *n = sh_parse_line(p, &at_end);
+  *state = p->incomplete ? 1 : at_end ? 0 : n ? 3 : 2;
+  *used = p->pos;
+  *line = p->line;
+  sh_parser_free(p);
+  return n;
 }
 
 /* The command list of a $(...) whose text starts at s (just after "$("); *len is

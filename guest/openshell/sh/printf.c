@@ -9,7 +9,7 @@
 /* *sp points after a backslash; on return at the last character used. An unknown
  * escape gives '\\' and uses nothing, so the character after it prints as is.
  * in_b: echo and %b, where \c stops all output and \0NNN is octal. */
-int sh_escape(const char **sp, int in_b, int *stop) {
+static int sh_escape(const char **sp, int in_b, int *stop) {
   const char *s = *sp;
   switch (*s) {
   case 'a': return 7;

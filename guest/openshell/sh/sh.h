@@ -81,7 +81,7 @@ struct parser *sh_parser_new(const char *src, int line);
 /* Next complete command line; *eof set at end of input. NULL with sh.unwind set on syntax error. */
 struct node *sh_parse_line(struct parser *p, int *eof);
 void sh_parser_free(struct parser *p);
-int sh_run_stream(int fd);                      /* script from a pipe, run as it arrives */
+struct node *sh_parse_partial(const char *text, int *line, int more, size_t *used, int *state);
 int sh_is_keyword(const char *s);
 struct node *sh_parse_subst(const char *s, size_t *len); /* after "$("; *len 0 on error */
 
@@ -121,7 +121,6 @@ const char *sh_getvar(const char *name);
 int sh_setvar(const char *name, const char *value, int flags); /* -1 if read-only */
 int sh_unsetvar(const char *name);
 int sh_assign(const char *word, int flags);     /* "NAME=value" */
-int sh_var_flags(const char *name);
 void sh_var_setflags(const char *name, int flags);
 char **sh_environ(char **extra);                /* exported vars plus NAME=value extras */
 void sh_var_print(int flags, const char *prefix);
@@ -150,6 +149,5 @@ sh_builtin_fn sh_builtin(const char *name, int *special);
 int sh_printf(int argc, char **argv);
 int sh_test(int argc, char **argv);
 int sh_echo(int argc, char **argv);
-int sh_escape(const char **s, int in_b, int *stop); /* one backslash escape, after the '\' */
 
 #endif

@@ -19,6 +19,34 @@ static char *slurp(FILE *f) {
 
 static void init(void);
 
+/* Run a script read from a pipe as it arrives, each command once it is complete,
+ * so `sh` fed through stdin works interactively, like dash. */
+static void run_stream(int fd) {
+  struct strbuf buf = {0};
+  size_t done = 0;
+  int line = 1, eof = 0;
+  while (!sh.unwind && !eof) {
+    char chunk[4096];
+    ssize_t n = read(fd, chunk, sizeof chunk);
+    if (n > 0) sb_add(&buf, chunk, n); else eof = 1;
+    while (!sh.unwind) {
+      /* only whole lines, unless the input has ended */
+      size_t end = buf.len, used;
+      if (!eof) while (end > done && buf.s[end - 1] != '\n') end--;
+      if (end <= done) break;
+      char *text = sh_strndup(buf.s + done, end - done);
+      int state;
+      struct node *cmd = sh_parse_partial(text, &line, !eof, &used, &state);
+      free(text);
+      if (state == 1) break;                  /* wait for the rest of the command */
+      if (state == 0) { done = end; break; }
+      done += used;
+      if (cmd && !sh.opt_n) sh_exec(cmd);
+    }
+  }
+  free(buf.s);
+}
+
 /* The EXIT trap runs once, when the shell or subshell that set it ends. */
 void sh_exit_trap_run(void) {
   if (!sh_exit_trap) return;
@@ -78,7 +106,7 @@ static int invoke(int argc, char **argv) {
   sh_set_pos(argv + i, argc - i);
   sh.status = 0;
   if (script) sh_run_string(script, 1);
-  else { sh_stdio_reset(); sh_run_stream(0); }
+  else { sh_stdio_reset(); run_stream(0); }
   free(script);
   sh_exit_trap_run();
   return sh.status & 255;

@@ -21,11 +21,6 @@ const char *sh_getvar(const char *name) {
   return v ? v->value : 0;
 }
 
-int sh_var_flags(const char *name) {
-  struct var *v = find(name, strlen(name));
-  return v ? v->flags : 0;
-}
-
 static struct var *get(const char *name, size_t n) {
   struct var *v = find(name, n);
   if (v) return v;

@@ -2,9 +2,9 @@
 // else ~/.local/state/coreason-server. Layout:
 //   instances/<name>/{instance.json, launch.json, host.log, audit.jsonl, workspace.snapshot}
 //   cache/modules/<digest>.wasm      instrumented modules (key: module + policy + limits)
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { homedir } from "node:os";
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { EngineError } from "../errors.js";
 
 export function stateDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -35,11 +35,22 @@ export function moduleCacheDir(root = stateDir()): string {
   return join(root, "cache", "modules");
 }
 
+/** mkdir -p, one level at a time: Node's recursive mkdirSync spins forever on some
+ *  paths (e.g. below /proc), and a bad $COREASON_STATE_DIR must fail, not hang. */
 export function ensureDir(dir: string): string {
+  const missing: string[] = [];
+  for (let d = resolve(dir); !existsSync(d); d = dirname(d)) {
+    missing.unshift(d);
+    if (dirname(d) === d) break;
+  }
   try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    for (const d of missing) mkdirSync(d, { mode: 0o700 });
   } catch (e) {
-    throw new EngineError("STATE_CORRUPT", `cannot create state directory ${dir}: ${(e as NodeJS.ErrnoException).code}`);
+    if ((e as NodeJS.ErrnoException).code !== "EEXIST") {
+      throw new EngineError("STATE_CORRUPT", `cannot create state directory ${dir}: ${(e as NodeJS.ErrnoException).code}`, {
+        suggestions: ["set COREASON_STATE_DIR to a writable directory"],
+      });
+    }
   }
   return dir;
 }

@@ -77,6 +77,11 @@ describe("sys-diagnostics sandbox-start / sandbox-stop", () => {
     expect(JSON.parse(cli.run(["sys-diagnostics", "sandbox-list", "--json"]).stdout).instances).to.deep.equal([]);
   });
 
+  it("an unusable state directory is a clear error (125), not a hang", () => {
+    const r = cli.run(["sys-diagnostics", "sandbox-start", "--enclave", "OpenShell"], { env: { COREASON_STATE_DIR: "/proc/coreason-nope" }, timeoutMs: 60000 });
+    expectCleanError(r, 125, /cannot create state directory \/proc\/coreason-nope/);
+  });
+
   it("a missing --policy file is a configuration error (78)", () => {
     expectCleanError(cli.run(["sys-diagnostics", "sandbox-start", "--enclave", "OpenShell", "--policy", "/nonexistent/p.yaml"]), 78, /cannot read: ENOENT/);
   });
