@@ -1,31 +1,19 @@
 #!/usr/bin/env node
-// Compiles every schema in schemas/ into one ESM module of standalone ajv validators
+// Compiles every schema in schemas/ into one CommonJS module of standalone ajv validators
 // (dist/engine/schema/compiled.cjs), so commands validate files and frames without
 // loading or compiling ajv at run time. Same schemas, same strict options.
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { _, Ajv } from "ajv";
 import addFormatsModule from "ajv-formats";
 import standaloneCode from "ajv/dist/standalone/index.js";
+import { addAllSchemas } from "../dist/engine/schema/validator.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const schemaRoot = join(root, "schemas");
 const ajv = new Ajv({ allErrors: true, strict: true, code: { source: true, formats: _`require("ajv-formats/dist/formats").fullFormats` } });
 (addFormatsModule.default ?? addFormatsModule)(ajv);
-const ids = [];
-const walk = (dir) => {
-  for (const f of readdirSync(dir).sort()) {
-    const p = join(dir, f);
-    if (statSync(p).isDirectory()) walk(p);
-    else if (f.endsWith(".json")) {
-      const id = relative(schemaRoot, p);
-      ajv.addSchema(JSON.parse(readFileSync(p, "utf8")), id);
-      ids.push(id);
-    }
-  }
-};
-walk(schemaRoot);
+const ids = addAllSchemas(ajv);
 const exportsMap = Object.fromEntries(ids.map((id, i) => [`v${i}`, id]));
 // CommonJS: the generated code require()s ajv's runtime helpers and the formats.
 let code = (standaloneCode.default ?? standaloneCode)(ajv, exportsMap);

@@ -23,11 +23,9 @@ function load(): Record<string, Validate> {
   return validators;
 }
 
-function compileAtRuntime(): Record<string, Validate> {
-  const { Ajv } = require("ajv") as typeof import("ajv");
-  const addFormats = require("ajv-formats") as (a: unknown) => void;
-  const ajv = new Ajv({ allErrors: true, strict: true });
-  addFormats(ajv);
+/** Adds every schema file under schemas/ with its relative path as id; returns the ids.
+ *  Shared with scripts/compile-schemas.mjs, so both see the same set. */
+export function addAllSchemas(ajv: { addSchema(schema: object, key: string): unknown }): string[] {
   const root = packagePath("schemas");
   const ids: string[] = [];
   const walk = (dir: string) => {
@@ -42,6 +40,15 @@ function compileAtRuntime(): Record<string, Validate> {
     }
   };
   walk(root);
+  return ids;
+}
+
+function compileAtRuntime(): Record<string, Validate> {
+  const { Ajv } = require("ajv") as typeof import("ajv");
+  const addFormats = require("ajv-formats") as (a: unknown) => void;
+  const ajv = new Ajv({ allErrors: true, strict: true });
+  addFormats(ajv);
+  const ids = addAllSchemas(ajv);
   return new Proxy({} as Record<string, Validate>, { get: (_, id: string) => (ids.includes(id) ? (ajv.getSchema(id) as Validate) : undefined) });
 }
 
