@@ -79,7 +79,8 @@ function toTree(flat) {
   return tree;
 }
 
-export async function buildTarget(target, { force = false } = {}) {
+/** `out` overrides the output path (the reproducibility test builds into temp files). */
+export async function buildTarget(target, { force = false, out: outPath } = {}) {
   const dir = join(root, target.dir);
   if (!existsSync(dir)) return { name: target.name, skipped: "no sources" };
   const files = listSources(dir).filter((f) => !target.only || f.endsWith("/" + target.only) || f.endsWith(".h"));
@@ -89,7 +90,7 @@ export async function buildTarget(target, { force = false } = {}) {
   const cSources = Object.keys(inputs).filter((k) => k.endsWith(".c")).sort();
   const args = ["clang", ...BASE_FLAGS, ...target.flags, "-I.", ...cSources, "-o", "out.wasm"];
   const digest = createHash("sha256").update(JSON.stringify([args, inputs])).digest("hex");
-  const out = join(root, target.out);
+  const out = outPath ?? join(root, target.out);
   const stamp = `${out}.src-sha256`;
   if (!force && existsSync(out) && existsSync(stamp) && readFileSync(stamp, "utf8") === digest) {
     return { name: target.name, skipped: "up to date" };
