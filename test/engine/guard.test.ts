@@ -2,7 +2,8 @@
 // C program built in guest/probe), with positive controls that fail if the guard is
 // off or denies everything. Run in-process on @wasmer/sdk, no CLI.
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
@@ -14,8 +15,10 @@ const EACCES = 2;
 describe("policy guard: adversarial probes (OpenShell default policy)", function () {
   let g: GuardedSandbox;
   let bare: GuardedSandbox;
-  // Outside every granted root (the enclave's own /tmp would shadow a host /tmp path).
-  const canaryDir = mkdtempSync(join(ROOT, ".canary-"));
+  // Outside every granted root: the enclave's own /tmp or /workspace would shadow a host
+  // path there (answering ENOENT, not EACCES), and CI may clone below /tmp.
+  const granted = (d: string) => ["/tmp", "/workspace", "/bin", "/usr", "/dev", "/etc"].some((g) => d === g || d.startsWith(g + "/"));
+  const canaryDir = mkdtempSync(join([homedir(), "/var/tmp", ROOT].find((d) => !granted(d) && existsSync(d))!, ".coreason-canary-"));
   const canary = `canary-${randomBytes(16).toString("hex")}`;
   const canaryPath = join(canaryDir, "canary.txt");
   const outputs: string[] = [];
