@@ -212,7 +212,7 @@ int sort_main(int argc, char **argv) {
   }
   qsort(lines, n, sizeof *lines, compare);
   FILE *out = stdout;
-  if (FLAG('o') && !(out = fopen(OPTARG('o'), "w"))) {
+  if (FLAG('o') && !(out = fopen_truncate(OPTARG('o')))) {
     perror_msg("open failed: %s", OPTARG('o'));
     toys.exitval = 2;
     goto out;

@@ -12,7 +12,7 @@ int tee_main(int argc, char **argv) {
   if (toy_init(argc, argv, "a(append)i", help, 1)) return toys.exitval;
   FILE **outs = calloc(toys.optc + 1, sizeof *outs);
   for (int i = 0; i < toys.optc; i++)
-    if (!(outs[i] = fopen(toys.optargs[i], FLAG('a') ? "a" : "w"))) perror_msg("%s", toys.optargs[i]);
+    if (!(outs[i] = (FLAG('a') ? fopen(toys.optargs[i], "a") : fopen_truncate(toys.optargs[i])))) perror_msg("%s", toys.optargs[i]);
   char buf[8192];
   size_t n;
   clearerr(stdin);

@@ -28,7 +28,7 @@ int uniq_main(int argc, char **argv) {
   FILE *in = open_input(toys.optc ? toys.optargs[0] : "-");
   if (!in) return finish();
   FILE *out = stdout;
-  if (toys.optc > 1 && strcmp(toys.optargs[1], "-") && !(out = fopen(toys.optargs[1], "w"))) {
+  if (toys.optc > 1 && strcmp(toys.optargs[1], "-") && !(out = fopen_truncate(toys.optargs[1]))) {
     perror_msg("%s", toys.optargs[1]);
     close_input(in);
     return finish();

@@ -322,12 +322,30 @@ int run_command(int argc, char **argv) {
   return status;
 }
 
+int open_truncate(const char *path, mode_t mode) {
+  int fd = open(path, O_WRONLY | O_CREAT, mode);
+  if (fd >= 0 && ftruncate(fd, 0)) {
+    int e = errno;
+    close(fd);
+    errno = e;
+    return -1;
+  }
+  return fd;
+}
+
+FILE *fopen_truncate(const char *path) {
+  int fd = open_truncate(path, 0666);
+  FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
+  if (fd >= 0 && !f) close(fd);
+  return f;
+}
+
 /* ---- copying and removing (cp, mv, rm) ---- */
 
 static int copy_file(const char *src, const char *dst, mode_t mode) {
   int in = open(src, O_RDONLY);
   if (in < 0) { perror_msg("cannot open '%s' for reading", src); return -1; }
-  int out = open(dst, O_WRONLY | O_CREAT | O_TRUNC, mode & 07777);
+  int out = open_truncate(dst, mode & 07777);
   if (out < 0) { perror_msg("cannot create regular file '%s'", dst); close(in); return -1; }
   char buf[16384];
   ssize_t n;

@@ -55,6 +55,11 @@ FILE *open_input(const char *path);        /* "-" is stdin; reports failure itse
 void close_input(FILE *f);
 char *read_all(FILE *f, size_t *len);      /* whole stream, NUL-terminated */
 int write_all(int fd, const void *buf, size_t len);
+/* open(path, O_WRONLY|O_CREAT|O_TRUNC) with the truncation done by ftruncate: wasmer
+ * 0.16 keeps a file's old size as the append position after an O_TRUNC open, so a
+ * later ">>" would leave a hole of NULs. */
+int open_truncate(const char *path, mode_t mode);
+FILE *fopen_truncate(const char *path);
 
 const char *base_name(const char *path);   /* last component, trailing slashes ignored */
 char *path_join(const char *dir, const char *name); /* malloc'd dir/name */
