@@ -107,6 +107,7 @@ class Supervisor {
             inflight.delete(req.seq);
             const { memoryExceeded, ...visible } = body;
             this.reply(socket, req, undefined, visible as unknown as Record<string, unknown>);
+            writeInstanceRecord(dir, this.record); // after the reply: the caller need not wait for the fsync
             if (recycle) await this.recycle(recycle, !memoryExceeded);
           });
         }
@@ -161,7 +162,6 @@ class Supervisor {
     this.execSeq++;
     this.record.execCount++;
     appendAudit(dir, toAuditRecords(body.violations, this.launch.name, this.record.execCount));
-    writeInstanceRecord(dir, this.record);
     // A guest stopped by force may still be spinning inside the worker: replace it.
     const forcedStop = body.reason === "timeout" || body.reason === "killed";
     return { body, recycle: forcedStop ? `exec ${id} ${body.reason}` : undefined };

@@ -9,18 +9,18 @@ import { packagePath } from "../package-root.js";
 
 type Validate = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
 
-const COMPILED = packagePath("dist", "engine", "schema", "compiled.cjs");
+const COMPILED = packagePath("dist", "engine", "schema", "compiled");
 const require = createRequire(import.meta.url);
-let validators: Record<string, Validate> | undefined;
+let runtime: Record<string, Validate> | undefined;
+let index: Record<string, string> | undefined;
+const loaded = new Map<string, Validate>();
 
-function load(): Record<string, Validate> {
-  if (validators) return validators;
-  if (existsSync(COMPILED) && !process.env.COREASON_SCHEMA_RUNTIME) {
-    validators = (require(COMPILED) as { byId: Record<string, Validate> }).byId;
-  } else {
-    validators = compileAtRuntime();
-  }
-  return validators;
+function validator(id: string): Validate | undefined {
+  if (runtime || !existsSync(join(COMPILED, "index.json"))) return (runtime ??= compileAtRuntime())[id];
+  index ??= JSON.parse(readFileSync(join(COMPILED, "index.json"), "utf8")) as Record<string, string>;
+  if (!index[id]) return undefined;
+  if (!loaded.has(id)) loaded.set(id, (require(join(COMPILED, index[id])) as { validate: Validate }).validate);
+  return loaded.get(id);
 }
 
 /** Adds every schema file under schemas/ with its relative path as id; returns the ids.
@@ -54,7 +54,7 @@ function compileAtRuntime(): Record<string, Validate> {
 
 /** Validates `data` against schemas/<name>; returns "pointer: message" lines. */
 export function schemaErrors(name: string, data: unknown): string[] {
-  const validate = load()[name];
+  const validate = validator(name);
   if (!validate) throw new Error(`no schema ${name}`);
   if (validate(data)) return [];
   return (validate.errors ?? []).map(describe);
