@@ -16,6 +16,9 @@ export type EngineErrorCode =
   | "STATE_CORRUPT"
   | "PROTOCOL_ERROR"
   | "USAGE"
+  | "AUTHORITY_KEY_EXISTS"
+  | "AUTHORITY_KEY_MISSING"
+  | "TOKEN_UNKNOWN"
   | "INTERNAL";
 
 export class EngineError extends Error {

@@ -31,7 +31,7 @@ export async function initAuthority(opts: { force?: boolean } = {}): Promise<Ini
   const file = signingKeyPath();
   const replaced = existsSync(file);
   if (replaced && !opts.force) {
-    throw new AuthorityError("USAGE", `an authority key already exists at ${file}; tokens it signed stay valid until it is replaced`, ExitCode.FAILURE, [
+    throw new AuthorityError("AUTHORITY_KEY_EXISTS", `an authority key already exists at ${file}; tokens it signed stay valid until it is replaced`, ExitCode.FAILURE, [
       "pass --force to replace it (every token issued so far stops verifying)",
     ]);
   }
@@ -62,7 +62,7 @@ export function readKeyFile(): SigningKeyFile {
     text = readFileSync(file, "utf8");
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "ENOENT") {
-      throw new AuthorityError("USAGE", `no authority key at ${file}`, ExitCode.FAILURE, ["create one with authority init"]);
+      throw new AuthorityError("AUTHORITY_KEY_MISSING", `no authority key at ${file}`, ExitCode.FAILURE, ["create one with authority init"]);
     }
     throw new AuthorityError("STATE_CORRUPT", `authority key ${file} is unreadable: ${(e as NodeJS.ErrnoException).code}`);
   }

@@ -68,7 +68,7 @@ export async function verifyToken(token: string): Promise<Verification> {
   try {
     key = (await verifyKey()).key;
   } catch (e) {
-    if (e instanceof EngineError && e.code === "USAGE") return { valid: false, reason: "no-key", message: `${e.message}; the daemon accepts no token until authority init is run` };
+    if (e instanceof EngineError && e.code === "AUTHORITY_KEY_MISSING") return { valid: false, reason: "no-key", message: `${e.message}; the daemon accepts no token until authority init is run` };
     throw e;
   }
   let payload;

@@ -23,6 +23,9 @@ export const STATUS_BY_CODE: Record<EngineErrorCode, number> = {
   MODULE_REJECTED: 400,
   MODULE_UNREADABLE: 400,
   USAGE: 400,
+  AUTHORITY_KEY_EXISTS: 500, // not reachable over HTTP; listed for completeness
+  AUTHORITY_KEY_MISSING: 500, // the daemon cannot verify tokens until authority init
+  TOKEN_UNKNOWN: 404,
   HOST_UNREACHABLE: 503,
   VERSION_MISMATCH: 503, // the instance was started by another engine version: restart it
   BOOT_FAILED: 500,
