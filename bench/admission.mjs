@@ -21,30 +21,37 @@ async function bigModule() {
   return out["big.wasm"];
 }
 
+// One fresh process per measurement: the first start pays every module load.
 const SCRIPT = `
 import { readFileSync } from "node:fs";
 import { prepareModule } from "./dist/engine/admission/module-cache.js";
-const [file, cache] = process.argv.slice(1);
-const guard = { readOnly: ["/bin"], readWrite: ["/workspace", "/tmp"], workdir: "/workspace", onViolation: "deny", networkDisabled: true, mounts: [] };
+import { loadDefinition } from "./dist/engine/enclave/definitions.js";
+import { guardConfig } from "./dist/engine/policy/policy.js";
+const [file, cache, variant] = process.argv.slice(1);
+const def = loadDefinition("OpenShell");
+const guard = guardConfig(variant === "new-policy" ? { ...def.policy, on_violation: "trap" } : def.policy, def.workdir);
 const bytes = readFileSync(file);
 const t = performance.now();
 const r = await prepareModule(bytes, file, guard, 1024, cache);
-// (the build's prebuilt cache holds only the built-in guests under their own policy)
 console.log(JSON.stringify({ ms: performance.now() - t, cached: r.cached }));
 `;
 
 export async function benchAdmission() {
-  const bytes = await bigModule();
+  await bigModule();
   const rows = [];
   for (const [label, file] of [["1 MiB module", BIG.pathname], ["OpenShell module", new URL("../dist/guest/openshell.wasm", import.meta.url).pathname]]) {
     const size = readFileSync(file).length;
     const cache = mkdtempSync(join(tmpdir(), "coreason-cache-"));
-    const once = () => JSON.parse(execFileSync(process.execPath, ["--input-type=module", "-e", SCRIPT, file, cache], { encoding: "utf8" }));
-    const first = once();
+    const once = (variant = "") => JSON.parse(execFileSync(process.execPath, ["--input-type=module", "-e", SCRIPT, file, cache, variant], { encoding: "utf8" }));
+    // OpenShell's default policy: its guard template ships prebuilt, the module is new
+    // (the prebuilt cache holds only the built-in guests, and not the 1 MiB module).
+    const first = label === "1 MiB module" ? once() : undefined;
     const second = once();
+    const newPolicy = once("new-policy");
     rmSync(cache, { recursive: true, force: true });
-    rows.push(row(`admission of the ${label} (${(size / 1048576).toFixed(2)} MiB), first start`, fmt(first.ms), "", "", "≤ 500 ms"));
+    if (first) rows.push(row(`admission of a new ${label} (${(size / 1048576).toFixed(2)} MiB), first start`, fmt(first.ms), "", "", "≤ 500 ms"));
     rows.push(row(`admission of the ${label}, from the cache`, fmt(second.ms), "", "", "< 20 ms"));
+    rows.push(row(`admission of the ${label} under a policy never seen before (guard template built too)`, fmt(newPolicy.ms), "", "", ""));
   }
   return rows;
 }

@@ -6,6 +6,7 @@ import { Wasmer } from "@wasmer/sdk/node";
 import { definitionCommands, loadDefinition } from "../dist/engine/enclave/definitions.js";
 import { guardConfig } from "../dist/engine/policy/policy.js";
 import { instrumentModule } from "../dist/engine/rewrite/instrument.js";
+import { buildGuardTemplate } from "../dist/engine/rewrite/guard-template.js";
 import { capMemory } from "../dist/engine/admission/wasm-sections.js";
 import { alternate, fmt, row } from "./lib.mjs";
 
@@ -24,7 +25,7 @@ export async function benchEngine() {
   const def = loadDefinition("OpenShell");
   const guard = guardConfig(def.policy, def.workdir);
   const shell = guest("openshell.wasm");
-  const guarded = capMemory(instrumentModule(shell, "openshell", guard).bytes, 1024);
+  const guarded = capMemory(instrumentModule(shell, "openshell", guard, buildGuardTemplate(guard)).bytes, 1024);
   const wasmer = new Wasmer({ cache: false });
   const big = "x".repeat(MiB);
   const enclave = await sandboxFor(wasmer, guarded, definitionCommands(def), guard, { "/workspace/home/big": big, "/workspace/home/small": "hello\n" });

@@ -4,7 +4,10 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Wasmer, type Package, type Sandbox } from "@wasmer/sdk/node";
 import { guardConfig, Policy } from "../../src/engine/policy/policy.js";
-import { instrumentModule } from "../../src/engine/rewrite/instrument.js";
+import { instrumentModule, useTemplateBuilder } from "../../src/engine/rewrite/instrument.js";
+import { buildGuardTemplate } from "../../src/engine/rewrite/guard-template.js";
+
+useTemplateBuilder(buildGuardTemplate);
 import { capMemory } from "../../src/engine/admission/wasm-sections.js";
 import type { GuardConfig } from "../../src/engine/rewrite/guard-ir.js";
 import { AUDIT_FILE_NAME, decodeViolations, DecodedViolation } from "../../src/engine/rewrite/violation-codes.js";

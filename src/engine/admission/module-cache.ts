@@ -20,7 +20,7 @@ export interface PreparedModule {
 }
 
 /** Bump with every change to the generated guard: old cache entries then miss. */
-export const INSTRUMENTATION_VERSION = 9;
+export const INSTRUMENTATION_VERSION = 10;
 
 /** Pre-instrumented modules written by the build (read-only at run time). */
 export const PREBUILT_CACHE = packagePath("dist", "cache", "modules");
@@ -43,11 +43,24 @@ export async function guardedModule(bytes: Uint8Array, label: string, guard: Gua
   const name = `${guardKey(bytes, guard)}.wasm`;
   const hit = cachedGuarded(bytes, guard, cacheDir);
   if (hit) return { bytes: hit, cached: true };
-  // binaryen (10 MB of JS) is loaded only on a miss, which keeps warm commands fast.
   const { instrumentModule } = await import("../rewrite/instrument.js");
-  const out = instrumentModule(bytes, label, guard);
+  const out = instrumentModule(bytes, label, guard, await guardTemplate(guard, cacheDir));
   writeFileAtomic(join(ensureDir(cacheDir), name), out.bytes, 0o644);
   return { bytes: out.bytes, cached: false };
+}
+
+/** The guard template for a configuration: cached like modules, built on a miss (only
+ *  then is binaryen, 10 MB of JS, loaded). */
+export async function guardTemplate(guard: GuardConfig, cacheDir: string): Promise<Uint8Array> {
+  const name = `template-${createHash("sha256").update(JSON.stringify({ guard, v: INSTRUMENTATION_VERSION })).digest("hex")}.wasm`;
+  for (const dir of [PREBUILT_CACHE, cacheDir]) {
+    const file = join(dir, name);
+    if (existsSync(file)) return readFileSync(file);
+  }
+  const { buildGuardTemplate } = await import("../rewrite/guard-template.js");
+  const template = buildGuardTemplate(guard);
+  writeFileAtomic(join(ensureDir(cacheDir), name), template, 0o644);
+  return template;
 }
 
 /** Admits `bytes` (always: cheap, and the cap may differ), then writes the guarded

@@ -700,6 +700,8 @@ export class GuardEmitter {
 }
 
 type GuardSpec = (g: GuardEmitter, f: FnBuilder) => Expr[];
+/** Every WASI function that has a guard (sockets only when the network is off). */
+export const guardableFunctions = (): string[] => Object.keys(GUARDS);
 const p = (f: FnBuilder, k: number) => f.get(`p${k}`);
 
 // Rights that let a descriptor change file contents: fd_datasync, fd_write, fd_allocate,

@@ -1,10 +1,10 @@
-// Instrumentation: admitted bytes in, guarded and capped bytes out.
-import binaryen from "binaryen";
+// Instrumentation: admitted bytes in, guarded bytes out (the memory cap is applied
+// separately, see admission/module-cache.ts). The guard is a template module generated
+// once per guard configuration (guard-template.ts, binaryen) and spliced into the
+// guest's binary (splice.ts), which keeps a first start of a large module fast.
 import { admitModule, AdmissionReport } from "../admission/admit.js";
-import { EngineError } from "../errors.js";
-import { GUARD_HELPER_PREFIX, GUARD_RUNTIME_IMPORTS, GuardConfig, GuardEmitter, RAW_PREFIX } from "./guard-ir.js";
-import { NO_RESULT, PREVIEW1_SIGNATURES, WASI_MODULE } from "./wasi-preview1.js";
-
+import { GuardConfig, guardableFunctions } from "./guard-ir.js";
+import { SpliceHooks, spliceGuard } from "./splice.js";
 
 export interface InstrumentResult {
   bytes: Uint8Array;
@@ -12,136 +12,33 @@ export interface InstrumentResult {
   guarded: string[];
 }
 
-const typeOf = (letters: string) =>
-  binaryen.createType(Array.from(letters, (c) => (c === "I" ? binaryen.i64 : binaryen.i32)));
+/** Test hooks (no user-facing path sets them): see SpliceHooks. */
+export type InstrumentHooks = SpliceHooks;
 
-/** Test hook: runs on the rewritten module just before the static proof, so tests can
- *  tamper with it and watch the proof fail. No user-facing path can set it. */
-export interface InstrumentHooks {
-  beforeProof?(m: binaryen.Module): void;
-}
-
-/** Admits and rewrites `bytes`; the memory cap is applied separately (capMemory). */
-export function instrumentModule(bytes: Uint8Array, label: string, guard: GuardConfig, hooks: InstrumentHooks = {}): InstrumentResult {
+export function instrumentModule(bytes: Uint8Array, label: string, guard: GuardConfig, template?: Uint8Array, hooks: InstrumentHooks = {}): InstrumentResult {
   const admission = admitModule(bytes, label, 65536);
-  const m = binaryen.readBinary(bytes);
-  try {
-    m.setFeatures(binaryen.Features.All);
-    const stackPointer = findStackPointer(m, label);
-    const imports = wasiImports(m, label);
-    const emitter = new GuardEmitter(m, guard, stackPointer);
-    const toGuard = imports.filter((i) => emitter.guards(i.base));
-    for (const name of new Set([...toGuard.map((i) => i.base), ...GUARD_RUNTIME_IMPORTS])) {
-      const sig = PREVIEW1_SIGNATURES[name];
-      m.addFunctionImport(RAW_PREFIX + name, WASI_MODULE, name, typeOf(sig), NO_RESULT.has(name) ? binaryen.none : binaryen.i32);
-    }
-    emitter.emitRuntime();
-    wrapStartExport(m, emitter);
-    // Unguarded imports (fd_write, clock_time_get, ...) stay as they are.
-    for (const imp of toGuard) {
-      const params = Array.from(PREVIEW1_SIGNATURES[imp.base], (c) => (c === "I" ? binaryen.i64 : binaryen.i32));
-      m.removeFunction(imp.name);
-      emitter.emitGuard(imp.base, imp.name, params);
-    }
-    hooks.beforeProof?.(m);
-    if (!m.validate()) throw new EngineError("INTERNAL", `${label}: instrumented module failed validation`);
-    proveOnlyGuardsReachRawImports(m, label, new Set(toGuard.map((i) => i.name)), new Set(toGuard.map((i) => i.base)));
-    return { bytes: m.emitBinary(), admission, guarded: [...new Set(toGuard.map((i) => i.base))].sort() };
-  } finally {
-    m.dispose();
-  }
+  const guardable = new Set(guardableFunctions().filter((n) => guard.networkDisabled || !n.startsWith("sock_")));
+  const guarded = [...new Set(admission.wasiImports.filter((n) => guardable.has(n)))].sort();
+  const tpl = template ?? templateFor(guard);
+  return { bytes: spliceGuard(bytes, tpl, new Set(guarded), label, hooks), admission, guarded };
 }
 
-function wrapStartExport(m: binaryen.Module, emitter: GuardEmitter) {
-  for (let k = 0; k < m.getNumExports(); k++) {
-    const e = binaryen.getExportInfo(m.getExportByIndex(k));
-    if (e.name !== "_start" || e.kind !== binaryen.ExternalFunction) continue;
-    const wrapper = emitter.wrapStart(e.value);
-    m.removeExport("_start");
-    m.addFunctionExport(wrapper, "_start");
-    return;
-  }
+// One template per guard configuration per process (the module cache keeps them on disk).
+const templates = new Map<string, Uint8Array>();
+let build: ((g: GuardConfig) => Uint8Array) | undefined;
+
+/** Registers the template builder (guard-template.ts loads binaryen, so it is optional). */
+export function useTemplateBuilder(b: (g: GuardConfig) => Uint8Array): void {
+  build = b;
 }
 
-interface WasiImport {
-  name: string;
-  base: string;
-}
-
-function wasiImports(m: binaryen.Module, label: string): WasiImport[] {
-  const out: WasiImport[] = [];
-  for (let k = 0; k < m.getNumFunctions(); k++) {
-    const info = binaryen.getFunctionInfo(m.getFunctionByIndex(k));
-    if (!info.module) continue;
-    const sig = PREVIEW1_SIGNATURES[info.base!];
-    const want = typeOf(sig);
-    const wantResult = NO_RESULT.has(info.base!) ? binaryen.none : binaryen.i32;
-    if (info.params !== want || info.results !== wantResult) {
-      throw new EngineError("MODULE_REJECTED", `${label}: imports ${info.module}.${info.base} with the wrong signature`);
-    }
-    out.push({ name: info.name, base: info.base! });
+export function templateFor(guard: GuardConfig): Uint8Array {
+  const key = JSON.stringify(guard);
+  let t = templates.get(key);
+  if (!t) {
+    if (!build) throw new Error("no guard template builder registered");
+    t = build(guard);
+    templates.set(key, t);
   }
-  return out;
-}
-
-/** The shadow-stack pointer (LLVM's __stack_pointer, else the first mutable i32 global);
- *  the guard carves its scratch memory below it. */
-function findStackPointer(m: binaryen.Module, label: string): string {
-  let candidate: string | undefined;
-  for (let k = 0; k < m.getNumGlobals(); k++) {
-    const g = binaryen.getGlobalInfo(m.getGlobalByIndex(k));
-    if (g.module) continue;
-    if (g.name === "__stack_pointer") return g.name;
-    if (!candidate && g.mutable && g.type === binaryen.i32) candidate = g.name;
-  }
-  if (!candidate) throw new EngineError("MODULE_REJECTED", `${label}: no shadow-stack pointer global; the policy guard needs one (build with an LLVM toolchain)`);
-  return candidate;
-}
-
-/** The static proof: after rewriting, raw imports are called only by guard code, are
- *  not exported, not in any table, and not the start function. */
-export function proveOnlyGuardsReachRawImports(m: binaryen.Module, label: string, guardFns: Set<string>, guardedBases: Set<string>): void {
-  const fail = (why: string) => {
-    throw new EngineError("INTERNAL", `${label}: guard proof failed: ${why}`);
-  };
-  for (let k = 0; k < m.getNumFunctions(); k++) {
-    const info = binaryen.getFunctionInfo(m.getFunctionByIndex(k));
-    if (info.module === WASI_MODULE && guardedBases.has(info.base!) && info.name !== RAW_PREFIX + info.base) {
-      fail(`${info.name} still imports ${info.base} without a guard`);
-    }
-  }
-  for (const [caller, callee] of directCalls(m)) {
-    const guardedRaw = callee.startsWith(RAW_PREFIX) && guardedBases.has(callee.slice(RAW_PREFIX.length));
-    if (guardedRaw && !caller.startsWith(GUARD_HELPER_PREFIX) && !guardFns.has(caller)) fail(`${caller} calls ${callee} directly`);
-  }
-  for (let k = 0; k < m.getNumExports(); k++) {
-    const e = binaryen.getExportInfo(m.getExportByIndex(k));
-    if (e.value.startsWith(RAW_PREFIX)) fail(`export ${e.name} is a raw import`);
-  }
-  for (let k = 0; k < m.getNumElementSegments(); k++) {
-    const seg = binaryen.getElementSegmentInfo(m.getElementSegmentByIndex(k));
-    if (seg.data.some((n) => n.startsWith(RAW_PREFIX))) fail(`table segment ${seg.name} holds a raw import`);
-  }
-}
-
-/** Direct call edges, from binaryen's own call-graph printer. */
-function directCalls(m: binaryen.Module): [string, string][] {
-  const chunks: string[] = [];
-  const write = process.stdout.write;
-  const log = console.log;
-  process.stdout.write = ((c: string | Uint8Array) => (chunks.push(String(c)), true)) as typeof process.stdout.write;
-  console.log = (...a: unknown[]) => void chunks.push(a.join(" ") + "\n");
-  try {
-    m.runPasses(["print-call-graph"]);
-  } finally {
-    process.stdout.write = write;
-    console.log = log;
-  }
-  const edges: [string, string][] = [];
-  for (const line of chunks.join("").split("\n")) {
-    const e = /^\s*"([^"]+)" -> "([^"]+)"; \/\/ call/.exec(line);
-    if (e) edges.push([e[1], e[2]]);
-  }
-  if (edges.length === 0) throw new EngineError("INTERNAL", "guard proof: binaryen printed no call graph");
-  return edges;
+  return t;
 }

@@ -1,0 +1,37 @@
+// The guard as a small standalone module, generated once per guard configuration with
+// binaryen: guards for every guardable WASI function (exported as guard_<name>), the
+// `_start` wrapper (__cr_start), and their helpers. It imports the raw WASI functions,
+// the guest's memory, its stack-pointer global and its `_start`; splice.ts maps those
+// onto the guest module.
+import binaryen from "binaryen";
+import { GUARD_RUNTIME_IMPORTS, GuardConfig, GuardEmitter, guardableFunctions, RAW_PREFIX } from "./guard-ir.js";
+import { NO_RESULT, PREVIEW1_SIGNATURES, WASI_MODULE } from "./wasi-preview1.js";
+
+const typeOf = (letters: string) => binaryen.createType(Array.from(letters, (c) => (c === "I" ? binaryen.i64 : binaryen.i32)));
+
+export function buildGuardTemplate(guard: GuardConfig): Uint8Array {
+  const m = new binaryen.Module();
+  try {
+    m.setFeatures(binaryen.Features.MVP | binaryen.Features.MutableGlobals | binaryen.Features.SignExt | binaryen.Features.BulkMemory);
+    m.setMemory(1, -1, null, [], false, false, "mem");
+    m.addMemoryImport("mem", "env", "memory");
+    m.addGlobalImport("__stack_pointer", "env", "__stack_pointer", binaryen.i32, true);
+    m.addFunctionImport("target_start", "target", "_start", binaryen.none, binaryen.none);
+    const emitter = new GuardEmitter(m, guard, "__stack_pointer");
+    const names = guardableFunctions().filter((n) => emitter.guards(n));
+    for (const name of new Set([...names, ...GUARD_RUNTIME_IMPORTS])) {
+      m.addFunctionImport(RAW_PREFIX + name, WASI_MODULE, name, typeOf(PREVIEW1_SIGNATURES[name]), NO_RESULT.has(name) ? binaryen.none : binaryen.i32);
+    }
+    emitter.emitRuntime();
+    for (const name of names) {
+      const params = Array.from(PREVIEW1_SIGNATURES[name], (c) => (c === "I" ? binaryen.i64 : binaryen.i32));
+      emitter.emitGuard(name, `guard_${name}`, params);
+      m.addFunctionExport(`guard_${name}`, `guard_${name}`);
+    }
+    m.addFunctionExport(emitter.wrapStart("target_start"), "__cr_start");
+    if (!m.validate()) throw new Error("guard template failed validation");
+    return m.emitBinary();
+  } finally {
+    m.dispose();
+  }
+}

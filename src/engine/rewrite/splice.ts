@@ -1,0 +1,332 @@
+// Instrumentation without a binaryen round trip: the guard is generated once per
+// policy as a small template module (guard-template.ts), then spliced into the guest's
+// binary. Guarded imports are redirected to their guards, the real imports the guards
+// need are appended, and every function index in the code is renumbered. The proof that
+// only guard code reaches a raw import is taken on the way, from the rewritten calls.
+import { EngineError } from "../errors.js";
+import { ByteWriter, IndexMaps, leb, Reader, rewriteBody } from "./wasm-code.js";
+
+interface Section {
+  id: number;
+  body: Uint8Array;
+}
+
+interface Import {
+  module: string;
+  name: string;
+  kind: number;
+  raw: Uint8Array; // the whole entry, re-emitted as is
+  typeIndex?: number;
+}
+
+const dec = new TextDecoder();
+
+function sections(bytes: Uint8Array): Section[] {
+  const r = new Reader(bytes, 8);
+  const out: Section[] = [];
+  while (r.i < bytes.length) {
+    const id = r.byte();
+    const size = r.u32();
+    out.push({ id, body: bytes.subarray(r.i, r.i + size) });
+    r.skip(size);
+  }
+  return out;
+}
+
+const name = (r: Reader) => {
+  const n = r.u32();
+  const s = dec.decode(r.b.subarray(r.i, r.i + n));
+  r.skip(n);
+  return s;
+};
+
+function limits(r: Reader) {
+  const flags = r.byte();
+  r.u32();
+  if (flags & 1) r.u32();
+}
+
+function parseImports(body: Uint8Array): Import[] {
+  const r = new Reader(body);
+  const n = r.u32();
+  const out: Import[] = [];
+  for (let k = 0; k < n; k++) {
+    const start = r.i;
+    const module = name(r);
+    const field = name(r);
+    const kind = r.byte();
+    let typeIndex: number | undefined;
+    if (kind === 0) typeIndex = r.u32();
+    else if (kind === 1) (r.byte(), limits(r));
+    else if (kind === 2) limits(r);
+    else if (kind === 3) (r.byte(), r.byte());
+    else throw new Error(`import kind ${kind}`);
+    out.push({ module, name: field, kind, typeIndex, raw: body.subarray(start, r.i) });
+  }
+  return out;
+}
+
+function vecCount(body: Uint8Array | undefined): number {
+  return body ? new Reader(body).u32() : 0;
+}
+
+/** Entries of a vec section as raw byte ranges, using `skipEntry` to find each end. */
+function entries(body: Uint8Array | undefined, skipEntry: (r: Reader) => void): Uint8Array[] {
+  if (!body) return [];
+  const r = new Reader(body);
+  const n = r.u32();
+  const out: Uint8Array[] = [];
+  for (let k = 0; k < n; k++) {
+    const start = r.i;
+    skipEntry(r);
+    out.push(body.subarray(start, r.i));
+  }
+  return out;
+}
+
+/** Rewrites a constant expression (ref.func, global.get) up to and including `end`. */
+function constExpr(r: Reader, maps: IndexMaps, out: number[]) {
+  for (;;) {
+    const op = r.byte();
+    out.push(op);
+    if (op === 0x0b) return;
+    if (op === 0x41 || op === 0x42) {
+      const s = r.i;
+      r.skipSigned();
+      append(out, r.b.subarray(s, r.i));
+    } else if (op === 0x43 || op === 0x44) {
+      const n = op === 0x43 ? 4 : 8;
+      append(out, r.b.subarray(r.i, r.i + n));
+      r.skip(n);
+    } else if (op === 0x23) out.push(...leb(maps.global(r.u32())));
+    else if (op === 0xd2) out.push(...leb(maps.func(r.u32())));
+    else if (op === 0xd0) out.push(r.byte());
+    // extended-const arithmetic has no immediates
+  }
+}
+
+function append(out: number[], bytes: ArrayLike<number>) {
+  for (let k = 0; k < bytes.length; k++) out.push(bytes[k]);
+}
+
+function vec(items: ArrayLike<number>[]): Uint8Array {
+  const w = new ByteWriter().push(...leb(items.length));
+  for (const it of items) w.append(it);
+  return w.bytes();
+}
+
+/** Test hook: lets a test corrupt the guest's function map and watch the proof fail. */
+export interface SpliceHooks {
+  tamperGuestCall?(mapped: number, rawImports: { first: number; count: number }): number;
+}
+
+/** Splices the guard template into `target`; `guarded` names the WASI functions to
+ *  interpose (the template exports `guard_<name>` for each, and `__cr_start`). */
+export function spliceGuard(target: Uint8Array, template: Uint8Array, guarded: Set<string>, label: string, hooks: SpliceHooks = {}): Uint8Array {
+  const T = sections(target);
+  const G = sections(template);
+  const tsec = (id: number) => T.find((s) => s.id === id)?.body;
+  const gsec = (id: number) => G.find((s) => s.id === id)?.body;
+
+  const tImports = parseImports(tsec(2) ?? new Uint8Array([0]));
+  const gImports = parseImports(gsec(2) ?? new Uint8Array([0]));
+  if (tImports.some((i) => i.kind !== 0)) throw new EngineError("MODULE_REJECTED", `${label}: only function imports are admitted`);
+  const nImpT = tImports.length;
+  const nTypesT = vecCount(tsec(1));
+  const nDefT = vecCount(tsec(3));
+  const nGlobT = vecCount(tsec(6));
+
+  // Template imports: raw WASI functions (appended), the target's _start, its stack
+  // pointer global and its memory (both mapped onto the target's own).
+  const gFuncImports = gImports.filter((i) => i.kind === 0);
+  const raw = gFuncImports.filter((i) => i.module !== "target");
+  const R = raw.length;
+  const shift = (j: number) => (j < nImpT ? j : j + R);
+
+  const exportsOf = (body: Uint8Array | undefined) =>
+    entries(body, (r) => (name(r), r.byte(), r.u32())).map((e) => {
+      const r = new Reader(e);
+      return { name: name(r), kind: r.byte(), index: r.u32() };
+    });
+  const targetExports = exportsOf(tsec(7));
+  const templateExports = exportsOf(gsec(7));
+  const startExport = targetExports.find((e) => e.name === "_start" && e.kind === 0);
+  if (!startExport) throw new EngineError("MODULE_REJECTED", `${label}: exports no _start function`);
+
+  const gDefCount = vecCount(gsec(3));
+  const templateFunc = (i: number): number => {
+    if (i < gFuncImports.length) {
+      const imp = gFuncImports[i];
+      if (imp.module === "target") return shift(startExport.index);
+      return nImpT + raw.indexOf(imp);
+    }
+    return nImpT + R + nDefT + (i - gFuncImports.length);
+  };
+  const guardIndex = new Map<string, number>();
+  for (const e of templateExports) if (e.kind === 0 && e.name.startsWith("guard_")) guardIndex.set(e.name.slice(6), templateFunc(e.index));
+  const crStart = templateExports.find((e) => e.name === "__cr_start");
+  if (!crStart) throw new Error("guard template exports no __cr_start");
+
+  const targetFunc = (i: number): number => {
+    if (i < nImpT) {
+      const imp = tImports[i];
+      if (imp.module === "wasi_snapshot_preview1" && guarded.has(imp.name)) {
+        const g = guardIndex.get(imp.name);
+        if (g === undefined) throw new Error(`guard template has no guard for ${imp.name}`);
+        return g;
+      }
+    }
+    return shift(i);
+  };
+
+  // Globals: the template's imported stack pointer is the target's; its own are appended.
+  const sp = findStackPointer(tsec(6), T, nGlobT, label);
+  const gGlobalImports = gImports.filter((i) => i.kind === 3).length;
+  const templateGlobal = (i: number) => (i < gGlobalImports ? sp : nGlobT + (i - gGlobalImports));
+
+  const tamper = hooks.tamperGuestCall;
+  const tMaps: IndexMaps = { func: tamper ? (i) => tamper(targetFunc(i), { first: nImpT, count: R }) : targetFunc, global: (i) => i, type: (i) => i };
+  const gMaps: IndexMaps = { func: templateFunc, global: templateGlobal, type: (i) => nTypesT + i };
+  const rawLo = nImpT;
+  const rawHi = nImpT + R;
+  const proof = (where: string) => (callee: number) => {
+    if (callee >= rawLo && callee < rawHi) throw new EngineError("INTERNAL", `${label}: guard proof failed: ${where} calls a raw import directly`);
+  };
+
+  const out = new ByteWriter().push(0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00);
+  const customs: Uint8Array[] = [];
+  const emitted = new Set<number>();
+  const emit = (id: number, payload: ArrayLike<number>) => {
+    out.push(id, ...leb(payload.length)).append(payload);
+    emitted.add(id);
+  };
+  const ORDER = [1, 2, 3, 4, 5, 13, 6, 7, 8, 9, 12, 10, 11];
+  const types = [...entries(tsec(1), skipFuncType), ...entries(gsec(1), skipFuncType)];
+  const build: Record<number, () => ArrayLike<number> | undefined> = {
+    1: () => vec(types),
+    2: () => vec([...tImports.map((i) => i.raw), ...raw.map((i) => importWithType(i, nTypesT))]),
+    3: () => vec([...entries(tsec(3), (r) => r.u32()), ...entries(gsec(3), (r) => r.u32()).map((e) => leb(nTypesT + new Reader(e).u32()))]),
+    6: () =>
+      vec([
+        ...entries(tsec(6), skipGlobal),
+        ...entries(gsec(6), skipGlobal).map((e) => {
+          const r = new Reader(e);
+          const o = [r.byte(), r.byte()];
+          constExpr(r, gMaps, o);
+          return o;
+        }),
+      ]),
+    7: () =>
+      vec(
+        targetExports.map((e) => {
+          const idx = e.kind !== 0 ? e.index : e === startExport ? templateFunc(crStart.index) : tMaps.func(e.index);
+          if (e.kind === 0 && idx >= rawLo && idx < rawHi) throw new EngineError("INTERNAL", `${label}: guard proof failed: export ${e.name} is a raw import`);
+          return [...leb(new TextEncoder().encode(e.name).length), ...new TextEncoder().encode(e.name), e.kind, ...leb(idx)];
+        }),
+      ),
+    8: () => (tsec(8) ? leb(targetFunc(new Reader(tsec(8)!).u32())) : undefined),
+    9: () => (tsec(9) ? elements(tsec(9)!, tMaps, rawLo, rawHi, label) : undefined),
+    10: () => {
+      const bodies = [
+        ...entries(tsec(10), (r) => r.skip(r.u32())).map((e) => {
+          const r = new Reader(e);
+          const size = r.u32();
+          return rewriteBody(e.subarray(r.i, r.i + size), tMaps, proof("guest code"));
+        }),
+        ...entries(gsec(10), (r) => r.skip(r.u32())).map((e) => {
+          const r = new Reader(e);
+          const size = r.u32();
+          return rewriteBody(e.subarray(r.i, r.i + size), gMaps);
+        }),
+      ];
+      const w = new ByteWriter().push(...leb(bodies.length));
+      for (const b of bodies) w.push(...leb(b.length)).append(b);
+      return w.bytes();
+    },
+  };
+  for (const id of ORDER) {
+    const made = build[id]?.();
+    if (made) emit(id, made);
+    else if (!build[id] && tsec(id)) emit(id, tsec(id)!);
+  }
+  for (const s of T) if (s.id === 0 && !isNameSection(s.body)) customs.push(s.body);
+  for (const c of customs) emit(0, c);
+  return out.bytes();
+}
+
+function importWithType(i: Import, typeOffset: number): number[] {
+  const enc = new TextEncoder();
+  const m = enc.encode(i.module === "raw" ? "wasi_snapshot_preview1" : i.module);
+  const n = enc.encode(i.name);
+  return [...leb(m.length), ...m, ...leb(n.length), ...n, 0, ...leb(typeOffset + i.typeIndex!)];
+}
+
+function skipFuncType(r: Reader) {
+  if (r.byte() !== 0x60) throw new Error("only function types are supported");
+  r.skip(r.u32());
+  r.skip(r.u32());
+}
+
+function skipGlobal(r: Reader) {
+  r.byte();
+  r.byte();
+  const sink: number[] = [];
+  constExpr(r, { func: (i) => i, global: (i) => i, type: (i) => i }, sink);
+}
+
+function isNameSection(body: Uint8Array): boolean {
+  const r = new Reader(body);
+  return name(r) === "name";
+}
+
+function elements(body: Uint8Array, maps: IndexMaps, rawLo: number, rawHi: number, label: string): number[] {
+  const r = new Reader(body);
+  const n = r.u32();
+  const out = leb(n);
+  const func = (i: number) => {
+    const m = maps.func(i);
+    if (m >= rawLo && m < rawHi) throw new EngineError("INTERNAL", `${label}: guard proof failed: a table holds a raw import`);
+    return m;
+  };
+  const fmaps: IndexMaps = { ...maps, func };
+  for (let k = 0; k < n; k++) {
+    // flags: bit 0 passive/declarative, bit 1 explicit table (or declarative), bit 2 exprs
+    const flags = r.u32();
+    out.push(...leb(flags));
+    if (flags === 2 || flags === 6) out.push(...leb(r.u32()));
+    if (!(flags & 1)) constExpr(r, fmaps, out);
+    if (flags & 3) out.push(r.byte()); // elemkind or reftype
+    const count = r.u32();
+    out.push(...leb(count));
+    for (let e = 0; e < count; e++) {
+      if (flags & 4) constExpr(r, fmaps, out);
+      else out.push(...leb(func(r.u32())));
+    }
+  }
+  return out;
+}
+
+/** LLVM's __stack_pointer (from the name section), else the first mutable i32 global. */
+function findStackPointer(globals: Uint8Array | undefined, T: Section[], count: number, label: string): number {
+  const names = T.find((s) => s.id === 0 && isNameSection(s.body));
+  if (names) {
+    const r = new Reader(names.body);
+    name(r);
+    while (r.i < names.body.length) {
+      const sub = r.byte();
+      const size = r.u32();
+      const end = r.i + size;
+      if (sub === 7) {
+        const n = r.u32();
+        for (let k = 0; k < n; k++) {
+          const idx = r.u32();
+          if (name(r) === "__stack_pointer") return idx;
+        }
+      }
+      r.i = end;
+    }
+  }
+  const list = entries(globals, skipGlobal);
+  for (let k = 0; k < Math.min(count, list.length); k++) if (list[k][0] === 0x7f && list[k][1] === 1) return k;
+  throw new EngineError("MODULE_REJECTED", `${label}: no shadow-stack pointer global; the policy guard needs one (build with an LLVM toolchain)`);
+}
