@@ -14,7 +14,7 @@
 import binaryen from "binaryen";
 import { bytesEqual, Expr, FnBuilder, i32, i64, none, storeBytes } from "./ir.js";
 import { AUDIT_FILE_NAME, opCode, Operation, Rule } from "./violation-codes.js";
-import { Errno } from "./wasi-preview1.js";
+import { Errno, GUARDED_FUNCTIONS } from "./wasi-preview1.js";
 
 export interface GuardConfig {
   readOnly: string[];
@@ -843,3 +843,8 @@ function protectPreopen(op: "fd_close" | "fd_renumber", fdArgs: number[], argCou
   };
 }
 
+
+// GUARDED_FUNCTIONS (binaryen-free, used when splicing) must name exactly these guards.
+if (Object.keys(GUARDS).sort().join() !== [...GUARDED_FUNCTIONS].sort().join()) {
+  throw new Error("GUARDED_FUNCTIONS and the guard table disagree");
+}

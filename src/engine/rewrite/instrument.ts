@@ -3,7 +3,8 @@
 // once per guard configuration (guard-template.ts, binaryen) and spliced into the
 // guest's binary (splice.ts), which keeps a first start of a large module fast.
 import { admitModule, AdmissionReport } from "../admission/admit.js";
-import { GuardConfig, guardableFunctions } from "./guard-ir.js";
+import type { GuardConfig } from "./guard-ir.js";
+import { GUARDED_FUNCTIONS } from "./wasi-preview1.js";
 import { SpliceHooks, spliceGuard } from "./splice.js";
 
 export interface InstrumentResult {
@@ -17,7 +18,7 @@ export type InstrumentHooks = SpliceHooks;
 
 export function instrumentModule(bytes: Uint8Array, label: string, guard: GuardConfig, template?: Uint8Array, hooks: InstrumentHooks = {}): InstrumentResult {
   const admission = admitModule(bytes, label, 65536);
-  const guardable = new Set(guardableFunctions().filter((n) => guard.networkDisabled || !n.startsWith("sock_")));
+  const guardable = new Set(GUARDED_FUNCTIONS.filter((n) => guard.networkDisabled || !n.startsWith("sock_")));
   const guarded = [...new Set(admission.wasiImports.filter((n) => guardable.has(n)))].sort();
   const tpl = template ?? templateFor(guard);
   return { bytes: spliceGuard(bytes, tpl, new Set(guarded), label, hooks), admission, guarded };

@@ -53,6 +53,28 @@ export const PREVIEW1_SIGNATURES: Readonly<Record<string, string>> = {
   sock_shutdown: "ii",
 };
 
+/** The functions the guard interposes (sockets only when the network is disabled).
+ *  Kept here, free of binaryen, so splicing a cached guard template loads no binaryen. */
+export const GUARDED_FUNCTIONS: readonly string[] = [
+  "fd_close",
+  "fd_readdir",
+  "fd_renumber",
+  "path_create_directory",
+  "path_filestat_get",
+  "path_filestat_set_times",
+  "path_link",
+  "path_open",
+  "path_readlink",
+  "path_remove_directory",
+  "path_rename",
+  "path_symlink",
+  "path_unlink_file",
+  "sock_accept",
+  "sock_recv",
+  "sock_send",
+  "sock_shutdown",
+];
+
 /** Functions that return nothing (all others return an errno). */
 export const NO_RESULT = new Set(["proc_exit"]);
 
