@@ -1,30 +1,14 @@
-// Just enough of the wasm binary format to read and rewrite memory limits, which
-// binaryen's JS API cannot change without rebuilding every data segment.
+// Just enough of the wasm binary format to read and rewrite memory limits (the cap is
+// applied per start, on top of a cached guarded module).
+import { leb, Reader } from "../rewrite/wasm-code.js";
 
 export function readLeb(bytes: Uint8Array, at: number): { value: number; next: number } {
-  let value = 0;
-  let shift = 0;
-  let i = at;
-  for (;;) {
-    if (i >= bytes.length) throw new Error("truncated LEB128");
-    const b = bytes[i++];
-    value += (b & 0x7f) * 2 ** shift;
-    if ((b & 0x80) === 0) return { value, next: i };
-    shift += 7;
-    if (shift > 35) throw new Error("LEB128 too long");
-  }
+  const r = new Reader(bytes, at);
+  const value = r.u32();
+  return { value, next: r.i };
 }
 
-export function writeLeb(value: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = value % 128;
-    value = Math.floor(value / 128);
-    if (value > 0) b |= 0x80;
-    out.push(b);
-  } while (value > 0);
-  return out;
-}
+export const writeLeb = leb;
 
 export interface Section {
   id: number;
