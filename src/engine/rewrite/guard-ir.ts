@@ -60,6 +60,8 @@ const G = {
   relLen: "__cr_rel_len",
   rootFd: "__cr_root_fd",
   preopens: "__cr_preopens",
+  rootPreopens: "__cr_root_preopens",
+  dotPreopens: "__cr_dot_preopens",
   relMode: "__cr_rel_mode",
   fdRead: "__cr_fd_read",
   fdWrite: "__cr_fd_write",
@@ -88,6 +90,8 @@ export class GuardEmitter {
     for (const g of [G.scratch, G.prefixLen, G.minLen, G.sawDotDot, G.relPtr, G.relLen]) m.addGlobal(g, i32, true, m.i32.const(0));
     m.addGlobal(G.rootFd, i32, true, m.i32.const(-1));
     m.addGlobal(G.preopens, i32, true, m.i32.const(0));
+    m.addGlobal(G.rootPreopens, i32, true, m.i32.const(0));
+    m.addGlobal(G.dotPreopens, i32, true, m.i32.const(0));
     m.addGlobal(G.relMode, i32, true, m.i32.const(0));
     m.addGlobal(G.fdRead, i64, true, m.i64.const(0, 0));
     m.addGlobal(G.fdWrite, i64, true, m.i64.const(0, 0));
@@ -334,10 +338,21 @@ export class GuardEmitter {
           m.return(m.i32.const(-(1000 + Rule.NOT_PREOPEN))),
         ]),
       ),
-      m.drop(rawCall("fd_prestat_get", [f.get("fd"), m.i32.add(s(), m.i32.const(S.prestat))])),
-      f.set(nameLen, m.i32.load(S.prestat + 4, 4, s())),
-      m.if(m.i32.gt_u(f.get(nameLen), m.i32.const(250)), m.return(m.i32.const(-(1000 + Rule.NOT_PREOPEN)))),
-      m.drop(rawCall("fd_prestat_dir_name", [f.get("fd"), m.i32.add(s(), m.i32.const(S.name)), f.get(nameLen)])),
+      // The preopen's name: "/" and "." are known from __cr_init; others are asked for.
+      m.if(
+        m.i32.and(m.global.get(G.rootPreopens, i32), m.i32.shl(m.i32.const(1), f.get("fd"))),
+        m.block(null, [f.set(nameLen, m.i32.const(1)), m.i32.store8(S.name, 1, s(), m.i32.const(47))]),
+        m.if(
+          m.i32.and(m.global.get(G.dotPreopens, i32), m.i32.shl(m.i32.const(1), f.get("fd"))),
+          m.block(null, [f.set(nameLen, m.i32.const(1)), m.i32.store8(S.name, 1, s(), m.i32.const(46))]),
+          m.block(null, [
+            m.drop(rawCall("fd_prestat_get", [f.get("fd"), m.i32.add(s(), m.i32.const(S.prestat))])),
+            f.set(nameLen, m.i32.load(S.prestat + 4, 4, s())),
+            m.if(m.i32.gt_u(f.get(nameLen), m.i32.const(250)), m.return(m.i32.const(-(1000 + Rule.NOT_PREOPEN)))),
+            m.drop(rawCall("fd_prestat_dir_name", [f.get("fd"), m.i32.add(s(), m.i32.const(S.name)), f.get(nameLen)])),
+          ]),
+        ),
+      ),
       ...storeBytes(m, s, wd, S.name + 256),
       m.i32.store8(0, 1, f.get("out"), m.i32.const(47)),
       f.set(o, m.i32.const(1)),
@@ -499,13 +514,12 @@ export class GuardEmitter {
       f.set(fd, m.i32.const(3)),
       f.whileLoop(
         () => m.i32.lt_u(f.get(fd), m.i32.const(35)),
-        () => [
+        (done) => [
+          // Preopens are numbered contiguously from 3 (wasi-libc scans them the same way).
+          m.br(done, m.call(raw("fd_prestat_get"), [f.get(fd), at(S.prestat)], i32)),
           m.if(
             m.i32.and(
-              m.i32.and(
-                m.i32.eqz(m.call(raw("fd_prestat_get"), [f.get(fd), at(S.prestat)], i32)),
-                m.i32.eqz(m.i32.load8_u(S.prestat, 1, s())),
-              ),
+              m.i32.eqz(m.i32.load8_u(S.prestat, 1, s())),
               m.i32.and(
                 m.i32.le_u(m.i32.load(S.prestat + 4, 4, s()), m.i32.const(250)),
                 m.i32.eqz(m.call(raw("fd_prestat_dir_name"), [f.get(fd), at(S.name), m.i32.load(S.prestat + 4, 4, s())], i32)),
@@ -513,6 +527,14 @@ export class GuardEmitter {
             ),
             m.block(null, [
               m.global.set(G.preopens, m.i32.or(m.global.get(G.preopens, i32), m.i32.shl(m.i32.const(1), f.get(fd)))),
+              // Remember "/" and "." preopens, so guards need no host call to name them.
+              m.if(
+                m.i32.eq(m.i32.load(S.prestat + 4, 4, s()), m.i32.const(1)),
+                m.block(null, [
+                  m.if(m.i32.eq(m.i32.load8_u(S.name, 1, s()), m.i32.const(47)), m.global.set(G.rootPreopens, m.i32.or(m.global.get(G.rootPreopens, i32), m.i32.shl(m.i32.const(1), f.get(fd))))),
+                  m.if(m.i32.eq(m.i32.load8_u(S.name, 1, s()), m.i32.const(46)), m.global.set(G.dotPreopens, m.i32.or(m.global.get(G.dotPreopens, i32), m.i32.shl(m.i32.const(1), f.get(fd))))),
+                ]),
+              ),
               // the first preopen named "/" is where the audit file is written from
               m.if(
                 m.i32.and(
