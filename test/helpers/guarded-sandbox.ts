@@ -4,10 +4,15 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Wasmer, type Package, type Sandbox } from "@wasmer/sdk/node";
 import { guardConfig, Policy } from "../../src/engine/policy/policy.js";
-import { instrumentModule, useTemplateBuilder } from "../../src/engine/rewrite/instrument.js";
+import { instrumentModule } from "../../src/engine/rewrite/instrument.js";
 import { buildGuardTemplate } from "../../src/engine/rewrite/guard-template.js";
 
-useTemplateBuilder(buildGuardTemplate);
+const templates = new Map<string, Uint8Array>();
+const templateFor = (guard: GuardConfig) => {
+  const key = JSON.stringify(guard);
+  if (!templates.has(key)) templates.set(key, buildGuardTemplate(guard));
+  return templates.get(key)!;
+};
 import { capMemory } from "../../src/engine/admission/wasm-sections.js";
 import type { GuardConfig } from "../../src/engine/rewrite/guard-ir.js";
 import { AUDIT_FILE_NAME, decodeViolations, DecodedViolation } from "../../src/engine/rewrite/violation-codes.js";
@@ -44,7 +49,7 @@ export class GuardedSandbox {
   /** `bytes` instrumented with `guard` (or run bare when guard is null), as a package
    *  whose commands all run the module (multi-call), with OpenShell's image files. */
   static async create(bytes: Uint8Array, guard: GuardConfig | null, memoryPages = 256, commands = ["main"]): Promise<GuardedSandbox> {
-    const module = capMemory(guard ? instrumentModule(bytes, "test module", guard).bytes : bytes, memoryPages);
+    const module = capMemory(guard ? instrumentModule(bytes, "test module", guard, templateFor(guard)).bytes : bytes, memoryPages);
     const def = loadDefinition("OpenShell");
     const pkg = await client().packages.create({
       modules: { m: module },

@@ -39,19 +39,15 @@ static unsigned long long walk(const char *path, int depth) {
     return kb;
   }
   unsigned long long kb = 4;
-  DIR *d = opendir(path);
-  if (!d) { perror_msg("cannot read directory '%s'", path); return kb; }
-  struct dirent *e;
-  char **names = NULL;
-  size_t n = 0;
-  while ((e = readdir(d))) {
-    if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-    names = realloc(names, (n + 1) * sizeof *names);
-    names[n++] = path_join(path, e->d_name);
+  size_t n;
+  char **names = dir_names(path, &n);
+  if (!names) { perror_msg("cannot read directory '%s'", path); return kb; }
+  for (size_t i = 0; i < n; i++) {
+    char *p = path_join(path, names[i]);
+    kb += walk(p, depth + 1);
+    free(p);
   }
-  closedir(d);
-  for (size_t i = 0; i < n; i++) { kb += walk(names[i], depth + 1); free(names[i]); }
-  free(names);
+  free_names(names, n);
   if (!FLAG('s') || !depth) show(kb, path);
   return kb;
 }

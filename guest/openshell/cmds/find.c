@@ -166,32 +166,21 @@ static int evaluate(const char *path, struct stat *st, int skip) {
   return r;
 }
 
-static int cmp_str(const void *a, const void *b) { return strcmp(*(char **)a, *(char **)b); }
 
 static void walk(const char *path, int depth) {
   struct stat st;
   if (lstat(path, &st)) { perror_msg("'%s'", path); return; }
   if (depth >= mindepth) evaluate(path, &st, 0);
   if (!eval_ok || !S_ISDIR(st.st_mode) || (maxdepth >= 0 && depth >= maxdepth)) return;
-  DIR *d = opendir(path);
-  if (!d) { perror_msg("'%s'", path); return; }
-  char **names = NULL;
-  size_t n = 0;
-  struct dirent *e;
-  while ((e = readdir(d))) {
-    if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-    names = realloc(names, (n + 1) * sizeof *names);
-    names[n++] = strdup(e->d_name);
-  }
-  closedir(d);
-  qsort(names, n, sizeof *names, cmp_str);
+  size_t n;
+  char **names = dir_names(path, &n);
+  if (!names) { perror_msg("'%s'", path); return; }
   for (size_t i = 0; i < n; i++) {
     char *p = path_join(path, names[i]);
     if (eval_ok) walk(p, depth + 1);
     free(p);
-    free(names[i]);
   }
-  free(names);
+  free_names(names, n);
 }
 
 int find_main(int argc, char **argv) {

@@ -135,8 +135,6 @@ static void grep_file(FILE *f, const char *name) {
   if (FLAG('L') && !count) printf("%s\n", name);
 }
 
-static int cmp_str(const void *a, const void *b) { return strcmp(*(char **)a, *(char **)b); }
-
 static void grep_path(const char *path, int top) {
   struct stat st;
   if (!strcmp(path, "-") && top) { grep_file(open_input("-"), "(standard input)"); return; }
@@ -148,26 +146,16 @@ static void grep_path(const char *path, int top) {
   }
   if (S_ISDIR(st.st_mode)) {
     if (!FLAG('r') && !FLAG('R')) { if (!FLAG('s')) error_msg("%s: Is a directory", path); errors = 1; return; }
-    DIR *d = opendir(path);
-    if (!d) { if (!FLAG('s')) perror_msg("%s", path); errors = 1; return; }
-    char **names = NULL;
-    size_t n = 0;
-    struct dirent *e;
-    while ((e = readdir(d))) {
-      if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-      names = realloc(names, (n + 1) * sizeof *names);
-      names[n++] = strdup(e->d_name);
-    }
-    closedir(d);
-    qsort(names, n, sizeof *names, cmp_str);
+    size_t n;
+    char **names = dir_names(path, &n);
+    if (!names) { if (!FLAG('s')) perror_msg("%s", path); errors = 1; return; }
     for (size_t i = 0; i < n; i++) {
       char *p = top == 2 ? strdup(names[i]) : path_join(path, names[i]);
       struct stat ls;
       if (!lstat(p, &ls) && (!S_ISLNK(ls.st_mode) || FLAG('R'))) grep_path(p, 0);
       free(p);
-      free(names[i]);
     }
-    free(names);
+    free_names(names, n);
     return;
   }
   FILE *f = fopen(path, "r");

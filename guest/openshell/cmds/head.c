@@ -6,7 +6,6 @@
  * -q	never print headers
  * -v	always print headers */
 #include "lib/lib.h"
-#include <ctype.h>
 
 static const char help[] =
   "usage: head [-qv] [-n NUM | -c NUM | -NUM] [FILE...]\n\n"
@@ -47,15 +46,7 @@ static void head_file(FILE *f, long long num, int bytes, int allbut) {
 
 int head_main(int argc, char **argv) {
   /* obsolete form: head -5 FILE */
-  char *num_opt = NULL;
-  char **av = malloc((argc + 1) * sizeof *av);
-  for (int i = 0; i < argc; i++) av[i] = argv[i];
-  av[argc] = NULL;
-  if (argc > 1 && argv[1][0] == '-' && isdigit((unsigned char)argv[1][1]) && strspn(argv[1] + 1, "0123456789") == strlen(argv[1] + 1)) {
-    num_opt = malloc(strlen(argv[1]) + 2);
-    sprintf(num_opt, "-n%s", argv[1] + 1);
-    av[1] = num_opt;
-  }
+  char **av = count_argv(argc, argv);
   int rc = toy_init(argc, av, "n:(lines)c:(bytes)q(quiet)v(verbose)", help, 1);
   if (rc) goto out;
   int bytes = FLAG('c') && !(FLAG('n') && OPTARG('n') > OPTARG('c'));
@@ -81,7 +72,6 @@ int head_main(int argc, char **argv) {
     close_input(f);
   }
 out:
-  free(av);
-  free(num_opt);
+  free_argv_copy(av, argv);
   return finish();
 }

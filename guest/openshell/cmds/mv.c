@@ -13,16 +13,10 @@ static const char help[] =
 
 int mv_main(int argc, char **argv) {
   if (toy_init(argc, argv, "f(force)n(no-clobber)", help, 1)) return toys.exitval;
-  if (!toys.optc) return usage_error("missing file operand");
-  if (toys.optc == 1) return usage_error("missing destination file operand after '%s'", toys.optargs[0]);
+  int isdir = dest_operand_kind();
+  if (isdir < 0) return finish();
   char *dest = toys.optargs[toys.optc - 1];
   struct stat st;
-  int isdir = !stat(dest, &st) && S_ISDIR(st.st_mode);
-  if (toys.optc > 2 && !isdir) {
-    if (!stat(dest, &st)) error_msg("target '%s' is not a directory", dest);
-    else perror_msg("target '%s'", dest);
-    return finish();
-  }
   for (int i = 0; i < toys.optc - 1; i++) {
     char *src = toys.optargs[i];
     char *to = isdir ? path_join(dest, base_name(src)) : strdup(dest);

@@ -6,7 +6,6 @@
  * -q	never print headers
  * -v	always print headers */
 #include "lib/lib.h"
-#include <ctype.h>
 
 static const char help[] =
   "usage: tail [-qv] [-n [+]NUM | -c [+]NUM | -NUM] [FILE...]\n\n"
@@ -38,15 +37,7 @@ static void tail_buf(const char *buf, size_t len, long long num, int bytes, int 
 }
 
 int tail_main(int argc, char **argv) {
-  char *num_opt = NULL;
-  char **av = malloc((argc + 1) * sizeof *av);
-  for (int i = 0; i < argc; i++) av[i] = argv[i];
-  av[argc] = NULL;
-  if (argc > 1 && argv[1][0] == '-' && isdigit((unsigned char)argv[1][1]) && strspn(argv[1] + 1, "0123456789") == strlen(argv[1] + 1)) {
-    num_opt = malloc(strlen(argv[1]) + 2);
-    sprintf(num_opt, "-n%s", argv[1] + 1);
-    av[1] = num_opt;
-  }
+  char **av = count_argv(argc, argv);
   int rc = toy_init(argc, av, "n:(lines)c:(bytes)q(quiet)v(verbose)", help, 1);
   if (rc) goto out;
   int bytes = FLAG('c') && !(FLAG('n') && OPTARG('n') > OPTARG('c'));
@@ -77,7 +68,6 @@ int tail_main(int argc, char **argv) {
     close_input(f);
   }
 out:
-  free(av);
-  free(num_opt);
+  free_argv_copy(av, argv);
   return finish();
 }

@@ -231,6 +231,30 @@ const char *base_name(const char *path) {
   return s && s[1] ? s + 1 : path;
 }
 
+static int cmp_name(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+char **dir_names(const char *path, size_t *count) {
+  DIR *d = opendir(path);
+  if (!d) return NULL;
+  char **names = malloc(sizeof *names); /* non-NULL even when empty */
+  size_t n = 0;
+  struct dirent *e;
+  while ((e = readdir(d))) {
+    if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+    names = realloc(names, (n + 1) * sizeof *names);
+    names[n++] = strdup(e->d_name);
+  }
+  closedir(d);
+  qsort(names, n, sizeof *names, cmp_name);
+  *count = n;
+  return names;
+}
+
+void free_names(char **names, size_t count) {
+  for (size_t i = 0; i < count; i++) free(names[i]);
+  free(names);
+}
+
 char *path_join(const char *dir, const char *name) {
   size_t dl = strlen(dir);
   char *p = malloc(dl + strlen(name) + 2);
@@ -400,6 +424,38 @@ int copy_path(const char *src, const char *dst, int recursive) {
   return rc;
 }
 
+char **count_argv(int argc, char **argv) {
+  char **av = malloc((argc + 1) * sizeof *av);
+  for (int i = 0; i < argc; i++) av[i] = argv[i];
+  av[argc] = NULL;
+  const char *a = argc > 1 ? argv[1] : "";
+  if (a[0] == '-' && a[1] >= '0' && a[1] <= '9' && strspn(a + 1, "0123456789") == strlen(a + 1)) {
+    char *num = malloc(strlen(a) + 2);
+    sprintf(num, "-n%s", a + 1);
+    av[1] = num;
+  }
+  return av;
+}
+
+void free_argv_copy(char **av, char **argv) {
+  if (av[0] && av[1] != argv[1]) free(av[1]);
+  free(av);
+}
+
+int dest_operand_kind(void) {
+  if (!toys.optc) return usage_error("missing file operand"), -1;
+  if (toys.optc == 1) return usage_error("missing destination file operand after '%s'", toys.optargs[0]), -1;
+  const char *dest = toys.optargs[toys.optc - 1];
+  struct stat st;
+  int isdir = !stat(dest, &st) && S_ISDIR(st.st_mode);
+  if (toys.optc > 2 && !isdir) {
+    if (!stat(dest, &st)) error_msg("target '%s' is not a directory", dest);
+    else perror_msg("target '%s'", dest);
+    return -1;
+  }
+  return isdir;
+}
+
 int remove_path(const char *path, int recursive, int force) {
   struct stat st;
   if (lstat(path, &st)) {
@@ -412,24 +468,17 @@ int remove_path(const char *path, int recursive, int force) {
     return 0;
   }
   if (!recursive) { errno = EISDIR; perror_msg("cannot remove '%s'", path); return -1; }
-  DIR *d = opendir(path);
-  if (!d) { perror_msg("cannot remove '%s'", path); return -1; }
   /* collect names first: removing while reading a directory is not portable */
-  char **names = NULL;
-  size_t n = 0;
-  struct dirent *e;
-  while ((e = readdir(d))) {
-    if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-    names = realloc(names, (n + 1) * sizeof *names);
-    names[n++] = path_join(path, e->d_name);
-  }
-  closedir(d);
+  size_t n;
+  char **names = dir_names(path, &n);
+  if (!names) { perror_msg("cannot remove '%s'", path); return -1; }
   int rc = 0;
   for (size_t i = 0; i < n; i++) {
-    if (remove_path(names[i], recursive, force)) rc = -1;
-    free(names[i]);
+    char *p = path_join(path, names[i]);
+    if (remove_path(p, recursive, force)) rc = -1;
+    free(p);
   }
-  free(names);
+  free_names(names, n);
   if (!rc && rmdir(path)) { perror_msg("cannot remove '%s'", path); rc = -1; }
   return rc;
 }

@@ -63,6 +63,10 @@ FILE *fopen_truncate(const char *path);
 
 const char *base_name(const char *path);   /* last component, trailing slashes ignored */
 char *path_join(const char *dir, const char *name); /* malloc'd dir/name */
+/* The names in directory `path` except . and .., sorted (C locale), malloc'd;
+ * NULL with errno set when it cannot be opened. Free with free_names. */
+char **dir_names(const char *path, size_t *count);
+void free_names(char **names, size_t count);
 int parse_long(const char *s, long long *out); /* whole string a decimal integer */
 int unescape_char(const char **s);         /* \n \t \\ \NNN etc. after the backslash */
 
@@ -79,6 +83,14 @@ int run_command(int argc, char **argv);
 
 /* Copy src to dst (cp, mv). recursive: directories too. Reports errors. */
 int copy_path(const char *src, const char *dst, int recursive);
+/* For cp/mv-style SOURCE... DEST: 1 if DEST (the last operand) is a directory, 0 if
+ * not, -1 (after the usual message) when several sources target a non-directory or an
+ * operand is missing (then return finish()). */
+int dest_operand_kind(void);
+/* head/tail: a copy of argv with the obsolete "-NUM" first argument spelled "-nNUM".
+ * Free the result with free_argv_copy. */
+char **count_argv(int argc, char **argv);
+void free_argv_copy(char **av, char **argv);
 /* Remove path and, when recursive, everything below it (rm, mv). */
 int remove_path(const char *path, int recursive, int force);
 

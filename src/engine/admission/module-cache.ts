@@ -12,6 +12,7 @@ import { writeFileAtomic } from "../state/atomic-file.js";
 import { ensureDir } from "../state/state-dir.js";
 import { admitModule, checkMemory } from "./admit.js";
 import { capMemory } from "./wasm-sections.js";
+import { spliceGuard } from "../rewrite/splice.js";
 
 export interface PreparedModule {
   path: string;
@@ -29,8 +30,8 @@ export function guardKey(bytes: Uint8Array, guard: GuardConfig | null): string {
   return createHash("sha256").update(bytes).update(JSON.stringify({ guard, v: INSTRUMENTATION_VERSION })).digest("hex");
 }
 
-function cachedGuarded(bytes: Uint8Array, guard: GuardConfig, cacheDir: string): Uint8Array | undefined {
-  const name = `${guardKey(bytes, guard)}.wasm`;
+/** The first file called `name` in the prebuilt cache or in `cacheDir`. */
+function fromCaches(name: string, cacheDir: string): Uint8Array | undefined {
   for (const dir of [PREBUILT_CACHE, cacheDir]) {
     const file = join(dir, name);
     if (existsSync(file)) return readFileSync(file);
@@ -38,25 +39,12 @@ function cachedGuarded(bytes: Uint8Array, guard: GuardConfig, cacheDir: string):
   return undefined;
 }
 
-/** The guarded (uncapped) module for (bytes, guard): from either cache, or rewritten. */
-export async function guardedModule(bytes: Uint8Array, label: string, guard: GuardConfig, cacheDir: string): Promise<{ bytes: Uint8Array; cached: boolean }> {
-  const name = `${guardKey(bytes, guard)}.wasm`;
-  const hit = cachedGuarded(bytes, guard, cacheDir);
-  if (hit) return { bytes: hit, cached: true };
-  const { instrumentModule } = await import("../rewrite/instrument.js");
-  const out = instrumentModule(bytes, label, guard, await guardTemplate(guard, cacheDir));
-  writeFileAtomic(join(ensureDir(cacheDir), name), out.bytes, 0o644);
-  return { bytes: out.bytes, cached: false };
-}
-
 /** The guard template for a configuration: cached like modules, built on a miss (only
  *  then is binaryen, 10 MB of JS, loaded). */
 export async function guardTemplate(guard: GuardConfig, cacheDir: string): Promise<Uint8Array> {
   const name = `template-${createHash("sha256").update(JSON.stringify({ guard, v: INSTRUMENTATION_VERSION })).digest("hex")}.wasm`;
-  for (const dir of [PREBUILT_CACHE, cacheDir]) {
-    const file = join(dir, name);
-    if (existsSync(file)) return readFileSync(file);
-  }
+  const hit = fromCaches(name, cacheDir);
+  if (hit) return hit;
   const { buildGuardTemplate } = await import("../rewrite/guard-template.js");
   const template = buildGuardTemplate(guard);
   writeFileAtomic(join(ensureDir(cacheDir), name), template, 0o644);
@@ -66,13 +54,17 @@ export async function guardTemplate(guard: GuardConfig, cacheDir: string): Promi
 /** Admits `bytes` (always: cheap, and the cap may differ), then writes the guarded
  *  module capped at `memoryPages` into the cache for the host to load. */
 export async function prepareModule(bytes: Uint8Array, label: string, guard: GuardConfig, memoryPages: number, cacheDir: string, unguarded = false): Promise<PreparedModule> {
-  // Bytes with a cached rewrite passed full admission before; only the cap is new.
-  const hit = unguarded ? undefined : cachedGuarded(bytes, guard, cacheDir);
-  if (hit) checkMemory(bytes, label, memoryPages);
-  else admitModule(bytes, label, memoryPages);
-  const guarded = unguarded ? { bytes, cached: true } : hit ? { bytes: hit, cached: true } : await guardedModule(bytes, label, guard, cacheDir);
-  const digest = `${unguarded ? "unguarded-" : ""}${guardKey(bytes, unguarded ? null : guard)}-p${memoryPages}`;
+  const key = guardKey(bytes, unguarded ? null : guard);
+  let guarded = unguarded ? bytes : fromCaches(`${key}.wasm`, cacheDir);
+  const cached = guarded !== undefined;
+  if (unguarded || !guarded) admitModule(bytes, label, memoryPages);
+  else checkMemory(bytes, label, memoryPages); // admitted in full when it was cached; only the cap is new
+  if (!guarded) {
+    guarded = spliceGuard(bytes, await guardTemplate(guard, cacheDir), label, guard.networkDisabled).bytes;
+    writeFileAtomic(join(ensureDir(cacheDir), `${key}.wasm`), guarded, 0o644);
+  }
+  const digest = `${unguarded ? "unguarded-" : ""}${key}-p${memoryPages}`;
   const path = join(ensureDir(cacheDir), `${digest}.wasm`);
-  if (!existsSync(path)) writeFileAtomic(path, capMemory(guarded.bytes, memoryPages), 0o644);
-  return { path, digest, cached: guarded.cached };
+  if (!existsSync(path)) writeFileAtomic(path, capMemory(guarded, memoryPages), 0o644);
+  return { path, digest, cached };
 }

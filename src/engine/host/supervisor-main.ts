@@ -34,7 +34,6 @@ class Supervisor {
   private record!: InstanceRecord;
   private queue: Promise<unknown> = Promise.resolve();
   private seq = 0;
-  private execSeq = 0;
   private stopping = false;
 
   constructor(private readonly launch: LaunchConfig) {}
@@ -159,7 +158,6 @@ class Supervisor {
       throw new EngineError("INTERNAL", `enclave worker failed during exec: ${(e as Error).message}; the instance was restarted`);
     }
     clearTimeout(backstop);
-    this.execSeq++;
     this.record.execCount++;
     appendAudit(dir, toAuditRecords(body.violations, this.launch.name, this.record.execCount));
     // A guest stopped by force may still be spinning inside the worker: replace it.

@@ -71,7 +71,6 @@ const TRACKED_FDS = 64;
 /** Resolved paths relative to a tracked descriptor start with this component. */
 export const DIRFD_SENTINEL = "/#";
 export const RAW_PREFIX = "__cr_raw_";
-export const GUARD_HELPER_PREFIX = "__cr_";
 const raw = (name: string) => RAW_PREFIX + name;
 
 /** Raw imports the guard itself needs besides the ones it wraps. */
@@ -722,8 +721,6 @@ export class GuardEmitter {
 }
 
 type GuardSpec = (g: GuardEmitter, f: FnBuilder) => Expr[];
-/** Every WASI function that has a guard (sockets only when the network is off). */
-export const guardableFunctions = (): string[] => Object.keys(GUARDS);
 const p = (f: FnBuilder, k: number) => f.get(`p${k}`);
 
 // Rights that let a descriptor change file contents: fd_datasync, fd_write, fd_allocate,

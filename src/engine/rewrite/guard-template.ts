@@ -4,8 +4,8 @@
 // the guest's memory, its stack-pointer global and its `_start`; splice.ts maps those
 // onto the guest module.
 import binaryen from "binaryen";
-import { GUARD_RUNTIME_IMPORTS, GuardConfig, GuardEmitter, guardableFunctions, RAW_PREFIX } from "./guard-ir.js";
-import { NO_RESULT, PREVIEW1_SIGNATURES, WASI_MODULE } from "./wasi-preview1.js";
+import { GUARD_RUNTIME_IMPORTS, GuardConfig, GuardEmitter, RAW_PREFIX } from "./guard-ir.js";
+import { GUARDED_FUNCTIONS, NO_RESULT, PREVIEW1_SIGNATURES, WASI_MODULE } from "./wasi-preview1.js";
 
 const typeOf = (letters: string) => binaryen.createType(Array.from(letters, (c) => (c === "I" ? binaryen.i64 : binaryen.i32)));
 
@@ -18,7 +18,7 @@ export function buildGuardTemplate(guard: GuardConfig): Uint8Array {
     m.addGlobalImport("__stack_pointer", "env", "__stack_pointer", binaryen.i32, true);
     m.addFunctionImport("target_start", "target", "_start", binaryen.none, binaryen.none);
     const emitter = new GuardEmitter(m, guard, "__stack_pointer");
-    const names = guardableFunctions().filter((n) => emitter.guards(n));
+    const names = GUARDED_FUNCTIONS.filter((n) => emitter.guards(n));
     for (const name of new Set([...names, ...GUARD_RUNTIME_IMPORTS])) {
       m.addFunctionImport(RAW_PREFIX + name, WASI_MODULE, name, typeOf(PREVIEW1_SIGNATURES[name]), NO_RESULT.has(name) ? binaryen.none : binaryen.i32);
     }

@@ -4,6 +4,7 @@
 // need are appended, and every function index in the code is renumbered. The proof that
 // only guard code reaches a raw import is taken on the way, from the rewritten calls.
 import { EngineError } from "../errors.js";
+import { GUARDED_FUNCTIONS, WASI_MODULE } from "./wasi-preview1.js";
 import { ByteWriter, IndexMaps, leb, Reader, rewriteBody } from "./wasm-code.js";
 
 interface Section {
@@ -120,9 +121,16 @@ export interface SpliceHooks {
   tamperGuestCall?(mapped: number, rawImports: { first: number; count: number }): number;
 }
 
-/** Splices the guard template into `target`; `guarded` names the WASI functions to
- *  interpose (the template exports `guard_<name>` for each, and `__cr_start`). */
-export function spliceGuard(target: Uint8Array, template: Uint8Array, guarded: Set<string>, label: string, hooks: SpliceHooks = {}): Uint8Array {
+export interface SpliceResult {
+  bytes: Uint8Array;
+  /** The WASI functions the guest imports that now reach a guard. */
+  guarded: string[];
+}
+
+/** Splices the guard template (exporting `guard_<name>` per guardable function and
+ *  `__cr_start`) into `target`, an admitted module. Sockets are interposed only when
+ *  the network is disabled. */
+export function spliceGuard(target: Uint8Array, template: Uint8Array, label: string, networkDisabled: boolean, hooks: SpliceHooks = {}): SpliceResult {
   const T = sections(target);
   const G = sections(template);
   const tsec = (id: number) => T.find((s) => s.id === id)?.body;
@@ -132,6 +140,8 @@ export function spliceGuard(target: Uint8Array, template: Uint8Array, guarded: S
   const gImports = parseImports(gsec(2) ?? new Uint8Array([0]));
   if (tImports.some((i) => i.kind !== 0)) throw new EngineError("MODULE_REJECTED", `${label}: only function imports are admitted`);
   const nImpT = tImports.length;
+  const guardable = new Set(GUARDED_FUNCTIONS.filter((n) => networkDisabled || !n.startsWith("sock_")));
+  const guarded = new Set(tImports.filter((i) => i.module === WASI_MODULE && guardable.has(i.name)).map((i) => i.name));
   const nTypesT = vecCount(tsec(1));
   const nDefT = vecCount(tsec(3));
   const nGlobT = vecCount(tsec(6));
@@ -153,7 +163,6 @@ export function spliceGuard(target: Uint8Array, template: Uint8Array, guarded: S
   const startExport = targetExports.find((e) => e.name === "_start" && e.kind === 0);
   if (!startExport) throw new EngineError("MODULE_REJECTED", `${label}: exports no _start function`);
 
-  const gDefCount = vecCount(gsec(3));
   const templateFunc = (i: number): number => {
     if (i < gFuncImports.length) {
       const imp = gFuncImports[i];
@@ -170,7 +179,7 @@ export function spliceGuard(target: Uint8Array, template: Uint8Array, guarded: S
   const targetFunc = (i: number): number => {
     if (i < nImpT) {
       const imp = tImports[i];
-      if (imp.module === "wasi_snapshot_preview1" && guarded.has(imp.name)) {
+      if (imp.module === WASI_MODULE && guarded.has(imp.name)) {
         const g = guardIndex.get(imp.name);
         if (g === undefined) throw new Error(`guard template has no guard for ${imp.name}`);
         return g;
@@ -194,12 +203,7 @@ export function spliceGuard(target: Uint8Array, template: Uint8Array, guarded: S
   };
 
   const out = new ByteWriter().push(0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00);
-  const customs: Uint8Array[] = [];
-  const emitted = new Set<number>();
-  const emit = (id: number, payload: ArrayLike<number>) => {
-    out.push(id, ...leb(payload.length)).append(payload);
-    emitted.add(id);
-  };
+  const emit = (id: number, payload: ArrayLike<number>) => out.push(id, ...leb(payload.length)).append(payload);
   const ORDER = [1, 2, 3, 4, 5, 13, 6, 7, 8, 9, 12, 10, 11];
   const types = [...entries(tsec(1), skipFuncType), ...entries(gsec(1), skipFuncType)];
   const build: Record<number, () => ArrayLike<number> | undefined> = {
@@ -249,14 +253,14 @@ export function spliceGuard(target: Uint8Array, template: Uint8Array, guarded: S
     if (made) emit(id, made);
     else if (!build[id] && tsec(id)) emit(id, tsec(id)!);
   }
-  for (const s of T) if (s.id === 0 && !isNameSection(s.body)) customs.push(s.body);
-  for (const c of customs) emit(0, c);
-  return out.bytes();
+  // Custom sections go last; the name section would name shifted indices wrongly.
+  for (const s of T) if (s.id === 0 && !isNameSection(s.body)) emit(0, s.body);
+  return { bytes: out.bytes(), guarded: [...guarded].sort() };
 }
 
 function importWithType(i: Import, typeOffset: number): number[] {
   const enc = new TextEncoder();
-  const m = enc.encode(i.module === "raw" ? "wasi_snapshot_preview1" : i.module);
+  const m = enc.encode(i.module);
   const n = enc.encode(i.name);
   return [...leb(m.length), ...m, ...leb(n.length), ...n, 0, ...leb(typeOffset + i.typeIndex!)];
 }
