@@ -8,16 +8,18 @@ import { guardConfig } from "../dist/engine/policy/policy.js";
 import { instrumentModule } from "../dist/engine/rewrite/instrument.js";
 import { buildGuardTemplate } from "../dist/engine/rewrite/guard-template.js";
 import { capMemory } from "../dist/engine/admission/wasm-sections.js";
+import { guestPackage } from "../dist/engine/host/guest-package.js";
 import { alternate, fmt, row } from "./lib.mjs";
 
 const guest = (p) => readFileSync(new URL(`../dist/guest/${p}`, import.meta.url));
 const MiB = 1024 * 1024;
 
-async function sandboxFor(wasmer, bytes, commands, guard, files = {}) {
-  const pkg = await wasmer.packages.create({ modules: { m: bytes }, commands: Object.fromEntries(commands.map((c) => [c, { module: "m" }])), entrypoint: commands[0] });
+// The enclave's package is built as the engine builds it (guest-package.js).
+async function sandboxFor(wasmer, bytes, { commands = ["main"], guard, files = {}, workspace = {} }) {
+  const pkg = await wasmer.packages.create(guestPackage({ module: bytes, shell: commands[0], commands, files }));
   const sb = await wasmer.sandboxes.create({ packages: [pkg], network: { mode: "disabled" }, env: { HOME: "/workspace", PATH: "/bin" } });
   for (const m of guard?.mounts ?? []) await sb.fs.mkdir(m.backing, { recursive: true });
-  for (const [p, t] of Object.entries(files)) await sb.fs.writeFile(p, t);
+  for (const [p, t] of Object.entries(workspace)) await sb.fs.writeFile(p, t);
   return { sb, pkg };
 }
 
@@ -28,16 +30,17 @@ export async function benchEngine() {
   const guarded = capMemory(instrumentModule(shell, "openshell", guard, buildGuardTemplate(guard)).bytes, 1024);
   const wasmer = new Wasmer({ cache: false });
   const big = "x".repeat(MiB);
-  const enclave = await sandboxFor(wasmer, guarded, definitionCommands(def), guard, { "/workspace/home/big": big, "/workspace/home/small": "hello\n" });
-  const bare = await sandboxFor(wasmer, shell, definitionCommands(def), null, { "/workspace/big": big, "/workspace/small": "hello\n" });
-  const rawEcho = await sandboxFor(wasmer, guest("fixtures/hello.wasm"), ["main"], null);
-  const rawCat = await sandboxFor(wasmer, guest("fixtures/cat-file.wasm"), ["main"], null, { "/workspace/big": big });
+  const image = { commands: definitionCommands(def), files: def.files };
+  const enclave = await sandboxFor(wasmer, guarded, { ...image, guard, workspace: { "/workspace/home/big": big, "/workspace/home/small": "hello\n" } });
+  const bare = await sandboxFor(wasmer, shell, { ...image, workspace: { "/workspace/big": big, "/workspace/small": "hello\n" } });
+  const rawEcho = await sandboxFor(wasmer, guest("fixtures/hello.wasm"), {});
+  const rawCat = await sandboxFor(wasmer, guest("fixtures/cat-file.wasm"), { workspace: { "/workspace/big": big } });
   const run = (s, cmd, args) => s.sb.command(s.pkg.command(cmd), args).run({ check: false, timeoutMs: 20000 });
   const sh = (s, script) => run(s, "sh", ["-c", script]);
 
-  const echo = await alternate(30, { enclave: () => sh(enclave, "echo hi"), raw: () => run(rawEcho, "main", []) });
+  const echo = await alternate(30, { enclave: () => sh(enclave, "echo hi"), raw: () => run(rawEcho, "main", []) }, 40);
   const cat = await alternate(30, { enclave: () => sh(enclave, "cat /workspace/big"), raw: () => run(rawCat, "main", ["/workspace/big"]) });
-  const guardCost = await alternate(30, { guarded: () => run(enclave, "cat", ["/workspace/small"]), unguarded: () => run(bare, "cat", ["/workspace/small"]) });
+  const guardCost = await alternate(30, { guarded: () => sh(enclave, "cat /workspace/small"), unguarded: () => sh(bare, "cat /workspace/small") });
   const pipeline = await alternate(5, { p: async () => {
     const out = await sh(enclave, "seq 10000 | grep 7 | wc -l");
     if (out.stdout.text().trim() !== "3439") throw new Error(`pipeline printed ${out.stdout.text()}`);

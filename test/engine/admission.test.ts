@@ -72,6 +72,18 @@ describe("static proof: only guards reach raw imports", () => {
     const hooks: InstrumentHooks = { tamperGuestCall: (mapped, raw) => (mapped === 0 ? raw.first : mapped) };
     expect(splice(hooks)).to.throw(EngineError, /guard proof failed: (guest code calls a raw import directly|export .* is a raw import)/);
   });
+  it("imports each WASI function once, and only what the guest imports (each import costs the SDK work per run)", () => {
+    const importsOf = (bytes: Uint8Array) => WebAssembly.Module.imports(new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>)).map((i) => `${i.module}.${i.name}`);
+    for (const file of [guestFile("openshell.wasm"), guestFile("probe.wasm"), guestFile("fixtures", "cat-file.wasm")]) {
+      const bytes = readFileSync(file);
+      const guarded = importsOf(instrumentModule(bytes, file, openShellGuard(), buildGuardTemplate(openShellGuard())).bytes);
+      expect(new Set(guarded).size, `${file}: duplicate imports`).to.equal(guarded.length);
+      const own = new Set(importsOf(bytes));
+      expect(guarded.filter((i) => !own.has(i)), `${file}: imports the guest does not have`).to.deep.equal([]);
+      // with the network disabled the socket guards answer without a host call
+      expect([...own].filter((i) => !guarded.includes(i)), file).to.satisfy((gone: string[]) => gone.every((i) => i.startsWith("wasi_snapshot_preview1.sock_")));
+    }
+  });
   it("guards keep the guest's own indices straight (an instrumented module still runs its code)", async () => {
     const g = await GuardedSandbox.fromFile(guestFile("fixtures", "hello.wasm"), openShellGuard());
     expect((await g.run([])).stdout).to.equal("fixture ok\n");

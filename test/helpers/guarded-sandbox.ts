@@ -17,6 +17,7 @@ import { capMemory } from "../../src/engine/admission/wasm-sections.js";
 import type { GuardConfig } from "../../src/engine/rewrite/guard-ir.js";
 import { AUDIT_FILE_NAME, decodeViolations, DecodedViolation } from "../../src/engine/rewrite/violation-codes.js";
 import { loadDefinition } from "../../src/engine/enclave/definitions.js";
+import { guestPackage } from "../../src/engine/host/guest-package.js";
 import { ROOT } from "./cli.js";
 
 export const guestFile = (...p: string[]) => join(ROOT, "dist", "guest", ...p);
@@ -46,17 +47,13 @@ export class GuardedSandbox {
     private readonly entry: string,
   ) {}
 
-  /** `bytes` instrumented with `guard` (or run bare when guard is null), as a package
-   *  whose commands all run the module (multi-call), with OpenShell's image files. */
+  /** `bytes` instrumented with `guard` (or run bare when guard is null), packaged as the
+   *  engine packages a guest (the first command is the entry, the others /bin entries of
+   *  the multi-call module), with OpenShell's image files. */
   static async create(bytes: Uint8Array, guard: GuardConfig | null, memoryPages = 256, commands = ["main"]): Promise<GuardedSandbox> {
     const module = capMemory(guard ? instrumentModule(bytes, "test module", guard, templateFor(guard)).bytes : bytes, memoryPages);
     const def = loadDefinition("OpenShell");
-    const pkg = await client().packages.create({
-      modules: { m: module },
-      commands: Object.fromEntries(commands.map((c) => [c, { module: "m" }])),
-      entrypoint: commands[0],
-      files: def.files,
-    });
+    const pkg = await client().packages.create(guestPackage({ module, shell: commands[0], commands, files: def.files }));
     return new GuardedSandbox(await GuardedSandbox.sandboxFor(pkg, guard, def.env), pkg, guard, commands[0]);
   }
 

@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { Wasmer, type Package, type Process, type Sandbox } from "@wasmer/sdk/node";
 import { AUDIT_FILE_NAME, decodeViolations } from "../rewrite/violation-codes.js";
 import type { ExecRequestArgs, ExecResponseBody } from "../protocol/messages.js";
+import { guestPackage } from "./guest-package.js";
 import type { LaunchConfig } from "./launch-config.js";
 import type { FromWorker, ToWorker, WorkspaceEntry } from "./worker-messages.js";
 
@@ -24,12 +25,7 @@ const earlyStdin = new Map<number, { data?: Uint8Array; eof?: boolean }[]>();
 async function boot(config: LaunchConfig, snapshot: WorkspaceEntry[] | undefined) {
   launch = config;
   const wasmer = new Wasmer({ cache: false });
-  guest = await wasmer.packages.create({
-    modules: { guest: readFileSync(config.modulePath) },
-    commands: Object.fromEntries(config.commands.map((c) => [c, { module: "guest" }])),
-    entrypoint: config.shell,
-    files: config.files,
-  });
+  guest = await wasmer.packages.create(guestPackage({ module: readFileSync(config.modulePath), shell: config.shell, commands: config.commands, files: config.files }));
   sandbox = await wasmer.sandboxes.create({ packages: [guest], network: { mode: "disabled" }, env: config.env });
   if (snapshot) await restoreWorkspace(snapshot);
   for (const mount of config.guard.mounts ?? []) await sandbox.fs.mkdir(mount.backing, { recursive: true });

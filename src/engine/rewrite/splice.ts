@@ -146,13 +146,6 @@ export function spliceGuard(target: Uint8Array, template: Uint8Array, label: str
   const nDefT = vecCount(tsec(3));
   const nGlobT = vecCount(tsec(6));
 
-  // Template imports: raw WASI functions (appended), the target's _start, its stack
-  // pointer global and its memory (both mapped onto the target's own).
-  const gFuncImports = gImports.filter((i) => i.kind === 0);
-  const raw = gFuncImports.filter((i) => i.module !== "target");
-  const R = raw.length;
-  const shift = (j: number) => (j < nImpT ? j : j + R);
-
   const exportsOf = (body: Uint8Array | undefined) =>
     entries(body, (r) => (name(r), r.byte(), r.u32())).map((e) => {
       const r = new Reader(e);
@@ -162,30 +155,44 @@ export function spliceGuard(target: Uint8Array, template: Uint8Array, label: str
   const templateExports = exportsOf(gsec(7));
   const startExport = targetExports.find((e) => e.name === "_start" && e.kind === 0);
   if (!startExport) throw new EngineError("MODULE_REJECTED", `${label}: exports no _start function`);
-
-  const templateFunc = (i: number): number => {
-    if (i < gFuncImports.length) {
-      const imp = gFuncImports[i];
-      if (imp.module === "target") return shift(startExport.index);
-      return nImpT + raw.indexOf(imp);
-    }
-    return nImpT + R + nDefT + (i - gFuncImports.length);
-  };
-  const guardIndex = new Map<string, number>();
-  for (const e of templateExports) if (e.kind === 0 && e.name.startsWith("guard_")) guardIndex.set(e.name.slice(6), templateFunc(e.index));
   const crStart = templateExports.find((e) => e.name === "__cr_start");
   if (!crStart) throw new Error("guard template exports no __cr_start");
 
-  const targetFunc = (i: number): number => {
-    if (i < nImpT) {
-      const imp = tImports[i];
-      if (imp.module === WASI_MODULE && guarded.has(imp.name)) {
-        const g = guardIndex.get(imp.name);
-        if (g === undefined) throw new Error(`guard template has no guard for ${imp.name}`);
-        return g;
-      }
+  // Only the template code the guest can reach is kept: the _start wrapper and the guards
+  // of the functions the guest imports. Every import costs @wasmer/sdk work on each run,
+  // so the guest's imports of guarded functions are dropped (their calls now reach the
+  // guards), and a raw import the guards need is shared with the guest's own import of
+  // the same unguarded function (fd_write for the audit log, fd_prestat_get, ...).
+  const gFuncImports = gImports.filter((i) => i.kind === 0);
+  const gBodies = bodies(gsec(10));
+  const guardExport = new Map<string, number>();
+  for (const e of templateExports) if (e.kind === 0 && e.name.startsWith("guard_")) guardExport.set(e.name.slice(6), e.index);
+  for (const n of guarded) if (!guardExport.has(n)) throw new Error(`guard template has no guard for ${n}`);
+  const live = reachable([crStart.index, ...[...guarded].map((n) => guardExport.get(n)!)], gFuncImports.length, gBodies);
+
+  const kept = tImports.filter((i) => !(i.module === WASI_MODULE && guarded.has(i.name)));
+  const keptIndex = new Map(kept.map((imp, k) => [imp, k]));
+  const shared = (imp: Import) => kept.findIndex((t) => t.module === imp.module && t.name === imp.name);
+  const raw = gFuncImports.filter((imp, j) => imp.module !== "target" && live.has(j) && shared(imp) < 0);
+  const K = kept.length;
+  const I = K + raw.length; // imports in the output
+  const templateFunc = (i: number): number => {
+    if (i < gFuncImports.length) {
+      const imp = gFuncImports[i];
+      if (imp.module === "target") return targetFunc(startExport.index);
+      const own = shared(imp);
+      if (own >= 0) return own;
+      const k = raw.indexOf(imp);
+      if (k < 0) throw new Error(`guard template: raw import ${imp.name} of dead code referenced`);
+      return K + k;
     }
-    return shift(i);
+    return I + nDefT + (i - gFuncImports.length);
+  };
+  const guardIndex = new Map([...guarded].map((n) => [n, templateFunc(guardExport.get(n)!)]));
+  const targetFunc = (i: number): number => {
+    if (i >= nImpT) return I + (i - nImpT);
+    const imp = tImports[i];
+    return keptIndex.get(imp) ?? guardIndex.get(imp.name)!;
   };
 
   // Globals: the template's imported stack pointer is the target's; its own are appended.
@@ -194,10 +201,11 @@ export function spliceGuard(target: Uint8Array, template: Uint8Array, label: str
   const templateGlobal = (i: number) => (i < gGlobalImports ? sp : nGlobT + (i - gGlobalImports));
 
   const tamper = hooks.tamperGuestCall;
-  const tMaps: IndexMaps = { func: tamper ? (i) => tamper(targetFunc(i), { first: nImpT, count: R }) : targetFunc, global: (i) => i, type: (i) => i };
+  const tMaps: IndexMaps = { func: tamper ? (i) => tamper(targetFunc(i), { first: K, count: raw.length }) : targetFunc, global: (i) => i, type: (i) => i };
   const gMaps: IndexMaps = { func: templateFunc, global: templateGlobal, type: (i) => nTypesT + i };
-  const rawLo = nImpT;
-  const rawHi = nImpT + R;
+  // Appended raw imports are reached by guard code only: the proof.
+  const rawLo = K;
+  const rawHi = I;
   const proof = (where: string) => (callee: number) => {
     if (callee >= rawLo && callee < rawHi) throw new EngineError("INTERNAL", `${label}: guard proof failed: ${where} calls a raw import directly`);
   };
@@ -208,7 +216,7 @@ export function spliceGuard(target: Uint8Array, template: Uint8Array, label: str
   const types = [...entries(tsec(1), skipFuncType), ...entries(gsec(1), skipFuncType)];
   const build: Record<number, () => ArrayLike<number> | undefined> = {
     1: () => vec(types),
-    2: () => vec([...tImports.map((i) => i.raw), ...raw.map((i) => importWithType(i, nTypesT))]),
+    2: () => vec([...kept.map((i) => i.raw), ...raw.map((i) => importWithType(i, nTypesT))]),
     3: () => vec([...entries(tsec(3), (r) => r.u32()), ...entries(gsec(3), (r) => r.u32()).map((e) => leb(nTypesT + new Reader(e).u32()))]),
     6: () =>
       vec([
@@ -231,20 +239,12 @@ export function spliceGuard(target: Uint8Array, template: Uint8Array, label: str
     8: () => (tsec(8) ? leb(targetFunc(new Reader(tsec(8)!).u32())) : undefined),
     9: () => (tsec(9) ? elements(tsec(9)!, tMaps, rawLo, rawHi, label) : undefined),
     10: () => {
-      const bodies = [
-        ...entries(tsec(10), (r) => r.skip(r.u32())).map((e) => {
-          const r = new Reader(e);
-          const size = r.u32();
-          return rewriteBody(e.subarray(r.i, r.i + size), tMaps, proof("guest code"));
-        }),
-        ...entries(gsec(10), (r) => r.skip(r.u32())).map((e) => {
-          const r = new Reader(e);
-          const size = r.u32();
-          return rewriteBody(e.subarray(r.i, r.i + size), gMaps);
-        }),
+      const code = [
+        ...bodies(tsec(10)).map((b) => rewriteBody(b, tMaps, proof("guest code"))),
+        ...gBodies.map((b, k) => (live.has(gFuncImports.length + k) ? rewriteBody(b, gMaps) : DEAD_BODY)),
       ];
-      const w = new ByteWriter().push(...leb(bodies.length));
-      for (const b of bodies) w.push(...leb(b.length)).append(b);
+      const w = new ByteWriter().push(...leb(code.length));
+      for (const b of code) w.push(...leb(b.length)).append(b);
       return w.bytes();
     },
   };
@@ -256,6 +256,32 @@ export function spliceGuard(target: Uint8Array, template: Uint8Array, label: str
   // Custom sections go last; the name section would name shifted indices wrongly.
   for (const s of T) if (s.id === 0 && !isNameSection(s.body)) emit(0, s.body);
   return { bytes: out.bytes(), guarded: [...guarded].sort() };
+}
+
+/** The function bodies of a code section (without their size prefixes). */
+function bodies(code: Uint8Array | undefined): Uint8Array[] {
+  return entries(code, (r) => r.skip(r.u32())).map((e) => {
+    const r = new Reader(e);
+    const size = r.u32();
+    return e.subarray(r.i, r.i + size);
+  });
+}
+
+/** A body for template code the guest cannot reach: no locals, `unreachable`. */
+const DEAD_BODY = new Uint8Array([0x00, 0x00, 0x0b]);
+
+/** Template functions reachable from `roots` through calls and ref.func. */
+function reachable(roots: number[], importCount: number, code: Uint8Array[]): Set<number> {
+  const seen = new Set<number>();
+  const todo = [...roots];
+  const refer: IndexMaps = { func: (i) => (todo.push(i), i), global: (i) => i, type: (i) => i };
+  while (todo.length) {
+    const f = todo.pop()!;
+    if (seen.has(f)) continue;
+    seen.add(f);
+    if (f >= importCount) rewriteBody(code[f - importCount], refer);
+  }
+  return seen;
 }
 
 function importWithType(i: Import, typeOffset: number): number[] {
