@@ -330,15 +330,15 @@ const char *enclave_hostname(void) {
 
 int run_command(int argc, char **argv) {
   const char *name = base_name(argv[0]);
-  const struct command *cmd = NULL;
+  int (*entry)(int, char **) = !strcmp(name, "sh") ? sh_from_utility : NULL;
   for (int i = 0; i < openshell_command_count; i++)
-    if (!strcmp(openshell_commands[i].name, name)) cmd = &openshell_commands[i];
-  if (!cmd) return -1;
+    if (!strcmp(openshell_commands[i].name, name)) entry = openshell_commands[i].main;
+  if (!entry) return -1;
   struct toy_ctx saved = toys;
   memset(toys.alloc, 0, sizeof toys.alloc);  /* the callee frees only its own */
   fflush(stdout);
   optind = 0;
-  int status = cmd->main(argc, argv);
+  int status = entry(argc, argv);
   fflush(stdout);
   fflush(stderr);
   for (int i = 0; i <= NFLAGS; i++) free(toys.alloc[i]);

@@ -77,9 +77,10 @@ int unescape_char(const char **s);         /* \n \t \\ \NNN etc. after the backs
 int stdin_is_pipe(void);
 const char *enclave_hostname(void);    /* /etc/hostname's first line, or "openshell" */
 
-/* Run a command of the multi-call table in-process (env, xargs, find -exec).
- * Returns its status, or -1 when there is no such command. */
+/* Run a command of the multi-call table, or the shell, in-process (env, xargs,
+ * find -exec). Returns its status, or -1 when there is no such command. */
 int run_command(int argc, char **argv);
+int sh_from_utility(int argc, char **argv);   /* the shell, started by a utility */
 
 /* Copy src to dst (cp, mv). recursive: directories too. Reports errors. */
 int copy_path(const char *src, const char *dst, int recursive);

@@ -101,6 +101,7 @@ int sh_nested(int argc, char **argv);
 extern char *sh_exit_trap;
 void sh_exit_trap_run(void);           /* `sh ...` as a command */
 void sh_fresh_state(void);                      /* a new shell: exports only, no functions */
+void sh_vars_from_environ(void);                /* variables := environ (a shell run by a utility) */
 struct saved_state *sh_save_state(void);
 void sh_restore_state(struct saved_state *s);
 

@@ -112,16 +112,18 @@ static int invoke(int argc, char **argv) {
   return sh.status & 255;
 }
 
-/* `sh ...` run from the shell: a fresh shell in this process, sharing only exports. */
-int sh_nested(int argc, char **argv) {
+/* A fresh shell in this process. Run from the shell (`sh ...`) it shares only exports;
+ * run by a utility (xargs, find -exec, env) its variables are the utility's environ. */
+static int nested_shell(int argc, char **argv, int from_environ) {
   char base;
   if (!sh_stack_base) sh_stack_base = &base;
-  init();   /* also callable from utilities (xargs sh -c) when no shell ran first */
+  init();   /* a utility may run before any shell did (argv[0] dispatch) */
   struct saved_state *s = sh_save_state();
   char *trap = sh_exit_trap;
   int noerrexit = sh.noerrexit;
   sh_exit_trap = 0;
   sh_fresh_state();
+  if (from_environ) sh_vars_from_environ();
   sh.opt_e = sh.opt_u = sh.opt_x = sh.opt_f = sh.opt_n = 0;
   sh.noerrexit = 0;
   sh.in_sub++;
@@ -133,6 +135,9 @@ int sh_nested(int argc, char **argv) {
   sh_exit_trap = trap;
   return st;
 }
+
+int sh_nested(int argc, char **argv) { return nested_shell(argc, argv, 0); }
+int sh_from_utility(int argc, char **argv) { return nested_shell(argc, argv, 1); }
 
 /* Variables from the environment, and the workspace as the working directory. */
 static void init(void) {

@@ -180,9 +180,22 @@ void sh_set_pos(char **argv, int n) {
   sh_argv_free(old);
 }
 
-void sh_vars_keep_exported(void) {
+static void drop_vars(int keep);
+
+void sh_vars_keep_exported(void) { drop_vars(V_EXPORT); }
+
+/* A shell started by a utility (xargs sh -c): its variables are the environment it
+ * was given, as after an exec. */
+void sh_vars_from_environ(void) {
+  drop_vars(0);
+  for (char **e = environ; e && *e; e++)
+    if (strchr(*e, '=') && sh_isname(*e, strchr(*e, '=') - *e)) sh_assign(*e, V_EXPORT);
+}
+
+/* Forgets every variable without one of the `keep` flags. */
+static void drop_vars(int keep) {
   for (int i = 0; i < nvars;) {
-    if (vars[i].flags & V_EXPORT) { i++; continue; }
+    if (vars[i].flags & keep) { i++; continue; }
     free(vars[i].name);
     free(vars[i].value);
     vars[i] = vars[--nvars];
