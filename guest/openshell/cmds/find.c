@@ -8,7 +8,7 @@
  * -maxdepth N	descend at most N levels below the PATHs (-mindepth N: at least)
  * -empty	empty file or directory
  * -print	print the path (the default action)
- * -exec CMD {} ;	run a utility of the enclave for each match ({} + to batch)
+ * -exec CMD {} ;	run a utility (or sh) for each match ({} + to batch)
  * ! EXPR, -not EXPR, EXPR -a EXPR, EXPR -o EXPR, ( EXPR )	combine tests */
 #include "lib/lib.h"
 #include <dirent.h>
@@ -23,7 +23,7 @@ static const char help[] =
   "-type C\tfile type: f regular, d directory, l symbolic link\n"
   "-maxdepth N\tdescend at most N levels below the PATHs (-mindepth N: at least)\n"
   "-empty\tempty file or directory\n-print\tprint the path (the default action)\n"
-  "-exec CMD {} ;\trun a utility of the enclave for each match ({} + to batch)\n"
+  "-exec CMD {} ;\trun a utility (or sh) for each match ({} + to batch)\n"
   "! EXPR, -not EXPR, EXPR -a EXPR, EXPR -o EXPR, ( EXPR )\tcombine tests\n";
 
 static char **expr;   /* the expression words */

@@ -2,7 +2,7 @@
  *
  * Run COMMAND (default echo) with the words read from stdin appended as
  * arguments. Words are separated by blanks and newlines; quotes and backslash
- * work as in the shell. COMMAND must be a utility of the enclave.
+ * work as in the shell. COMMAND is a utility of the enclave, or sh.
  * -n	use at most MAX words per command
  * -I	run once per input line, replacing STR in the arguments
  * -0	words are separated by NUL bytes only
@@ -15,7 +15,7 @@ static const char help[] =
   "usage: xargs [-0rt] [-n MAX] [-I STR] [COMMAND [ARG...]]\n\n"
   "Run COMMAND (default echo) with the words read from stdin appended as\n"
   "arguments. Words are separated by blanks and newlines; quotes and backslash\n"
-  "work as in the shell. COMMAND must be a utility of the enclave.\n"
+  "work as in the shell. COMMAND is a utility of the enclave, or sh.\n"
   "-n\tuse at most MAX words per command\n-I\trun once per input line, replacing STR in the arguments\n"
   "-0\twords are separated by NUL bytes only\n-r\tdo not run COMMAND when there is no input\n"
   "-t\tprint each command on stderr before running it\n";

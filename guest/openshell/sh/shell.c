@@ -7,7 +7,6 @@
 #include "sh.h"
 
 struct shell sh;
-extern char **environ;
 
 static char *slurp(FILE *f) {
   struct strbuf b = {0};
@@ -144,8 +143,7 @@ static void init(void) {
   static int done;
   if (done++) return;
   getenv("PATH");   /* makes wasi-libc fill environ */
-  for (char **e = environ; e && *e; e++)
-    if (strchr(*e, '=') && sh_isname(*e, strchr(*e, '=') - *e)) sh_assign(*e, V_EXPORT);
+  sh_vars_from_environ();
   sh_setvar("IFS", " \t\n", 0);
   sh.arg0 = sh_strdup("sh");
   /* The guest starts in "/"; relative paths should mean the workspace. */

@@ -5,6 +5,8 @@
 #include <string.h>
 #include "sh.h"
 
+extern char **environ;
+
 struct var { char *name, *value; int flags; };   /* value NULL: declared, not set */
 
 static struct var *vars;
