@@ -2,9 +2,11 @@
  *
  * Wait for the sum of the given times; NUMBER may be fractional (0.5).
  * Suffixes: s seconds (default), m minutes, h hours, d days.
- * The engine's poll_oneoff (what nanosleep uses) sometimes never returns in a
- * fresh sandbox (about half of the runs tried here), so sleep waits on the
- * monotonic clock, yielding the CPU between checks: it always ends on time. */
+ * In @wasmer/sdk 0.16 the first poll_oneoff (what nanosleep uses) of a package
+ * never returns in half to three quarters of fresh workers, whatever the clock
+ * or flags; a first sleep run on purpose made later ones wake in its sandbox but
+ * not reliably in others. So sleep waits on the monotonic clock, yielding the CPU
+ * between checks: it always ends on time, at the price of a busy core. */
 #include "lib/lib.h"
 #include <sched.h>
 #include <time.h>

@@ -11,6 +11,14 @@ describe("reliability: runaway guests, dead hosts, concurrency, corrupt state", 
   before(() => cli.start("OpenShell", ["--memory-pages", "256"]));
   after(() => cli.cleanup());
 
+  // The SDK's first timer wait (poll_oneoff) of a package often never returns: a sleep
+  // built on it would hang here about half the time (see sleep.c).
+  it("sleep wakes on time as the first exec of a new instance", () => {
+    const first = cli.exec("sleep 0.2; echo woke", ["--timeout-ms", "5000"]);
+    expect(first.status, first.stderr).to.equal(0);
+    expect(first.stdout).to.equal("woke\n");
+  });
+
   it("a guest looping forever is stopped at its timeout (124), files survive, and CPU goes back to idle", async () => {
     expect(cli.exec("echo kept > /workspace/kept").status).to.equal(0);
     const r = cli.exec("while true; do :; done", ["--timeout-ms", "1000"]);
@@ -21,6 +29,7 @@ describe("reliability: runaway guests, dead hosts, concurrency, corrupt state", 
     const next = cli.exec("cat /workspace/kept");
     expect(next.status).to.equal(0);
     expect(next.stdout).to.equal("kept\n");
+    expect(cli.exec("sleep 0.1; echo woke", ["--timeout-ms", "5000"]).stdout, "a sleep in the recycled worker").to.equal("woke\n");
     const cpu = await cpuSecondsDuring(record(cli).pid, 2000);
     expect(cpu, "CPU seconds used by the idle instance in 2 s").to.be.below(0.5);
   });
