@@ -49,8 +49,8 @@ int head_main(int argc, char **argv) {
   char **av = count_argv(argc, argv);
   int rc = toy_init(argc, av, "n:(lines)c:(bytes)q(quiet)v(verbose)", help, 1);
   if (rc) goto out;
-  int bytes = FLAG('c') && !(FLAG('n') && OPTARG('n') > OPTARG('c'));
-  const char *arg = bytes ? OPTARG('c') : FLAG('n') ? OPTARG('n') : "10";
+  int bytes;
+  const char *arg = count_option(&bytes);
   int allbut = *arg == '-';
   const char *p = arg + (allbut || *arg == '+');
   long long num;
@@ -60,13 +60,10 @@ int head_main(int argc, char **argv) {
   }
   char *stdin_only[] = {"-", NULL};
   char **files = toys.optc ? toys.optargs : stdin_only;
-  int headers = FLAG('v') || (toys.optc > 1 && !FLAG('q'));
-  int first = 1;
-  for (; *files; files++) {
+  for (int shown = 0; *files; files++) {
     FILE *f = open_input(*files);
     if (!f) continue;
-    if (headers) printf("%s==> %s <==\n", first ? "" : "\n", strcmp(*files, "-") ? *files : "standard input");
-    first = 0;
+    count_header(*files, shown++);
     head_file(f, num, bytes, allbut);
     if (ferror(f)) perror_msg("error reading '%s'", *files);
     close_input(f);

@@ -40,8 +40,8 @@ int tail_main(int argc, char **argv) {
   char **av = count_argv(argc, argv);
   int rc = toy_init(argc, av, "n:(lines)c:(bytes)q(quiet)v(verbose)", help, 1);
   if (rc) goto out;
-  int bytes = FLAG('c') && !(FLAG('n') && OPTARG('n') > OPTARG('c'));
-  const char *arg = bytes ? OPTARG('c') : FLAG('n') ? OPTARG('n') : "10";
+  int bytes;
+  const char *arg = count_option(&bytes);
   int from = *arg == '+';
   long long num;
   if (parse_long(arg + (from || *arg == '-'), &num) || num < 0) {
@@ -50,9 +50,7 @@ int tail_main(int argc, char **argv) {
   }
   char *stdin_only[] = {"-", NULL};
   char **files = toys.optc ? toys.optargs : stdin_only;
-  int headers = FLAG('v') || (toys.optc > 1 && !FLAG('q'));
-  int first = 1;
-  for (; *files; files++) {
+  for (int shown = 0; *files; files++) {
     FILE *f = open_input(*files);
     if (!f) continue;
     size_t len;
@@ -60,8 +58,7 @@ int tail_main(int argc, char **argv) {
     char *buf = read_all(f, &len);
     if (ferror(f) || !buf) perror_msg("error reading '%s'", *files);
     else {
-      if (headers) printf("%s==> %s <==\n", first ? "" : "\n", strcmp(*files, "-") ? *files : "standard input");
-      first = 0;
+      count_header(*files, shown++);
       tail_buf(buf, len, num, bytes, from);
     }
     free(buf);

@@ -424,6 +424,16 @@ int copy_path(const char *src, const char *dst, int recursive) {
   return rc;
 }
 
+const char *count_option(int *bytes) {
+  *bytes = FLAG('c') && !(FLAG('n') && OPTARG('n') > OPTARG('c'));
+  return *bytes ? OPTARG('c') : FLAG('n') ? OPTARG('n') : "10";
+}
+
+void count_header(const char *name, int index) {
+  if (FLAG('v') || (toys.optc > 1 && !FLAG('q')))
+    printf("%s==> %s <==\n", index ? "\n" : "", strcmp(name, "-") ? name : "standard input");
+}
+
 char **count_argv(int argc, char **argv) {
   char **av = malloc((argc + 1) * sizeof *av);
   for (int i = 0; i < argc; i++) av[i] = argv[i];

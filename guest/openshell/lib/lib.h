@@ -91,6 +91,12 @@ int dest_operand_kind(void);
 /* head/tail: a copy of argv with the obsolete "-NUM" first argument spelled "-nNUM".
  * Free the result with free_argv_copy. */
 char **count_argv(int argc, char **argv);
+/* head/tail: the count that applies (-c unless a later -n; "10" by default), and
+ * whether it counts bytes. */
+const char *count_option(int *bytes);
+/* head/tail: "==> NAME <==" before the index-th file shown, when several are
+ * given (-v: always, -q: never). */
+void count_header(const char *name, int index);
 void free_argv_copy(char **av, char **argv);
 /* Remove path and, when recursive, everything below it (rm, mv). */
 int remove_path(const char *path, int recursive, int force);
