@@ -4,8 +4,8 @@
  * file M was redirected to (output files are opened O_APPEND so both see the end).
  * When M is an inherited fd (the engine's stdout), M and N are both pointed at a
  * temp file whose contents are copied to the real M when the redirection ends. */
-/* (fd_renumber moves an open file; wasmer also keeps stdio fds 0-2 usable after
- * they are moved away, so closing them is explicit.) */
+/* (fd_renumber should move an open file; wasmer 0.16 leaves the source open too,
+ * so move_fd closes it.) */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -59,6 +59,14 @@ char *sh_tempfile(void) {
 
 int sh_redir_mark(void) { return depth; }
 
+/* fd_renumber completed: without closing the source, every redirection leaked a
+ * descriptor, and a long script ran the numbers past what the policy guard tracks. */
+static int move_fd(int from, int to) {
+  int rc = __wasi_fd_renumber(from, to);
+  if (rc == 0 && from != to) (void)__wasi_fd_close(from);
+  return rc;
+}
+
 static int is_open(int fd) {
   __wasi_fdstat_t st;
   return __wasi_fd_fdstat_get(fd, &st) == 0;
@@ -77,7 +85,7 @@ static struct saved_fd *save(int fd) {
   s->saved = -1;
   if (fd < 0) return s;
   int high = 64 + depth;
-  if (is_open(fd) && __wasi_fd_renumber(fd, high) == 0) s->saved = high;
+  if (is_open(fd) && move_fd(fd, high) == 0) s->saved = high;
   s->oldpath = fdpath[fd];
   fdpath[fd] = 0;
   return s;
@@ -97,7 +105,7 @@ static int open_onto(int fd, const char *path, int flags) {
   int t = open(path, flags, 0666);
   if (t < 0) return -1;
   if (fd < 0) { close(t); return 0; }   /* a virtual fd: the file is only created */
-  if (t != fd && __wasi_fd_renumber(t, fd)) { close(t); errno = EBADF; return -1; }
+  if (t != fd && move_fd(t, fd)) { close(t); errno = EBADF; return -1; }
   fdpath[fd] = sh_strdup(path);
   if (fd == 0) sh_stdio_reset();
   return 0;
@@ -128,7 +136,7 @@ static struct saved_fd *save_virtual(int fd) {
   s->oldpath = fdpath[fd];
   s->oldalias = alias[fd];
   s->oldbacking = -1;
-  if (backing[fd] >= 0 && __wasi_fd_renumber(backing[fd], 64 + depth) == 0) s->oldbacking = 64 + depth;
+  if (backing[fd] >= 0 && move_fd(backing[fd], 64 + depth) == 0) s->oldbacking = 64 + depth;
   fdpath[fd] = 0;
   alias[fd] = -1;
   backing[fd] = -1;
@@ -139,7 +147,7 @@ static struct saved_fd *save_virtual(int fd) {
 static int open_backing(int n, const char *path, int flags) {
   int t = open(path, flags, 0666);
   if (t < 0) return -1;
-  if (t != BACK(n) && __wasi_fd_renumber(t, BACK(n))) { close(t); errno = EBADF; return -1; }
+  if (t != BACK(n) && move_fd(t, BACK(n))) { close(t); errno = EBADF; return -1; }
   backing[n] = BACK(n);
   fdpath[n] = sh_strdup(path);
   return 0;
@@ -175,7 +183,7 @@ static int dup_fd(struct redir *r, int fd, long m) {
   }
   if (m >= 3 && backing[m] >= 0 && r->type == R_DUPIN) {
     struct saved_fd *s = save(fd);
-    if (__wasi_fd_renumber(backing[m], fd)) { sh_err("%ld: Bad file descriptor", m); return 1; }
+    if (move_fd(backing[m], fd)) { sh_err("%ld: Bad file descriptor", m); return 1; }
     s->lend = m + 1;
     backing[m] = -1;
     fdpath[fd] = sh_strdup(fdpath[m]);
@@ -224,7 +232,7 @@ static int redirect1(struct redir *r) {
   else if (!strcmp(w, "-")) {
     rc = 0;
     if (fd >= 3) save_virtual(fd);
-    else { save(fd); close(fd); }   /* wasmer leaves stdio usable after a renumber */
+    else save(fd);   /* moves the open file away: fd is closed */
   }
   else if (!sh_number(w, &m) || m < 0 || m > 9) sh_err("Syntax error: Bad fd number");
   else rc = dup_fd(r, fd, m);
@@ -266,15 +274,15 @@ void sh_redir_pop(int mark) {
     struct saved_fd *s = &stack[--depth];
     int n = s->lend - 1;
     free(fdpath[s->fd]);
-    if (s->lend && __wasi_fd_renumber(s->fd, BACK(n)) == 0) backing[n] = BACK(n);   /* give back */
+    if (s->lend && move_fd(s->fd, BACK(n)) == 0) backing[n] = BACK(n);   /* give back */
     else if (s->fd < 3) close(s->fd);
     else {
       if (backing[s->fd] >= 0) close(backing[s->fd]);
       backing[s->fd] = -1;
-      if (s->oldbacking >= 0 && __wasi_fd_renumber(s->oldbacking, BACK(s->fd)) == 0) backing[s->fd] = BACK(s->fd);
+      if (s->oldbacking >= 0 && move_fd(s->oldbacking, BACK(s->fd)) == 0) backing[s->fd] = BACK(s->fd);
       alias[s->fd] = s->oldalias;
     }
-    if (s->saved >= 0) (void)__wasi_fd_renumber(s->saved, s->fd);
+    if (s->saved >= 0) (void)move_fd(s->saved, s->fd);
     fdpath[s->fd] = s->oldpath;
     if (s->unlink) {
       if (s->spill && s->saved >= 0) copy_to(s->unlink, s->fd);
