@@ -31,6 +31,7 @@ export interface ExecResult {
   violations: Violation[];
   truncated: boolean;
   message?: string;
+  notice?: string;
 }
 
 export class ExecFileError extends EngineError {
@@ -101,6 +102,7 @@ export async function execInInstance(opts: ExecOptions): Promise<ExecResult> {
       violations: body.violations,
       truncated: body.truncated,
       ...(body.message ? { message: body.message } : {}),
+      ...(body.notice ? { notice: body.notice } : {}),
     };
   } finally {
     opts.stdin?.removeAllListeners("data");

@@ -35,6 +35,8 @@ class Supervisor {
   private queue: Promise<unknown> = Promise.resolve();
   private seq = 0;
   private stopping = false;
+  /** Told once, with the next exec's result. */
+  private notice?: string;
 
   constructor(private readonly launch: LaunchConfig) {}
 
@@ -105,9 +107,11 @@ class Supervisor {
             const { body, recycle } = await this.exec(socket, req.seq, req.arguments as unknown as ExecRequestArgs);
             inflight.delete(req.seq);
             const { memoryExceeded, ...visible } = body;
+            if (this.notice) (visible.notice = this.notice), (this.notice = undefined);
             this.reply(socket, req, undefined, visible as unknown as Record<string, unknown>);
             writeInstanceRecord(dir, this.record); // after the reply: the caller need not wait for the fsync
-            if (recycle) await this.recycle(recycle, !memoryExceeded);
+            // a memory overrun resets /workspace on purpose, and its own message says so
+            if (recycle) await this.recycle(recycle, memoryExceeded ? "reset, told" : "keep");
           });
         }
         case CommandTypes.Stdin: {
@@ -154,7 +158,7 @@ class Supervisor {
     } catch (e) {
       // The worker died under this exec: report it as an engine failure, then replace it.
       clearTimeout(backstop);
-      await this.recycle(`worker failed: ${(e as Error).message}`, false);
+      await this.recycle(`worker failed: ${(e as Error).message}`, "reset");
       throw new EngineError("INTERNAL", `enclave worker failed during exec: ${(e as Error).message}; the instance was restarted`);
     }
     clearTimeout(backstop);
@@ -165,13 +169,18 @@ class Supervisor {
     return { body, recycle: forcedStop ? `exec ${id} ${body.reason}` : undefined };
   }
 
-  /** Kill the worker and boot a fresh one with the same /workspace (when readable). */
-  private async recycle(why: string, keepWorkspace: boolean): Promise<void> {
+  /** Kill the worker and boot a fresh one with the same /workspace (when readable). A
+   *  /workspace that is lost without the caller having been told is told to the next exec. */
+  private async recycle(why: string, workspace: "keep" | "reset" | "reset, told"): Promise<void> {
     const old = this.worker;
-    const snapshot = keepWorkspace ? await old.snapshot(SNAPSHOT_DEADLINE_MS) : undefined;
+    const snapshot = workspace === "keep" ? await old.snapshot(SNAPSHOT_DEADLINE_MS) : undefined;
     old.kill();
     await old.exitedPromise;
     log(`recycling worker (${why}); workspace ${snapshot ? `restored (${snapshot.length} entries)` : "not restored"}`);
+    if (!snapshot && workspace !== "reset, told") {
+      const cause = workspace === "keep" ? `could not be saved within ${SNAPSHOT_DEADLINE_MS} ms` : "was lost with the worker";
+      this.notice = `the enclave restarted at ${new Date().toISOString()} (${why}); /workspace ${cause} and is empty now`;
+    }
     this.worker = await WorkerHandle.boot(this.launch, logFd, snapshot);
     this.record.recycles = (this.record.recycles ?? 0) + 1;
     writeInstanceRecord(dir, this.record);

@@ -83,6 +83,9 @@ export interface ExecResponseBody {
   violations: Violation[];
   truncated: boolean;
   message?: string;
+  /** What happened to the instance since the previous exec (a restart that lost
+   *  /workspace), told once. */
+  notice?: string;
   /** Internal: the worker stopped the guest because the host's memory grew past its
    *  bound; restoring the workspace would only bring the problem back. */
   memoryExceeded?: boolean;

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "chai";
 import { CliSandbox, expectCleanError, ROOT } from "../../helpers/cli.js";
-import { cpuSecondsDuring } from "../../helpers/proc.js";
+import { cpuSecondsDuring, treePids } from "../../helpers/proc.js";
 
 const record = (cli: CliSandbox) => JSON.parse(readFileSync(join(cli.stateDir, "instances", "OpenShell", "instance.json"), "utf8"));
 
@@ -32,6 +32,26 @@ describe("reliability: runaway guests, dead hosts, concurrency, corrupt state", 
     expect(cli.exec("sleep 0.1; echo woke", ["--timeout-ms", "5000"]).stdout, "a sleep in the recycled worker").to.equal("woke\n");
     const cpu = await cpuSecondsDuring(record(cli).pid, 2000);
     expect(cpu, "CPU seconds used by the idle instance in 2 s").to.be.below(0.5);
+  });
+
+  it("a worker killed under an exec: that exec fails (125), and the next one says /workspace was lost", async () => {
+    expect(cli.exec("echo precious > /workspace/p").status).to.equal(0);
+    const running = cli.runAsync(["sys-diagnostics", "sandbox-exec", "--enclave", "OpenShell", "--cmd", "sleep 3; echo never", "--timeout-ms", "20000"]);
+    await new Promise((r) => setTimeout(r, 1000));
+    const host = record(cli).pid;
+    const workers = treePids(host).filter((p) => p !== host);
+    expect(workers, "the host's worker process").to.have.length.greaterThan(0);
+    for (const p of workers) process.kill(p, "SIGKILL");
+    const failed = await running;
+    expectCleanError(failed, 125, /enclave worker failed during exec: .*the instance was restarted/);
+    const next = cli.run(["sys-diagnostics", "sandbox-exec", "--enclave", "OpenShell", "--cmd", "ls /workspace", "--json"]);
+    expect(next.status, next.stderr).to.equal(0);
+    const doc = JSON.parse(next.stdout);
+    expect(doc.stdout).to.equal("");
+    expect(doc.notice).to.match(/^the enclave restarted at \S+ \(worker failed: .*\); \/workspace was lost with the worker and is empty now$/);
+    const after = cli.exec("true");
+    expect(after.status).to.equal(0);
+    expect(after.stderr, "the notice is said once").to.equal("");
   });
 
   it("a guest that floods stdout is truncated at the output limit and stopped (137)", () => {
