@@ -25,8 +25,10 @@ const dir = process.argv[2];
 const logFd = openSync(`${dir}/host.log`, "a");
 const log = (msg: string) => process.stderr.write(`${new Date().toISOString()} ${msg}\n`);
 
-/** Grace after the guest's own timeout before the worker is killed regardless. */
-const BACKSTOP_MS = 1500;
+/** Grace after the guest's timeout for the SDK's own answer, before the worker is killed
+ *  regardless. The SDK's timeout rarely answers for a guest that keeps running (a busy
+ *  loop, a sleep), and a timed-out worker is replaced either way, so it is short. */
+const BACKSTOP_MS = 250;
 const SNAPSHOT_DEADLINE_MS = 2000;
 
 class Supervisor {
