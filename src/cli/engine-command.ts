@@ -28,8 +28,23 @@ export abstract class EngineCommand extends Command {
       for (const s of err.details.suggestions ?? []) process.stderr.write(`Hint: ${s}\n`);
       this.exit(exit);
     }
+    if (isUsageError(err)) {
+      // oclif's parse errors span lines ("Parsing --x", a tab-indented reason, "See more
+      // help"): one line naming the problem, the pointer to --help as the hint.
+      const several = /^The following errors? occurred:$/m.test(err.message);
+      const lines = err.message.split("\n").map((l) => l.trim()).filter((l) => l && !/^(See more help|The following errors? occurred:$)/.test(l));
+      const message = several || lines.length < 2 ? lines.join("; ") : `${lines[0]}: ${lines.slice(1).join("; ")}`;
+      if (this.jsonEnabled()) this.logJson(this.toErrorJson({ ...err, message }));
+      else process.stderr.write(`Error: ${message}\nHint: see ${this.config.bin} ${this.id?.replace(/:/g, " ") ?? ""} --help\n`);
+      this.exit(2);
+    }
     return super.catch(err);
   }
+}
+
+/** A flag or argument error from oclif's parser (not this.exit(), which throws too). */
+function isUsageError(err: Error & { oclif?: { exit?: number }; code?: string }): boolean {
+  return err.oclif?.exit === 2 && err.code !== "EEXIT";
 }
 
 function oneLine(e: EngineError): string {

@@ -23,9 +23,31 @@ describe("help and the hidden sys-diagnostics topic", () => {
     for (const code of ["77", "78", "124", "125", "126", "127"]) expect(r.stdout).to.match(new RegExp(`\\b${code}\\b`));
   });
 
-  it("an unknown subcommand is oclif's usual error, exit 2", () => {
-    const r = cli.run(["sys-diagnostics", "sandbox-nope"]);
+  it("an unknown command, or an argument a command does not take: one line and a hint, exit 2", () => {
+    expect(cli.run(["sys-diagnostics", "sandbox-nope"]).stderr).to.equal("Error: command sys-diagnostics sandbox-nope not found\nHint: see coreason-server --help\n");
+    const r = cli.run(["sys-diagnostics", "sandbox-list", "extra"]);
     expect(r.status).to.equal(2);
-    expect(r.stderr).to.match(/not found/i);
+    expect(r.stderr).to.equal("Error: command sys-diagnostics sandbox-list extra not found\nHint: see coreason-server --help\n");
   });
+
+  // oclif's own parser errors span several lines and carry "›" marks: ours are one line.
+  const usage: [string, string[], string][] = [
+    ["a missing required flag", ["sys-diagnostics", "sandbox-start"], "Missing required flag enclave"],
+    ["a flag without its value", ["sys-diagnostics", "sandbox-start", "--enclave"], "Flag --enclave expects a value"],
+    ["a non-integer", ["sys-diagnostics", "sandbox-start", "--enclave", "OpenShell", "--memory-pages", "abc"], "Parsing --memory-pages: Expected an integer but received: abc"],
+    ["an unknown flag", ["sys-diagnostics", "sandbox-list", "--bogus"], "Nonexistent flag: --bogus"],
+    ["a flag given twice", ["sys-diagnostics", "sandbox-exec", "--enclave", "OpenShell", "--cmd", "a", "--cmd", "b"], "Flag --cmd can only be specified once"],
+    ["two problems at once", ["sys-diagnostics", "sandbox-exec"], "Exactly one of the following must be provided: --cmd, --wasm; Missing required flag enclave"],
+  ];
+  for (const [what, args, message] of usage) {
+    it(`usage error, ${what}: one line naming it, a hint, exit 2 (and the JSON error shape with --json)`, () => {
+      const r = cli.run(args);
+      expect(r.status).to.equal(2);
+      const id = args.filter((a) => !a.startsWith("-") && /^[a-z-]+$/.test(a)).slice(0, 2).join(" ");
+      expect(r.stderr).to.equal(`Error: ${message}\nHint: see coreason-server ${id} --help\n`);
+      const j = cli.run([...args, "--json"]);
+      expect(j.status).to.equal(2);
+      expect(JSON.parse(j.stdout)).to.deep.equal({ error: { code: "USAGE", message, exit: 2 } });
+    });
+  }
 });

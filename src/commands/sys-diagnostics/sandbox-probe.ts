@@ -8,6 +8,9 @@ import { ExitCode } from "../../engine/exit-codes.js";
 import { toJUnit } from "../../engine/probe/junit.js";
 import type { ProbeReport } from "../../engine/probe/run-suite.js";
 
+/** Long texts are cut in the table; --json and --junit carry them whole. */
+const CELL_WIDTH = 60;
+
 export default class SysDiagnosticsSandboxProbe extends EngineCommand {
   static override description = `Boots a throwaway instance of the enclave definition NAME, runs the breach catalogue against it (filesystem, environment, network, resources, admission, host canary, positive controls), tears it down and prints a verdict per probe.\n\nEXIT CODES\n  0  every probe held and every control passed\n  1  a probe breached or a control failed\n  2  usage error\n 78  invalid --policy\n125  the engine itself failed (boot, or a probe could not run)`;
   static override examples = [
@@ -19,7 +22,7 @@ export default class SysDiagnosticsSandboxProbe extends EngineCommand {
     enclave: Flags.string({ description: "enclave definition to probe (built-in: OpenShell)", required: true }),
     junit: Flags.string({ description: "also write a JUnit XML report to this file" }),
     "memory-pages": Flags.integer({ description: "memory cap of the throwaway instance, in 64 KiB pages", min: 1, max: 65536 }),
-    only: Flags.string({ description: "run only probes whose id matches this glob (e.g. 'fs.*')" }),
+    only: Flags.string({ description: "run only probes whose id or category matches this glob (e.g. 'fs.*', network); repeatable", multiple: true }),
     policy: Flags.string({ description: "policy file for the throwaway instance" }),
   };
   static override summary = "Prove the enclave boundary with a breach suite.";
@@ -36,7 +39,11 @@ export default class SysDiagnosticsSandboxProbe extends EngineCommand {
       }
     }
     if (!this.jsonEnabled()) {
-      this.log(renderTable(["PROBE", "CATEGORY", "ATTEMPTED", "EXPECTED", "OBSERVED", "VERDICT"], report.results.map((r) => [r.id, r.category, r.attempt, r.expected, r.observed, r.verdict.toUpperCase()])));
+      this.log(renderTable(["PROBE", "CATEGORY", "ATTEMPTED", "EXPECTED", "OBSERVED", "VERDICT"], report.results.map((r) => [r.id, r.category, r.attempt, r.expected, r.observed, r.verdict.toUpperCase()]), CELL_WIDTH));
+      // a probe that did not hold is shown in full
+      for (const r of report.results.filter((x) => x.verdict !== "held")) {
+        this.log(`\n${r.id}: ${r.verdict.toUpperCase()}\n  attempted: ${r.attempt}\n  expected:  ${r.expected}\n  observed:  ${r.observed}`);
+      }
       const t = report.totals;
       this.log(`\n${t.held}/${t.total} held, ${t.breached} breached, ${t.error} errors in ${(report.durationMs / 1000).toFixed(1)} s`);
     }

@@ -338,12 +338,12 @@ export function catalogue(): Probe[] {
   ];
 }
 
-/** Probes whose id matches a glob (`*` and `?`), in catalogue order. Controls the
- *  selected probes depend on (ctl.raw-write creates a file for fs.raw.rename-out) stay. */
-export function selectProbes(all: Probe[], only?: string): Probe[] {
-  if (!only) return orderForRun(all);
-  const re = new RegExp("^" + only.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".") + "$");
-  return orderForRun(all.filter((p) => re.test(p.id)));
+/** Probes whose id or category matches one of the globs (`*` and `?`), in run order. */
+export function selectProbes(all: Probe[], only?: string | string[]): Probe[] {
+  const globs = [only ?? []].flat();
+  if (!globs.length) return orderForRun(all);
+  const res = globs.map((g) => new RegExp("^" + g.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".") + "$"));
+  return orderForRun(all.filter((p) => res.some((re) => re.test(p.id) || re.test(p.category))));
 }
 
 /** Controls first (they prepare files and prove the enclave works at all); resources

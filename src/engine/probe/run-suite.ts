@@ -18,7 +18,7 @@ export interface ProbeOptions {
   memoryPages?: number;
   policy?: Policy;
   policyFile?: string;
-  only?: string;
+  only?: string | string[];
   /** Test hook (no CLI flag reaches it): boot the enclave without the policy guard,
    *  to prove that probes report breaches when enforcement is off. */
   unsafeDisableGuard?: boolean;
@@ -64,7 +64,7 @@ export class ProbeSession {
 
   constructor(private readonly opts: ProbeOptions) {
     this.probes = selectProbes(catalogue(), opts.only);
-    if (!this.probes.length) throw new EngineError("USAGE", `--only ${opts.only}: no probe id matches`);
+    if (!this.probes.length) throw new EngineError("USAGE", `--only ${[opts.only].flat().join(", ")}: no probe id or category matches`);
   }
 
   /** Boots the throwaway instance (with the canary in this process's environment). */

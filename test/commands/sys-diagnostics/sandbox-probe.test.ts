@@ -47,8 +47,18 @@ describe("sys-diagnostics sandbox-probe", () => {
     expect(r.stderr).to.include("sandbox-probe: fs.sh.etc-shadow: held");
   });
 
+  it("--only is repeatable and matches categories; long texts are cut in the table, whole in --json", () => {
+    const r = cli.run(["sys-diagnostics", "sandbox-probe", "--enclave", "OpenShell", "--only", "network", "--only", "adm.reactor"]);
+    expect(r.status, r.stderr).to.equal(0);
+    expect(r.stdout).to.include("2/2 held");
+    expect(r.stdout).to.match(/net\.sockets .*accept0=76 .*… +HELD/);
+    for (const line of r.stdout.split("\n")) expect(line.length, line).to.be.below(400);
+    const json = JSON.parse(cli.run(["sys-diagnostics", "sandbox-probe", "--enclave", "OpenShell", "--only", "net.*", "--json"]).stdout);
+    expect(json.results[0].observed).to.match(/accept10=76 .*shutdown3=76/);
+  });
+
   it("bad input: no matching probe (2), unknown enclave (125), bad policy (78)", () => {
-    expectCleanError(cli.run(["sys-diagnostics", "sandbox-probe", "--enclave", "OpenShell", "--only", "nope.*"]), 2, /no probe id matches/);
+    expectCleanError(cli.run(["sys-diagnostics", "sandbox-probe", "--enclave", "OpenShell", "--only", "nope.*"]), 2, /no probe id or category matches/);
     expectCleanError(cli.run(["sys-diagnostics", "sandbox-probe", "--enclave", "Nope"]), 125, /unknown enclave/);
     expectCleanError(cli.run(["sys-diagnostics", "sandbox-probe", "--enclave", "OpenShell", "--policy", "/nonexistent.yaml"]), 78, /cannot read/);
   });
