@@ -5,6 +5,7 @@ import { ExitCode, EXIT_CODE_TABLE } from "../engine/exit-codes.js";
 const BY_CODE: Record<EngineErrorCode, number> = {
   ENCLAVE_UNKNOWN: ExitCode.ENGINE_FAILURE,
   ENCLAVE_RUNNING: ExitCode.ENGINE_FAILURE,
+  ENCLAVE_BUSY: ExitCode.ENGINE_FAILURE,
   ENCLAVE_NOT_RUNNING: ExitCode.ENGINE_FAILURE,
   HOST_DEAD: ExitCode.ENGINE_FAILURE,
   HOST_UNREACHABLE: ExitCode.ENGINE_FAILURE,

@@ -4,6 +4,7 @@
 export type EngineErrorCode =
   | "ENCLAVE_UNKNOWN"
   | "ENCLAVE_RUNNING"
+  | "ENCLAVE_BUSY"
   | "ENCLAVE_NOT_RUNNING"
   | "HOST_DEAD"
   | "HOST_UNREACHABLE"

@@ -14,6 +14,7 @@ import { checkedPolicy, guardConfig, loadPolicyFile, Policy, policyDigest } from
 import { ensureDir, instanceDir, instancesDir, moduleCacheDir, checkInstanceName } from "../state/state-dir.js";
 import { InstanceRecord, readInstanceRecord } from "../state/instance-record.js";
 import { HostConnection } from "./connection.js";
+import { withInstanceLock } from "./instance-lock.js";
 import { connectInstance, InstanceStatus, instanceStatus, notRunning, pidAlive } from "./connect.js";
 
 export { connectInstance, instanceStatus, notRunning };
@@ -95,7 +96,12 @@ function socketPathFor(dir: string): string {
 }
 
 /** Step 3: refuse a running instance, clear a dead one, spawn the host. */
-export async function bootInstance(launch: LaunchConfig, plan: StartPlan): Promise<InstanceRecord> {
+export function bootInstance(launch: LaunchConfig, plan: StartPlan): Promise<InstanceRecord> {
+  // a concurrent start waits, then finds the instance running
+  return withInstanceLock(launch.name, BOOT_DEADLINE_MS + 5000, () => bootLocked(launch, plan));
+}
+
+async function bootLocked(launch: LaunchConfig, plan: StartPlan): Promise<InstanceRecord> {
   const dir = instanceDir(launch.name);
   await clearStale(launch.name, plan);
   ensureDir(dir);
@@ -188,7 +194,11 @@ export interface StopResult {
 }
 
 /** Stops a running instance and removes its state; a dead one is cleared and reported. */
-export async function stopInstance(name: string): Promise<StopResult> {
+export function stopInstance(name: string): Promise<StopResult> {
+  return withInstanceLock(name, BOOT_DEADLINE_MS + 5000, () => stopLocked(name));
+}
+
+async function stopLocked(name: string): Promise<StopResult> {
   const dir = instanceDir(name);
   let record: InstanceRecord | undefined;
   try {

@@ -18,6 +18,7 @@ export const STATUS_BY_CODE: Record<EngineErrorCode, number> = {
   ENCLAVE_NOT_RUNNING: 404, // the message says "not running"
   HOST_DEAD: 404, // the message says the host died
   ENCLAVE_RUNNING: 409,
+  ENCLAVE_BUSY: 409,
   ENCLAVE_UNKNOWN: 400, // names a definition that does not exist: a bad request field
   POLICY_INVALID: 400, // with the violations
   MODULE_REJECTED: 400,

@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "chai";
 import { CliSandbox, expectCleanError, expectSchema } from "../../helpers/cli.js";
@@ -89,5 +89,35 @@ describe("sys-diagnostics sandbox-start / sandbox-stop", () => {
   it("a policy whose limit is below the module's initial memory is refused naming both numbers (125)", () => {
     const r = cli.run(["sys-diagnostics", "sandbox-start", "--enclave", "OpenShell", "--memory-pages", "2"]);
     expectCleanError(r, 125, /needs \d+ initial memory pages, more than the cap of 2 pages/);
+  });
+});
+
+describe("sys-diagnostics sandbox-start: concurrent starts and stops", () => {
+  const cli = new CliSandbox();
+  after(() => cli.cleanup());
+  const start = () => cli.runAsync(["sys-diagnostics", "sandbox-start", "--enclave", "OpenShell", "--json"]);
+
+  it("three starts at once: one boots, the others say it is already running, one host runs", async () => {
+    const runs = await Promise.all([start(), start(), start()]);
+    expect(runs.map((r) => r.status).sort()).to.deep.equal([0, 125, 125]);
+    for (const r of runs.filter((x) => x.status)) expect(JSON.parse(r.stdout).error).to.include({ code: "ENCLAVE_RUNNING" });
+    const list = JSON.parse(cli.run(["sys-diagnostics", "sandbox-list", "--json"]).stdout);
+    expect(list.instances.map((i: { status: string }) => i.status)).to.deep.equal(["running"]);
+    expect(list.instances[0].pid).to.equal(JSON.parse(runs.find((r) => r.status === 0)!.stdout).pid);
+    expect(cli.exec("echo works").stdout).to.equal("works\n");
+  });
+
+  it("two stops at once: one stops it, the other says it is not running", async () => {
+    const stop = () => cli.runAsync(["sys-diagnostics", "sandbox-stop", "--enclave", "OpenShell"]);
+    const runs = await Promise.all([stop(), stop()]);
+    expect(runs.map((r) => r.status).sort()).to.deep.equal([0, 125]);
+  });
+
+  it("a lock left by a process that died is taken over", () => {
+    mkdirSync(join(cli.stateDir, "locks"), { recursive: true });
+    writeFileSync(join(cli.stateDir, "locks", "OpenShell.lock"), "999999999");
+    const r = cli.run(["sys-diagnostics", "sandbox-start", "--enclave", "OpenShell"]);
+    expect(r.status, r.stderr).to.equal(0);
+    expect(existsSync(join(cli.stateDir, "locks", "OpenShell.lock")), "released after the start").to.equal(false);
   });
 });
