@@ -158,8 +158,10 @@ class Supervisor {
         forced,
       ]);
     } catch (e) {
-      // The worker died under this exec: report it as an engine failure, then replace it.
+      // The worker died under this exec: report it as an engine failure, then replace it
+      // (unless the instance is being stopped, which is why it died).
       clearTimeout(backstop);
+      if (this.stopping) throw new EngineError("ENCLAVE_NOT_RUNNING", `enclave ${this.launch.name} was stopped while this exec ran`);
       await this.recycle(`worker failed: ${(e as Error).message}`, "reset");
       throw new EngineError("INTERNAL", `enclave worker failed during exec: ${(e as Error).message}; the instance was restarted`);
     }
@@ -201,7 +203,8 @@ class Supervisor {
     log(`stopping (${why})`);
     this.worker.kill();
     rmSync(this.launch.socket, { force: true });
-    setTimeout(() => process.exit(0), 50);
+    // let execs in flight answer that they were stopped, for a second at most
+    void Promise.race([this.queue, new Promise((r) => setTimeout(r, 1000))]).then(() => setTimeout(() => process.exit(0), 20));
   }
 }
 

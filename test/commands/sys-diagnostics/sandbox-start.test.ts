@@ -120,4 +120,16 @@ describe("sys-diagnostics sandbox-start: concurrent starts and stops", () => {
     expect(r.status, r.stderr).to.equal(0);
     expect(existsSync(join(cli.stateDir, "locks", "OpenShell.lock")), "released after the start").to.equal(false);
   });
+
+  it("a stop during an exec: the running exec and a queued one say so (125), nothing hangs", async () => {
+    const running = cli.runAsync(["sys-diagnostics", "sandbox-exec", "--enclave", "OpenShell", "--cmd", "echo started; sleep 5; echo never"]);
+    await new Promise((r) => setTimeout(r, 1200));
+    const queued = cli.runAsync(["sys-diagnostics", "sandbox-exec", "--enclave", "OpenShell", "--cmd", "echo queued"]);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(cli.run(["sys-diagnostics", "sandbox-stop", "--enclave", "OpenShell"]).status).to.equal(0);
+    const [r, q] = await Promise.all([running, queued]);
+    expect(r.stdout).to.equal("started\n");
+    expectCleanError(r, 125, /^Error: enclave OpenShell was stopped while this exec ran$/m);
+    expectCleanError(q, 125, /shutting down|not running/);
+  });
 });
