@@ -38,7 +38,7 @@ export async function benchEngine() {
   const run = (s, cmd, args) => s.sb.command(s.pkg.command(cmd), args).run({ check: false, timeoutMs: 20000 });
   const sh = (s, script) => run(s, "sh", ["-c", script]);
 
-  const echo = await alternate(30, { enclave: () => sh(enclave, "echo hi"), raw: () => run(rawEcho, "main", []) }, 40);
+  const echo = await alternate(60, { enclave: () => sh(enclave, "echo hi"), raw: () => run(rawEcho, "main", []) }, 40);
   const cat = await alternate(30, { enclave: () => sh(enclave, "cat /workspace/big"), raw: () => run(rawCat, "main", ["/workspace/big"]) });
   const guardCost = await alternate(30, { guarded: () => sh(enclave, "cat /workspace/small"), unguarded: () => sh(bare, "cat /workspace/small") });
   const pipeline = await alternate(5, { p: async () => {

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <wasi/api.h>
 #include "sh.h"
 
 char *sh_exit_trap;   /* run by main when the shell ends */
@@ -261,7 +262,9 @@ static int bi_local(int argc, char **argv) {
  * without newline, 0 at end of input. */
 static int read_line(struct strbuf *b, int raw) {
   char buf[256];
-  int seekable = lseek(0, 0, SEEK_CUR) >= 0, got = 0, esc = 0;
+  __wasi_filesize_t at;   /* fd_seek rather than lseek(0, 0, SEEK_CUR): that is fd_tell,
+                             an import (a per-run cost in the engine) used nowhere else */
+  int seekable = __wasi_fd_seek(0, 0, __WASI_WHENCE_CUR, &at) == 0, got = 0, esc = 0;
   for (;;) {
     ssize_t n = read(0, buf, seekable ? sizeof buf : 1);
     if (n <= 0) return got;

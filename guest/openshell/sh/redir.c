@@ -12,6 +12,7 @@
 #include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <wasi/api.h>
 #include "sh.h"
@@ -47,7 +48,11 @@ char *sh_tempfile(void) {
   for (int d = 0; d < 3; d++) {
     if (!dirs[d] || !*dirs[d]) continue;
     for (int tries = 0; tries < 20; tries++) {
-      snprintf(path, sizeof path, "%s/.osh%08x.%u", dirs[d], arc4random(), serial++);
+      /* the clock, not arc4random: random_get would be one more import for the engine
+       * to bind on every run, and O_EXCL already makes the name unique */
+      struct timespec now;
+      clock_gettime(CLOCK_REALTIME, &now);
+      snprintf(path, sizeof path, "%s/.osh%08lx.%u", dirs[d], (unsigned long)now.tv_nsec ^ (unsigned long)now.tv_sec, serial++);
       int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
       if (fd >= 0) { close(fd); return sh_strdup(path); }
       if (errno != EEXIST) break;
