@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "chai";
+import { spawn } from "node:child_process";
 import { CliSandbox, expectCleanError, ROOT } from "../../helpers/cli.js";
 import { cpuSecondsDuring, treePids } from "../../helpers/proc.js";
 
@@ -54,7 +55,20 @@ describe("reliability: runaway guests, dead hosts, concurrency, corrupt state", 
     expect(after.stderr, "the notice is said once").to.equal("");
   });
 
-  it("a guest that floods stdout is truncated at the output limit and stopped (137)", () => {
+  it("interrupting the CLI (Ctrl-C) stops its guest: the next exec does not wait, the guest wrote nothing more", async () => {
+    const child = spawn(process.execPath, [join(ROOT, "bin", "run.js"), "sys-diagnostics", "sandbox-exec", "--enclave", "OpenShell", "--cmd", "echo go; sleep 20; echo late > /workspace/late"], { env: cli.env(), stdio: ["ignore", "pipe", "pipe"] });
+    await new Promise<void>((resolve) => child.stdout.on("data", (d) => String(d).includes("go") && resolve()));
+    const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
+    child.kill("SIGINT");
+    expect(await exited).to.not.equal(0);
+    const next = cli.exec("ls /workspace/late; echo next", ["--timeout-ms", "10000"]);
+    expect(next.stdout).to.equal("next\n");
+    expect(next.ms, "the next exec waited for the interrupted guest").to.be.below(8000);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(cli.exec("ls /workspace/late").status, "the interrupted guest went on").to.not.equal(0);
+  });
+
+    it("a guest that floods stdout is truncated at the output limit and stopped (137)", () => {
     const probe = join(ROOT, "dist", "guest", "probe.wasm");
     const r = cli.run(["sys-diagnostics", "sandbox-exec", "--enclave", "OpenShell", "--wasm", probe, "--", "flood-stdout", String(64 * 1024 * 1024)]);
     expect(r.status).to.equal(137);
