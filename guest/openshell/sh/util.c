@@ -8,9 +8,15 @@
 #include <string.h>
 #include "sh.h"
 
+/* The memory cap was reached: say so, then stop (the engine reports the trap). */
+static void out_of_memory(void) {
+  fputs("sh: out of memory\n", stderr);
+  abort();
+}
+
 void *sh_alloc(size_t n) {
   void *p = calloc(1, n ? n : 1);
-  if (!p) { fputs("sh: out of memory\n", stderr); abort(); }
+  if (!p) out_of_memory();
   return p;
 }
 
@@ -87,7 +93,7 @@ void sb_addc(struct strbuf *b, int c) {
   if (b->len + 2 > b->cap) {
     b->cap = b->cap ? b->cap * 2 : 64;
     b->s = realloc(b->s, b->cap);
-    if (!b->s) abort();
+    if (!b->s) out_of_memory();
   }
   b->s[b->len++] = c;
   b->s[b->len] = 0;
@@ -97,7 +103,7 @@ void sb_add(struct strbuf *b, const char *s, size_t n) {
   if (b->len + n + 1 > b->cap) {
     while (b->len + n + 1 > b->cap) b->cap = b->cap ? b->cap * 2 : 64;
     b->s = realloc(b->s, b->cap);
-    if (!b->s) abort();
+    if (!b->s) out_of_memory();
   }
   memcpy(b->s + b->len, s, n);
   b->len += n;

@@ -93,9 +93,17 @@ async function exec(id: number, args: ExecRequestArgs): Promise<ExecResponseBody
       : truncated
       ? `output exceeded the limit of ${launch.outputBytes} bytes; the guest was stopped`
       : trapped
-        ? `the guest trapped: ${(out as { message?: string }).message?.replace(/^.*RuntimeError: /, "") ?? "unknown"}`
+        ? `the guest trapped: ${trapReason((out as { message?: string }).message)}`
         : undefined,
   };
+}
+
+/** The trap's own words ("unreachable", "integer divide by zero"): never the JS stack. */
+function trapReason(message: string | undefined): string {
+  const first = (message ?? "").split("\n")[0];
+  const at = first.lastIndexOf("RuntimeError: ");
+  const own = at >= 0 ? first.slice(at + "RuntimeError: ".length) : first;
+  return own.replace(/^js: /, "").trim() || "unknown";
 }
 
 function feedStdin(proc: Process, m: { data?: Uint8Array; eof?: boolean }) {

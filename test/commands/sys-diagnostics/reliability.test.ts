@@ -68,6 +68,13 @@ describe("reliability: runaway guests, dead hosts, concurrency, corrupt state", 
     expect(cli.exec("ls /workspace/late").status, "the interrupted guest went on").to.not.equal(0);
   });
 
+    it("a shell that runs out of its memory cap says so and traps (134), in one line, and the instance serves on", () => {
+    const r = cli.exec("x=$(seq 3000000); echo ${#x}");
+    expect(r.status).to.equal(134);
+    expect(r.stderr).to.equal("sh: out of memory\nsandbox-exec: the guest trapped: unreachable\n");
+    expect(cli.exec("echo still serving").stdout).to.equal("still serving\n");
+  });
+
     it("a guest that floods stdout is truncated at the output limit and stopped (137)", () => {
     const probe = join(ROOT, "dist", "guest", "probe.wasm");
     const r = cli.run(["sys-diagnostics", "sandbox-exec", "--enclave", "OpenShell", "--wasm", probe, "--", "flood-stdout", String(64 * 1024 * 1024)]);
