@@ -98,9 +98,14 @@ async function exec(id: number, args: ExecRequestArgs): Promise<ExecResponseBody
   };
 }
 
+/** SDK errors can carry a JS stack in their message: the first line names the problem. */
+function firstLine(e: unknown): string {
+  return String((e as Error)?.message ?? e).split("\n")[0].trim() || "unknown error";
+}
+
 /** The trap's own words ("unreachable", "integer divide by zero"): never the JS stack. */
 function trapReason(message: string | undefined): string {
-  const first = (message ?? "").split("\n")[0];
+  const first = firstLine(message ?? "");
   const at = first.lastIndexOf("RuntimeError: ");
   const own = at >= 0 ? first.slice(at + "RuntimeError: ".length) : first;
   return own.replace(/^js: /, "").trim() || "unknown";
@@ -157,10 +162,10 @@ async function restoreWorkspace(entries: WorkspaceEntry[]) {
 }
 
 process.on("message", (msg: ToWorker) => {
-  const fail = (id: number, e: unknown) => send({ t: "error", id, message: (e as Error).message ?? String(e) });
+  const fail = (id: number, e: unknown) => send({ t: "error", id, message: firstLine(e) });
   switch (msg.t) {
     case "boot":
-      boot(msg.launch, msg.snapshot).then(() => send({ t: "ready" }), (e) => send({ t: "boot-failed", message: (e as Error).message }));
+      boot(msg.launch, msg.snapshot).then(() => send({ t: "ready" }), (e) => send({ t: "boot-failed", message: firstLine(e) }));
       break;
     case "exec":
       exec(msg.id, msg.args).then((body) => send({ t: "result", id: msg.id, body }), (e) => fail(msg.id, e));
