@@ -12,9 +12,9 @@ export function execExitCode(body: ExecResponseBody): number {
   return body.guestExitCode;
 }
 
-export function violationLine(v: { operation: string; path: string; rule: string; decision: string }): string {
+export function violationLine(v: { operation: string; path: string; rule: string; decision: string; count?: number }): string {
   const what = v.decision === "trapped" ? "TRAPPED" : "DENIED";
   const target = v.path ? ` ${v.path}` : "";
   const effect = v.operation.startsWith("sock_") ? "Capability not available" : v.operation.startsWith("fd_") ? "Bad file descriptor" : "Permission denied";
-  return `${what} ${v.operation}${target}: ${effect} (${v.rule})`;
+  return `${what} ${v.operation}${target}: ${effect} (${v.rule})${v.count ? ` x${v.count}` : ""}`;
 }

@@ -21,7 +21,7 @@ export default class SysDiagnosticsSandboxAudit extends EngineCommand {
     const records = auditRecords(flags.enclave);
     if (!this.jsonEnabled()) {
       for (const r of records) {
-        this.log(`${r.time} OCSF ${r.class_name === "Network Activity" ? "NETWORK" : "FILE"}:${r.activity.toUpperCase().replace(/ /g, "_")} [MED] ${r.disposition.toUpperCase()} ${r.operation} ${r.path} (${r.rule}) enclave=${r.enclave} exec=${r.exec}`);
+        this.log(`${r.time} OCSF ${r.class_name === "Network Activity" ? "NETWORK" : "FILE"}:${r.activity.toUpperCase().replace(/ /g, "_")} [MED] ${r.disposition.toUpperCase()} ${r.operation} ${r.path} (${r.rule}) enclave=${r.enclave} exec=${r.exec}${r.count ? ` count=${r.count}` : ""}`);
       }
       if (!records.length) this.log("no violations recorded");
     }

@@ -40,6 +40,7 @@ export default class SysDiagnosticsSandboxExec extends EngineCommand {
     });
     if (!json) {
       for (const v of result.violations) this.log(violationLine(v));
+      if (result.violationsDropped) this.log(`... and ${result.violationsDropped} more violations of other kinds (counted, not listed)`);
       if (result.reason === "timeout") this.logToStderr(`sandbox-exec: timed out after ${result.durationMs} ms; the guest was stopped`);
       if (result.notice) this.logToStderr(`sandbox-exec: ${result.notice}`);
       if (result.message) this.logToStderr(`sandbox-exec: ${result.message}`);

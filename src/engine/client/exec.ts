@@ -29,6 +29,7 @@ export interface ExecResult {
   stderr: string;
   durationMs: number;
   violations: Violation[];
+  violationsDropped?: number;
   truncated: boolean;
   message?: string;
   notice?: string;
@@ -100,6 +101,7 @@ export async function execInInstance(opts: ExecOptions): Promise<ExecResult> {
       stderr: Buffer.concat(stderr).toString("utf8"),
       durationMs: body.durationMs,
       violations: body.violations,
+      ...(body.violationsDropped ? { violationsDropped: body.violationsDropped } : {}),
       truncated: body.truncated,
       ...(body.message ? { message: body.message } : {}),
       ...(body.notice ? { notice: body.notice } : {}),

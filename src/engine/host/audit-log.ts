@@ -16,6 +16,8 @@ export interface AuditRecord {
   rule: string;
   enclave: string;
   exec: number;
+  /** OCSF's count: this record stands for that many identical events. */
+  count?: number;
 }
 
 const ACTIVITY: Record<string, [string, number]> = {
@@ -33,8 +35,11 @@ const ACTIVITY: Record<string, [string, number]> = {
 
 export const auditPath = (dir: string) => join(dir, "audit.jsonl");
 
-export function toAuditRecords(violations: Violation[], enclave: string, exec: number, time = new Date()): AuditRecord[] {
-  return violations.map((v) => {
+/** The exec's violations; `dropped` further ones (beyond the listed kinds) become one
+ *  record counting them. */
+export function toAuditRecords(violations: Violation[], enclave: string, exec: number, dropped = 0, time = new Date()): AuditRecord[] {
+  const listed = dropped ? [...violations, { operation: "other", path: "", rule: "engine: violations beyond the listed kinds, counted only", decision: violations[0]?.decision ?? "denied", count: dropped } as Violation] : violations;
+  return listed.map((v) => {
     const [activity, activity_id] = ACTIVITY[v.operation] ?? ["Other", 99];
     const network = v.operation.startsWith("sock_");
     return {
@@ -49,6 +54,7 @@ export function toAuditRecords(violations: Violation[], enclave: string, exec: n
       rule: v.rule,
       enclave,
       exec,
+      ...(v.count ? { count: v.count } : {}),
     };
   });
 }

@@ -167,7 +167,7 @@ class Supervisor {
     }
     clearTimeout(backstop);
     this.record.execCount++;
-    appendAudit(dir, toAuditRecords(body.violations, this.launch.name, this.record.execCount));
+    appendAudit(dir, toAuditRecords(body.violations, this.launch.name, this.record.execCount, body.violationsDropped));
     // A guest stopped by force may still be spinning inside the worker: replace it.
     const forcedStop = body.reason === "timeout" || body.reason === "killed";
     return { body, recycle: forcedStop ? `exec ${id} ${body.reason}` : undefined };

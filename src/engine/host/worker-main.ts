@@ -6,6 +6,7 @@ import { Wasmer, type Package, type Process, type Sandbox } from "@wasmer/sdk/no
 import { AUDIT_FILE_NAME, decodeViolations } from "../rewrite/violation-codes.js";
 import type { ExecRequestArgs, ExecResponseBody } from "../protocol/messages.js";
 import { guestPackage } from "./guest-package.js";
+import { summariseViolations } from "./violation-summary.js";
 import type { LaunchConfig } from "./launch-config.js";
 import type { FromWorker, ToWorker, WorkspaceEntry } from "./worker-messages.js";
 
@@ -78,14 +79,15 @@ async function exec(id: number, args: ExecRequestArgs): Promise<ExecResponseBody
   ]);
   clearInterval(watchdog);
   running.delete(id);
-  const violations = await takeViolations();
   const trapped = out.reason === "trap";
+  const { violations, dropped } = summariseViolations((await takeViolations()).map((v) => ({ ...v, decision: trapped ? "trapped" : "denied" })));
   const reason = truncated || overLimit ? "killed" : out.reason === "timeout" ? "timeout" : out.reason === "terminated" ? "killed" : trapped ? "trapped" : violations.length ? "denied" : "exited";
   return {
     guestExitCode: out.reason === "exited" ? out.exitCode : null,
     reason,
     durationMs: Math.round(performance.now() - started),
-    violations: violations.map((v) => ({ ...v, decision: trapped ? "trapped" : "denied" })),
+    violations,
+    ...(dropped ? { violationsDropped: dropped } : {}),
     truncated,
     ...(overLimit ? { memoryExceeded: true } : {}),
     message: overLimit

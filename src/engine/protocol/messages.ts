@@ -74,6 +74,8 @@ export interface Violation {
   path: string;
   rule: string;
   decision: "denied" | "trapped";
+  /** How many times this exact violation happened in the exec, when more than once. */
+  count?: number;
 }
 
 export interface ExecResponseBody {
@@ -82,6 +84,8 @@ export interface ExecResponseBody {
   durationMs: number;
   violations: Violation[];
   truncated: boolean;
+  /** Violations of further kinds beyond those listed (see violation-summary.ts). */
+  violationsDropped?: number;
   message?: string;
   /** What happened to the instance since the previous exec (a restart that lost
    *  /workspace), told once. */

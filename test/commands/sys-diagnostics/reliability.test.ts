@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "chai";
 import { spawn } from "node:child_process";
-import { CliSandbox, expectCleanError, ROOT } from "../../helpers/cli.js";
+import { CliSandbox, expectCleanError, expectSchema, ROOT } from "../../helpers/cli.js";
 import { cpuSecondsDuring, treePids } from "../../helpers/proc.js";
 
 const record = (cli: CliSandbox) => JSON.parse(readFileSync(join(cli.stateDir, "instances", "OpenShell", "instance.json"), "utf8"));
@@ -73,6 +73,26 @@ describe("reliability: runaway guests, dead hosts, concurrency, corrupt state", 
     expect(r.status).to.equal(134);
     expect(r.stderr).to.equal("sh: out of memory\nsandbox-exec: the guest trapped: unreachable\n");
     expect(cli.exec("echo still serving").stdout).to.equal("still serving\n");
+  });
+
+    it("a violation flood: identical ones counted, at most 100 kinds listed, the rest counted; the result still arrives", () => {
+    const flood = "i=0; while [ $i -lt 3000 ]; do cat /etc/passwd 2>/dev/null; i=$((i+1)); done; for i in $(seq 150); do cat /etc/f$i 2>/dev/null; done; echo done";
+    const r = cli.run(["sys-diagnostics", "sandbox-exec", "--enclave", "OpenShell", "--cmd", flood, "--json"]);
+    expect(r.status, r.stderr).to.equal(77);
+    const doc = JSON.parse(r.stdout);
+    expectSchema("output/sys-diagnostics-sandbox-exec.json", doc);
+    expect(doc.stdout).to.equal("done\n");
+    expect(doc.violations).to.have.length(100);
+    expect(doc.violations[0]).to.deep.equal({ operation: "open", path: "/etc/passwd", rule: "filesystem_policy: not granted", decision: "denied", count: 3000 });
+    expect(doc.violationsDropped).to.equal(51);
+    const audit = JSON.parse(cli.run(["sys-diagnostics", "sandbox-audit", "--enclave", "OpenShell", "--json"]).stdout).records;
+    const mine = audit.filter((a: { exec: number }) => a.exec === audit.at(-1).exec);
+    expect(mine).to.have.length(101);
+    expect(mine[0]).to.include({ path: "/etc/passwd", count: 3000 });
+    expect(mine.at(-1)).to.include({ operation: "other", count: 51 });
+    const text = cli.exec(flood);
+    expect(text.stdout).to.include("DENIED open /etc/passwd: Permission denied (filesystem_policy: not granted) x3000\n");
+    expect(text.stdout).to.match(/\.\.\. and 51 more violations of other kinds \(counted, not listed\)\n$/);
   });
 
     it("a guest that floods stdout is truncated at the output limit and stopped (137)", () => {
