@@ -14,7 +14,7 @@ export interface GuestImage {
 }
 
 /** The /bin entry of a utility built into the multi-call module. */
-export const binEntry = (name: string, shell: string) =>
+const binEntry = (name: string, shell: string) =>
   `#!/bin/${shell}\n# ${name}: built into the OpenShell multi-call module (/bin/${shell})\nexec ${name} "$@"\n`;
 
 export function guestPackage(image: GuestImage): PackageDefinition {

@@ -109,7 +109,10 @@ class Supervisor {
             const { body, recycle } = await this.exec(socket, req.seq, req.arguments as unknown as ExecRequestArgs);
             inflight.delete(req.seq);
             const { memoryExceeded, ...visible } = body;
-            if (this.notice) (visible.notice = this.notice), (this.notice = undefined);
+            if (this.notice) {
+              visible.notice = this.notice;
+              this.notice = undefined;
+            }
             this.reply(socket, req, undefined, visible as unknown as Record<string, unknown>);
             writeInstanceRecord(dir, this.record); // after the reply: the caller need not wait for the fsync
             // a memory overrun resets /workspace on purpose, and its own message says so

@@ -71,6 +71,18 @@ export function leb(v: number): number[] {
   return out;
 }
 
+/** Signed LEB128 of a non-negative number: a block's type index is an s33, so 64..127
+ *  need a second byte (a lone 0x40 would read as "no result"). */
+export function slebNonNegative(v: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const b = v % 128;
+    v = Math.floor(v / 128);
+    if (v === 0 && !(b & 0x40)) return [...out, b];
+    out.push(b | 0x80);
+  }
+}
+
 export interface IndexMaps {
   func(i: number): number;
   global(i: number): number;
@@ -105,7 +117,7 @@ export function rewriteBody(body: Uint8Array, maps: IndexMaps, onCall?: (target:
   };
   const blockType = () => {
     const t = body[r.i];
-    if (t === 0x40 || (t >= 0x6f && t <= 0x7f) || t === 0x70 || t === 0x6f) r.skip(1);
+    if (t === 0x40 || (t >= 0x6f && t <= 0x7f)) r.skip(1); // empty, or a value type
     else {
       flushTo(r.i);
       // s33 type index
@@ -117,7 +129,7 @@ export function rewriteBody(body: Uint8Array, maps: IndexMaps, onCall?: (target:
         v |= (x & 0x7f) << shift;
         shift += 7;
       } while (x & 0x80);
-      out.push(...leb(maps.type(v)));
+      out.push(...slebNonNegative(maps.type(v)));
       from = r.i;
     }
   };
