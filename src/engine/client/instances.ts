@@ -2,7 +2,7 @@
 // works across processes: state lives in the state directory, not in memory.
 import { spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync, openSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { prepareModule } from "../admission/module-cache.js";
@@ -108,6 +108,8 @@ async function bootLocked(launch: LaunchConfig, plan: StartPlan): Promise<Instan
   writeLaunchConfig(dir, launch);
   const logFd = openSync(join(dir, "host.log"), "a", 0o600);
   const child = spawn(process.execPath, [SUPERVISOR, dir], { detached: true, stdio: ["ignore", logFd, logFd] });
+  closeSync(logFd); // the host has its own copy; serve and the probe suite start many
+
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   child.unref();
   const deadline = Date.now() + BOOT_DEADLINE_MS;
@@ -143,7 +145,8 @@ function safeRecord(dir: string): InstanceRecord | undefined {
 function lastLogLine(dir: string): string | undefined {
   try {
     const lines = readFileSync(join(dir, "host.log"), "utf8").trim().split("\n");
-    const line = [...lines].reverse().find((l) => /boot failed|cannot start|Error/.test(l)) ?? lines.at(-1);
+    // only the supervisor's own verdict: the log also holds the worker's output (stacks)
+    const line = [...lines].reverse().find((l) => /^\S+Z (boot failed|cannot start): /.test(l));
     return line?.replace(/^\S+Z /, "");
   } catch {
     return undefined;

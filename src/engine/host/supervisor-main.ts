@@ -114,9 +114,14 @@ class Supervisor {
               this.notice = undefined;
             }
             this.reply(socket, req, undefined, visible as unknown as Record<string, unknown>);
-            writeInstanceRecord(dir, this.record); // after the reply: the caller need not wait for the fsync
-            // a memory overrun resets /workspace on purpose, and its own message says so
-            if (recycle) await this.recycle(recycle, memoryExceeded ? "reset, told" : "keep");
+            // After the reply: a failure here is the next exec's concern, never a second answer.
+            try {
+              writeInstanceRecord(dir, this.record);
+              // a memory overrun resets /workspace on purpose, and its own message says so
+              if (recycle) await this.recycle(recycle, memoryExceeded ? "reset, told" : "keep");
+            } catch (e) {
+              log(`after exec ${req.seq}: ${(e as Error).message}`);
+            }
           });
         }
         case CommandTypes.Stdin: {

@@ -16,8 +16,13 @@ let index: Record<string, string> | undefined;
 const loaded = new Map<string, Validate>();
 
 function validator(id: string): Validate | undefined {
-  if (runtime || !existsSync(join(COMPILED, "index.json"))) return (runtime ??= compileAtRuntime())[id];
-  index ??= JSON.parse(readFileSync(join(COMPILED, "index.json"), "utf8")) as Record<string, string>;
+  // decided once: every protocol frame and request body is validated here
+  if (!runtime && !index) {
+    if (existsSync(join(COMPILED, "index.json"))) index = JSON.parse(readFileSync(join(COMPILED, "index.json"), "utf8")) as Record<string, string>;
+    else runtime = compileAtRuntime();
+  }
+  if (runtime) return runtime[id];
+  if (!index) return undefined;
   if (!index[id]) return undefined;
   if (!loaded.has(id)) loaded.set(id, (require(join(COMPILED, index[id])) as { validate: Validate }).validate);
   return loaded.get(id);
