@@ -24,7 +24,9 @@ describe("help and the hidden sys-diagnostics topic", () => {
   });
 
   it("an unknown command, or an argument a command does not take: one line and a hint, exit 2", () => {
-    expect(cli.run(["sys-diagnostics", "sandbox-nope"]).stderr).to.equal("Error: command sys-diagnostics sandbox-nope not found\nHint: see coreason-server --help\n");
+    const nope = cli.run(["sys-diagnostics", "sandbox-nope"]);
+    expect(nope.status).to.equal(2);
+    expect(nope.stderr).to.equal("Error: command sys-diagnostics sandbox-nope not found\nHint: see coreason-server --help\n");
     const r = cli.run(["sys-diagnostics", "sandbox-list", "extra"]);
     expect(r.status).to.equal(2);
     expect(r.stderr).to.equal("Error: command sys-diagnostics sandbox-list extra not found\nHint: see coreason-server --help\n");
