@@ -1,5 +1,6 @@
-// Typed engine failures. The engine never exits the process: commands map `code`
-// to an exit status once (src/cli/exit-codes.ts).
+// Typed engine failures. The engine never exits the process: commands map `code` (or
+// an error's own `exit`, for the few that carry one) to an exit status in one place,
+// src/cli/exit-codes.ts.
 
 export type EngineErrorCode =
   | "ENCLAVE_UNKNOWN"

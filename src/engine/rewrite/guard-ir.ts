@@ -1,8 +1,9 @@
 // The in-module policy guard, generated as binaryen IR.
 //
-// Every path-taking WASI import is replaced by a function of the same internal name
-// (so every call site and table entry now reaches it); the real import survives as
-// `__cr_raw_<name>`, called only from here. A guard:
+// One guard per path-taking WASI function, built into a template module (guard-template.ts)
+// and exported as `guard_<name>`; splice.ts points every call site and table entry of
+// the guest's import at it, and only guard code calls the real import (`__cr_raw_<name>`
+// in the template). A guard:
 //   1. resolves the guest path against the dirfd's preopen name and normalises
 //      `.`/`..` into a private copy (the check and the real call both use the copy);
 //   2. checks the copy against the policy, which is compiled into code constants
@@ -23,8 +24,8 @@ export interface GuardConfig {
   workdir: string;
   onViolation: "deny" | "trap";
   networkDisabled: boolean;
-  /** Guest directories backed by another directory (e.g. /tmp by /workspace/.tmp,
-   *  since only /workspace survives between commands in the SDK). */
+  /** Guest directories backed by another directory (/workspace by /workspace/home, /tmp
+   *  by /workspace/tmp: only /workspace survives between commands in the SDK). */
   mounts?: { guest: string; backing: string }[];
 }
 
@@ -627,7 +628,7 @@ export class GuardEmitter {
     return name in GUARDS && !(name.startsWith("sock_") && !this.cfg.networkDisabled);
   }
 
-  /** Emits the guard for `name` under `internalName` (the removed import's name). */
+  /** Emits the guard for `name` as the function `internalName` (`guard_<name>`). */
   emitGuard(name: string, internalName: string, params: number[]): boolean {
     const spec = GUARDS[name];
     if (!spec) return false;

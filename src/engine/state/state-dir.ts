@@ -1,7 +1,8 @@
 // The state directory: $COREASON_STATE_DIR, else $XDG_STATE_HOME/coreason-server,
 // else ~/.local/state/coreason-server. Layout:
-//   instances/<name>/{instance.json, launch.json, host.log, audit.jsonl, workspace.snapshot}
+//   instances/<name>/{instance.json, launch.json, host.log, audit.jsonl, host.sock}
 //   cache/modules/<digest>.wasm      instrumented modules (key: module + policy + limits)
+//   locks/<name>.lock                held while an instance starts or stops
 import { existsSync, mkdirSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
