@@ -5,6 +5,7 @@
 import { openSync, rmSync } from "node:fs";
 import { createServer, Socket } from "node:net";
 import { EngineError } from "../errors.js";
+import { ExitCode } from "../exit-codes.js";
 import { readFrames, writeFrame } from "../protocol/framing.js";
 import {
   CommandTypes,
@@ -222,14 +223,14 @@ async function main() {
     launch = readLaunchConfig(dir);
   } catch (e) {
     log(`cannot start: ${(e as Error).message}`);
-    process.exit(78);
+    process.exit(ExitCode.CONFIG_INVALID);
   }
   try {
     rmSync(launch.socket, { force: true });
     await new Supervisor(launch).start();
   } catch (e) {
     log(`boot failed: ${(e as Error).message}`);
-    process.exit(1);
+    process.exit(ExitCode.FAILURE);
   }
 }
 
