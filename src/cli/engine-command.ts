@@ -7,6 +7,12 @@ import { exitFor } from "./exit-codes.js";
 export abstract class EngineCommand extends Command {
   static override enableJsonFlag = true;
 
+  /** Plain JSON, never coloured: the document is for machines, and oclif's colouriser
+   *  overflows the stack on a large document (16 MiB of guest output). */
+  override logJson(json: unknown): void {
+    process.stdout.write(JSON.stringify(json, null, 2) + "\n");
+  }
+
   protected override toErrorJson(err: unknown): unknown {
     if (isEngineError(err)) {
       return { error: { code: err.code, message: err.message, exit: exitFor(err), ...(err.details.violations ? { violations: err.details.violations } : {}) } };

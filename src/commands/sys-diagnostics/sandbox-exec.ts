@@ -2,7 +2,7 @@ import { Flags } from "@oclif/core";
 import { EngineCommand, usageError } from "../../cli/engine-command.js";
 import { EXIT_CODES_HELP } from "../../cli/exit-codes.js";
 import { execInInstance, ExecResult } from "../../engine/client/exec.js";
-import { violationLine } from "../../engine/verdict.js";
+import { ExecOutput } from "../../cli/render/exec-output.js";
 
 export default class SysDiagnosticsSandboxExec extends EngineCommand {
   static override args = {};
@@ -28,6 +28,7 @@ export default class SysDiagnosticsSandboxExec extends EngineCommand {
     if (flags.cmd !== undefined && flags.cmd.trim() === "") throw usageError("--cmd must not be empty");
     if (flags.cmd !== undefined && argv.length) throw usageError(`unexpected arguments ${JSON.stringify(argv)}: arguments after -- are only for --wasm`);
     const json = this.jsonEnabled();
+    const output = new ExecOutput();
     const result = await execInInstance({
       enclave: flags.enclave,
       script: flags.cmd,
@@ -36,15 +37,9 @@ export default class SysDiagnosticsSandboxExec extends EngineCommand {
       env: parseEnv(flags.env ?? []),
       timeoutMs: flags["timeout-ms"],
       stdin: flags.interactive ? process.stdin : undefined,
-      onOutput: json ? undefined : (stream, data) => (stream === "stdout" ? process.stdout : process.stderr).write(data),
+      onOutput: json ? undefined : (stream, data) => output.guest(stream, data),
     });
-    if (!json) {
-      for (const v of result.violations) this.log(violationLine(v));
-      if (result.violationsDropped) this.log(`... and ${result.violationsDropped} more violations of other kinds (counted, not listed)`);
-      if (result.reason === "timeout") this.logToStderr(`sandbox-exec: timed out after ${result.durationMs} ms; the guest was stopped`);
-      if (result.notice) this.logToStderr(`sandbox-exec: ${result.notice}`);
-      if (result.message) this.logToStderr(`sandbox-exec: ${result.message}`);
-    }
+    if (!json) output.verdict(result);
     process.exitCode = result.exitCode;
     return result;
   }

@@ -20,7 +20,9 @@ import { ENGINE_VERSION } from "../package-root.js";
 import { InstanceRecord, writeInstanceRecord } from "../state/instance-record.js";
 import { appendAudit, toAuditRecords } from "./audit-log.js";
 import { LaunchConfig, readLaunchConfig } from "./launch-config.js";
+import { ViolationTally } from "./violation-summary.js";
 import { WorkerHandle } from "./worker-handle.js";
+import type { WorkerOutcome } from "./worker-messages.js";
 
 const dir = process.argv[2];
 const logFd = openSync(`${dir}/host.log`, "a");
@@ -31,6 +33,16 @@ const log = (msg: string) => process.stderr.write(`${new Date().toISOString()} $
  *  loop, a sleep), and a timed-out worker is replaced either way, so it is short. */
 const BACKSTOP_MS = 250;
 const SNAPSHOT_DEADLINE_MS = 2000;
+/** How long a worker about to be killed gets to hand over the exec's violations. */
+const DRAIN_DEADLINE_MS = 300;
+
+/** A worker replacement after an exec: `now` before the reply (the worker is dead
+ *  already), otherwise after it, so the caller does not wait for the reboot. */
+interface Recycle {
+  why: string;
+  workspace: "keep" | "reset" | "reset, told";
+  now?: boolean;
+}
 
 class Supervisor {
   private worker!: WorkerHandle;
@@ -109,17 +121,22 @@ class Supervisor {
           return await this.enqueue(async () => {
             const { body, recycle } = await this.exec(socket, req.seq, req.arguments as unknown as ExecRequestArgs);
             inflight.delete(req.seq);
-            const { memoryExceeded, ...visible } = body;
-            if (this.notice) {
-              visible.notice = this.notice;
+            try {
+              // The state on disk is current before anyone hears the result; a dead
+              // worker is replaced first, so the result can say /workspace was lost.
+              writeInstanceRecord(dir, this.record);
+              if (recycle?.now) await this.recycle(recycle.why, recycle.workspace);
+            } catch (e) {
+              log(`before replying to exec ${req.seq}: ${(e as Error).message}`);
+            }
+            if (this.notice && !recycle?.now) {
+              body.notice = this.notice;
               this.notice = undefined;
             }
-            this.reply(socket, req, undefined, visible as unknown as Record<string, unknown>);
+            this.reply(socket, req, undefined, body as unknown as Record<string, unknown>);
             // After the reply: a failure here is the next exec's concern, never a second answer.
             try {
-              writeInstanceRecord(dir, this.record);
-              // a memory overrun resets /workspace on purpose, and its own message says so
-              if (recycle) await this.recycle(recycle, memoryExceeded ? "reset, told" : "keep");
+              if (recycle && !recycle.now) await this.recycle(recycle.why, recycle.workspace);
             } catch (e) {
               log(`after exec ${req.seq}: ${(e as Error).message}`);
             }
@@ -147,39 +164,58 @@ class Supervisor {
     return run;
   }
 
-  private async exec(socket: Socket, id: number, args: ExecRequestArgs): Promise<{ body: ExecResponseBody; recycle?: string }> {
+  private async exec(socket: Socket, id: number, args: ExecRequestArgs): Promise<{ body: ExecResponseBody; recycle?: Recycle }> {
     if (this.stopping) throw new EngineError("ENCLAVE_NOT_RUNNING", `instance ${this.launch.name} is shutting down`);
     const worker = this.worker;
+    const execNumber = ++this.record.execCount;
+    // The evidence lives here, not in the worker: it survives the worker being killed.
+    const tally = new ViolationTally();
     let backstop: NodeJS.Timeout | undefined;
-    const forced = new Promise<ExecResponseBody>((resolve) => {
+    const forced = new Promise<WorkerOutcome>((resolve) => {
       backstop = setTimeout(() => {
         log(`exec ${id}: no result ${BACKSTOP_MS} ms after its timeout; killing the worker`);
-        resolve({ guestExitCode: null, reason: "timeout", durationMs: args.timeoutMs + BACKSTOP_MS, violations: [], truncated: false });
+        void worker.drain(id, DRAIN_DEADLINE_MS).then(() =>
+          resolve({ guestExitCode: null, reason: "timeout", durationMs: args.timeoutMs + BACKSTOP_MS, truncated: false }),
+        );
       }, args.timeoutMs + BACKSTOP_MS);
     });
-    let body: ExecResponseBody;
+    let outcome: WorkerOutcome | ExecResponseBody;
+    let recycle: Recycle | undefined;
     try {
-      body = await Promise.race([
+      outcome = await Promise.race([
         worker.exec(id, args, {
           onOutput: (stream, data) =>
             writeFrame(socket, { v: 1, seq: this.seq++, type: "event", event: "output", body: { request_seq: id, stream, data: Buffer.from(data).toString("base64") } }),
+          onViolations: (records) => tally.add(records),
         }),
         forced,
       ]);
+      // A guest stopped by force may still be spinning inside the worker: replace it.
+      if (outcome.reason === "timeout" || outcome.reason === "killed" || outcome.workerBroken) {
+        recycle = { why: `exec ${id} ${outcome.workerBroken ? "broke the sandbox" : outcome.reason}`, workspace: outcome.memoryExceeded ? "reset, told" : "keep" };
+      }
     } catch (e) {
-      // The worker died under this exec: report it as an engine failure, then replace it
-      // (unless the instance is being stopped, which is why it died).
+      // The worker died under this exec: the exec still gets its result, with every
+      // violation recorded before the worker went (unless the instance is being
+      // stopped, which is why it died), and the worker is replaced.
+      const message = (e as Error).message;
+      outcome = this.stopping
+        ? { guestExitCode: null, reason: "killed", durationMs: 0, truncated: false, message: `enclave ${this.launch.name} was stopped while this exec ran` }
+        : { guestExitCode: null, reason: "failed", durationMs: 0, truncated: false, violations: [], message: `enclave worker failed during exec: ${message}; the instance was restarted` };
+      if (!this.stopping) recycle = { why: `worker failed: ${message}`, workspace: "reset", now: true };
+    } finally {
       clearTimeout(backstop);
-      if (this.stopping) throw new EngineError("ENCLAVE_NOT_RUNNING", `enclave ${this.launch.name} was stopped while this exec ran`);
-      await this.recycle(`worker failed: ${(e as Error).message}`, "reset");
-      throw new EngineError("INTERNAL", `enclave worker failed during exec: ${(e as Error).message}; the instance was restarted`);
     }
-    clearTimeout(backstop);
-    this.record.execCount++;
-    appendAudit(dir, toAuditRecords(body.violations, this.launch.name, this.record.execCount, body.violationsDropped));
-    // A guest stopped by force may still be spinning inside the worker: replace it.
-    const forcedStop = body.reason === "timeout" || body.reason === "killed";
-    return { body, recycle: forcedStop ? `exec ${id} ${body.reason}` : undefined };
+    const { violations, dropped } = tally.summary();
+    appendAudit(dir, toAuditRecords(violations, this.launch.name, execNumber, dropped));
+    const { memoryExceeded: _m, workerBroken: _w, ...visible } = outcome as WorkerOutcome;
+    const body: ExecResponseBody = {
+      ...visible,
+      reason: visible.reason === "exited" && violations.length ? "denied" : visible.reason,
+      violations,
+      ...(dropped ? { violationsDropped: dropped } : {}),
+    };
+    return { body, recycle };
   }
 
   /** Kill the worker and boot a fresh one with the same /workspace (when readable). A

@@ -13,15 +13,35 @@ export interface ViolationSummary {
   dropped: number;
 }
 
-export function summariseViolations(all: Violation[]): ViolationSummary {
-  const byKind = new Map<string, Violation>();
-  let dropped = 0;
-  for (const v of all) {
-    const kind = JSON.stringify([v.operation, v.path, v.rule, v.decision]);
-    const seen = byKind.get(kind);
-    if (seen) seen.count = (seen.count ?? 1) + 1;
-    else if (byKind.size < MAX_DISTINCT_VIOLATIONS) byKind.set(kind, { ...v });
-    else dropped++;
+/** Counts violations as they arrive, in batches that may themselves be summaries
+ *  (a violation with `count` stands for that many). */
+export class ViolationTally {
+  private readonly byKind = new Map<string, Violation>();
+  private dropped = 0;
+
+  add(batch: Iterable<Violation>, droppedBefore = 0): void {
+    this.dropped += droppedBefore;
+    for (const v of batch) {
+      const n = v.count ?? 1;
+      const kind = JSON.stringify([v.operation, v.path, v.rule, v.decision]);
+      const seen = this.byKind.get(kind);
+      if (seen) seen.count = (seen.count ?? 1) + n;
+      else if (this.byKind.size < MAX_DISTINCT_VIOLATIONS) this.byKind.set(kind, n > 1 ? { ...v, count: n } : { operation: v.operation, path: v.path, rule: v.rule, decision: v.decision });
+      else this.dropped += n;
+    }
   }
-  return { violations: [...byKind.values()], dropped };
+
+  get empty(): boolean {
+    return this.byKind.size === 0 && this.dropped === 0;
+  }
+
+  summary(): ViolationSummary {
+    return { violations: [...this.byKind.values()].map((v) => ({ ...v })), dropped: this.dropped };
+  }
+}
+
+export function summariseViolations(all: Violation[]): ViolationSummary {
+  const tally = new ViolationTally();
+  tally.add(all);
+  return tally.summary();
 }

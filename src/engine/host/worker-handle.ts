@@ -1,19 +1,22 @@
 // The supervisor's side of one worker process: fork, boot, run execs, hard-kill.
 import { ChildProcess, fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import type { ExecRequestArgs, ExecResponseBody } from "../protocol/messages.js";
+import type { ExecRequestArgs, Violation } from "../protocol/messages.js";
 import type { LaunchConfig } from "./launch-config.js";
-import type { FromWorker, WorkspaceEntry } from "./worker-messages.js";
+import type { FromWorker, WorkerOutcome, WorkspaceEntry } from "./worker-messages.js";
 
 const WORKER = fileURLToPath(new URL("./worker-main.js", import.meta.url));
 
 export interface ExecCallbacks {
   onOutput(stream: "stdout" | "stderr", data: Uint8Array): void;
+  /** Violations as the guard records them, while the guest still runs. */
+  onViolations(records: Violation[]): void;
 }
 
 export class WorkerHandle {
   private readonly child: ChildProcess;
-  private readonly pending = new Map<number, { resolve(b: ExecResponseBody): void; reject(e: Error): void; cb: ExecCallbacks }>();
+  private readonly pending = new Map<number, { resolve(b: WorkerOutcome): void; reject(e: Error): void; cb: ExecCallbacks }>();
+  private readonly drains = new Map<number, () => void>();
   private snapshotWaiter?: (entries: WorkspaceEntry[] | undefined) => void;
   private exited = false;
   readonly exitedPromise: Promise<string>;
@@ -27,6 +30,7 @@ export class WorkerHandle {
         for (const p of this.pending.values()) p.reject(new Error(`enclave worker ${why}`));
         this.pending.clear();
         this.snapshotWaiter?.(undefined);
+        for (const done of this.drains.values()) done();
         resolve(why);
       });
     });
@@ -58,7 +62,7 @@ export class WorkerHandle {
     return w;
   }
 
-  exec(id: number, args: ExecRequestArgs, cb: ExecCallbacks): Promise<ExecResponseBody> {
+  exec(id: number, args: ExecRequestArgs, cb: ExecCallbacks): Promise<WorkerOutcome> {
     if (this.exited) return Promise.reject(new Error("enclave worker is not running"));
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject, cb });
@@ -72,6 +76,23 @@ export class WorkerHandle {
 
   cancel(id: number): void {
     if (!this.exited) this.child.send({ t: "kill", id });
+  }
+
+  /** Asks the worker to hand over the exec's violations recorded so far, before it is
+   *  killed; resolves when they arrived, when the worker is gone, or at the deadline. */
+  drain(id: number, deadlineMs: number): Promise<void> {
+    if (this.exited || !this.pending.has(id)) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, deadlineMs);
+      const drains = this.drains;
+      function done() {
+        clearTimeout(timer);
+        drains.delete(id);
+        resolve();
+      }
+      drains.set(id, done);
+      this.child.send({ t: "drain", id });
+    });
   }
 
   /** /workspace as the worker sees it now, or undefined if it cannot answer in time. */
@@ -93,6 +114,12 @@ export class WorkerHandle {
     switch (m.t) {
       case "output":
         this.pending.get(m.id)?.cb.onOutput(m.stream, m.data);
+        break;
+      case "violations":
+        this.pending.get(m.id)?.cb.onViolations(m.records);
+        break;
+      case "drained":
+        this.drains.get(m.id)?.();
         break;
       case "result":
         this.pending.get(m.id)?.resolve(m.body);

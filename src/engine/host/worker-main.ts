@@ -3,12 +3,12 @@
 // thread) and starts a fresh one. It exits as soon as its supervisor goes away.
 import { readFileSync } from "node:fs";
 import { Wasmer, type Package, type Process, type Sandbox } from "@wasmer/sdk/node";
-import { AUDIT_FILE_NAME, decodeViolations } from "../rewrite/violation-codes.js";
-import type { ExecRequestArgs, ExecResponseBody } from "../protocol/messages.js";
+import { AUDIT_FILE_NAME } from "../rewrite/violation-codes.js";
+import type { ExecRequestArgs } from "../protocol/messages.js";
+import { AuditWatch } from "./audit-watch.js";
 import { guestPackage } from "./guest-package.js";
-import { summariseViolations } from "./violation-summary.js";
 import type { LaunchConfig } from "./launch-config.js";
-import type { FromWorker, ToWorker, WorkspaceEntry } from "./worker-messages.js";
+import type { FromWorker, ToWorker, WorkerOutcome, WorkspaceEntry } from "./worker-messages.js";
 
 const send = (m: FromWorker) => process.send?.(m);
 /** Host memory allowed to a worker besides its guest's linear memory. */
@@ -20,6 +20,7 @@ let guest: Package;
 let launch: LaunchConfig;
 const foreign = new Map<string, Package>();
 const running = new Map<number, Process>();
+const watches = new Map<number, AuditWatch>();
 /** stdin that arrived before its exec's process was spawned (the exec may be queued). */
 const earlyStdin = new Map<number, { data?: Uint8Array; eof?: boolean }[]>();
 
@@ -34,12 +35,17 @@ async function boot(config: LaunchConfig, snapshot: WorkspaceEntry[] | undefined
   if (check.exitCode !== 0) throw new Error(`health check: '${config.shell} -c true' exited ${check.exitCode} (${check.reason}): ${check.stderr.text().trim()}`);
 }
 
-async function exec(id: number, args: ExecRequestArgs): Promise<ExecResponseBody> {
+async function exec(id: number, args: ExecRequestArgs): Promise<WorkerOutcome> {
   const started = performance.now();
   const env = { ...launch.env, ...args.env };
   const command = args.wasm
     ? sandbox.command(await foreignPackage(args.wasm.path, args.wasm.digest), args.wasm.args, { env })
     : sandbox.command(guest.command(launch.shell), ["-c", args.script ?? ""], { env });
+  // Violations leave this process as they happen (see audit-watch.ts).
+  const decision = launch.guard.onViolation === "trap" ? "trapped" : "denied";
+  const watch = new AuditWatch(sandbox, auditFile(), (records) => send({ t: "violations", id, records: records.map((v) => ({ ...v, decision })) }));
+  watches.set(id, watch);
+  watch.start();
   const proc = await command.spawn({ timeoutMs: args.timeoutMs, stdin: args.interactive ? "pipe" : "closed" });
   running.set(id, proc);
   for (const m of earlyStdin.get(id) ?? []) feedStdin(proc, m);
@@ -79,25 +85,40 @@ async function exec(id: number, args: ExecRequestArgs): Promise<ExecResponseBody
   ]);
   clearInterval(watchdog);
   running.delete(id);
+  await watch.finish();
+  watches.delete(id);
   const trapped = out.reason === "trap";
-  const { violations, dropped } = summariseViolations((await takeViolations()).map((v) => ({ ...v, decision: trapped ? "trapped" : "denied" })));
-  const reason = truncated || overLimit ? "killed" : out.reason === "timeout" ? "timeout" : out.reason === "terminated" ? "killed" : trapped ? "trapped" : violations.length ? "denied" : "exited";
+  // A module that fails while being instantiated leaves the SDK's scheduler dead for
+  // every later command: report it as the trap it is, and have the worker replaced.
+  const broken = !!args.wasm && !trapped && out.exitCode !== 0 && !(await schedulerAlive());
+  const reason = truncated || overLimit ? "killed" : out.reason === "timeout" ? "timeout" : out.reason === "terminated" ? "killed" : trapped || broken ? "trapped" : "exited";
   return {
-    guestExitCode: out.reason === "exited" ? out.exitCode : null,
+    guestExitCode: out.reason === "exited" && !broken ? watch.guestStatus(out.exitCode) : null,
     reason,
     durationMs: Math.round(performance.now() - started),
-    violations,
-    ...(dropped ? { violationsDropped: dropped } : {}),
     truncated,
     ...(overLimit ? { memoryExceeded: true } : {}),
+    ...(broken ? { workerBroken: true } : {}),
     message: overLimit
       ? `the enclave's host memory exceeded ${Math.round(rssLimit / 1048576)} MiB (files written in the enclave count); the guest was stopped and /workspace reset`
       : truncated
-      ? `output exceeded the limit of ${launch.outputBytes} bytes; the guest was stopped`
-      : trapped
-        ? `the guest trapped: ${trapReason((out as { message?: string }).message)}`
-        : undefined,
+        ? `output exceeded the limit of ${launch.outputBytes} bytes; the guest was stopped`
+        : broken
+          ? `the guest trapped: the module failed while being instantiated (status ${out.exitCode})`
+          : trapped
+            ? `the guest trapped: ${trapReason((out as { message?: string }).message)}`
+            : undefined,
   };
+}
+
+/** True when the sandbox still runs commands (a failed instantiation kills its scheduler). */
+async function schedulerAlive(): Promise<boolean> {
+  try {
+    const r = await sandbox.command(guest.command(launch.shell), ["-c", "true"]).run({ check: false, timeoutMs: 5000 });
+    return r.exitCode === 0;
+  } catch {
+    return false;
+  }
 }
 
 /** SDK errors can carry a JS stack in their message: the first line names the problem. */
@@ -127,18 +148,8 @@ async function foreignPackage(path: string, digest: string): Promise<Package> {
   return pkg;
 }
 
-/** The guard's audit file: read, then removed by the host (the guest cannot touch it). */
-async function takeViolations() {
-  const path = `${launch.workdir}/${AUDIT_FILE_NAME}`;
-  let bytes: Uint8Array;
-  try {
-    bytes = await sandbox.fs.readFile(path);
-  } catch {
-    return [];
-  }
-  await sandbox.fs.remove(path).catch(() => {});
-  return decodeViolations(bytes);
-}
+/** The guard's audit file, in the storage root where no guest path reaches. */
+const auditFile = () => `${launch.workdir}/${AUDIT_FILE_NAME}`;
 
 async function snapshotWorkspace(): Promise<WorkspaceEntry[]> {
   const out: WorkspaceEntry[] = [];
@@ -176,6 +187,12 @@ process.on("message", (msg: ToWorker) => {
       const proc = running.get(msg.id);
       if (proc) feedStdin(proc, msg);
       else earlyStdin.set(msg.id, [...(earlyStdin.get(msg.id) ?? []), msg]);
+      break;
+    }
+    case "drain": {
+      // The supervisor is about to kill this worker: hand over every violation first.
+      const watch = watches.get(msg.id);
+      void (watch ? watch.read() : Promise.resolve()).then(() => send({ t: "drained", id: msg.id }));
       break;
     }
     case "kill":

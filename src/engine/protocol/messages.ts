@@ -67,7 +67,10 @@ export interface ExecRequestArgs {
   interactive: boolean;
 }
 
-export type ExecReason = "exited" | "timeout" | "killed" | "denied" | "trapped";
+/** How an exec ended: `denied` = ran to the end with violations; `killed` = stopped by
+ *  the engine (output or memory limit, cancelled, the instance stopped); `failed` = the
+ *  engine failed under it (its worker died). */
+export type ExecReason = "exited" | "timeout" | "killed" | "denied" | "trapped" | "failed";
 
 export interface Violation {
   operation: string;
@@ -90,9 +93,6 @@ export interface ExecResponseBody {
   /** What happened to the instance since the previous exec (a restart that lost
    *  /workspace), told once. */
   notice?: string;
-  /** Internal: the worker stopped the guest because the host's memory grew past its
-   *  bound; restoring the workspace would only bring the problem back. */
-  memoryExceeded?: boolean;
 }
 
 export interface StdinRequestArgs {

@@ -4,6 +4,7 @@
 // the guest's memory, its stack-pointer global and its `_start`; splice.ts maps those
 // onto the guest module.
 import binaryen from "binaryen";
+import { emitExitGuard } from "./guard-exit.js";
 import { GUARD_RUNTIME_IMPORTS, GuardConfig, GuardEmitter, RAW_PREFIX } from "./guard-ir.js";
 import { GUARDED_FUNCTIONS, NO_RESULT, PREVIEW1_SIGNATURES, WASI_MODULE } from "./wasi-preview1.js";
 
@@ -18,14 +19,15 @@ export function buildGuardTemplate(guard: GuardConfig): Uint8Array {
     m.addGlobalImport("__stack_pointer", "env", "__stack_pointer", binaryen.i32, true);
     m.addFunctionImport("target_start", "target", "_start", binaryen.none, binaryen.none);
     const emitter = new GuardEmitter(m, guard, "__stack_pointer");
-    const names = GUARDED_FUNCTIONS.filter((n) => emitter.guards(n));
+    const names = GUARDED_FUNCTIONS.filter((n) => n === "proc_exit" || emitter.guards(n));
     for (const name of new Set([...names, ...GUARD_RUNTIME_IMPORTS])) {
       m.addFunctionImport(RAW_PREFIX + name, WASI_MODULE, name, typeOf(PREVIEW1_SIGNATURES[name]), NO_RESULT.has(name) ? binaryen.none : binaryen.i32);
     }
     emitter.emitRuntime();
     for (const name of names) {
       const params = Array.from(PREVIEW1_SIGNATURES[name], (c) => (c === "I" ? binaryen.i64 : binaryen.i32));
-      emitter.emitGuard(name, `guard_${name}`, params);
+      if (name === "proc_exit") emitExitGuard(m, `guard_${name}`, RAW_PREFIX + name);
+      else emitter.emitGuard(name, `guard_${name}`, params);
       m.addFunctionExport(`guard_${name}`, `guard_${name}`);
     }
     m.addFunctionExport(emitter.wrapStart("target_start"), "__cr_start");

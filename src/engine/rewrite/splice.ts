@@ -210,6 +210,19 @@ export function spliceGuard(target: Uint8Array, template: Uint8Array, label: str
     if (callee >= rawLo && callee < rawHi) throw new EngineError("INTERNAL", `${label}: guard proof failed: ${where} calls a raw import directly`);
   };
 
+  // A start section runs while the module is instantiated, where a trap kills the
+  // SDK's scheduler for every later command of the sandbox. It becomes the first call of
+  // a new entry point instead (start, then the guard's _start wrapper), so its trap is
+  // an ordinary trap of this exec. Nothing else can run between the two for a command.
+  const startSection = tsec(8);
+  const entryIndex = I + nDefT + gBodies.length;
+  const entry = startSection ? startEntry(targetFunc(new Reader(startSection).u32()), templateFunc(crStart.index), proof("the start function")) : undefined;
+  const entryType = () => {
+    const own = startExport.index - nImpT;
+    if (own < 0) throw new EngineError("MODULE_REJECTED", `${label}: _start is an import, not a function of the module`);
+    return new Reader(entries(tsec(3), (r) => r.u32())[own]).u32();
+  };
+
   const out = new ByteWriter().push(0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00);
   const emit = (id: number, payload: ArrayLike<number>) => out.push(id, ...leb(payload.length)).append(payload);
   const ORDER = [1, 2, 3, 4, 5, 13, 6, 7, 8, 9, 12, 10, 11];
@@ -217,7 +230,12 @@ export function spliceGuard(target: Uint8Array, template: Uint8Array, label: str
   const build: Record<number, () => ArrayLike<number> | undefined> = {
     1: () => vec(types),
     2: () => vec([...kept.map((i) => i.raw), ...raw.map((i) => importWithType(i, nTypesT))]),
-    3: () => vec([...entries(tsec(3), (r) => r.u32()), ...entries(gsec(3), (r) => r.u32()).map((e) => leb(nTypesT + new Reader(e).u32()))]),
+    3: () =>
+      vec([
+        ...entries(tsec(3), (r) => r.u32()),
+        ...entries(gsec(3), (r) => r.u32()).map((e) => leb(nTypesT + new Reader(e).u32())),
+        ...(entry ? [leb(entryType())] : []),
+      ]),
     6: () =>
       vec([
         ...entries(tsec(6), skipGlobal),
@@ -231,17 +249,18 @@ export function spliceGuard(target: Uint8Array, template: Uint8Array, label: str
     7: () =>
       vec(
         targetExports.map((e) => {
-          const idx = e.kind !== 0 ? e.index : e === startExport ? templateFunc(crStart.index) : tMaps.func(e.index);
+          const idx = e.kind !== 0 ? e.index : e === startExport ? (entry ? entryIndex : templateFunc(crStart.index)) : tMaps.func(e.index);
           if (e.kind === 0 && idx >= rawLo && idx < rawHi) throw new EngineError("INTERNAL", `${label}: guard proof failed: export ${e.name} is a raw import`);
           return [...leb(new TextEncoder().encode(e.name).length), ...new TextEncoder().encode(e.name), e.kind, ...leb(idx)];
         }),
       ),
-    8: () => (tsec(8) ? leb(targetFunc(new Reader(tsec(8)!).u32())) : undefined),
+    8: () => undefined, // folded into the entry point (see startEntry)
     9: () => (tsec(9) ? elements(tsec(9)!, tMaps, rawLo, rawHi, label) : undefined),
     10: () => {
       const code = [
         ...bodies(tsec(10)).map((b) => rewriteBody(b, tMaps, proof("guest code"))),
         ...gBodies.map((b, k) => (live.has(gFuncImports.length + k) ? rewriteBody(b, gMaps) : DEAD_BODY)),
+        ...(entry ? [entry] : []),
       ];
       const w = new ByteWriter().push(...leb(code.length));
       for (const b of code) w.push(...leb(b.length)).append(b);
@@ -256,6 +275,12 @@ export function spliceGuard(target: Uint8Array, template: Uint8Array, label: str
   // Custom sections go last; the name section would name shifted indices wrongly.
   for (const s of T) if (s.id === 0 && !isNameSection(s.body)) emit(0, s.body);
   return { bytes: out.bytes(), guarded: [...guarded].sort() };
+}
+
+/** The body of `() => { start(); guardedStart(); }`: no locals, two calls. */
+function startEntry(start: number, guardedStart: number, check: (callee: number) => void): Uint8Array {
+  check(start);
+  return new Uint8Array([0x00, 0x10, ...leb(start), 0x10, ...leb(guardedStart), 0x0b]);
 }
 
 /** The function bodies of a code section (without their size prefixes). */

@@ -69,6 +69,7 @@ export const GUARDED_FUNCTIONS: readonly string[] = [
   "path_rename",
   "path_symlink",
   "path_unlink_file",
+  "proc_exit",
   "sock_accept",
   "sock_recv",
   "sock_send",
