@@ -1,7 +1,7 @@
 import { Flags } from "@oclif/core";
 import { EngineCommand } from "../../cli/engine-command.js";
 import { auditRecords } from "../../engine/client/instances.js";
-import type { AuditRecord } from "../../engine/host/audit-log.js";
+import { auditLine, type AuditRecord } from "../../engine/host/audit-log.js";
 
 export interface AuditResult {
   enclave: string;
@@ -21,7 +21,7 @@ export default class SysDiagnosticsSandboxAudit extends EngineCommand {
     const records = auditRecords(flags.enclave);
     if (!this.jsonEnabled()) {
       for (const r of records) {
-        this.log(`${r.time} OCSF ${r.class_name === "Network Activity" ? "NETWORK" : "FILE"}:${r.activity.toUpperCase().replace(/ /g, "_")} [MED] ${r.disposition.toUpperCase()} ${r.operation} ${r.path} (${r.rule}) enclave=${r.enclave} exec=${r.exec}${r.count ? ` count=${r.count}` : ""}`);
+        this.log(auditLine(r));
       }
       if (!records.length) this.log("no violations recorded");
     }

@@ -3,6 +3,7 @@
 import { appendFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Violation } from "../protocol/messages.js";
+import { escapeGuestText } from "../verdict.js";
 
 export interface AuditRecord {
   time: string;
@@ -81,4 +82,11 @@ export function readAudit(dir: string): AuditRecord[] {
     }
   }
   return out;
+}
+
+/** The OCSF shorthand line of a record; its path is the guest's, escaped. */
+export function auditLine(r: AuditRecord): string {
+  const kind = `${r.class_name === "Network Activity" ? "NETWORK" : "FILE"}:${r.activity.toUpperCase().replace(/ /g, "_")}`;
+  const path = r.path ? ` ${escapeGuestText(r.path)}` : "";
+  return `${r.time} OCSF ${kind} [MED] ${r.disposition.toUpperCase()} ${r.operation}${path} (${escapeGuestText(r.rule)}) enclave=${r.enclave} exec=${r.exec}${r.count ? ` count=${r.count}` : ""}`;
 }

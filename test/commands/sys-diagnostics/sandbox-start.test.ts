@@ -121,7 +121,7 @@ describe("sys-diagnostics sandbox-start: concurrent starts and stops", () => {
     expect(existsSync(join(cli.stateDir, "locks", "OpenShell.lock")), "released after the start").to.equal(false);
   });
 
-  it("a stop during an exec: the running exec and a queued one say so (125), nothing hangs", async () => {
+  it("a stop during an exec: the running exec is stopped (137) and a queued one refused (125), both say so, nothing hangs", async () => {
     const running = cli.runAsync(["sys-diagnostics", "sandbox-exec", "--enclave", "OpenShell", "--cmd", "echo started; sleep 5; echo never"]);
     await new Promise((r) => setTimeout(r, 1200));
     const queued = cli.runAsync(["sys-diagnostics", "sandbox-exec", "--enclave", "OpenShell", "--cmd", "echo queued"]);
@@ -129,7 +129,7 @@ describe("sys-diagnostics sandbox-start: concurrent starts and stops", () => {
     expect(cli.run(["sys-diagnostics", "sandbox-stop", "--enclave", "OpenShell"]).status).to.equal(0);
     const [r, q] = await Promise.all([running, queued]);
     expect(r.stdout).to.equal("started\n");
-    expectCleanError(r, 125, /^Error: enclave OpenShell was stopped while this exec ran$/m);
+    expectCleanError(r, 137, /^sandbox-exec: enclave OpenShell was stopped while this exec ran$/m);
     expectCleanError(q, 125, /shutting down|not running/);
   });
 });
