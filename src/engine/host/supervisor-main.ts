@@ -44,11 +44,23 @@ interface Recycle {
   now?: boolean;
 }
 
+/** One exec request: its worker-side id, and how its client cancels it (by going away). */
+class ExecControl {
+  cancelled = false;
+  onCancel?: () => void;
+  constructor(readonly id: number) {}
+  cancel(): void {
+    this.cancelled = true;
+    this.onCancel?.();
+  }
+}
+
 class Supervisor {
   private worker!: WorkerHandle;
   private record!: InstanceRecord;
   private queue: Promise<unknown> = Promise.resolve();
   private seq = 0;
+  private nextExecId = 1;
   private stopping = false;
   /** Told once, with the next exec's result. */
   private notice?: string;
@@ -84,7 +96,7 @@ class Supervisor {
   }
 
   private accept(socket: Socket) {
-    const inflight = new Set<number>();
+    const inflight = new Map<number, ExecControl>();
     readFrames(
       socket,
       (frame) => {
@@ -97,11 +109,11 @@ class Supervisor {
       },
     );
     // A client that goes away mid-exec (Ctrl-C, killed CI step) must not leave its guest running.
-    socket.on("close", () => inflight.forEach((id) => this.worker.cancel(id)));
+    socket.on("close", () => inflight.forEach((c) => c.cancel()));
     socket.on("error", () => {});
   }
 
-  private async handle(socket: Socket, req: Request, inflight: Set<number>) {
+  private async handle(socket: Socket, req: Request, inflight: Map<number, ExecControl>) {
     try {
       switch (req.command) {
         case CommandTypes.Hello:
@@ -115,11 +127,14 @@ class Supervisor {
         case CommandTypes.Status:
           return this.reply(socket, req, undefined, { ...this.record });
         case CommandTypes.Exec: {
-          inflight.add(req.seq);
+          // Worker-side ids are the supervisor's own: two clients' request numbers collide.
+          const control = new ExecControl(this.nextExecId++);
+          inflight.set(req.seq, control);
           // Reply as soon as the guest is done; a recycle then holds the queue, so the
           // next exec never lands on a worker with a runaway guest in it.
           return await this.enqueue(async () => {
-            const { body, recycle } = await this.exec(socket, req.seq, req.arguments as unknown as ExecRequestArgs);
+            if (control.cancelled) return void inflight.delete(req.seq); // its client left while it queued
+            const { body, recycle } = await this.exec(socket, req.seq, control, req.arguments as unknown as ExecRequestArgs);
             inflight.delete(req.seq);
             try {
               // The state on disk is current before anyone hears the result; a dead
@@ -144,10 +159,11 @@ class Supervisor {
         }
         case CommandTypes.Stdin: {
           const a = req.arguments as unknown as StdinRequestArgs;
-          return this.worker.stdin(a.request_seq, a.data ? Buffer.from(a.data, "base64") : undefined, !!a.eof);
+          const control = inflight.get(a.request_seq);
+          return control && this.worker.stdin(control.id, a.data ? Buffer.from(a.data, "base64") : undefined, !!a.eof);
         }
         case CommandTypes.Cancel:
-          return this.worker.cancel((req.arguments as { request_seq: number }).request_seq);
+          return inflight.get((req.arguments as { request_seq: number }).request_seq)?.cancel();
         case CommandTypes.Stop:
           this.reply(socket, req, undefined, { name: this.launch.name });
           return this.shutdown("stop request");
@@ -164,20 +180,31 @@ class Supervisor {
     return run;
   }
 
-  private async exec(socket: Socket, id: number, args: ExecRequestArgs): Promise<{ body: ExecResponseBody; recycle?: Recycle }> {
+  private async exec(socket: Socket, requestSeq: number, control: ExecControl, args: ExecRequestArgs): Promise<{ body: ExecResponseBody; recycle?: Recycle }> {
     if (this.stopping) throw new EngineError("ENCLAVE_NOT_RUNNING", `instance ${this.launch.name} is shutting down`);
     const worker = this.worker;
+    const id = control.id;
     const execNumber = ++this.record.execCount;
+    const began = performance.now();
     // The evidence lives here, not in the worker: it survives the worker being killed.
     const tally = new ViolationTally();
     let backstop: NodeJS.Timeout | undefined;
+    // The SDK stops neither a timed-out nor a killed guest that keeps running: past a
+    // grace, the exec ends here, the worker hands over its violations and is replaced.
     const forced = new Promise<WorkerOutcome>((resolve) => {
-      backstop = setTimeout(() => {
-        log(`exec ${id}: no result ${BACKSTOP_MS} ms after its timeout; killing the worker`);
+      const force = (reason: "timeout" | "killed", why: string) => {
+        clearTimeout(backstop);
+        log(`exec ${id}: ${why}; killing the worker`);
         void worker.drain(id, DRAIN_DEADLINE_MS).then(() =>
-          resolve({ guestExitCode: null, reason: "timeout", durationMs: args.timeoutMs + BACKSTOP_MS, truncated: false }),
+          resolve({ guestExitCode: null, reason, durationMs: Math.round(performance.now() - began), truncated: false, ...(reason === "killed" ? { message: "the client went away; the guest was stopped" } : {}) }),
         );
-      }, args.timeoutMs + BACKSTOP_MS);
+      };
+      backstop = setTimeout(() => force("timeout", `no result ${BACKSTOP_MS} ms after its timeout`), args.timeoutMs + BACKSTOP_MS);
+      control.onCancel = () => {
+        worker.cancel(id);
+        clearTimeout(backstop);
+        backstop = setTimeout(() => force("killed", `cancelled, still running ${BACKSTOP_MS} ms later`), BACKSTOP_MS);
+      };
     });
     let outcome: WorkerOutcome | ExecResponseBody;
     let recycle: Recycle | undefined;
@@ -185,7 +212,7 @@ class Supervisor {
       outcome = await Promise.race([
         worker.exec(id, args, {
           onOutput: (stream, data) =>
-            writeFrame(socket, { v: 1, seq: this.seq++, type: "event", event: "output", body: { request_seq: id, stream, data: Buffer.from(data).toString("base64") } }),
+            writeFrame(socket, { v: 1, seq: this.seq++, type: "event", event: "output", body: { request_seq: requestSeq, stream, data: Buffer.from(data).toString("base64") } }),
           onViolations: (records) => tally.add(records),
         }),
         forced,
@@ -199,12 +226,14 @@ class Supervisor {
       // violation recorded before the worker went (unless the instance is being
       // stopped, which is why it died), and the worker is replaced.
       const message = (e as Error).message;
+      const durationMs = Math.round(performance.now() - began);
       outcome = this.stopping
-        ? { guestExitCode: null, reason: "killed", durationMs: 0, truncated: false, message: `enclave ${this.launch.name} was stopped while this exec ran` }
-        : { guestExitCode: null, reason: "failed", durationMs: 0, truncated: false, violations: [], message: `enclave worker failed during exec: ${message}; the instance was restarted` };
+        ? { guestExitCode: null, reason: "killed", durationMs, truncated: false, message: `enclave ${this.launch.name} was stopped while this exec ran` }
+        : { guestExitCode: null, reason: "failed", durationMs, truncated: false, violations: [], message: `enclave worker failed during exec: ${message}; the instance was restarted` };
       if (!this.stopping) recycle = { why: `worker failed: ${message}`, workspace: "reset", now: true };
     } finally {
       clearTimeout(backstop);
+      control.onCancel = undefined;
     }
     const { violations, dropped } = tally.summary();
     appendAudit(dir, toAuditRecords(violations, this.launch.name, execNumber, dropped));

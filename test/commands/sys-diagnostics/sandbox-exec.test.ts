@@ -35,7 +35,7 @@ describe("sys-diagnostics sandbox-exec", () => {
     const r = cli.exec("cat /etc/passwd");
     expect(r.status).to.equal(77);
     expect(r.stdout).to.equal("DENIED open /etc/passwd: Permission denied (filesystem_policy: not granted)\n");
-    expect(r.stderr).to.equal("cat: /etc/passwd: Permission denied\n");
+    expect(r.stderr).to.equal("cat: /etc/passwd: Permission denied\nsandbox-exec: policy violations: the last line of stdout (exit 77)\n");
   });
 
   it("--json carries the outcome and the violations", () => {
