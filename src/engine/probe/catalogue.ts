@@ -4,6 +4,7 @@
 // the boundary behaved as expected. Controls check that what must work, works.
 import { packagePath } from "../package-root.js";
 import type { ExecResult } from "../client/exec.js";
+import { verdictProbes } from "./verdict-probes.js";
 
 export type Verdict = "held" | "breached" | "error";
 
@@ -26,7 +27,7 @@ export interface Observation {
 
 export interface Probe {
   id: string;
-  category: "filesystem" | "environment" | "network" | "resources" | "admission" | "canary" | "control";
+  category: "filesystem" | "environment" | "network" | "resources" | "admission" | "canary" | "control" | "verdict";
   attempt: string;
   expected: string;
   run(ctx: ProbeContext): Promise<Observation>;
@@ -335,6 +336,12 @@ export function catalogue(): Probe[] {
       const line = parseProbeLine(await ctx.wasm(PROBE_MODULE, ["open-write", "workspace/probe-file"]));
       return { held: line?.errno === 0, observed: `errno ${line?.errno}` };
     }),
+    control("ctl.own-exit", "proc_exit(3)", "exit 3: a guest's ordinary status passes through", async (ctx) => {
+      const r = await ctx.wasm(fixture("exit-status"), ["3"]);
+      return { held: r.exitCode === 3 && r.guestExitCode === 3, observed: describe(r) };
+    }),
+    // ---- the verdict ----------------------------------------------------------------------
+    ...verdictProbes(),
   ];
 }
 
@@ -348,7 +355,7 @@ export function selectProbes(all: Probe[], only?: string | string[]): Probe[] {
 
 /** Controls first (they prepare files and prove the enclave works at all); resources
  *  last, since a write flood ends with the instance's workspace reset. */
-const RUN_ORDER: Probe["category"][] = ["control", "filesystem", "environment", "network", "admission", "canary", "resources"];
+const RUN_ORDER: Probe["category"][] = ["control", "filesystem", "environment", "network", "admission", "canary", "verdict", "resources"];
 function orderForRun(ps: Probe[]): Probe[] {
   return RUN_ORDER.flatMap((c) => ps.filter((p) => p.category === c));
 }

@@ -22,7 +22,7 @@ describe("sys-diagnostics sandbox-probe", () => {
     expect(report.passed).to.equal(true);
     const ids = report.results.map((x: { id: string }) => x.id);
     expect(new Set(ids).size).to.equal(ids.length);
-    for (const cat of ["filesystem", "environment", "network", "resources", "admission", "canary", "control"]) {
+    for (const cat of ["filesystem", "environment", "network", "resources", "admission", "canary", "control", "verdict"]) {
       expect(report.results.some((x: { category: string }) => x.category === cat), cat).to.equal(true);
     }
     const xml = readFileSync(junit, "utf8");
