@@ -17,6 +17,8 @@ export class ExecOutput {
   constructor(
     private readonly stdout: Stream = process.stdout,
     private readonly stderr: Stream = process.stderr,
+    /** Prefix of the engine's stderr lines: the command speaking. */
+    private readonly speaker = "sandbox-exec",
   ) {}
 
   /** The guest's bytes, as they come. */
@@ -39,7 +41,7 @@ export class ExecOutput {
     if (out.length) err.push(`policy violations: the last ${out.length === 1 ? "line" : `${out.length} lines`} of stdout (exit ${result.exitCode})`);
     this.engineLines(
       this.stderr,
-      err.map((l) => `sandbox-exec: ${l}`),
+      err.map((l) => `${this.speaker}: ${l}`),
     );
   }
 

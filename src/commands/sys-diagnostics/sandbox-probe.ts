@@ -28,7 +28,7 @@ export default class SysDiagnosticsSandboxProbe extends EngineCommand {
   static override summary = "Prove the enclave boundary with a breach suite.";
 
   async run(): Promise<ProbeReport> {
-    const { flags } = await this.parse(SysDiagnosticsSandboxProbe);
+    const { flags } = await this.parse(this.constructor as typeof SysDiagnosticsSandboxProbe);
     const mode = this.jsonEnabled() ? "silent" : process.stderr.isTTY ? "tty" : "plain";
     const report = await runProbeTasks({ enclave: flags.enclave, memoryPages: flags["memory-pages"], policyFile: flags.policy, only: flags.only }, mode);
     if (flags.junit) {

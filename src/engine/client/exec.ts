@@ -41,7 +41,7 @@ export class ExecFileError extends EngineError {
   }
 }
 
-function readWasmFile(file: string): Uint8Array {
+export function readWasmFile(file: string): Uint8Array {
   try {
     if (statSync(file).isDirectory()) throw new ExecFileError(`--wasm ${file}: is a directory, not a module file`, ExitCode.CANNOT_EXECUTE);
     return readFileSync(file);

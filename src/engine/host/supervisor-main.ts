@@ -44,14 +44,30 @@ interface Recycle {
   now?: boolean;
 }
 
-/** One exec request: its worker-side id, and how its client cancels it (by going away). */
+/** One exec request: its worker-side id, its stdin, and how its client cancels it (by
+ *  going away). stdin that arrives while the exec waits in the queue is held here: the
+ *  worker it will run on may not exist yet (a recycle can be in progress). */
 class ExecControl {
   cancelled = false;
   onCancel?: () => void;
+  private worker?: WorkerHandle;
+  private readonly early: { data?: Buffer; eof: boolean }[] = [];
   constructor(readonly id: number) {}
+
   cancel(): void {
     this.cancelled = true;
     this.onCancel?.();
+  }
+
+  stdin(data: Buffer | undefined, eof: boolean): void {
+    if (this.worker) this.worker.stdin(this.id, data, eof);
+    else this.early.push({ data, eof });
+  }
+
+  /** The exec starts on `worker`: from now on stdin goes there. */
+  runsOn(worker: WorkerHandle): void {
+    this.worker = worker;
+    for (const m of this.early.splice(0)) worker.stdin(this.id, m.data, m.eof);
   }
 }
 
@@ -159,8 +175,7 @@ class Supervisor {
         }
         case CommandTypes.Stdin: {
           const a = req.arguments as unknown as StdinRequestArgs;
-          const control = inflight.get(a.request_seq);
-          return control && this.worker.stdin(control.id, a.data ? Buffer.from(a.data, "base64") : undefined, !!a.eof);
+          return inflight.get(a.request_seq)?.stdin(a.data ? Buffer.from(a.data, "base64") : undefined, !!a.eof);
         }
         case CommandTypes.Cancel:
           return inflight.get((req.arguments as { request_seq: number }).request_seq)?.cancel();
@@ -184,6 +199,7 @@ class Supervisor {
     if (this.stopping) throw new EngineError("ENCLAVE_NOT_RUNNING", `instance ${this.launch.name} is shutting down`);
     const worker = this.worker;
     const id = control.id;
+    control.runsOn(worker);
     const execNumber = ++this.record.execCount;
     const began = performance.now();
     // The evidence lives here, not in the worker: it survives the worker being killed.

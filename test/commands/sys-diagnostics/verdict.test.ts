@@ -181,6 +181,15 @@ describe("the verdict, whatever the guest does", () => {
     });
   });
 
+  it("stdin of an exec queued behind a worker replacement reaches its guest", async () => {
+    const spin = cli.runAsync(["sys-diagnostics", "sandbox-exec", "--enclave", "OpenShell", "--timeout-ms", "800", "--wasm", fixture("violate-then"), "--", "spin"]);
+    await new Promise((r) => setTimeout(r, 300));
+    const queued = cli.run(["sys-diagnostics", "sandbox-exec", "--enclave", "OpenShell", "-i", "--cmd", "wc -l"], { input: "a\nb\n", timeoutMs: 30000 });
+    expect((await spin).status).to.equal(77);
+    expect(queued.status, queued.stderr).to.equal(0);
+    expect(queued.stdout.trim()).to.equal("2");
+  });
+
   it("--json carries a large output (seq 1 1500000) without failing", () => {
     const r = cli.run(["sys-diagnostics", "sandbox-exec", "--enclave", "OpenShell", "--json", "--cmd", "seq 1 1500000"]);
     expect(r.status, r.stderr.slice(0, 400)).to.equal(0);
