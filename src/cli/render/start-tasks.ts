@@ -1,19 +1,10 @@
 // sandbox-start's progress: a listr2 task list on a TTY, plain lines otherwise.
 import { Listr } from "listr2";
 import { bootInstance, prepareLaunch, resolveDefinition, StartOptions, StartPlan } from "../../engine/client/instances.js";
+import { startResult, type StartResult } from "../../engine/client/start-result.js";
 import type { InstanceRecord } from "../../engine/state/instance-record.js";
 
-export interface StartResult {
-  enclave: string;
-  definition: string;
-  pid: number;
-  memoryPages: number;
-  timeoutMs: number;
-  startedAt: string;
-  policyDigest: string;
-  moduleCached: boolean;
-  recovered?: string;
-}
+export type { StartResult };
 
 interface Ctx {
   plan: StartPlan;
@@ -45,16 +36,5 @@ export async function runStartTasks(opts: StartOptions, mode: "tty" | "plain" | 
       if (mode === "plain") process.stderr.write(`sandbox-start: ${s.title.toLowerCase()}: ok${note ? ` (${note})` : ""}\n`);
     }
   }
-  const r = ctx.record!;
-  return {
-    enclave: r.name,
-    definition: r.definition,
-    pid: r.pid,
-    memoryPages: r.memoryPages,
-    timeoutMs: r.timeoutMs,
-    startedAt: r.startedAt,
-    policyDigest: r.policyDigest,
-    moduleCached: !!ctx.plan.moduleCached,
-    ...(ctx.plan.recovered ? { recovered: ctx.plan.recovered } : {}),
-  };
+  return startResult(ctx.record!, ctx.plan);
 }

@@ -1,9 +1,10 @@
+import { Flags } from "@oclif/core";
 import SysDiagnosticsSandboxProbe from "../sys-diagnostics/sandbox-probe.js";
 
 /** `coreason-engine probe`: the breach catalogue against a throwaway OpenShell. */
 export default class RunnerProbe extends SysDiagnosticsSandboxProbe {
   static override examples = ["coreason-engine probe --junit probe.xml"];
-  static override flags = { ...SysDiagnosticsSandboxProbe.flags, enclave: { ...SysDiagnosticsSandboxProbe.flags.enclave, required: false, default: "OpenShell" } };
+  static override flags = { ...SysDiagnosticsSandboxProbe.flags, enclave: Flags.string({ description: "enclave definition to probe", default: "OpenShell" }) };
   static override hidden = true;
   static override usage = "coreason-engine probe [--only GLOB...] [--junit FILE] [--json]";
 }

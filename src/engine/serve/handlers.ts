@@ -1,4 +1,5 @@
 // The /v1 handlers: each is one engine call and the response it makes.
+import { startResult } from "../client/start-result.js";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { auditRecords, listInstances, startInstance, stopInstance } from "../client/instances.js";
 import { ENGINE_VERSION } from "../package-root.js";
@@ -32,17 +33,7 @@ export async function startEnclave({ req, reply, grant }: Ctx): Promise<object> 
   requireEnclave(grant!, body.enclave);
   const { record, plan } = await startInstance({ enclave: body.enclave, memoryPages: body.memoryPages, policy: body.policy });
   reply.code(201).header("location", `/v1/enclaves/${encodeURIComponent(record.name)}`);
-  return {
-    enclave: record.name,
-    definition: record.definition,
-    pid: record.pid,
-    memoryPages: record.memoryPages,
-    timeoutMs: record.timeoutMs,
-    startedAt: record.startedAt,
-    policyDigest: record.policyDigest,
-    moduleCached: !!plan.moduleCached,
-    ...(plan.recovered ? { recovered: plan.recovered } : {}),
-  };
+  return startResult(record, plan);
 }
 
 export async function listEnclaves({ grant }: Ctx): Promise<object> {
