@@ -101,7 +101,7 @@ export async function runOnce(opts: RunOnceOptions): Promise<ExecResult> {
 }
 
 /** Copies a host file or directory tree to a guest path inside a mount (the only
- *  places the sandbox stores files); symlinks are not followed. */
+ *  places the sandbox stores files); symlinks are followed, as `cp -rL` does. */
 async function copyIn(box: EnclaveSandbox, copy: HostCopy, mounts: { guest: string; backing: string }[]): Promise<void> {
   const mount = mounts.find((m) => copy.guest === m.guest || copy.guest.startsWith(m.guest + "/"));
   if (!mount || copy.guest.split("/").includes("..")) throw new EngineError("USAGE", `--copy ${copy.host}:${copy.guest}: the guest path must lie in ${mounts.map((m) => m.guest).join(" or ")}`);
