@@ -153,6 +153,9 @@ export class EnclaveSandbox {
         if (truncated) continue;
         const part = chunk.length > budget ? chunk.subarray(0, budget) : chunk;
         budget -= part.length;
+        // Violations before output: what a client sees after a denied call always comes
+        // with the violation, even if the worker dies a moment later.
+        await watch.read();
         if (part.length) events.output(stream, Buffer.from(part));
         if (budget <= 0 && chunk.length > part.length) {
           truncated = true;
