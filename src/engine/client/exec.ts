@@ -61,6 +61,8 @@ async function prepareForeignModule(enclave: string, file: string, args: string[
   const { prepareModule } = await import("../admission/module-cache.js");
   const launch = readLaunchConfig(instanceDir(enclave));
   const mod = await prepareModule(bytes, file, launch.guard, launch.memoryPages, moduleCacheDir(), launch.unguarded);
+  const { recordExecModule } = await import("./inspect.js");
+  recordExecModule(enclave, file, bytes, mod.path, launch.guard.networkDisabled);
   return { path: mod.path, digest: mod.digest, args };
 }
 

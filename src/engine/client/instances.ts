@@ -80,6 +80,7 @@ export async function prepareLaunch(opts: StartOptions, plan: StartPlan): Promis
     outputBytes,
     onViolation: guard.onViolation,
     policyDigest: policyDigest(policy),
+    policy,
     guard,
     socket: socketPathFor(dir),
     token: randomBytes(16).toString("hex"),

@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { EngineError } from "../errors.js";
+import type { Policy } from "../policy/policy.js";
 import type { GuardConfig } from "../rewrite/guard-ir.js";
 import { schemaErrors } from "../schema/validator.js";
 import { writeFileAtomic } from "../state/atomic-file.js";
@@ -23,6 +24,8 @@ export interface LaunchConfig {
   outputBytes: number;
   onViolation: "deny" | "trap";
   policyDigest: string;
+  /** The effective policy (what policyDigest is the digest of). */
+  policy?: Policy;
   /** Guard configuration, so --wasm modules are instrumented with the same policy. */
   guard: GuardConfig;
   socket: string;

@@ -1,4 +1,5 @@
 // The /v1 handlers: each is one engine call and the response it makes.
+import { inspectInstance } from "../client/inspect.js";
 import { startResult } from "../client/start-result.js";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { auditRecords, listInstances, startInstance, stopInstance } from "../client/instances.js";
@@ -60,6 +61,10 @@ function wantsNdjson(req: FastifyRequest): boolean {
 export async function probeEnclave({ req, name }: Ctx): Promise<object> {
   const body = (req.body ?? {}) as { only?: string; memoryPages?: number; policy?: Policy };
   return runProbeSuite({ enclave: name!, only: body.only, memoryPages: body.memoryPages, policy: body.policy });
+}
+
+export async function inspectEnclave({ name }: Ctx): Promise<object> {
+  return inspectInstance(name!);
 }
 
 export async function auditEnclave({ name }: Ctx): Promise<object> {

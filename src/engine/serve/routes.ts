@@ -39,6 +39,10 @@ export const ROUTES: RouteSpec[] = [
     ok: { status: 204, description: "stopped" }, errors: [400, ...AUTH_ERRORS, 404, 500, 503], handler: h.stopEnclave,
   },
   {
+    method: "GET", url: "/v1/enclaves/:name", operationId: "inspectEnclave", summary: "What runs in the instance (as sandbox-inspect --json): effective policy, digests, modules and their guarded imports", scope: "enclave:read",
+    ok: { status: 200, description: "the attestation", schema: "output/sys-diagnostics-sandbox-inspect.json" }, errors: [400, ...AUTH_ERRORS, 404, 500, 503], handler: h.inspectEnclave,
+  },
+  {
     method: "POST", url: "/v1/enclaves/:name/exec", operationId: "execInEnclave", summary: "Run a script or a WASI module in a running instance (as sandbox-exec --json); Accept: application/x-ndjson streams output", scope: "enclave:exec",
     body: { schema: "api/exec-request.json" },
     ok: { status: 200, description: "the outcome, including a policy denial (reason denied, exitCode 77)", schema: "output/sys-diagnostics-sandbox-exec.json", ndjson: "api/exec-event.json" },
