@@ -33,6 +33,7 @@ static int bi_exit(int argc, char **argv) {
   if (status_arg(argc, argv, &st)) return 2;
   sh.status = st & 255;
   sh.unwind = U_EXIT;
+  sh.fatal = 0;
   return st;
 }
 
@@ -41,6 +42,7 @@ static int bi_return(int argc, char **argv) {
   if (status_arg(argc, argv, &st)) return 2;
   sh.status = st;
   sh.unwind = sh.funcs ? U_RETURN : U_EXIT;
+  sh.fatal = 0;
   return st;
 }
 
@@ -79,9 +81,51 @@ static char *normpath(const char *cwd, const char *dir) {
   return out;
 }
 
+/* The physical form of an absolute path: each symlink replaced by its target, as the
+ * kernel resolves it. The shell always changes into this form (so relative paths
+ * never go through a link), and cd -P and pwd -P print it. */
+static char *physical(const char *path) {
+  struct strbuf out = {0};
+  char *todo = sh_strdup(path), *rest = todo;
+  int links = 0;
+  sb_adds(&out, "");
+  while (*rest) {
+    while (*rest == '/') rest++;
+    char *e = rest;
+    while (*e && *e != '/') e++;
+    size_t n = e - rest;
+    if (!n || (n == 1 && *rest == '.')) { rest = e; continue; }
+    if (n == 2 && rest[0] == '.' && rest[1] == '.') {
+      while (out.len && out.s[--out.len] != '/');
+      out.s[out.len] = 0;
+      rest = e;
+      continue;
+    }
+    size_t mark = out.len;
+    sb_addc(&out, '/');
+    sb_add(&out, rest, n);
+    char link[4096];
+    ssize_t k = links < 40 ? readlink(out.s, link, sizeof link - 1) : -1;
+    if (k <= 0) { rest = e; continue; }
+    links++;
+    link[k] = 0;
+    out.len = link[0] == '/' ? 0 : mark;   /* relative targets start from the link's dir */
+    out.s[out.len] = 0;
+    struct strbuf t = {0};
+    sb_adds(&t, link);
+    sb_addc(&t, '/');
+    sb_adds(&t, e);
+    free(todo);
+    rest = todo = sb_take(&t);
+  }
+  free(todo);
+  if (!out.len) sb_addc(&out, '/');
+  return sb_take(&out);
+}
+
 static int bi_cd(int argc, char **argv) {
-  int i = 1;
-  while (i < argc && (!strcmp(argv[i], "-L") || !strcmp(argv[i], "-P"))) i++;
+  int i = 1, phys = 0;
+  for (; i < argc && (!strcmp(argv[i], "-L") || !strcmp(argv[i], "-P")); i++) phys = argv[i][1] == 'P';
   if (i < argc && !strcmp(argv[i], "--")) i++;
   const char *dir = i < argc ? argv[i] : sh_getvar("HOME"), *old = sh_getvar("PWD");
   int print = 0;
@@ -91,19 +135,31 @@ static int bi_cd(int argc, char **argv) {
     if (!dir) dir = old ? old : "/";
     print = 1;
   }
-  char *prev = old && old[0] == '/' ? sh_strdup(old) : getcwd(0, 0);
-  char *target = normpath(prev ? prev : "/", dir);
-  if (chdir(target)) {
+  char *prev = old && old[0] == '/' ? sh_strdup(old) : getcwd(0, 0), *here = getcwd(0, 0);
+  /* -L: .. is taken textually from $PWD; -P: from where the shell really is */
+  char *target = phys ? sh_strdup(dir) : normpath(prev ? prev : "/", dir);
+  if (phys && dir[0] != '/') {
+    struct strbuf b = {0};
+    sb_adds(&b, here ? here : "/");
+    sb_addc(&b, '/');
+    sb_adds(&b, dir);
+    free(target);
+    target = sb_take(&b);
+  }
+  char *real = physical(target);
+  free(here);
+  if (chdir(real)) {
     sh_err("cd: can't cd to %s", dir);
+    free(real);
     free(target);
     free(prev);
     return 2;
   }
-  char *now = sh_strdup(target);
+  const char *now = phys ? real : target;
   if (prev) sh_setvar("OLDPWD", prev, 0);
-  if (now) sh_setvar("PWD", now, 0);
-  if (print && now) printf("%s\n", now);
-  free(now);
+  sh_setvar("PWD", now, 0);
+  if (print) printf("%s\n", now);
+  free(real);
   free(prev);
   free(target);
   return 0;
@@ -111,10 +167,13 @@ static int bi_cd(int argc, char **argv) {
 
 static int bi_pwd(int argc, char **argv) {
   const char *pwd = sh_getvar("PWD");
-  if (pwd && pwd[0] == '/') { printf("%s\n", pwd); return 0; }
+  int phys = argc > 1 && !strcmp(argv[argc - 1], "-P");
+  if (!phys && pwd && pwd[0] == '/') { printf("%s\n", pwd); return 0; }
   char *cwd = getcwd(0, 0);
   if (!cwd) { sh_err("pwd: %s", strerror(errno)); return 2; }
-  printf("%s\n", cwd);
+  char *real = physical(cwd);
+  printf("%s\n", real);
+  free(real);
   free(cwd);
   return 0;
 }
@@ -157,7 +216,9 @@ static int set_opt(char c, int on) {
   case 'x': sh.opt_x = on; return 0;
   case 'f': sh.opt_f = on; return 0;
   case 'n': sh.opt_n = on; return 0;
-  case 'a': case 'b': case 'C': case 'h': case 'm': case 'v': return 0;  /* accepted, no effect */
+  case 'a': sh.opt_a = on; return 0;
+  case 'C': sh.opt_C = on; return 0;
+  case 'b': case 'h': case 'm': case 'v': return 0;  /* accepted: no jobs, no terminal here */
   }
   return -1;
 }
@@ -165,7 +226,7 @@ static int set_opt(char c, int on) {
 /* set -o NAME / sh -o NAME; -1 for an unknown name. */
 int sh_set_option(const char *name, int on) {
   static const char *const names[] = {"errexit", "e", "nounset", "u", "xtrace", "x", "noglob", "f",
-    "noexec", "n", "allexport", "a", "verbose", "v", "pipefail", "p", 0};
+    "noexec", "n", "allexport", "a", "verbose", "v", "pipefail", "p", "noclobber", "C", 0};
   int k = 0;
   while (names[k] && strcmp(names[k], name)) k += 2;
   if (!names[k]) return -1;
@@ -174,17 +235,32 @@ int sh_set_option(const char *name, int on) {
   return 0;
 }
 
+/* set -o / set +o with no name: dash's table (and pipefail, which dash lacks, last). */
+static void list_options(int as_commands) {
+  static const char *const names[] = {"errexit", "noglob", "ignoreeof", "interactive", "monitor",
+    "noexec", "stdin", "xtrace", "verbose", "vi", "emacs", "noclobber", "allexport", "notify",
+    "nounset", "privileged", "nolog", "debug", "pipefail", 0};
+  const int on[] = {sh.opt_e, sh.opt_f, 0, 0, 0, sh.opt_n, 0, sh.opt_x, 0, 0, 0, sh.opt_C, sh.opt_a,
+    0, sh.opt_u, 0, 0, 0, sh.opt_pipefail};
+  if (!as_commands) printf("Current option settings\n");
+  for (int k = 0; names[k]; k++) {
+    if (as_commands) printf("set %co %s\n", on[k] ? '-' : '+', names[k]);
+    else printf("%-16s%s\n", names[k], on[k] ? "on" : "off");
+  }
+}
+
 static int bi_set(int argc, char **argv) {
   int i = 1;
   if (argc == 1) { sh_var_print(0, ""); return 0; }
   for (; i < argc; i++) {
     char *a = argv[i];
     if (!strcmp(a, "--")) { i++; goto positional; }
+    if (!strcmp(a, "-")) { sh.opt_x = 0; i++; goto positional; }   /* set - ARGS: also -x off */
     if ((a[0] != '-' && a[0] != '+') || !a[1]) break;
     int on = a[0] == '-';
     for (char *c = a + 1; *c; c++) {
       if (*c == 'o') {   /* -o NAME, also inside a cluster: set -euo pipefail */
-        if (i + 1 >= argc) return 0;
+        if (i + 1 >= argc) { list_options(!on); return 0; }
         if (sh_set_option(argv[++i], on)) { sh_fatal(2, "set: Illegal option -o %s", argv[i]); return 2; }
       } else if (set_opt(*c, on)) { sh_fatal(2, "set: Illegal option %c%c", a[0], *c); return 2; }
     }
@@ -233,7 +309,12 @@ static int bi_dot(int argc, char **argv) {
   if (argc < 2) return 0;
   char *path = 0;
   const char *name = argv[1];
-  if (!strchr(name, '/') && sh_lookup(name, &path) != 5) { free(path); path = 0; }
+  /* a name without '/' is searched in PATH only, never in the current directory */
+  if (!strchr(name, '/') && sh_lookup(name, &path) != 5) {
+    free(path);
+    sh_fatal(2, ".: %s: not found", name);
+    return 2;
+  }
   FILE *f = fopen(path ? path : name, "r");
   free(path);
   if (!f) { sh_fatal(2, ".: cannot open %s: No such file", name); return 2; }
@@ -339,7 +420,13 @@ static int bi_command(int argc, char **argv) {
     if (strchr(argv[i], 'V')) v = 2;
   }
   if (i >= argc) return 0;
-  if (!v) return sh_exec_argv(argv + i, 1);
+  if (!v) {
+    /* `command` takes away a special builtin's power to end the shell on an error */
+    sh.fatal = 0;
+    int st = sh_exec_argv(argv + i, 1);
+    if (sh.unwind == U_EXIT && sh.fatal) { sh.unwind = U_NONE; sh.fatal = 0; st = sh.status; }
+    return st;
+  }
   int st = 0;
   for (; i < argc; i++) {
     char *path;
@@ -381,71 +468,151 @@ static int bi_trap(int argc, char **argv) {
   return 0;   /* there are no signals to trap in the enclave */
 }
 
-/* getopts OPTSTRING NAME [ARGS]: OPTIND counts arguments; `sub` is the position
- * inside a cluster like -abc, reset whenever OPTIND is changed from outside. */
-static int bi_getopts(int argc, char **argv) {
-  static int sub, last = -1, cur;
-  if (argc < 3) { sh_err("getopts: usage: getopts optstring var [arg...]"); return 2; }
-  const char *opts = argv[1], *name = argv[2], *oi = sh_getvar("OPTIND");
-  char **args = argc > 3 ? argv + 3 : sh.pos;
-  int nargs = argc > 3 ? argc - 3 : sh.npos, silent = opts[0] == ':';
-  long ind = 1;
-  if (oi && !sh_number(oi, &ind)) ind = 1;
-  if (ind != last || ind < 1) sub = 0;
-  if (sub) ind = cur;   /* inside a cluster OPTIND already names the next argument */
-  char *arg = ind <= nargs ? args[ind - 1] : 0, c[2] = {0, 0}, buf[24];
-  int st = 0;
-  if (!sub && (!arg || arg[0] != '-' || !arg[1] || (!strcmp(arg, "--") && ++ind))) {
-    sh_setvar(name, "?", 0);
-    sh_unsetvar("OPTARG");
-    st = 1;
-  } else {
-    if (!sub) sub = 1;
-    c[0] = arg[sub++];
-    const char *p = c[0] != ':' ? strchr(opts, c[0]) : 0;
-    if (!p) {
-      if (silent) sh_setvar("OPTARG", c, 0);
-      else { sh_unsetvar("OPTARG"); fprintf(stderr, "Illegal option -%s\n", c); }
-      sh_setvar(name, "?", 0);
-    } else if (p[1] == ':') {
-      if (arg[sub]) { sh_setvar("OPTARG", arg + sub, 0); sub = 0; ind++; }
-      else if (ind < nargs) { sh_setvar("OPTARG", args[ind], 0); sub = 0; ind += 2; }
-      else {
-        sub = 0;
-        ind++;
-        if (silent) { sh_setvar("OPTARG", c, 0); sh_setvar(name, ":", 0); }
-        else { sh_unsetvar("OPTARG"); fprintf(stderr, "No arg for -%s option\n", c); sh_setvar(name, "?", 0); }
-        goto done;
-      }
-      sh_setvar(name, c, 0);
-    } else {
-      sh_setvar("OPTARG", "", 0);
-      sh_setvar(name, c, 0);
-    }
-    if (sub && !arg[sub]) { sub = 0; ind++; }
-  }
-done:
-  cur = ind;
-  snprintf(buf, sizeof buf, "%ld", ind + (sub != 0));
-  sh_setvar("OPTIND", buf, 0);
-  last = ind + (sub != 0);
-  return st;
+/* getopts OPTSTRING NAME [ARGS], as dash does it: sh.optind is the next argument and
+ * sh.optoff the position inside a cluster like -abc. Assigning OPTIND resets both;
+ * each function call starts at 1 again and gets the caller's back when it returns. */
+static int in_getopts;
+
+void sh_getopts_reset(const char *value) {
+  if (in_getopts) return;
+  long v = atol(value);
+  sh.optind = v > 0 ? v : 1;
+  sh.optoff = -1;
 }
 
+static int bi_getopts(int argc, char **argv) {
+  if (argc < 3) { sh_err("Usage: getopts optstring var [arg]"); return 2; }
+  char **args = argc > 3 ? argv + 3 : sh.pos, **next, *p, c = '?', s[2] = {0, 0}, buf[24];
+  const char *opts = argv[1], *q;
+  int nargs = argc > 3 ? argc - 3 : sh.npos, done = 0;
+  if (sh.optind < 1 || sh.optind > nargs + 1) sh.optind = 1, sh.optoff = -1;
+  next = args + sh.optind - 1;
+  p = sh.optind <= 1 || sh.optoff < 0 || (int)strlen(next[-1]) < sh.optoff ? 0 : next[-1] + sh.optoff;
+  if (!p || !*p) {   /* this word is done: the next one */
+    p = *next;
+    if (!p || *p != '-' || !*++p || (p[0] == '-' && !p[1] && ++next)) { p = 0; done = 1; goto out; }
+    next++;
+  }
+  c = *p++;
+  for (q = opts; *q != c; ) {
+    if (!*q) {
+      if (opts[0] == ':') { s[0] = c; sh_setvar("OPTARG", s, 0); }
+      else { fflush(stdout); fprintf(stderr, "Illegal option -%c\n", c); sh_unsetvar("OPTARG"); }
+      c = '?';
+      goto out;
+    }
+    if (*++q == ':') q++;
+  }
+  if (*++q == ':') {
+    if (!*p && !(p = *next)) {
+      if (opts[0] == ':') { s[0] = c; sh_setvar("OPTARG", s, 0); c = ':'; }
+      else { fflush(stdout); fprintf(stderr, "No arg for -%c option\n", c); sh_unsetvar("OPTARG"); c = '?'; }
+      goto out;
+    }
+    if (p == *next) next++;
+    sh_setvar("OPTARG", p, 0);
+    p = 0;
+  } else sh_setvar("OPTARG", "", 0);
+out:
+  snprintf(buf, sizeof buf, "%d", (int)(next - args + 1));
+  in_getopts = 1;
+  sh_setvar("OPTIND", buf, 0);
+  in_getopts = 0;
+  s[0] = c;
+  sh_setvar(argv[2], s, 0);
+  sh.optoff = p ? (int)(p - next[-1]) : -1;
+  sh.optind = next - args + 1;
+  return done;
+}
+
+/* umask [-S] [MODE]: octal or symbolic (u=rwx,g+w,o-x). The value is kept, inherited
+ * by subshells and printed; WASI files have no permission bits for it to act on. */
 static int bi_umask(int argc, char **argv) {
-  if (argc < 2) printf("0022\n");
+  int i = 1, sym = i < argc && !strcmp(argv[i], "-S");
+  i += sym;
+  if (i >= argc) {
+    int allow = ~sh.umask & 0777;
+    if (!sym) { printf("%04o\n", sh.umask); return 0; }
+    for (int k = 0; k < 3; k++) {
+      int bits = allow >> (6 - 3 * k) & 7;
+      printf("%s%c=%s%s%s", k ? "," : "", "ugo"[k], bits & 4 ? "r" : "", bits & 2 ? "w" : "", bits & 1 ? "x" : "");
+    }
+    printf("\n");
+    return 0;
+  }
+  const char *a = argv[i];
+  if (*a >= '0' && *a <= '9') {
+    int v = 0;
+    for (const char *c = a; *c; c++) {
+      if (*c < '0' || *c > '7') { sh_err("umask: Illegal number: %s", a); return 2; }
+      v = v * 8 + *c - '0';
+    }
+    sh.umask = v & 0777;
+    return 0;
+  }
+  int allow = ~sh.umask & 0777;
+  for (const char *c = a;;) {
+    int who = 0;
+    for (; *c && strchr("ugoa", *c); c++) who |= *c == 'u' ? 0700 : *c == 'g' ? 070 : *c == 'o' ? 07 : 0777;
+    if (!who) who = 0777;
+    if (!*c || !strchr("+-=", *c)) { sh_err("umask: Illegal mode: %s", a); return 2; }
+    while (*c && strchr("+-=", *c)) {
+      char op = *c++;
+      int bits = 0;
+      for (; *c && strchr("rwx", *c); c++) bits |= *c == 'r' ? 0444 : *c == 'w' ? 0222 : 0111;
+      bits &= who;
+      allow = op == '=' ? (allow & ~who) | bits : op == '+' ? allow | bits : allow & ~bits;
+    }
+    if (!*c) break;
+    if (*c++ != ',') { sh_err("umask: Illegal mode: %s", a); return 2; }
+  }
+  sh.umask = ~allow & 0777;
   return 0;
 }
 
+/* hash: the commands found in PATH so far (the shell always searches again, so a
+ * moved command is never run from a stale path). */
+static char **hashed;
+static int nhashed;
+
+void sh_hash_clear(void) {
+  for (int i = 0; i < nhashed; i++) free(hashed[i]);
+  nhashed = 0;
+}
+
+void sh_hash_add(const char *path) {
+  for (int i = 0; i < nhashed; i++) if (!strcmp(hashed[i], path)) return;
+  hashed = realloc(hashed, (nhashed + 1) * sizeof *hashed);
+  hashed[nhashed++] = sh_strdup(path);
+}
+
+static int bi_hash(int argc, char **argv) {
+  int i = 1, st = 0;
+  for (; i < argc && argv[i][0] == '-'; i++) {
+    if (!strcmp(argv[i], "--")) { i++; break; }
+    if (strcmp(argv[i], "-r")) { sh_err("hash: Illegal option %s", argv[i]); return 2; }
+    sh_hash_clear();
+  }
+  if (argc == 1) for (int k = 0; k < nhashed; k++) printf("%s\n", hashed[k]);
+  for (; i < argc; i++) {
+    char *path;
+    int k = sh_lookup(argv[i], &path);
+    if (k == 5) sh_hash_add(path);
+    else if (!k) { sh_err("hash: %s: not found", argv[i]); st = 1; }
+    free(path);
+  }
+  return st;
+}
+
 static const struct { const char *name; sh_builtin_fn fn; char special; } builtins[] = {
-  {".", bi_dot, 1}, {":", bi_true, 1}, {"[", sh_test, 0}, {"break", bi_break, 1},
+  {".", bi_dot, 1}, {":", bi_true, 1}, {"[", sh_test, 0}, {"alias", sh_alias_cmd, 0}, {"break", bi_break, 1},
   {"cd", bi_cd, 0}, {"command", bi_command, 0}, {"continue", bi_break, 1},
   {"echo", sh_echo, 0}, {"eval", bi_eval, 1}, {"exec", bi_exec, 1}, {"exit", bi_exit, 1},
-  {"export", bi_export, 1}, {"false", bi_false, 0}, {"getopts", bi_getopts, 0}, {"hash", bi_true, 0}, {"local", bi_local, 0},
+  {"export", bi_export, 1}, {"false", bi_false, 0}, {"getopts", bi_getopts, 0}, {"hash", bi_hash, 0}, {"local", bi_local, 0},
   {"printf", sh_printf, 0}, {"pwd", bi_pwd, 0}, {"read", bi_read, 0},
   {"readonly", bi_export, 1}, {"return", bi_return, 1}, {"set", bi_set, 1},
   {"shift", bi_shift, 1}, {"source", bi_dot, 1}, {"test", sh_test, 0}, {"trap", bi_trap, 1},
-  {"true", bi_true, 0}, {"type", bi_type, 0}, {"umask", bi_umask, 0}, {"unset", bi_unset, 1},
+  {"true", bi_true, 0}, {"type", bi_type, 0}, {"umask", bi_umask, 0}, {"unalias", sh_unalias_cmd, 0}, {"unset", bi_unset, 1},
   {"wait", bi_true, 0},
 };
 

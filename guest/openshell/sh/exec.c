@@ -40,7 +40,9 @@ void sh_fresh_state(void) {
   for (int i = 0; i < nfuncs; i++) free(funcs[i].name);
   nfuncs = 0;
   sh_vars_keep_exported();
+  sh_aliases_clear();
   sh_setvar("IFS", " \t\n", 0);
+  sh.opt_a = sh.opt_C = 0;
 }
 
 /* ---- subshell state ---- */
@@ -50,7 +52,8 @@ struct saved_state {
   struct func *funcs; int nfuncs;
   char **pos; int npos;
   char *arg0, *cwd;
-  int opts[6], loops, funcs_depth, redir;
+  int opts[8], loops, funcs_depth, redir, umask, optind, optoff;
+  void *aliases;
 };
 
 struct saved_state *sh_save_state(void) {
@@ -66,8 +69,12 @@ struct saved_state *sh_save_state(void) {
   s->npos = sh.npos;
   s->arg0 = sh_strdup(sh.arg0);
   s->cwd = getcwd(0, 0);
-  int o[6] = {sh.opt_e, sh.opt_u, sh.opt_x, sh.opt_f, sh.opt_n, sh.opt_pipefail};
+  int o[8] = {sh.opt_e, sh.opt_u, sh.opt_x, sh.opt_f, sh.opt_n, sh.opt_pipefail, sh.opt_a, sh.opt_C};
   memcpy(s->opts, o, sizeof o);
+  s->umask = sh.umask;
+  s->optind = sh.optind;
+  s->optoff = sh.optoff;
+  s->aliases = sh_aliases_save();
   s->loops = sh.loops;
   s->funcs_depth = sh.funcs;
   s->redir = sh_redir_mark();
@@ -94,6 +101,11 @@ void sh_restore_state(struct saved_state *s) {
   }
   sh.opt_e = s->opts[0]; sh.opt_u = s->opts[1]; sh.opt_x = s->opts[2];
   sh.opt_f = s->opts[3]; sh.opt_n = s->opts[4]; sh.opt_pipefail = s->opts[5];
+  sh.opt_a = s->opts[6]; sh.opt_C = s->opts[7];
+  sh.umask = s->umask;
+  sh.optind = s->optind;
+  sh.optoff = s->optoff;
+  sh_aliases_restore(s->aliases);
   sh.loops = s->loops;
   sh.funcs = s->funcs_depth;
   free(s);
@@ -232,6 +244,9 @@ static int call_func(struct node *body, int argc, char **argv) {
   int onpos = sh.npos;
   sh.pos = 0;
   sh_set_pos(argv + 1, argc - 1);
+  int optind = sh.optind, optoff = sh.optoff;   /* getopts starts afresh in the function */
+  sh.optind = 1;
+  sh.optoff = -1;
   void *mark = sh_locals_mark();
   int loops = sh.loops;   /* break does not reach loops outside the function */
   sh.loops = 0;
@@ -244,6 +259,8 @@ static int call_func(struct node *body, int argc, char **argv) {
   sh_argv_free(sh.pos);
   sh.pos = opos;
   sh.npos = onpos;
+  sh.optind = optind;
+  sh.optoff = optoff;
   return st;
 }
 
@@ -307,6 +324,7 @@ static int run_argv(int argc, char **argv, char **assigns, int skip_funcs) {
   }
   if (!strchr(name, '/')) {
     char *path = path_search(name);
+    if (path) sh_hash_add(path);
     const struct command *c = path ? utility_at(path) : 0;
     if (c) { free(path); return run_utility(c, argc, argv, assigns); }
     if (path && is_shell(path)) { free(path); return nested(argc, argv, assigns); }
@@ -329,7 +347,7 @@ int sh_exec_argv(char **argv, int skip_funcs) {
 static int exec_cmd(struct node *n) {
   sh.line = n->line;
   sh.subst_status = -1;
-  char **argv = sh_expand_words(n->words);
+  char **argv = sh_expand_command(n->words);
   int argc = sh_argv_len(argv), st = 0, na = sh_argv_len(n->assigns);
   char **assigns = sh_alloc((na + 1) * sizeof *assigns);
   for (int i = 0; i < na && !sh.unwind; i++) {
@@ -351,7 +369,12 @@ static int exec_cmd(struct node *n) {
     sh_redir_pop(mark);
     goto out;
   }
-  if (sh_redirect(n->redirs)) { st = sh.unwind ? sh.status : 2; goto out; }
+  if (sh_redirect(n->redirs)) {
+    st = sh.unwind ? sh.status : 2;
+    int special;   /* a special builtin's redirection error ends the shell, as in dash */
+    if (sh_builtin(argv[0], &special) && special && !sh.unwind) { sh.status = 2; sh.unwind = U_EXIT; sh.fatal = 1; }
+    goto out;
+  }
   st = run_argv(argc, argv, assigns, 0);
   /* `exec` with only redirections keeps them for the rest of the shell */
   if (!(argc == 1 && !strcmp(argv[0], "exec"))) sh_redir_pop(mark);

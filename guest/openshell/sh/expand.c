@@ -3,7 +3,7 @@
  * it was produced, because only unquoted expansion results are split on IFS and
  * only unquoted characters are glob patterns. */
 #include <dirent.h>
-#include <fnmatch.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +17,7 @@ struct ctx {
   struct strbuf s, f;    /* characters and their flags, kept in step */
   int mode;
   int atnull;            /* "$@" with no parameters: the quotes make no field */
+  int brace;             /* in the word of ${x-word}: 1 unquoted ${...}, 2 inside "${...}" */
 };
 
 static void put(struct ctx *c, const char *s, size_t n, int flag) {
@@ -53,15 +54,25 @@ static char *xpat(const char *s, size_t n);
 
 /* A sub-word (the "word" of ${x:-word}) expanded into its own string. */
 static char *xsub(const char *s, size_t n, int mode, int dq) {
-  struct ctx c = {{0}, {0}, mode, 0};
+  struct ctx c = {{0}, {0}, mode, 0, 0};
   xword(&c, s, n, dq);
   free(c.f.s);
   return sb_take(&c.s);
 }
 
-static char *numstr(long v) {
+/* The word of ${x-word} and ${x+word} (POSIX 2.6.2): in an unquoted ${...} its unquoted
+ * characters are split and globbed like an expansion's result (${u:-a b} is two
+ * fields); inside "${...}" double quotes in the word only quote, they never unquote. */
+static void xbraceword(struct ctx *c, const char *s, size_t n, int dq) {
+  int saved = c->brace;
+  c->brace = dq ? 2 : 1;
+  xword(c, s, n, dq);
+  c->brace = saved;
+}
+
+static char *numstr(intmax_t v) {
   char b[24];
-  snprintf(b, sizeof b, "%ld", v);
+  snprintf(b, sizeof b, "%jd", v);
   return sh_strdup(b);
 }
 
@@ -76,8 +87,10 @@ static char *param(const char *name, size_t n) {
     case '!': return 0;
     case '0': return sh_strdup(sh.arg0);
     case '-': {
-      char b[8], *p = b;   /* in dash's order */
+      char b[10], *p = b;   /* in dash's order */
       if (sh.opt_u) *p++ = 'u';
+      if (sh.opt_a) *p++ = 'a';
+      if (sh.opt_C) *p++ = 'C';
       if (sh.opt_x) *p++ = 'x';
       if (sh.opt_n) *p++ = 'n';
       if (sh.opt_f) *p++ = 'f';
@@ -128,8 +141,8 @@ static char *trim(char *v, const char *pat, int suffix, int longest) {
     size_t len = longest ? n - k : k;
     char *t;
     int m;
-    if (suffix) m = !fnmatch(pat, v + n - len, 0);
-    else { t = sh_strndup(v, len); m = !fnmatch(pat, t, 0); free(t); }
+    if (suffix) m = sh_match(pat, v + n - len);
+    else { t = sh_strndup(v, len); m = sh_match(pat, t); free(t); }
     if (m) {
       char *r = suffix ? sh_strndup(v, n - len) : sh_strdup(v + len);
       free(v);
@@ -160,7 +173,7 @@ static void xbrace(struct ctx *c, const char *s, size_t n, int dq) {
   int special = nlen == 1 && (*name == '@' || *name == '*');
   if (len_op) {
     if (!v && sh.opt_u && !special) { unset_error(name, nlen); return; }
-    char *l = numstr(v ? (long)strlen(v) : 0);
+    char *l = numstr(v ? (intmax_t)strlen(v) : 0);
     put(c, l, strlen(l), dq ? F_QUOTED : F_EXP);
     free(l);
     free(v);
@@ -189,7 +202,7 @@ static void xbrace(struct ctx *c, const char *s, size_t n, int dq) {
   switch (op) {
   case '-':
   case '+':
-    if ((op == '-') == unset) xword(c, w, wn, dq);
+    if ((op == '-') == unset) xbraceword(c, w, wn, dq);
     else if (special && c->mode == M_FIELDS) put_params(c, *name == '@', dq);
     else if (v) put(c, v, strlen(v), dq ? F_QUOTED : F_EXP);
     break;
@@ -251,7 +264,7 @@ static void xdollar(struct ctx *c, const char *s, size_t n, size_t *ip, int dq) 
     }
     if (j + 1 < n && s[j + 1] == ')') {
       char *expr = xsub(s + i + 2, j - i - 2, M_HEREDOC, 1);
-      long v = 0;
+      intmax_t v = 0;
       if (!sh.unwind && sh_arith(expr, &v) == 0) put_subst(c, numstr(v), dq);
       free(expr);
       *ip = j + 2;
@@ -291,8 +304,8 @@ static void xword(struct ctx *c, const char *s, size_t n, int dq) {
       put1(c, 0, F_QEMPTY);
       put(c, s + i + 1, e - i - 1, F_QUOTED);
       i = e + 1;
-    } else if (ch == '"' && !hd) {
-      dq = !dq;
+    } else if (ch == '"' && (!hd || c->brace)) {
+      if (c->brace != 2) dq = !dq;
       put1(c, 0, F_QEMPTY);
       i++;
     } else if (ch == '\\' && i + 1 < n) {
@@ -329,7 +342,7 @@ static void xword(struct ctx *c, const char *s, size_t n, int dq) {
       else put(c, s + i, e - i, F_LIT);
       i = e;
     } else {
-      put1(c, ch, dq ? F_QUOTED : F_LIT);
+      put1(c, ch, dq ? F_QUOTED : c->brace ? F_EXP : F_LIT);
       i++;
     }
   }
@@ -377,15 +390,19 @@ static void glob_dir(const char *dir, const char *pat, char ***out, int *nout) {
     return;
   }
   char *comp = sh_strndup(pat, clen);
+  /* A pattern that starts with a dot matches . and .. too (readdir may not list them);
+   * other dot files need that explicit dot, as in dash. */
+  int dotpat = comp[0] == '.' || (comp[0] == '\\' && comp[1] == '.');
   DIR *d = opendir(*dir ? dir : ".");
   struct dirent *e;
-  while (d && (e = readdir(d))) {
-    if (e->d_name[0] == '.' && comp[0] != '.' && !(comp[0] == '\\' && comp[1] == '.')) continue;
-    if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-    if (fnmatch(comp, e->d_name, FNM_PERIOD)) continue;
+  for (int k = dotpat ? 0 : 2; k < 2 || (d && (e = readdir(d))); k++) {
+    const char *name = k == 0 ? "." : k == 1 ? ".." : e->d_name;
+    if (k >= 2 && (!strcmp(name, ".") || !strcmp(name, ".."))) continue;
+    if (name[0] == '.' && !dotpat) continue;
+    if (!sh_match(comp, name)) continue;
     b.len = 0;
     sb_adds(&b, dir);
-    sb_adds(&b, e->d_name);
+    sb_adds(&b, name);
     if (slash) {
       struct stat st;
       if (stat(b.s, &st) || !S_ISDIR(st.st_mode)) continue;
@@ -409,12 +426,15 @@ static void glob_dir(const char *dir, const char *pat, char ***out, int *nout) {
 /* Add one field: glob it if it has unquoted magic, else add it as is. */
 static void add_field(char ***v, int *nv, const char *s, const char *f, size_t n) {
   int magic = 0;
-  for (size_t i = 0; i < n && !sh.opt_f; i++)
-    if (f[i] != F_QUOTED && (s[i] == '*' || s[i] == '?' || s[i] == '[')) magic = 1;
+  /* a backslash from an expansion quotes the next character, as in dash: p='\\*' is no glob */
+  for (size_t i = 0; i < n && !sh.opt_f; i++) {
+    if (f[i] != F_QUOTED && s[i] == '\\' && i + 1 < n) i++;
+    else if (f[i] != F_QUOTED && (s[i] == '*' || s[i] == '?' || s[i] == '[')) magic = 1;
+  }
   if (magic) {
     struct strbuf p = {0};
     for (size_t i = 0; i < n; i++) {
-      if ((f[i] == F_QUOTED && strchr("*?[]\\", s[i])) || (f[i] != F_QUOTED && s[i] == '\\')) sb_addc(&p, '\\');
+      if (f[i] == F_QUOTED && !isalnum((unsigned char)s[i]) && s[i] != '/') sb_addc(&p, '\\');
       sb_addc(&p, s[i]);
     }
     char **m = 0;
@@ -474,15 +494,48 @@ static void split(struct ctx *c, char ***v, int *nv) {
 #undef EMIT
 }
 
+static void expand_fields(const char *word, char ***v, int *nv) {
+  struct ctx c = {{0}, {0}, M_FIELDS, 0, 0};
+  xword(&c, word, strlen(word), 0);
+  split(&c, v, nv);
+  free(c.s.s);
+  free(c.f.s);
+}
+
 char **sh_expand_words(char **words) {
   char **v = sh_alloc(sizeof *v);
   int nv = 0;
   for (int i = 0; words && words[i] && !sh.unwind; i++) {
-    struct ctx c = {{0}, {0}, M_FIELDS, 0};
-    xword(&c, words[i], strlen(words[i]), 0);
-    split(&c, &v, &nv);
-    free(c.s.s);
-    free(c.f.s);
+    expand_fields(words[i], &v, &nv);
+  }
+  return v;
+}
+
+static int is_declaration(const char *s) {
+  return !strcmp(s, "export") || !strcmp(s, "readonly") || !strcmp(s, "local");
+}
+
+/* A command's words. After export, readonly or local (also through `command`), an
+ * argument written NAME=value is an assignment: one field, no pathname expansion,
+ * tilde expansion after '=' and ':' (as dash and POSIX 2024 have it). */
+char **sh_expand_command(char **words) {
+  char **v = sh_alloc(sizeof *v);
+  int nv = 0, decl = 0;
+  for (int i = 0; words && words[i] && !sh.unwind; i++) {
+    const char *w = words[i], *eq = strchr(w, '=');
+    if (decl && eq && sh_isname(w, eq - w)) {
+      char *val = sh_expand_assign(eq + 1);
+      struct strbuf b = {0};
+      sb_add(&b, w, eq - w + 1);
+      sb_adds(&b, val);
+      free(val);
+      v = realloc(v, (nv + 2) * sizeof *v);
+      v[nv++] = sb_take(&b);
+      v[nv] = 0;
+      continue;
+    }
+    expand_fields(w, &v, &nv);
+    decl = nv && (is_declaration(v[0]) || (nv > 1 && !strcmp(v[0], "command") && is_declaration(v[1])));
   }
   return v;
 }
@@ -500,17 +553,17 @@ char *sh_expand_heredoc(const char *body) {
   return xsub(body, strlen(body), M_HEREDOC, 1);
 }
 
-/* A pattern for fnmatch: quoted characters are escaped so they match literally. */
+/* A pattern for sh_match: quoted characters are escaped so they match literally. */
 char *sh_expand_pat(const char *word) { return xpat(word, strlen(word)); }
 
 static char *xpat(const char *word, size_t n) {
-  struct ctx c = {{0}, {0}, M_PAT, 0};
+  struct ctx c = {{0}, {0}, M_PAT, 0, 0};
   xword(&c, word, n, 0);
   struct strbuf p = {0};
   for (size_t i = 0; i < c.s.len; i++) {
     char ch = c.s.s[i], fl = c.f.s[i];
     if (fl == F_QEMPTY) continue;
-    if (fl == F_QUOTED && strchr("*?[]\\", ch)) sb_addc(&p, '\\');
+    if (fl == F_QUOTED && !isalnum((unsigned char)ch)) sb_addc(&p, '\\');
     sb_addc(&p, ch);
   }
   free(c.s.s);
@@ -518,4 +571,4 @@ static char *xpat(const char *word, size_t n) {
   return sb_take(&p);
 }
 
-int sh_match(const char *pat, const char *s) { return !fnmatch(pat, s, 0); }
+

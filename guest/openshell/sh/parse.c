@@ -15,13 +15,19 @@ static const char *const tokname[] = {"end of file", "newline", "", "", ";", ";;
 
 struct parser {
   const char *src;
-  size_t pos;
+  char *owned;      /* src after alias substitution */
+  size_t pos, tokstart;
+  long grown;       /* how much alias substitution lengthened src */
+  struct { char *name; size_t end; } active[16];   /* aliases whose text is being read */
+  int nactive;
+  size_t alias_next;   /* after an alias ending in a blank: the next word is checked too (+1) */
   int line;
   int have, tok, num, tokline;   /* one token of lookahead */
   char *text;
   struct redir *pending[32];     /* here-documents waiting for the next newline */
   int npending;
   int err;
+  int delim;        /* lexing a here-document delimiter: $( is not special there (dash) */
   int trial;        /* input may continue (script read from a pipe): see sh_parse_more */
   int hit_eof;      /* the lexer reached the end of the text */
   int incomplete;   /* trial parse failed only because the text ended */
@@ -34,7 +40,12 @@ struct parser *sh_parser_new(const char *src, int line) {
   return p;
 }
 
-void sh_parser_free(struct parser *p) { free(p->text); free(p); }
+void sh_parser_free(struct parser *p) {
+  for (int i = 0; i < p->nactive; i++) free(p->active[i].name);
+  free(p->owned);
+  free(p->text);
+  free(p);
+}
 
 static void syntax(struct parser *p, const char *fmt, const char *a, const char *b) {
   if (p->err) return;
@@ -190,6 +201,7 @@ again:
   if (s[p->pos] == '\\' && s[p->pos + 1] == '\n') { p->pos += 2; p->line++; goto again; }
   if (s[p->pos] == '#') while (s[p->pos] && s[p->pos] != '\n') p->pos++;
   p->tokline = p->line;
+  p->tokstart = p->pos;
   int c = cur(p);
   if (!c) { p->tok = T_EOF; p->hit_eof = 1; if (p->npending) read_heredocs(p); return; }
   if (c == '\n') { p->pos++; p->line++; p->tok = T_NL; read_heredocs(p); return; }
@@ -222,7 +234,7 @@ again:
       continue;
     }
     if (c == '"') { sb_addc(&b, c); p->pos++; if (scan_dquote(p, &b)) break; continue; }
-    if (c == '$') { if (scan_dollar(p, &b, 0)) break; continue; }
+    if (c == '$' && !(p->delim && s[p->pos + 1] == '(')) { if (scan_dollar(p, &b, 0)) break; continue; }
     if (c == '`') { if (scan_backquote(p, &b)) break; continue; }
     sb_addc(&b, c);
     p->pos++;
@@ -231,7 +243,8 @@ again:
   p->tok = T_WORD;
   if (p->err) { p->tok = T_EOF; return; }
   c = cur(p);
-  if ((c == '<' || c == '>') && p->text[0] && strspn(p->text, "0123456789") == strlen(p->text)) {
+  /* dash takes a single digit only: in `echo x 10>f` the 10 is an argument */
+  if ((c == '<' || c == '>') && p->text[0] >= '0' && p->text[0] <= '9' && !p->text[1]) {
     p->tok = T_IONUM;
     p->num = atoi(p->text);
   }
@@ -313,6 +326,9 @@ static int parse_redir(struct parser *p, struct redir ***tail) {
   int fd = -1, t = peek(p);
   if (t == T_IONUM) { fd = p->num; next(p); t = peek(p); }
   next(p);
+  p->delim = t == T_DLT || t == T_DLTDASH;
+  peek(p);
+  p->delim = 0;
   if (is_redir(peek(p)) && p->tok != T_IONUM) { syntax(p, "redirection unexpected%s%s", "", ""); return -1; }
   if (peek(p) != T_WORD) { unexpected(p); return -1; }
   struct redir *r = sh_alloc(sizeof *r);
@@ -523,10 +539,38 @@ static struct node *parse_compound(struct parser *p) {
   return 0;
 }
 
+/* The peeked word names an alias not already being read: put its value in its place
+ * in the source (POSIX 2.3.1) and return 1. */
+static int substitute_alias(struct parser *p) {
+  if (peek(p) != T_WORD || strpbrk(p->text, "'\"\\$`=")) return 0;
+  while (p->nactive && p->active[p->nactive - 1].end <= p->tokstart) free(p->active[--p->nactive].name);
+  for (int i = 0; i < p->nactive; i++) if (!strcmp(p->active[i].name, p->text)) return 0;
+  const char *v = sh_alias(p->text);
+  if (!v || p->nactive == 16) return 0;
+  size_t vl = strlen(v), wl = p->pos - p->tokstart;
+  struct strbuf b = {0};
+  sb_add(&b, p->src, p->tokstart);
+  sb_adds(&b, v);
+  sb_adds(&b, p->src + p->pos);
+  free(p->owned);
+  p->src = p->owned = sb_take(&b);
+  p->grown += (long)vl - (long)wl;
+  for (int i = 0; i < p->nactive; i++) p->active[i].end += vl - wl;
+  p->active[p->nactive].name = p->text;
+  p->active[p->nactive++].end = p->tokstart + vl;
+  p->text = 0;
+  p->have = 0;
+  p->pos = p->tokstart;
+  p->alias_next = vl && (v[vl - 1] == ' ' || v[vl - 1] == '\t') ? p->tokstart + vl + 1 : 0;
+  return 1;
+}
+
 static struct node *parse_command(struct parser *p) {
-  int t = peek(p), line = p->tokline;
+  int t, line;
   struct node *n;
   if (sh_too_deep()) { p->err = 1; return 0; }
+  do t = peek(p); while (t == T_WORD && !sh_is_keyword(p->text) && substitute_alias(p));
+  line = p->tokline;
   if (t == T_LPAREN || (t == T_WORD && (!strcmp(p->text, "{") || !strcmp(p->text, "if") ||
       !strcmp(p->text, "while") || !strcmp(p->text, "until") || !strcmp(p->text, "for") ||
       !strcmp(p->text, "case")))) {
@@ -541,11 +585,15 @@ static struct node *parse_command(struct parser *p) {
     t = peek(p);
     if (is_redir(t)) { if (parse_redir(p, &tail)) return 0; continue; }
     if (t != T_WORD) break;
+    int check = !nw;
+    if (p->alias_next && p->tokstart + 1 >= p->alias_next) check = 1, p->alias_next = 0;
+    if (check && substitute_alias(p)) continue;
     char *eq = strchr(p->text, '=');
     if (!nw && eq && sh_isname(p->text, eq - p->text)) { push(&n->assigns, &na, next(p)); continue; }
     push(&n->words, &nw, next(p));
     if (nw == 1 && !na && peek(p) == T_LPAREN) {
       /* name() compound-command: a function definition */
+      if (!sh_isname(n->words[0], strlen(n->words[0]))) { syntax(p, "Bad function name%s%s", "", ""); return 0; }
       next(p);
       if (peek(p) != T_RPAREN) { expect_word(p, ")"); return 0; }
       next(p);
@@ -591,7 +639,7 @@ struct node *sh_parse_partial(const char *text, int *line, int more, size_t *use
   p->trial = more;
   struct node *n = sh_parse_line(p, &at_end);
   *state = p->incomplete ? 1 : at_end ? 0 : n ? 3 : 2;
-  *used = p->pos;
+  *used = p->pos - p->grown;
   *line = p->line;
   sh_parser_free(p);
   return n;

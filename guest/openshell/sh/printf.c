@@ -19,6 +19,7 @@ static int sh_escape(const char **sp, int in_b, int *stop) {
   case 'r': return 13;
   case 't': return 9;
   case 'v': return 11;
+  case 'e': return 27;
   case '\\': return '\\';
   case 'c':
     if (in_b) { *stop = 1; return 0; }
@@ -65,7 +66,7 @@ static int st;
 
 /* Numeric argument: decimal/octal/hex, or 'c for a character's code. */
 static long long num(const char *a, int is_unsigned) {
-  if (!a) return 0;
+  if (!a || !*a) return 0;   /* dash: an empty argument is 0, silently */
   if (*a == '\'' || *a == '"') return (unsigned char)a[1];
   char *end;
   errno = 0;
@@ -148,9 +149,11 @@ int sh_printf(int argc, char **argv) {
         if (haveprec) printf(spec, width, prec, v); else printf(spec, width, v);
         break;
       }
-      default:
-        sh_err("printf: %%%c: invalid directive", conv ? conv : ' ');
-        return 1;
+      default:   /* dash stops here with status 2 */
+        if (!conv) sh_err("printf: missing format character");
+        else sh_err("printf: %.*s: invalid directive", (int)(q - p + 1), p);
+        fflush(stdout);
+        return 2;
       }
       p = q;
     }

@@ -2,8 +2,9 @@
  * the way with fd_renumber, the file is opened and moved onto it, and afterwards
  * everything is moved back. "N>&M" cannot share M's open file, so it reopens the
  * file M was redirected to (output files are opened O_APPEND so both see the end).
- * When M is an inherited fd (the engine's stdout), M and N are both pointed at a
- * temp file whose contents are copied to the real M when the redirection ends. */
+ * When M is an inherited fd (the engine's stdout or stderr), N is *routed*: its
+ * reads and writes go to M's descriptor (see route[] below), so that output reaches
+ * the engine as it is written and its output limit applies to every stream. */
 /* (fd_renumber should move an open file; wasmer 0.16 leaves the source open too,
  * so move_fd closes it.) */
 #include <errno.h>
@@ -12,6 +13,7 @@
 #include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include <wasi/api.h>
@@ -21,7 +23,8 @@ struct saved_fd {
   int fd, saved;     /* saved: where the previous fd was moved, or -1 if it was closed */
   char *oldpath;     /* fdpath[fd] before */
   char *unlink;      /* temp file to remove afterwards */
-  int spill;         /* copy `unlink` to fd after restoring it */
+  int oldroute;      /* fds 0-2: route[fd] before */
+  int kept;          /* a route: fd's own file stayed in place (so no open can take the slot) */
   int oldalias;      /* virtual fds: alias[fd] before */
   int oldbacking;    /* virtual fds: where the previous backing fd was parked, or -1 */
   int lend;          /* fd 0-2 borrowing virtual fd lend-1's open file, or 0 */
@@ -29,6 +32,37 @@ struct saved_fd {
 static struct saved_fd *stack;
 static int depth, cap;
 static char *fdpath[10];   /* file currently on fd N, when a redirection put it there */
+
+/* route[N] >= 0: fd N (0-2) stands for that real descriptor, as if dup'ed from it.
+ * The link-time wraps below (-Wl,--wrap) send every read, write, seek and stat the
+ * shell or a utility makes on N there. Targets follow the descriptor when move_fd
+ * parks it, so "2>&1" keeps reaching the engine's stdout while 1 is redirected. */
+static int route[3] = {-1, -1, -1};
+/* Fds 3-9 are virtual (see below); alias[N] >= 0: N was dup'ed from that real fd. */
+static int alias[10] = {-1, -1, -1, -1, -1, -1, -1, -1, -1, -1};
+
+static int routed(int fd) { return fd >= 0 && fd < 3 && route[fd] >= 0 ? route[fd] : fd; }
+
+__wasi_errno_t __real___wasi_fd_write(__wasi_fd_t, const __wasi_ciovec_t *, size_t, __wasi_size_t *);
+__wasi_errno_t __wrap___wasi_fd_write(__wasi_fd_t fd, const __wasi_ciovec_t *iov, size_t n, __wasi_size_t *ret) {
+  return __real___wasi_fd_write(routed(fd), iov, n, ret);
+}
+__wasi_errno_t __real___wasi_fd_read(__wasi_fd_t, const __wasi_iovec_t *, size_t, __wasi_size_t *);
+__wasi_errno_t __wrap___wasi_fd_read(__wasi_fd_t fd, const __wasi_iovec_t *iov, size_t n, __wasi_size_t *ret) {
+  return __real___wasi_fd_read(routed(fd), iov, n, ret);
+}
+__wasi_errno_t __real___wasi_fd_seek(__wasi_fd_t, __wasi_filedelta_t, __wasi_whence_t, __wasi_filesize_t *);
+__wasi_errno_t __wrap___wasi_fd_seek(__wasi_fd_t fd, __wasi_filedelta_t off, __wasi_whence_t wh, __wasi_filesize_t *ret) {
+  return __real___wasi_fd_seek(routed(fd), off, wh, ret);
+}
+__wasi_errno_t __real___wasi_fd_filestat_get(__wasi_fd_t, __wasi_filestat_t *);
+__wasi_errno_t __wrap___wasi_fd_filestat_get(__wasi_fd_t fd, __wasi_filestat_t *ret) {
+  return __real___wasi_fd_filestat_get(routed(fd), ret);
+}
+__wasi_errno_t __real___wasi_fd_fdstat_get(__wasi_fd_t, __wasi_fdstat_t *);
+__wasi_errno_t __wrap___wasi_fd_fdstat_get(__wasi_fd_t fd, __wasi_fdstat_t *ret) {
+  return __real___wasi_fd_fdstat_get(routed(fd), ret);
+}
 
 void sh_stdio_reset(void) {
   fflush(stdout);
@@ -69,12 +103,17 @@ int sh_redir_mark(void) { return depth; }
 static int move_fd(int from, int to) {
   int rc = __wasi_fd_renumber(from, to);
   if (rc == 0 && from != to) (void)__wasi_fd_close(from);
+  if (rc == 0)   /* whatever was dup'ed from `from` follows it */
+    for (int i = 0; i < 10; i++) {
+      if (i < 3 && route[i] == from) route[i] = to;
+      if (i >= 3 && alias[i] == from) alias[i] = to;
+    }
   return rc;
 }
 
 static int is_open(int fd) {
   __wasi_fdstat_t st;
-  return __wasi_fd_fdstat_get(fd, &st) == 0;
+  return __real___wasi_fd_fdstat_get(fd, &st) == 0;
 }
 
 /* Move fd out of the way and remember how to put it back. */
@@ -88,7 +127,9 @@ static struct saved_fd *save(int fd) {
   memset(s, 0, sizeof *s);
   s->fd = fd;
   s->saved = -1;
+  s->oldroute = -1;
   if (fd < 0) return s;
+  if (fd < 3) { s->oldroute = route[fd]; route[fd] = -1; }
   int high = 64 + depth;
   if (is_open(fd) && move_fd(fd, high) == 0) s->saved = high;
   s->oldpath = fdpath[fd];
@@ -129,7 +170,6 @@ static const char *errmsg(int e, int creat) {
 /* Fds 3-9 are virtual: WASI preopens live at 3, 4 and 5 and wasi-libc resolves every
  * path through them, so they must never move. A virtual fd only names a file (or
  * an inherited fd 0-2) for later "N>&3"; utilities only ever use 0, 1 and 2. */
-static signed char alias[10] = {-1, -1, -1, -1, -1, -1, -1, -1, -1, -1};
 /* An input file on a virtual fd stays open at BACK(N), so `read <&3` in a loop moves
  * (borrows) it onto fd 0 and back, and the read offset carries on like a real fd. */
 static signed char backing[10] = {-1, -1, -1, -1, -1, -1, -1, -1, -1, -1};
@@ -164,6 +204,12 @@ static int open_file(struct redir *r, int fd, const char *w) {
             : r->type == R_RDWR ? O_RDWR | O_CREAT
             : O_WRONLY | O_CREAT | O_TRUNC | O_APPEND;
   int rc;
+  struct stat st;
+  if (r->type == R_OUT && sh.opt_C && !stat(w, &st) && S_ISREG(st.st_mode)) {
+    /* set -C: > never overwrites a regular file (>| does) */
+    sh_err("cannot create %s: File exists", w);
+    return 1;
+  }
   if (fd >= 3) {
     save_virtual(fd);
     if (r->type == R_IN || r->type == R_RDWR) rc = open_backing(fd, w, flags);
@@ -178,15 +224,9 @@ static int open_file(struct redir *r, int fd, const char *w) {
 
 static int dup_fd(struct redir *r, int fd, long m) {
   if (m == fd) return 0;
-  if (m >= 3 && alias[m] >= 0) m = alias[m];
-  if (m >= 3 ? !fdpath[m] : !is_open(m)) { sh_err("%ld: Bad file descriptor", m); return 1; }
-  if (fd >= 3) {
-    char *path = fdpath[m] ? sh_strdup(fdpath[m]) : 0;
-    save_virtual(fd);
-    if (path) fdpath[fd] = path; else alias[fd] = m;
-    return 0;
-  }
-  if (m >= 3 && backing[m] >= 0 && r->type == R_DUPIN) {
+  const char *path = fdpath[m];
+  int real = m < 3 ? routed(m) : alias[m];   /* the descriptor m stands for, if not a file */
+  if (m >= 3 && backing[m] >= 0 && r->type == R_DUPIN && fd < 3) {
     struct saved_fd *s = save(fd);
     if (move_fd(backing[m], fd)) { sh_err("%ld: Bad file descriptor", m); return 1; }
     s->lend = m + 1;
@@ -195,26 +235,37 @@ static int dup_fd(struct redir *r, int fd, long m) {
     if (fd == 0) sh_stdio_reset();
     return 0;
   }
-  if (!fdpath[m]) {
-    /* M is inherited: send it to a temp file copied back to the real M afterwards. */
-    char *tmp = sh_tempfile();
-    if (!tmp) return 1;
-    struct saved_fd *s = save(m);
-    s->unlink = tmp;
-    s->spill = 1;
-    if (open_onto(m, tmp, O_WRONLY | O_APPEND)) return 1;
+  if (!path && (real < 0 || (real < 3 && route[real] < 0 && !is_open(real)))) {
+    sh_err("%ld: Bad file descriptor", m);
+    return 1;
   }
-  char *path = sh_strdup(fdpath[m]);
+  if (fd >= 3) {
+    char *copy = path ? sh_strdup(path) : 0;
+    save_virtual(fd);
+    if (copy) fdpath[fd] = copy; else alias[fd] = real;
+    return 0;
+  }
+  if (!path) {
+    if (real == fd) return 0;   /* exec 3<&0 then <&3: already there */
+    struct saved_fd *s = save(-1);
+    s->fd = fd;
+    s->kept = 1;
+    s->oldroute = route[fd];
+    s->oldpath = fdpath[fd];
+    fdpath[fd] = 0;
+    route[fd] = real;
+    return 0;
+  }
+  char *copy = sh_strdup(path);
   save(fd);
-  int rc = open_onto(fd, path, r->type == R_DUPIN ? O_RDONLY : O_WRONLY | O_APPEND);
-  free(path);
+  int rc = open_onto(fd, copy, r->type == R_DUPIN ? O_RDONLY : O_WRONLY | O_APPEND);
+  free(copy);
   if (rc) sh_err("%ld: %s", m, strerror(errno));
   return rc;
 }
 
 static int redirect1(struct redir *r) {
   int fd = r->fd;
-  if (fd > 9) { sh_err("%d: Bad file descriptor", fd); return 1; }
   if (r->type == R_HEREDOC) {
     char *body = r->quoted ? sh_strdup(r->word) : sh_expand_heredoc(r->word);
     if (sh.unwind) { free(body); return 1; }
@@ -239,7 +290,7 @@ static int redirect1(struct redir *r) {
     if (fd >= 3) save_virtual(fd);
     else save(fd);   /* moves the open file away: fd is closed */
   }
-  else if (!sh_number(w, &m) || m < 0 || m > 9) sh_err("Syntax error: Bad fd number");
+  else if (!sh_number(w, &m) || m < 0 || m > 9) sh_fatal(2, "Syntax error: Bad fd number");
   else rc = dup_fd(r, fd, m);
   free(w);
   return rc;
@@ -257,21 +308,6 @@ int sh_redirect(struct redir *r) {
   return 0;
 }
 
-static void copy_to(const char *path, int fd) {
-  char buf[4096];
-  int in = open(path, O_RDONLY);
-  ssize_t n;
-  if (in < 0) return;
-  while ((n = read(in, buf, sizeof buf)) > 0) {
-    for (ssize_t off = 0; off < n;) {
-      ssize_t w = write(fd, buf + off, n - off);
-      if (w <= 0) { off = n; break; }
-      off += w;
-    }
-  }
-  close(in);
-}
-
 void sh_redir_pop(int mark) {
   if (depth <= mark) return;
   sh_stdio_reset();
@@ -279,7 +315,8 @@ void sh_redir_pop(int mark) {
     struct saved_fd *s = &stack[--depth];
     int n = s->lend - 1;
     free(fdpath[s->fd]);
-    if (s->lend && move_fd(s->fd, BACK(n)) == 0) backing[n] = BACK(n);   /* give back */
+    if (s->kept) ;
+    else if (s->lend && move_fd(s->fd, BACK(n)) == 0) backing[n] = BACK(n);   /* give back */
     else if (s->fd < 3) close(s->fd);
     else {
       if (backing[s->fd] >= 0) close(backing[s->fd]);
@@ -288,9 +325,9 @@ void sh_redir_pop(int mark) {
       alias[s->fd] = s->oldalias;
     }
     if (s->saved >= 0) (void)move_fd(s->saved, s->fd);
+    if (s->fd < 3) route[s->fd] = s->oldroute;
     fdpath[s->fd] = s->oldpath;
     if (s->unlink) {
-      if (s->spill && s->saved >= 0) copy_to(s->unlink, s->fd);
       unlink(s->unlink);
       free(s->unlink);
     }

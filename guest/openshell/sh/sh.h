@@ -8,6 +8,7 @@
 #define OPENSHELL_SH_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Parse tree. Words are kept as source text (quotes included) and expanded when run. */
 enum { N_CMD, N_PIPE, N_AND, N_OR, N_SEQ, N_NOT, N_SUB, N_GROUP, N_IF, N_WHILE,
@@ -46,6 +47,10 @@ struct shell {
   int noerrexit;           /* >0 inside if/while conditions and && || ! operands */
   int opt_e, opt_u, opt_x, opt_f, opt_n;
   int opt_pipefail;        /* set -o pipefail (not in dash; scripts written for bash use it) */
+  int opt_a, opt_C;        /* set -a (allexport), set -C (noclobber) */
+  int umask;               /* kept for umask; WASI files have no modes */
+  int optind, optoff;      /* getopts: next argument, offset in a cluster (-1: none), as dash */
+  int fatal;               /* the pending U_EXIT comes from an error (`command` catches it) */
   char *arg0;              /* $0, also the prefix of error messages */
   char **pos; int npos;    /* $1... */
   int line;                /* line of the command running, for messages */
@@ -107,14 +112,14 @@ void sh_restore_state(struct saved_state *s);
 
 /* expand.c: fields of a list of words; a single string; a pattern for fnmatch. */
 char **sh_expand_words(char **words);
+char **sh_expand_command(char **words);         /* a simple command's words (declarations) */
 char *sh_expand_str(const char *word);
 char *sh_expand_pat(const char *word);
 char *sh_expand_heredoc(const char *body);
 char *sh_expand_assign(const char *value);       /* NAME=value: ~ also after ':' */
-int sh_match(const char *pat, const char *s);   /* shell pattern, fnmatch without FNM_PERIOD */
 
 /* arith.c */
-int sh_arith(const char *expr, long *out);      /* 0 ok; prints error and returns -1 */
+int sh_arith(const char *expr, intmax_t *out);      /* 0 ok; prints error and returns -1 */
 
 /* var.c */
 enum { V_EXPORT = 1, V_RDONLY = 2 };
@@ -134,6 +139,20 @@ void sh_locals_pop(void *mark);
 void sh_vars_keep_exported(void);
 void sh_set_pos(char **argv, int n);            /* copies */
 char *sh_quote(const char *s);                  /* 'single quoted' form for set/export -p */
+
+/* alias.c */
+const char *sh_alias(const char *name);         /* its value, or NULL */
+void *sh_aliases_save(void);                    /* subshells and fresh shells */
+void sh_aliases_restore(void *saved);
+void sh_aliases_clear(void);
+int sh_alias_cmd(int argc, char **argv);
+int sh_unalias_cmd(int argc, char **argv);
+int sh_match(const char *pat, const char *s);   /* shell pattern (2.13) in the C locale */
+
+/* builtins.c: getopts state reset when OPTIND is assigned */
+void sh_getopts_reset(const char *value);
+void sh_hash_clear(void);
+void sh_hash_add(const char *path);             /* a command found in PATH */
 
 /* redir.c */
 int sh_redir_mark(void);

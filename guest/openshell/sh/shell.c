@@ -80,7 +80,9 @@ static int invoke(int argc, char **argv) {
         if (i + 1 < argc && sh_set_option(argv[i + 1], on) == 0) { i++; break; }
         fprintf(stderr, "%s: Illegal option -o %s\n", argv[0], i + 1 < argc ? argv[i + 1] : "");
         return 2;
-      case 's': case 'i': case 'l': case 'a': case 'v': break;
+      case 'a': sh.opt_a = on; break;
+      case 'C': sh.opt_C = on; break;
+      case 's': case 'i': case 'l': case 'v': break;
       default:
         fprintf(stderr, "%s: Illegal option %c%c\n", argv[0], argv[i][0], *c);
         return 2;
@@ -103,6 +105,7 @@ static int invoke(int argc, char **argv) {
     sh.arg0 = sh_strdup(argv[i++]);
   }
   sh_set_pos(argv + i, argc - i);
+  sh_setvar("OPTIND", "1", 0);   /* also resets getopts */
   sh.status = 0;
   if (script) sh_run_string(script, 1);
   else { sh_stdio_reset(); run_stream(0); }
@@ -145,6 +148,7 @@ static void init(void) {
   getenv("PATH");   /* makes wasi-libc fill environ */
   sh_vars_from_environ();
   sh_setvar("IFS", " \t\n", 0);
+  sh.umask = 022;
   sh.arg0 = sh_strdup("sh");
   /* The guest starts in "/"; relative paths should mean the workspace. */
   const char *home = getenv("HOME");

@@ -1,6 +1,7 @@
 /* test and [ : POSIX's rules for up to three arguments, recursive descent beyond. */
 #include <ctype.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -12,7 +13,7 @@ static int nargs, pos, err;
 static const char *prog;
 
 static int is_binop(const char *s) {
-  static const char *const ops[] = {"=", "!=", "==", "<", ">", "-eq", "-ne", "-lt", "-le", "-gt",
+  static const char *const ops[] = {"=", "!=", "<", ">", "-eq", "-ne", "-lt", "-le", "-gt",
     "-ge", "-nt", "-ot", "-ef", 0};
   for (int i = 0; ops[i]; i++) if (!strcmp(s, ops[i])) return 1;
   return 0;
@@ -22,12 +23,12 @@ static int is_unop(const char *s) {
   return s[0] == '-' && s[1] && !s[2] && strchr("bcdefghknprsStuwxzLO G", s[1]);
 }
 
-static long getnum(const char *s) {
+static intmax_t getnum(const char *s) {
   const char *p = s;
   while (isspace((unsigned char)*p)) p++;
   char *end;
   errno = 0;
-  long v = strtol(p, &end, 10);
+  intmax_t v = strtoimax(p, &end, 10);
   while (isspace((unsigned char)*end)) end++;
   if (end == p || *end || errno) {
     if (!err) sh_err("%s: Illegal number: %s", prog, s);
@@ -64,7 +65,7 @@ static int unary(char op, const char *a) {
 }
 
 static int binary(const char *a, const char *op, const char *b) {
-  if (!strcmp(op, "=") || !strcmp(op, "==")) return !strcmp(a, b);
+  if (!strcmp(op, "=")) return !strcmp(a, b);
   if (!strcmp(op, "!=")) return strcmp(a, b) != 0;
   if (!strcmp(op, "<")) return strcmp(a, b) < 0;
   if (!strcmp(op, ">")) return strcmp(a, b) > 0;
@@ -75,7 +76,7 @@ static int binary(const char *a, const char *op, const char *b) {
     if (op[1] == 'n') return ha && (!hb || sa.st_mtime > sb.st_mtime);
     return hb && (!ha || sa.st_mtime < sb.st_mtime);
   }
-  long x = getnum(a), y = getnum(b);
+  intmax_t x = getnum(a), y = getnum(b);
   if (!strcmp(op, "-eq")) return x == y;
   if (!strcmp(op, "-ne")) return x != y;
   if (!strcmp(op, "-lt")) return x < y;
@@ -97,7 +98,7 @@ static int primary(void) {
   if (!strcmp(a, "(") && pos + 1 < nargs) {
     pos++;
     int v = oexpr();
-    if (pos >= nargs || strcmp(args[pos], ")")) { syntax_err(pos < nargs ? args[pos] : "closing paren expected"); return 0; }
+    if (pos >= nargs || strcmp(args[pos], ")")) { syntax_err("closing paren expected"); return 0; }
     pos++;
     return v;
   }
@@ -144,6 +145,7 @@ int sh_test(int argc, char **argv) {
   if (nargs == 3 && is_binop(args[1])) v = binary(args[0], args[1], args[2]), pos = 3;
   else if (nargs == 4 && !strcmp(args[0], "!") && is_binop(args[2])) v = !binary(args[1], args[2], args[3]), pos = 4;
   else v = oexpr();
-  if (!err && pos < nargs) { sh_err("%s: %s: unexpected operator", prog, args[pos]); err = 1; }
+  /* dash names the last argument it used */
+  if (!err && pos < nargs) { sh_err("%s: %s: unexpected operator", prog, args[pos ? pos - 1 : 0]); err = 1; }
   return err ? 2 : !v;
 }

@@ -51,6 +51,7 @@ void sh_fatal(int status, const char *fmt, ...) {
   va_end(ap);
   sh.status = status;
   sh.unwind = U_EXIT;
+  sh.fatal = 1;
 }
 
 int sh_argv_len(char **v) {

@@ -45,6 +45,9 @@ static int setn(const char *name, size_t n, const char *value, int flags) {
     char *old = v->value;
     v->value = sh_strdup(value);
     free(old);
+    if (sh.opt_a) flags |= V_EXPORT;   /* set -a */
+    if (!strcmp(v->name, "OPTIND")) sh_getopts_reset(value);
+    if (!strcmp(v->name, "PATH")) sh_hash_clear();
   }
   v->flags |= flags;
   return 0;
