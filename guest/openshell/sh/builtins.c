@@ -255,7 +255,11 @@ static int bi_set(int argc, char **argv) {
   for (; i < argc; i++) {
     char *a = argv[i];
     if (!strcmp(a, "--")) { i++; goto positional; }
-    if (!strcmp(a, "-")) { sh.opt_x = 0; i++; goto positional; }   /* set - ARGS: also -x off */
+    if (!strcmp(a, "-")) {   /* set - [ARGS]: -x off, and the arguments (if any) */
+      sh.opt_x = 0;
+      if (++i >= argc) return 0;
+      goto positional;
+    }
     if ((a[0] != '-' && a[0] != '+') || !a[1]) break;
     int on = a[0] == '-';
     for (char *c = a + 1; *c; c++) {
@@ -428,7 +432,7 @@ static int bi_command(int argc, char **argv) {
     return st;
   }
   int st = 0;
-  for (; i < argc; i++) {
+  for (int last = i; i <= last; i++) {   /* dash's command -v/-V looks at one name only */
     char *path;
     int k = sh_lookup(argv[i], &path);
     if (!k && strchr(argv[i], '/') && !access(argv[i], F_OK)) { k = 5; path = sh_strdup(argv[i]); }

@@ -205,8 +205,9 @@ static int open_file(struct redir *r, int fd, const char *w) {
             : O_WRONLY | O_CREAT | O_TRUNC | O_APPEND;
   int rc;
   struct stat st;
-  if (r->type == R_OUT && sh.opt_C && !stat(w, &st) && S_ISREG(st.st_mode)) {
-    /* set -C: > never overwrites a regular file (>| does) */
+  /* set -C: > never overwrites a regular file (>| does). The SDK's /dev/null is a
+   * regular file standing for the device: treat it as the device it is. */
+  if (r->type == R_OUT && sh.opt_C && strcmp(w, "/dev/null") && !stat(w, &st) && S_ISREG(st.st_mode)) {
     sh_err("cannot create %s: File exists", w);
     return 1;
   }

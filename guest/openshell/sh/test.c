@@ -69,7 +69,7 @@ static int binary(const char *a, const char *op, const char *b) {
   if (!strcmp(op, "!=")) return strcmp(a, b) != 0;
   if (!strcmp(op, "<")) return strcmp(a, b) < 0;
   if (!strcmp(op, ">")) return strcmp(a, b) > 0;
-  if (op[1] == 'n' || op[1] == 'o' || (op[1] == 'e' && op[2] == 'f')) {
+  if (!strcmp(op, "-nt") || !strcmp(op, "-ot") || !strcmp(op, "-ef")) {
     struct stat sa, sb;
     int ha = !stat(a, &sa), hb = !stat(b, &sb);
     if (op[1] == 'e') return ha && hb && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
