@@ -581,7 +581,20 @@ static int nhashed;
 
 void sh_hash_clear(void) {
   for (int i = 0; i < nhashed; i++) free(hashed[i]);
+  free(hashed);
+  hashed = 0;
   nhashed = 0;
+}
+
+/* A fresh shell (`sh -c`) starts with an empty table, as a new dash process does. */
+void *sh_hash_swap(void *saved) {
+  struct { char **v; int n; } *t = sh_alloc(sizeof *t), *in = saved;
+  t->v = hashed;
+  t->n = nhashed;
+  hashed = in ? in->v : 0;
+  nhashed = in ? in->n : 0;
+  free(in);
+  return t;
 }
 
 void sh_hash_add(const char *path) {
@@ -597,7 +610,14 @@ static int bi_hash(int argc, char **argv) {
     if (strcmp(argv[i], "-r")) { sh_err("hash: Illegal option %s", argv[i]); return 2; }
     sh_hash_clear();
   }
-  if (argc == 1) for (int k = 0; k < nhashed; k++) printf("%s\n", hashed[k]);
+  /* in dash's table order: bucket ((first char << 4) + sum of chars) % 31 of the name */
+  for (unsigned b = 0; argc == 1 && b < 31; b++)
+    for (int k = 0; k < nhashed; k++) {
+      const unsigned char *n = (const unsigned char *)strrchr(hashed[k], '/') + 1;
+      unsigned h = *n << 4;
+      for (const unsigned char *c = n; *c; c++) h += *c;
+      if ((h & 0x7fff) % 31 == b) printf("%s\n", hashed[k]);
+    }
   for (; i < argc; i++) {
     char *path;
     int k = sh_lookup(argv[i], &path);

@@ -153,6 +153,7 @@ int sh_match(const char *pat, const char *s);   /* shell pattern (2.13) in the C
 void sh_getopts_reset(const char *value);
 void sh_hash_clear(void);
 void sh_hash_add(const char *path);             /* a command found in PATH */
+void *sh_hash_swap(void *saved);                /* install saved (NULL: empty), return the old */
 
 /* redir.c */
 int sh_redir_mark(void);

@@ -124,6 +124,7 @@ static int nested_shell(int argc, char **argv, int from_environ) {
   char *trap = sh_exit_trap;
   int noerrexit = sh.noerrexit;
   sh_exit_trap = 0;
+  void *hash = sh_hash_swap(0);
   sh_fresh_state();
   if (from_environ) sh_vars_from_environ();
   sh.opt_e = sh.opt_u = sh.opt_x = sh.opt_f = sh.opt_n = 0;
@@ -134,6 +135,8 @@ static int nested_shell(int argc, char **argv, int from_environ) {
   sh.in_sub--;
   sh.noerrexit = noerrexit;
   sh_restore_state(s);
+  sh_hash_clear();
+  free(sh_hash_swap(hash));
   sh_exit_trap = trap;
   return st;
 }
