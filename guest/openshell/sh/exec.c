@@ -241,12 +241,9 @@ static int run_utility(const struct command *c, int argc, char **argv, char **as
 static int call_func(struct node *body, int argc, char **argv) {
   if (sh.funcs >= 1000) { sh_fatal(2, "Maximum function recursion depth (1000) reached"); return 2; }
   char **opos = sh.pos;
-  int onpos = sh.npos;
+  int onpos = sh.npos, optind = sh.optind, optoff = sh.optoff;   /* the caller's getopts state */
   sh.pos = 0;
   sh_set_pos(argv + 1, argc - 1);
-  int optind = sh.optind, optoff = sh.optoff;   /* getopts starts afresh in the function */
-  sh.optind = 1;
-  sh.optoff = -1;
   void *mark = sh_locals_mark();
   int loops = sh.loops;   /* break does not reach loops outside the function */
   sh.loops = 0;

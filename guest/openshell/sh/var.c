@@ -179,6 +179,8 @@ void sh_locals_pop(void *mark) {
 
 void sh_set_pos(char **argv, int n) {
   char **old = sh.pos;
+  sh.optind = 1;   /* new parameters (set --, shift, a call): getopts starts again, as in dash */
+  sh.optoff = -1;
   sh.pos = sh_alloc((n + 1) * sizeof *sh.pos);
   for (int i = 0; i < n; i++) sh.pos[i] = sh_strdup(argv[i]);
   sh.npos = n;
