@@ -43,7 +43,7 @@ const shortPath = fc
 
 /** Paths that start where the policies grant (so decisions vary), from fd 3/5 ("/"). */
 const rootedPath = fc
-  .tuple(fc.constantFrom("workspace", "tmp", "etc", "bin", "workspacex", "a", "usr"), shortPath)
+  .tuple(fc.constantFrom("workspace", "workspace", "tmp", "etc", "bin", "workspacex", "a", "usr", "workspace/la", "workspace/lt", "workspace/l"), shortPath)
   .map(([top, rest]) => (rest === "" ? top : `${top}/${rest.replace(/^\/+/, "")}`));
 
 /** Long and deep paths around the 4096-byte limit. */

@@ -122,7 +122,7 @@ export class GuardModel {
 
   /** Resolve (fd, path) to an absolute guest path, or the guard's own answer. */
   private resolve(ref: FdRef, path: string, op: string, access: Access, out: Violation[]): Resolved | { errno: number } {
-    if (path.length > PATH_MAX) return { errno: ERRNO.NAMETOOLONG }; // README Policy: "a path longer than 4096 bytes is answered ENAMETOOLONG"
+    if (path.length > PATH_MAX) return { errno: ERRNO.NAMETOOLONG }; // README Policy: "A path longer than 4096 bytes ... is answered ENAMETOOLONG"
     const fd = this.fdNumber(ref);
     const e = fd === undefined ? undefined : this.fds.get(fd);
     if (e === undefined) {
@@ -353,7 +353,11 @@ export class GuardModel {
     if (w.parent.kind === "unknown" || w.node?.kind === "unknown") return unknown();
     if (w.node === undefined) {
       if (!creat) return { errno: ERRNO.NOENT };
-      if (trailingSlash(c.path)) return this.slashOnNonDir();
+      if (trailingSlash(c.path)) {
+        // O_CREAT of "name/": Linux answers EISDIR (it would have to be a directory)
+        this.features.add("trailing-slash-on-non-directory");
+        return { errno: ERRNO.ISDIR };
+      }
       if (!plainName(w.name)) {
         this.taintDir(w.parent);
         return unknown();
