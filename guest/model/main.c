@@ -8,6 +8,7 @@
  * It never judges: errno is what the call returned. First it prints the preopens it
  * finds, one "P <fd> <name-hex>" line each, then "B" (begin).
  *
+ * open passes RIGHTS as rights_base and every right as rights_inheriting.
  * Arguments: a PATH or DATA is "x" followed by its bytes in hex ("x" alone is empty),
  * so NUL, control bytes and invalid UTF-8 pass unchanged. An FD is a number, or "@K",
  * the descriptor the K-th successful open returned (after a renumber of @A onto @B,
@@ -187,7 +188,8 @@ static void run_line(void) {
     n1 = arg_bytes(2, p1);
     uint64_t look = arg_num(3), of = arg_num(4), rights = arg_num(5), ff = arg_num(6);
     if (bad) goto usage;
-    e = raw_path_open(dir, (int32_t)look, PTR(p1), n1, (int32_t)of, rights, rights, (int32_t)ff, PTR(&fd));
+    /* inheriting: every right, as wasi-libc asks; only rights_base says what this open may do */
+    e = raw_path_open(dir, (int32_t)look, PTR(p1), n1, (int32_t)of, rights, 0x3fffffff, (int32_t)ff, PTR(&fd));
     result(e);
     if (!e) {
       put(" ");

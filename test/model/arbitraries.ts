@@ -123,7 +123,7 @@ const setupStep: fc.Arbitrary<Call[]> = fc.oneof(
     [create(W("f")), { op: "write", fd: { slot: 0 }, data: "hello" }],
     [{ op: "mkdir", fd: 3, path: "tmp/a" }, create("tmp/a/f")],
     [{ op: "symlink", target: "a", fd: 3, path: W("l") }],
-    [{ op: "symlink", target: "/workspace/a", fd: 3, path: W("la") }],
+    [{ op: "mkdir", fd: 3, path: W("a") }, { op: "symlink", target: "/workspace/a", fd: 3, path: W("la") }],
     [{ op: "symlink", target: "/tmp", fd: 3, path: W("lt") }],
     [{ op: "symlink", target: "l2", fd: 3, path: W("l1") }, { op: "symlink", target: "l1", fd: 3, path: W("l2") }],
     [{ op: "symlink", target: "missing", fd: 3, path: W("dangling") }],

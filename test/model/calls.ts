@@ -33,7 +33,8 @@ export const RIGHTS = {
 } as const;
 export const RIGHTS_READ = RIGHTS.FD_READ | RIGHTS.FD_SEEK | RIGHTS.FD_FILESTAT_GET;
 export const RIGHTS_WRITE = RIGHTS_READ | RIGHTS.FD_WRITE | RIGHTS.FD_FILESTAT_SET_SIZE;
-export const RIGHTS_DIR = RIGHTS.FD_READDIR | RIGHTS.PATH_OPEN | RIGHTS.FD_FILESTAT_GET;
+/** Every path right (bits 9..28) but none that changes contents: a directory to work below. */
+export const RIGHTS_DIR = 0x1ffffe00 & ~RIGHTS.FD_FILESTAT_SET_SIZE;
 
 const hex = (s: string) => "x" + Buffer.from(s, "latin1").toString("hex");
 const fd = (f: FdRef) => (typeof f === "number" ? String(f) : `@${f.slot}`);

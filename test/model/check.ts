@@ -10,6 +10,10 @@ import { KNOWN_GUARD_DEFECTS } from "./known-defects.js";
 import { ModelPolicy } from "./policy-rules.js";
 import { RealGuard, RealRun } from "./real-guard.js";
 
+/** Cases whose answer the real run cannot show: a trap took the guest's output (and the
+ *  result of an open the model needed) with it; an SDK panic (not the guard) traps the guest. */
+const UNCOMPARABLE = ["unobservable-open", "sdk-panic-symlink-below-file"];
+
 export function compare(model: ModelRun, real: RealRun): string | null {
   if (model.trapped !== real.trapped) return `trapped: model ${model.trapped}, guard ${real.trapped}`;
   if (!model.trapped) {
@@ -67,7 +71,7 @@ export function modelProperty(o: PropertyOptions) {
     const wanted = (features: Set<string>) => (!o.only || features.has(o.only)) && !others.some((k) => features.has(k));
     fc.pre(wanted(GuardModel.run(policy, calls).features));
     const r = await runCase(policy, calls, o.mutation, o.known);
-    fc.pre(wanted(r.model.features));
+    fc.pre(wanted(r.model.features) && !UNCOMPARABLE.some((f) => r.model.features.has(f)));
     if (o.counts) {
       o.counts.cases++;
       o.counts.calls += calls.length;

@@ -65,8 +65,8 @@ describe("guard model: the real guard agrees with the model (issue 17)", functio
     for (const defect of KNOWN_GUARD_DEFECTS) {
       it(defect, async () => {
         const r = await fc.check(
-          modelProperty({ pool: POOL, numRuns: 40, seed: SEED, only: defect }),
-          { numRuns: 40, seed: SEED, maxSkipsPerRun: 200, includeErrorInReport: true },
+          modelProperty({ pool: POOL, numRuns: 100, seed: SEED, only: defect }),
+          { numRuns: 100, seed: SEED, maxSkipsPerRun: 200, includeErrorInReport: true },
         );
         expect(r.numRuns, `no case of ${defect} was generated (${r.numSkips} skipped)`).to.be.greaterThan(0);
         if (!r.failed || !r.counterexample) expect.fail(`known defect ${defect} no longer reproduces in ${r.numRuns} cases: remove it from KNOWN_GUARD_DEFECTS`);
