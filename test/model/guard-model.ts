@@ -83,7 +83,38 @@ export const PREOPENS: Record<number, "/" | "."> = { 3: "/", 4: ".", 5: "/" };
 
 /** Names whose bytes the SDK may refuse or change (not printable ASCII). */
 const plainName = (s: string) => /^[\x21-\x7e]+$/.test(s);
-const recordText = (s: string) => Buffer.from(s, "latin1").toString("utf8");
+/** README "sandbox-exec": "In `path` fields ... bytes that are not valid UTF-8 appear as
+ *  `\xHH` and a backslash as `\\`". `s` holds one byte per char. */
+function recordText(s: string): string {
+  const b = Buffer.from(s, "latin1");
+  const cont = (i: number, lo = 0x80, hi = 0xbf) => i < b.length && b[i] >= lo && b[i] <= hi;
+  const seqLen = (i: number): number => {
+    const c = b[i];
+    if (c < 0x80) return 1;
+    if (c >= 0xc2 && c <= 0xdf) return cont(i + 1) ? 2 : 0;
+    if (c >= 0xe0 && c <= 0xef) {
+      const [lo, hi] = c === 0xe0 ? [0xa0, 0xbf] : c === 0xed ? [0x80, 0x9f] : [0x80, 0xbf];
+      return cont(i + 1, lo, hi) && cont(i + 2) ? 3 : 0;
+    }
+    if (c >= 0xf0 && c <= 0xf4) {
+      const [lo, hi] = c === 0xf0 ? [0x90, 0xbf] : c === 0xf4 ? [0x80, 0x8f] : [0x80, 0xbf];
+      return cont(i + 1, lo, hi) && cont(i + 2) && cont(i + 3) ? 4 : 0;
+    }
+    return 0;
+  };
+  let out = "";
+  for (let i = 0; i < b.length; ) {
+    const n = seqLen(i);
+    if (n === 0) {
+      out += "\\x" + b[i].toString(16).padStart(2, "0");
+      i++;
+    } else {
+      out += b.subarray(i, i + n).toString("utf8").replaceAll("\\", "\\\\");
+      i += n;
+    }
+  }
+  return out;
+}
 
 export class GuardModel {
   readonly grants: Grants;
@@ -501,18 +532,16 @@ export class GuardModel {
     const rule = policyRule(this.grants, shown, "write");
     if (rule === RULE.RESERVED || (rule && absolute)) return this.deny("symlink", RULE.SYMLINK_TARGET, shown, out);
     const stored = absolute ? shown : t.comps.join("/");
+    const w = this.walkFrom(r, false);
+    // wasmer 0.16 panics (the guest traps) on a symlink whose parent is not a directory
+    if (w !== "unknown" && "errno" in w && w.errno === ERRNO.NOTDIR) this.features.add("sdk-panic-symlink-below-file");
     if (stored === "") return { errno: null }; // an empty target, or ".": the SDK's business
     if (!t.comps.every(plainName)) {
       this.taintPrefix(r.comps);
       return { errno: null };
     }
-    const w = this.walkFrom(r, false);
     if (w === "unknown") return { errno: null };
-    if ("errno" in w) {
-      // wasmer 0.16 panics (the guest traps) on a symlink whose parent is not a directory
-      if (w.errno === ERRNO.NOTDIR) this.features.add("sdk-panic-symlink-below-file");
-      return w;
-    }
+    if ("errno" in w) return w;
     if (w.parent.kind === "unknown" || w.node?.kind === "unknown") return { errno: null };
     if (w.node !== undefined) return { errno: ERRNO.EXIST };
     if (!plainName(w.name)) {
