@@ -458,7 +458,8 @@ export class GuardModel {
     }
     if (c.op === "rmdir") {
       if (w.node.kind !== "dir") return { errno: null }; // Linux ENOTDIR; the SDK says ENOENT for a symlink
-      if (w.node.entries.size > 0 || w.node.tainted) return w.node.tainted ? { errno: null } : { errno: ERRNO.NOTEMPTY };
+      // not empty: Linux ENOTEMPTY; the SDK says so through fd 3 but ENOENT through fd 4
+      if (w.node.entries.size > 0 || w.node.tainted) return { errno: null };
     } else {
       if (w.node.kind === "dir") return { errno: ERRNO.ISDIR };
       if (trailingSlash(c.path)) return this.slashOnNonDir();
