@@ -458,8 +458,10 @@ export class GuardModel {
     }
     if (c.op === "rmdir") {
       if (w.node.kind !== "dir") return { errno: null }; // Linux ENOTDIR; the SDK says ENOENT for a symlink
-      // not empty: Linux ENOTEMPTY; the SDK says so through fd 3 but ENOENT through fd 4
-      if (w.node.entries.size > 0 || w.node.tainted) return { errno: null };
+      // wasmer's rmdir answers ENOENT through fd 4 even for an empty directory (through
+      // fd 3 it works, ENOTEMPTY included): its outcome, and so the entry, are the SDK's
+      this.taint(w);
+      return { errno: null };
     } else {
       if (w.node.kind === "dir") return { errno: ERRNO.ISDIR };
       if (trailingSlash(c.path)) return this.slashOnNonDir();
