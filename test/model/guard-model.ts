@@ -502,8 +502,8 @@ export class GuardModel {
       if (src.node.kind !== "dir") return this.slashOnNonDir();
     }
     if (c.op === "link") {
+      if (dst.node !== undefined) return { errno: ERRNO.EXIST }; // checked before EPERM, as Linux
       if (src.node.kind === "dir") return { errno: ERRNO.PERM };
-      if (dst.node !== undefined) return { errno: ERRNO.EXIST };
       this.features.add("hard-link");
       (dst.parent as DirNode).entries.set(dst.name, src.node);
       return { errno: 0 };
