@@ -503,7 +503,12 @@ export class GuardModel {
     }
     if (c.op === "link") {
       if (dst.node !== undefined) return { errno: ERRNO.EXIST }; // checked before EPERM, as Linux
-      if (src.node.kind === "dir") return { errno: ERRNO.PERM };
+      if (src.node.kind === "dir") {
+        // Linux refuses a hard link to a directory; wasmer makes one (a cycle, even of the
+        // workdir itself), and the guard lets it through
+        this.features.add("hard-link-to-directory");
+        return { errno: ERRNO.PERM };
+      }
       this.features.add("hard-link");
       (dst.parent as DirNode).entries.set(dst.name, src.node);
       return { errno: 0 };

@@ -19,4 +19,8 @@ export const KNOWN_GUARD_DEFECTS: readonly string[] = [
   // from a descriptor on /workspace is denied as read-only), and removing or renaming the
   // descriptor's own directory (rmdir(fd, "")) is not checked against the mounts rule.
   "descriptor-access-approximation",
+  // found by the model: path_link of a directory succeeds (wasmer allows it; Linux says
+  // EPERM), e.g. link(5, "workspace", 5, "workspace/a") links the workdir's backing
+  // directory into itself. The guard should refuse directory sources.
+  "hard-link-to-directory",
 ];
