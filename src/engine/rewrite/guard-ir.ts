@@ -29,6 +29,16 @@ export interface GuardConfig {
   mounts?: { guest: string; backing: string }[];
 }
 
+/** Test hook (engine API only: buildGuardTemplate's second argument; no policy file, flag,
+ *  HTTP body or state file reaches it): breaks one rule of the guard, so the model-based
+ *  tests (test/model/) can show they catch a broken guard. */
+export type GuardMutation =
+  | "dotdot-shallow" // ".." climbs one level too few (not at all)
+  | "grant-prefix" // the "/" after a grant is ignored: /workspace also grants /workspacex
+  | "symlink-unchecked" // symlink targets are not checked
+  | "swap-access"; // read_only and read_write swapped
+export const GUARD_MUTATIONS: readonly GuardMutation[] = ["dotdot-shallow", "grant-prefix", "symlink-unchecked", "swap-access"];
+
 const enc = (s: string) => new TextEncoder().encode(s);
 const PATH_MAX = 4096;
 // Scratch layout, offsets from the scratch base (16-byte aligned, below the stack pointer).
@@ -78,11 +88,15 @@ const raw = (name: string) => RAW_PREFIX + name;
 export const GUARD_RUNTIME_IMPORTS = ["fd_prestat_get", "fd_prestat_dir_name", "fd_fdstat_get", "path_open", "fd_seek", "fd_write", "fd_close"];
 
 export class GuardEmitter {
+  private readonly cfg: GuardConfig;
   constructor(
     readonly m: binaryen.Module,
-    private readonly cfg: GuardConfig,
+    cfg: GuardConfig,
     private readonly stackPointer: string,
-  ) {}
+    private readonly mutation?: GuardMutation,
+  ) {
+    this.cfg = mutation === "swap-access" ? { ...cfg, readOnly: cfg.readWrite, readWrite: cfg.readOnly } : cfg;
+  }
 
   /** Adds globals and helper functions; call once before emitting guards. */
   emitRuntime(): void {
@@ -211,7 +225,10 @@ export class GuardEmitter {
     return m.i32.and(
       m.i32.or(
         m.i32.eq(len(), m.i32.const(r.length)),
-        m.i32.and(m.i32.gt_u(len(), m.i32.const(r.length)), m.i32.eq(m.i32.load8_u(r.length, 1, buf()), m.i32.const(47))),
+        m.i32.and(
+          m.i32.gt_u(len(), m.i32.const(r.length)),
+          this.mutation === "grant-prefix" ? m.i32.const(1) : m.i32.eq(m.i32.load8_u(r.length, 1, buf()), m.i32.const(47)),
+        ),
       ),
       bytesEqual(m, buf, r),
     );
@@ -281,6 +298,7 @@ export class GuardEmitter {
               ),
               m.block(null, [
                 m.global.set(G.sawDotDot, m.i32.const(1)),
+                ...(this.mutation === "dotdot-shallow" ? [m.br(cont)] : []),
                 f.whileLoop(
                   () => m.i32.and(m.i32.gt_u(f.get("o"), m.i32.const(1)), m.i32.ne(outAt(m.i32.sub(f.get("o"), m.i32.const(1))), m.i32.const(SLASH))),
                   () => [f.set("o", m.i32.sub(f.get("o"), m.i32.const(1)))],
@@ -701,6 +719,7 @@ export class GuardEmitter {
     const m = this.m;
     const [n, rule] = [f.local("tn"), f.local("trule")];
     const bufB = () => m.i32.add(m.global.get(G.scratch, i32), m.i32.const(S.pathB));
+    const checked = this.mutation !== "symlink-unchecked";
     return [
       m.if(m.i32.or(m.i32.gt_u(len(), m.i32.const(PATH_MAX)), m.i32.eqz(m.call("__cr_in_bounds", [ptr(), len()], i32))), m.return(m.i32.const(Errno.FAULT))),
       m.i32.store8(0, 1, bufB(), m.i32.const(47)),
@@ -708,12 +727,15 @@ export class GuardEmitter {
       m.global.set(G.minLen, m.i32.const(1)),
       f.set(n, m.call("__cr_norm", [bufB(), m.i32.const(1), ptr(), len()], i32)),
       m.if(m.i32.lt_s(f.get(n), m.i32.const(0)), m.return(m.i32.const(Errno.NAMETOOLONG))),
-      m.if(m.global.get(G.sawDotDot, i32), m.return(this.deny("symlink", m.i32.const(Rule.SYMLINK_TARGET), bufB(), f.get(n)))),
+      m.if(m.i32.and(m.i32.const(checked ? 1 : 0), m.global.get(G.sawDotDot, i32)), m.return(this.deny("symlink", m.i32.const(Rule.SYMLINK_TARGET), bufB(), f.get(n)))),
       f.set(rule, m.call("__cr_policy", [bufB(), f.get(n), m.i32.const(ACCESS_WRITE)], i32)),
       m.if(
-        m.i32.or(
-          m.i32.eq(f.get(rule), m.i32.const(Rule.RESERVED)),
-          m.i32.and(m.i32.ne(f.get(rule), m.i32.const(0)), m.i32.eq(m.i32.load8_u(0, 1, ptr()), m.i32.const(47))),
+        m.i32.and(
+          m.i32.const(checked ? 1 : 0),
+          m.i32.or(
+            m.i32.eq(f.get(rule), m.i32.const(Rule.RESERVED)),
+            m.i32.and(m.i32.ne(f.get(rule), m.i32.const(0)), m.i32.eq(m.i32.load8_u(0, 1, ptr()), m.i32.const(47))),
+          ),
         ),
         m.return(this.deny("symlink", m.i32.const(Rule.SYMLINK_TARGET), bufB(), f.get(n))),
       ),

@@ -5,12 +5,17 @@
 // onto the guest module.
 import binaryen from "binaryen";
 import { emitExitGuard } from "./guard-exit.js";
-import { GUARD_RUNTIME_IMPORTS, GuardConfig, GuardEmitter, RAW_PREFIX } from "./guard-ir.js";
+import { GUARD_RUNTIME_IMPORTS, GuardConfig, GuardEmitter, GuardMutation, RAW_PREFIX } from "./guard-ir.js";
 import { GUARDED_FUNCTIONS, NO_RESULT, PREVIEW1_SIGNATURES, WASI_MODULE } from "./wasi-preview1.js";
 
 const typeOf = (letters: string) => binaryen.createType(Array.from(letters, (c) => (c === "I" ? binaryen.i64 : binaryen.i32)));
 
-export function buildGuardTemplate(guard: GuardConfig): Uint8Array {
+/** Test hooks (engine API only): `mutation` breaks one guard rule (see GuardMutation). */
+export interface GuardTemplateHooks {
+  mutation?: GuardMutation;
+}
+
+export function buildGuardTemplate(guard: GuardConfig, hooks: GuardTemplateHooks = {}): Uint8Array {
   const m = new binaryen.Module();
   try {
     m.setFeatures(binaryen.Features.MVP | binaryen.Features.MutableGlobals | binaryen.Features.SignExt | binaryen.Features.BulkMemory);
@@ -18,7 +23,7 @@ export function buildGuardTemplate(guard: GuardConfig): Uint8Array {
     m.addMemoryImport("mem", "env", "memory");
     m.addGlobalImport("__stack_pointer", "env", "__stack_pointer", binaryen.i32, true);
     m.addFunctionImport("target_start", "target", "_start", binaryen.none, binaryen.none);
-    const emitter = new GuardEmitter(m, guard, "__stack_pointer");
+    const emitter = new GuardEmitter(m, guard, "__stack_pointer", hooks.mutation);
     const names = GUARDED_FUNCTIONS.filter((n) => n === "proc_exit" || emitter.guards(n));
     for (const name of new Set([...names, ...GUARD_RUNTIME_IMPORTS])) {
       m.addFunctionImport(RAW_PREFIX + name, WASI_MODULE, name, typeOf(PREVIEW1_SIGNATURES[name]), NO_RESULT.has(name) ? binaryen.none : binaryen.i32);
