@@ -16,6 +16,8 @@ import binaryen from "binaryen";
 import { bytesEqual, Expr, FnBuilder, i32, i64, none, storeBytes } from "./ir.js";
 import { AUDIT_FILE_NAME, opCode, Operation, Rule } from "./violation-codes.js";
 import { Errno, GUARDED_FUNCTIONS } from "./wasi-preview1.js";
+import { GUARD_SCRATCH_BYTES } from "./stack-layout.js";
+import { fdstatGuardBody } from "./stdio-guard.js";
 
 export interface GuardConfig {
   readOnly: string[];
@@ -45,7 +47,8 @@ const S = {
   mapped2: 13168, // PATH_MAX + 264: the same for pathB
   size: 17536,
 };
-const SCRATCH_BELOW_SP = 17664;
+const SCRATCH_BELOW_SP = GUARD_SCRATCH_BYTES;
+if (S.size > SCRATCH_BELOW_SP) throw new Error("guard scratch layout exceeds GUARD_SCRATCH_BYTES");
 const ACCESS_READ = 1;
 const ACCESS_WRITE = 2;
 const ACCESS_STAT = 3;
@@ -82,6 +85,8 @@ export class GuardEmitter {
     readonly m: binaryen.Module,
     private readonly cfg: GuardConfig,
     private readonly stackPointer: string,
+    /** An immutable global: the lowest address scratch may reach (stack-layout.ts). */
+    private readonly stackFloor: string,
   ) {}
 
   /** Adds globals and helper functions; call once before emitting guards. */
@@ -217,13 +222,14 @@ export class GuardEmitter {
     );
   }
 
-  /** `__cr_scratch() -> base`, or 0 when the stack is too low to carve scratch from. */
+  /** `__cr_scratch() -> base`, or 0 when the stack is too low to carve scratch from
+   *  without reaching the guest's static data (the floor). */
   private emitScratch() {
     const m = this.m;
     const f = new FnBuilder(m, "__cr_scratch_base", [], i32);
     const sp = () => m.global.get(this.stackPointer, i32);
     f.finish([
-      m.if(m.i32.lt_u(sp(), m.i32.const(SCRATCH_BELOW_SP + 1024)), m.return(m.i32.const(0))),
+      m.if(m.i32.lt_u(sp(), m.i32.add(m.global.get(this.stackFloor, i32), m.i32.const(SCRATCH_BELOW_SP))), m.return(m.i32.const(0))),
       m.return(m.i32.and(m.i32.sub(sp(), m.i32.const(SCRATCH_BELOW_SP)), m.i32.const(~15))),
     ]);
   }
@@ -835,6 +841,7 @@ const GUARDS: Record<string, GuardSpec> = {
       m.return(g.callRaw("fd_readdir", [p(f, 0), p(f, 1), p(f, 2), p(f, 3), p(f, 4)])),
     ];
   },
+  fd_fdstat_get: (_g, f) => fdstatGuardBody(f.m, f, raw("fd_fdstat_get")),
   fd_close: protectPreopen("fd_close", [0], 1),
   fd_renumber: protectPreopen("fd_renumber", [0, 1], 2),
 };
