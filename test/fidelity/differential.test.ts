@@ -2,9 +2,11 @@
 // unguarded one, except where the policy denies (EACCES and a recorded violation).
 // Guests: guest/fixtures/fidelity.c (C, wasi-libc, @yowasp/clang) and
 // guest/fidelity/fidelity-as.ts (AssemblyScript + @assemblyscript/wasi-shim).
-import { basename } from "node:path";
+import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
 import { expect } from "chai";
-import { CliSandbox } from "../helpers/cli.js";
+import { CliSandbox, expectCleanError } from "../helpers/cli.js";
 import { AS_GUEST, C_GUEST, Case, expectSameExceptDenied, RawEnclave, runGuarded } from "./harness.js";
 
 const C_CASES: Record<string, Case> = {
@@ -65,6 +67,43 @@ describe("fidelity: raw and guarded runs agree", function () {
     });
   }
 
+  describe("sandbox-exec --argv0 and --env-clear", () => {
+    const exec = (...flags: string[]) => cli.run(["sys-diagnostics", "sandbox-exec", "--enclave", "OpenShell", ...flags]);
+
+    it("--argv0 must be a command name the runtime accepts", () => {
+      expectCleanError(exec("--wasm", C_GUEST, "--argv0", "a b", "--", "args"), 2, /^Error: --argv0 "a b": may contain only ASCII letters, digits/);
+      expectCleanError(exec("--wasm", C_GUEST, "--argv0", "..", "--", "args"), 2, /--argv0 "\.\."/);
+    });
+
+    it("--argv0 may not name one of the enclave's own commands (the module would replace /bin/NAME)", () => {
+      expectCleanError(exec("--wasm", C_GUEST, "--argv0", "cat", "--", "args"), 2, /^Error: --argv0 "cat": names one of the enclave's own commands \(\/bin\/cat\)/);
+      expect(cli.exec("cat /bin/cat").stdout).to.include("exec cat");
+    });
+
+    it("--argv0 needs --wasm", () => {
+      const r = exec("--cmd", "true", "--argv0", "x");
+      expect(r.status).to.equal(2);
+      expect(r.stderr).to.match(/--wasm/);
+    });
+
+    it("--env-clear also applies to the shell: only --env reaches it", () => {
+      const r = exec("--cmd", 'echo "[$PATH][$HOME][$USER][$A]"', "--env-clear", "--env", "A=1");
+      expect(r.status, r.stderr).to.equal(0);
+      expect(r.stdout).to.equal("[][][][1]\n");
+    });
+
+    it("a module file whose name the runtime cannot take as a command gets argv[0] main", () => {
+      const dir = mkdtempSync(join(tmpdir(), "fid-argv0-"));
+      const odd = join(dir, "my tool.wasm");
+      copyFileSync(C_GUEST, odd);
+      try {
+        expect(exec("--wasm", odd, "--", "args").stdout).to.equal("argc 2\nargv[0] main\nargv[1] args\n");
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
+
   describe("where the raw SDK is not the reference", () => {
     it("argv[0] is the module file's base name", async () => {
       const g = runGuarded(cli, C_GUEST, { args: ["args"] });
@@ -79,6 +118,13 @@ describe("fidelity: raw and guarded runs agree", function () {
       const g = runGuarded(cli, C_GUEST, { args: ["isatty"] });
       expect(g.stdout).to.equal("isatty(0) 0\nisatty(1) 0\nisatty(2) 0\n");
       expect(g.violations).to.deep.equal([]);
+    });
+
+    it("--env-clear: exactly the --env given, none of the enclave's", () => {
+      const g = runGuarded(cli, C_GUEST, { args: ["env"], env: { A: "1", B: "two words" }, envClear: true });
+      expect(g.stdout).to.equal("A=1\nB=two words\n");
+      const as = runGuarded(cli, AS_GUEST, { args: ["env"], envClear: true });
+      expect(as.stdout).to.equal("");
     });
 
     it("the default environment is the enclave's plus --env", () => {

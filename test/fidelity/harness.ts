@@ -56,7 +56,8 @@ export class RawEnclave {
     const guest = await wasmer.packages.create(
       guestPackage({ module: readFileSync(join(ROOT, def.module)), shell: def.shell, commands: definitionCommands(def), files: def.files }),
     );
-    const sandbox = await wasmer.sandboxes.create({ packages: [guest], network: { mode: "disabled" }, env: def.env });
+    // as worker-main: no sandbox-wide env (the SDK would merge it into every command's)
+    const sandbox = await wasmer.sandboxes.create({ packages: [guest], network: { mode: "disabled" }, env: {} });
     return new RawEnclave(wasmer, sandbox, def.env);
   }
 

@@ -50,7 +50,7 @@ export async function runExec(name: string, body: ExecRequestBody, onOutput?: Ex
     return await execInInstance({ ...opts, wasmFile: file });
   } catch (e) {
     // Messages name the module by its file; the client knows it as the body's field.
-    if (e instanceof EngineError) e.message = e.message.replaceAll(`--wasm ${file}`, "wasm").replaceAll(file, WASM_LABEL);
+    if (e instanceof EngineError) e.message = e.message.replaceAll(`--wasm ${file}`, "wasm").replaceAll(file, WASM_LABEL).replace(/^--argv0 /, "argv0 ");
     throw e;
   } finally {
     rmSync(dir, { recursive: true, force: true });
