@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { expect } from "chai";
 import { CliSandbox, expectCleanError } from "../helpers/cli.js";
-import { AS_GUEST, C_GUEST, Case, expectSameExceptDenied, RawEnclave, runGuarded } from "./harness.js";
+import { AS_GUEST, C_GUEST, Case, expectSameExceptDenied, RawEnclave, RS_GUEST, runGuarded } from "./harness.js";
 
 const C_CASES: Record<string, Case> = {
   "args, with spaces, empty and non-ASCII arguments": { args: ["args", "one", "two words", "", "ünï"] },
@@ -42,6 +42,16 @@ const AS_CASES: Record<string, Case> = {
   "denied: read /etc/passwd": { args: ["read", "/etc/passwd"], denied: ["open /etc/passwd"] },
 };
 
+const RS_CASES: Record<string, Case> = {
+  "args": { args: ["args", "one", "two words", ""] },
+  "environ with --env-clear": { args: ["env"], env: { A: "1", B: "two" }, envClear: true },
+  "std::fs by absolute path: create_dir, write, append, read, metadata, rename, remove": { args: ["files", "/workspace/fid-rs"] },
+  "std::fs by relative path": { args: ["files", "fid-rs-rel"] },
+  "a read-only grant: read_dir /bin": { args: ["list", "/bin"] },
+  "a read-only grant: read_to_string /etc/os-release": { args: ["read", "/etc/os-release"] },
+  "denied: read_dir /etc (not granted)": { args: ["list", "/etc"], denied: ["open /etc"] },
+};
+
 describe("fidelity: raw and guarded runs agree", function () {
   this.timeout(300000);
   const cli = new CliSandbox();
@@ -55,6 +65,7 @@ describe("fidelity: raw and guarded runs agree", function () {
   for (const [guest, file, cases] of [
     ["C (wasi-libc)", C_GUEST, C_CASES],
     ["AssemblyScript (wasi-shim)", AS_GUEST, AS_CASES],
+    ["Rust (std, Debian rustc 1.63)", RS_GUEST, RS_CASES],
   ] as const) {
     describe(guest, () => {
       for (const [title, c] of Object.entries(cases)) {

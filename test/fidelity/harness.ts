@@ -16,6 +16,8 @@ import { CliSandbox, expectSchema, ROOT } from "../helpers/cli.js";
 
 export const C_GUEST = join(ROOT, "dist", "guest", "fixtures", "fidelity.wasm");
 export const AS_GUEST = join(ROOT, "dist", "guest", "fidelity", "fidelity-as.wasm");
+/** Built with Debian's rustc by scripts/build-fidelity-rs.sh and committed. */
+export const RS_GUEST = join(ROOT, "guest", "fidelity", "fidelity-rs.wasm");
 
 export interface Case {
   /** Arguments after argv[0]. */
@@ -101,7 +103,8 @@ export function runGuarded(cli: CliSandbox, file: string, c: Case, extraFlags: s
   };
 }
 
-const EACCES_LINE = /errno 2$/;
+/** EACCES as the guests print it: wasi-libc's errno, Rust's io::Error. */
+const EACCES_LINE = /(errno 2|\(os error 2\))$/;
 
 /** Identical outcomes, except that each operation the policy denies answers EACCES in
  *  the guarded run and is recorded, and the CLI then exits 77 (the guest's own status
