@@ -126,7 +126,7 @@ describe("serve", function () {
     expect(result.valid, JSON.stringify(result.errors)).to.equal(true);
     expect(Object.keys(r.body.paths)).to.include.members(["/healthz", "/openapi.json", "/v1/enclaves", "/v1/enclaves/{name}", "/v1/enclaves/{name}/exec", "/v1/enclaves/{name}/probe", "/v1/enclaves/{name}/audit"]);
     // request bodies are the files the daemon validates with
-    expect(r.body.components.schemas["api.exec-request"].properties).to.have.keys("cmd", "wasm", "args", "timeoutMs", "env", "stdin");
+    expect(r.body.components.schemas["api.exec-request"].properties).to.have.keys("cmd", "wasm", "args", "timeoutMs", "env", "envClear", "argv0", "stdin");
     expect(r.body.components.schemas).to.have.property("output.sys-diagnostics-sandbox-exec");
   });
 
@@ -239,6 +239,16 @@ describe("serve", function () {
       const bad = await exec({ wasm: Buffer.from("not wasm at all").toString("base64") });
       expectError(bad, 400, /body\.wasm: not a WebAssembly module/);
       expect(bad.body.error).to.equal("MODULE_REJECTED");
+    });
+
+    it("argv0 and envClear reach a wasm module (argv[0] is main without argv0)", async () => {
+      const wasm = readFileSync(fixture("fidelity")).toString("base64");
+      expect((await exec({ wasm, args: ["args"] })).body.stdout).to.equal("argc 2\nargv[0] main\nargv[1] args\n");
+      expect((await exec({ wasm, args: ["args"], argv0: "tool" })).body.stdout).to.equal("argc 2\nargv[0] tool\nargv[1] args\n");
+      expect((await exec({ wasm, args: ["env"], env: { A: "1" }, envClear: true })).body.stdout).to.equal("A=1\n");
+      expectError(await exec({ wasm, argv0: "a b" }), 400, /argv0/);
+      expectError(await exec({ wasm, argv0: "sh" }), 400, /^argv0 "sh": names one of the enclave's own commands/);
+      expectError(await exec({ cmd: "true", argv0: "x" }), 400, /argv0/);
     });
 
     it("Accept: application/x-ndjson streams output events and ends with an exit event", async () => {

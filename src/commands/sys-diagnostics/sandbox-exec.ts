@@ -11,11 +11,14 @@ export default class SysDiagnosticsSandboxExec extends EngineCommand {
     '<%= config.bin %> <%= command.id %> --enclave OpenShell --cmd "cat /etc/passwd"',
     "printf 'a\\nb\\n' | <%= config.bin %> <%= command.id %> --enclave OpenShell -i --cmd \"wc -l\"",
     "<%= config.bin %> <%= command.id %> --enclave OpenShell --wasm ./tool.wasm -- --flag value",
+    "<%= config.bin %> <%= command.id %> --enclave OpenShell --wasm ./tool.wasm --argv0 tool --env-clear --env LANG=C",
   ];
   static override flags = {
+    argv0: Flags.string({ description: "argv[0] of the --wasm module (default: the file's base name), as wasmtime --argv0", dependsOn: ["wasm"] }),
     cmd: Flags.string({ description: "script for the enclave's shell", exactlyOne: ["cmd", "wasm"] }),
     enclave: Flags.string({ description: "running instance to use", required: true }),
     env: Flags.string({ description: "KEY=VALUE for the guest's environment (repeatable)", multiple: true }),
+    "env-clear": Flags.boolean({ description: "the guest gets only the --env variables, not the enclave's PATH, HOME, USER" }),
     interactive: Flags.boolean({ char: "i", description: "connect host stdin to the guest's stdin" }),
     "timeout-ms": Flags.integer({ description: "timeout for this exec (default: the instance's)", min: 1, max: 86400000 }),
     wasm: Flags.string({ description: "run this WASI command module file instead of a script (arguments after --)", exactlyOne: ["cmd", "wasm"] }),
@@ -35,6 +38,8 @@ export default class SysDiagnosticsSandboxExec extends EngineCommand {
       wasmFile: flags.wasm,
       args: argv as string[],
       env: parseEnv(flags.env ?? []),
+      envClear: flags["env-clear"],
+      argv0: flags.argv0,
       timeoutMs: flags["timeout-ms"],
       stdin: flags.interactive ? process.stdin : undefined,
       onOutput: json ? undefined : (stream, data) => output.guest(stream, data),

@@ -6,6 +6,7 @@ import { ExitCode } from "../exit-codes.js";
 import type { ExecRequestArgs, ExecResponseBody, Violation } from "../protocol/messages.js";
 import { instanceDir, moduleCacheDir } from "../state/state-dir.js";
 import { execExitCode } from "../verdict.js";
+import { resolveArgv0 } from "./argv0.js";
 import { connectInstance } from "./connect.js";
 
 export interface ExecOptions {
@@ -14,6 +15,12 @@ export interface ExecOptions {
   wasmFile?: string;
   args?: string[];
   env?: Record<string, string>;
+  /** The guest gets exactly `env` (no PATH, HOME, USER of the enclave's). */
+  envClear?: boolean;
+  /** argv[0] of a --wasm module (default: the base name of wasmName, else of wasmFile). */
+  argv0?: string;
+  /** The module's name for its default argv[0], when wasmFile is a temporary file. */
+  wasmName?: string;
   timeoutMs?: number;
   /** Host stdin to forward (docker exec -i); otherwise the guest's stdin is empty. */
   stdin?: NodeJS.ReadableStream;
@@ -55,15 +62,16 @@ export function readWasmFile(file: string): Uint8Array {
 
 /** A --wasm module admitted and guarded with the instance's own policy and cap.
  *  Loaded lazily: a plain script needs none of this. */
-async function prepareForeignModule(enclave: string, file: string, args: string[]): Promise<ExecRequestArgs["wasm"]> {
+async function prepareForeignModule(enclave: string, file: string, args: string[], argv0: { explicit?: string; fileName?: string }): Promise<ExecRequestArgs["wasm"]> {
   const bytes = readWasmFile(file);
   const { readLaunchConfig } = await import("../host/launch-config.js");
   const { prepareModule } = await import("../admission/module-cache.js");
   const launch = readLaunchConfig(instanceDir(enclave));
+  const name = resolveArgv0(argv0.explicit, argv0.fileName ?? file, launch.commands);
   const mod = await prepareModule(bytes, file, launch.guard, launch.memoryPages, moduleCacheDir(), launch.unguarded);
   const { recordExecModule } = await import("./inspect.js");
   recordExecModule(enclave, file, bytes, mod.path, launch.guard.networkDisabled);
-  return { path: mod.path, digest: mod.digest, args };
+  return { path: mod.path, digest: mod.digest, args, argv0: name };
 }
 
 export async function execInInstance(opts: ExecOptions): Promise<ExecResult> {
@@ -71,7 +79,7 @@ export async function execInInstance(opts: ExecOptions): Promise<ExecResult> {
   const { conn, record } = await connectInstance(opts.enclave);
   let wasm: ExecRequestArgs["wasm"];
   try {
-    if (opts.wasmFile) wasm = await prepareForeignModule(opts.enclave, opts.wasmFile, opts.args ?? []);
+    if (opts.wasmFile) wasm = await prepareForeignModule(opts.enclave, opts.wasmFile, opts.args ?? [], { explicit: opts.argv0, fileName: opts.wasmName });
   } catch (e) {
     conn.close();
     throw e;
@@ -82,6 +90,7 @@ export async function execInInstance(opts: ExecOptions): Promise<ExecResult> {
     script: opts.script,
     wasm,
     env: opts.env ?? {},
+    ...(opts.envClear ? { envClear: true } : {}),
     timeoutMs: opts.timeoutMs ?? record.timeoutMs,
     interactive: !!opts.stdin,
   };

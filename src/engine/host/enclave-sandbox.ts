@@ -43,12 +43,14 @@ export class EnclaveSandbox {
   static async boot(config: SandboxConfig, snapshot?: WorkspaceEntry[], healthCheck = true): Promise<EnclaveSandbox> {
     const wasmer = new Wasmer({ cache: false });
     const guest = await wasmer.packages.create(guestPackage({ module: readFileSync(config.modulePath), shell: config.shell, commands: config.commands, files: config.files }));
-    const sandbox = await wasmer.sandboxes.create({ packages: [guest], network: { mode: "disabled" }, env: config.env });
+    // No sandbox-wide environment: the SDK merges it into every command's, and an exec
+    // with envClear must get exactly its own (each command is given the enclave's env).
+    const sandbox = await wasmer.sandboxes.create({ packages: [guest], network: { mode: "disabled" }, env: {} });
     const box = new EnclaveSandbox(config, sandbox, guest);
     if (snapshot) await box.restore(snapshot);
     for (const mount of config.guard.mounts ?? []) await sandbox.fs.mkdir(mount.backing, { recursive: true });
     if (healthCheck) {
-      const check = await sandbox.command(guest.command(config.shell), ["-c", "true"]).run({ check: false, timeoutMs: 20000 });
+      const check = await sandbox.command(guest.command(config.shell), ["-c", "true"], { env: config.env }).run({ check: false, timeoutMs: 20000 });
       if (check.exitCode !== 0) throw new Error(`health check: '${config.shell} -c true' exited ${check.exitCode} (${check.reason}): ${check.stderr.text().trim()}`);
     }
     return box;
@@ -61,7 +63,7 @@ export class EnclaveSandbox {
 
   async exec(id: number, args: ExecRequestArgs, events: ExecEvents): Promise<WorkerOutcome> {
     const command = args.wasm
-      ? this.sandbox.command(await this.foreignPackage(args.wasm.path, args.wasm.digest), args.wasm.args, { env: this.envFor(args) })
+      ? this.sandbox.command(await this.foreignPackage(args.wasm.path, args.wasm.digest, args.wasm.argv0), args.wasm.args, { env: this.envFor(args) })
       : this.sandbox.command(this.guest.command(this.launch.shell), ["-c", args.script ?? ""], { env: this.envFor(args) });
     return this.run(id, command, args, events, !!args.wasm);
   }
@@ -113,8 +115,8 @@ export class EnclaveSandbox {
     }
   }
 
-  private envFor(args: Pick<ExecRequestArgs, "env">): Record<string, string> {
-    return { ...this.launch.env, ...args.env };
+  private envFor(args: Pick<ExecRequestArgs, "env" | "envClear">): Record<string, string> {
+    return args.envClear ? { ...args.env } : { ...this.launch.env, ...args.env };
   }
 
   /** The guard's audit file, in the storage root where no guest path reaches. */
@@ -201,18 +203,22 @@ export class EnclaveSandbox {
   /** True when the sandbox still runs commands (a failed instantiation kills its scheduler). */
   private async schedulerAlive(): Promise<boolean> {
     try {
-      const r = await this.sandbox.command(this.guest.command(this.launch.shell), ["-c", "true"]).run({ check: false, timeoutMs: 5000 });
+      const r = await this.sandbox.command(this.guest.command(this.launch.shell), ["-c", "true"], { env: this.launch.env }).run({ check: false, timeoutMs: 5000 });
       return r.exitCode === 0;
     } catch {
       return false;
     }
   }
 
-  private async foreignPackage(path: string, digest: string): Promise<Package> {
-    let pkg = this.foreign.get(digest);
+  /** A foreign module as a package whose one command is named argv0: the SDK passes the
+   *  command's name as argv[0] (a raw module's is "main"). */
+  private async foreignPackage(path: string, digest: string, argv0 = "main"): Promise<Package> {
+    const key = `${digest}:${argv0}`;
+    let pkg = this.foreign.get(key);
     if (!pkg) {
-      pkg = await this.sandbox.installPackage(readFileSync(path));
-      this.foreign.set(digest, pkg);
+      const def = await this.sandbox.wasmer.packages.create({ modules: { module: readFileSync(path) }, commands: { [argv0]: { module: "module" } }, entrypoint: argv0 });
+      pkg = await this.sandbox.installPackage(def);
+      this.foreign.set(key, pkg);
     }
     return pkg;
   }

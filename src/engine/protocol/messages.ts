@@ -61,8 +61,10 @@ export interface ExecRequestArgs {
   /** Script for the enclave's shell (`sh -c SCRIPT`), or ... */
   script?: string;
   /** ... an instrumented foreign module (path in the module cache) and its argv. */
-  wasm?: { path: string; digest: string; args: string[] };
+  wasm?: { path: string; digest: string; args: string[]; /** @since 0.2 argv[0] (default "main") */ argv0?: string };
   env: Record<string, string>;
+  /** @since 0.2 The guest gets exactly `env`, without the enclave's own variables. */
+  envClear?: boolean;
   timeoutMs: number;
   interactive: boolean;
 }

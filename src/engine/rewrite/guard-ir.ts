@@ -16,6 +16,9 @@ import binaryen from "binaryen";
 import { bytesEqual, Expr, FnBuilder, i32, i64, none, storeBytes } from "./ir.js";
 import { AUDIT_FILE_NAME, opCode, Operation, Rule } from "./violation-codes.js";
 import { Errno, GUARDED_FUNCTIONS } from "./wasi-preview1.js";
+import { GUARD_SCRATCH_BYTES } from "./stack-layout.js";
+import { fdstatGuardBody } from "./stdio-guard.js";
+import { narrowUnlessWritable, openWrites } from "./open-rights.js";
 
 export interface GuardConfig {
   readOnly: string[];
@@ -55,7 +58,8 @@ const S = {
   mapped2: 13168, // PATH_MAX + 264: the same for pathB
   size: 17536,
 };
-const SCRATCH_BELOW_SP = 17664;
+const SCRATCH_BELOW_SP = GUARD_SCRATCH_BYTES;
+if (S.size > SCRATCH_BELOW_SP) throw new Error("guard scratch layout exceeds GUARD_SCRATCH_BYTES");
 const ACCESS_READ = 1;
 const ACCESS_WRITE = 2;
 const ACCESS_STAT = 3;
@@ -93,6 +97,8 @@ export class GuardEmitter {
     readonly m: binaryen.Module,
     cfg: GuardConfig,
     private readonly stackPointer: string,
+    /** An immutable global: the lowest address scratch may reach (stack-layout.ts). */
+    private readonly stackFloor: string,
     private readonly mutation?: GuardMutation,
   ) {
     this.cfg = mutation === "swap-access" ? { ...cfg, readOnly: cfg.readWrite, readWrite: cfg.readOnly } : cfg;
@@ -234,13 +240,14 @@ export class GuardEmitter {
     );
   }
 
-  /** `__cr_scratch() -> base`, or 0 when the stack is too low to carve scratch from. */
+  /** `__cr_scratch() -> base`, or 0 when the stack is too low to carve scratch from
+   *  without reaching the guest's static data (the floor). */
   private emitScratch() {
     const m = this.m;
     const f = new FnBuilder(m, "__cr_scratch_base", [], i32);
     const sp = () => m.global.get(this.stackPointer, i32);
     f.finish([
-      m.if(m.i32.lt_u(sp(), m.i32.const(SCRATCH_BELOW_SP + 1024)), m.return(m.i32.const(0))),
+      m.if(m.i32.lt_u(sp(), m.i32.add(m.global.get(this.stackFloor, i32), m.i32.const(SCRATCH_BELOW_SP))), m.return(m.i32.const(0))),
       m.return(m.i32.and(m.i32.sub(sp(), m.i32.const(SCRATCH_BELOW_SP)), m.i32.const(~15))),
     ]);
   }
@@ -746,9 +753,6 @@ export class GuardEmitter {
 type GuardSpec = (g: GuardEmitter, f: FnBuilder) => Expr[];
 const p = (f: FnBuilder, k: number) => f.get(`p${k}`);
 
-// Rights that let a descriptor change file contents: fd_datasync, fd_write, fd_allocate,
-// fd_filestat_set_size. (wasi-libc asks for none of them on O_RDONLY.)
-const WRITE_RIGHTS_LO = (1 << 0) | (1 << 6) | (1 << 8) | (1 << 22);
 
 const simplePath =
   (op: Operation, access: number, fdArg: number, ptrArg: number, lenArg: number, rawName: string, argCount: number): GuardSpec =>
@@ -763,17 +767,20 @@ const GUARDS: Record<string, GuardSpec> = {
   path_open: (g, f) => {
     const m = f.m;
     // (fd, dirflags, path, len, oflags, rights_base i64, rights_inheriting i64, fdflags, fd_out)
-    const writes = m.i32.or(
-      m.i32.or(m.i32.ne(m.i32.and(p(f, 4), m.i32.const(1 | 8)), m.i32.const(0)), m.i32.ne(m.i32.and(p(f, 7), m.i32.const(1)), m.i32.const(0))),
-      m.i64.ne(m.i64.and(p(f, 5), m.i64.const(WRITE_RIGHTS_LO, 0)), m.i64.const(0, 0)),
-    );
-    const access = m.if(writes, m.i32.const(ACCESS_WRITE), m.i32.const(ACCESS_READ));
+    const access = m.if(openWrites(m, f), m.i32.const(ACCESS_WRITE), m.i32.const(ACCESS_READ));
+    const dirfdWritable = () => m.i64.ne(m.i64.and(m.global.get("__cr_fd_write", i64), m.i64.shl(m.i64.const(1, 0), m.i64.extend_u(p(f, 0)))), m.i64.const(0, 0));
     const [err, newFd] = [f.local("err"), f.local("newfd")];
     const bufA = () => m.i32.add(m.global.get("__cr_scratch", i32), m.i32.const(S.pathA));
     const checks = g.resolveAndCheck(f, "open", 0, 2, 3, S.pathA, access, "");
     return [
       g.setupScratch(),
       ...checks,
+      // Allowed to read: a path that is not writable opens without write rights.
+      narrowUnlessWritable(
+        m,
+        f,
+        m.if(m.global.get("__cr_rel_mode", i32), dirfdWritable(), m.i32.eqz(m.call("__cr_policy", [bufA(), f.get("n"), m.i32.const(ACCESS_WRITE)], i32))),
+      ),
       f.set(err, g.callRaw("path_open", [p(f, 0), p(f, 1), f.get("rp"), f.get("rl"), p(f, 4), p(f, 5), p(f, 6), p(f, 7), p(f, 8)])),
       m.if(f.get(err), m.return(f.get(err))),
       // Remember what the new descriptor's subtree allows (read already checked).
@@ -857,6 +864,7 @@ const GUARDS: Record<string, GuardSpec> = {
       m.return(g.callRaw("fd_readdir", [p(f, 0), p(f, 1), p(f, 2), p(f, 3), p(f, 4)])),
     ];
   },
+  fd_fdstat_get: (_g, f) => fdstatGuardBody(f.m, f, raw("fd_fdstat_get")),
   fd_close: protectPreopen("fd_close", [0], 1),
   fd_renumber: protectPreopen("fd_renumber", [0, 1], 2),
 };

@@ -6,6 +6,7 @@
 import binaryen from "binaryen";
 import { emitExitGuard } from "./guard-exit.js";
 import { GUARD_RUNTIME_IMPORTS, GuardConfig, GuardEmitter, GuardMutation, RAW_PREFIX } from "./guard-ir.js";
+import { STACK_FLOOR } from "./stack-layout.js";
 import { GUARDED_FUNCTIONS, NO_RESULT, PREVIEW1_SIGNATURES, WASI_MODULE } from "./wasi-preview1.js";
 
 const typeOf = (letters: string) => binaryen.createType(Array.from(letters, (c) => (c === "I" ? binaryen.i64 : binaryen.i32)));
@@ -22,8 +23,9 @@ export function buildGuardTemplate(guard: GuardConfig, hooks: GuardTemplateHooks
     m.setMemory(1, -1, null, [], false, false, "mem");
     m.addMemoryImport("mem", "env", "memory");
     m.addGlobalImport("__stack_pointer", "env", "__stack_pointer", binaryen.i32, true);
+    m.addGlobalImport(STACK_FLOOR, "env", STACK_FLOOR, binaryen.i32, false);
     m.addFunctionImport("target_start", "target", "_start", binaryen.none, binaryen.none);
-    const emitter = new GuardEmitter(m, guard, "__stack_pointer", hooks.mutation);
+    const emitter = new GuardEmitter(m, guard, "__stack_pointer", STACK_FLOOR, hooks.mutation);
     const names = GUARDED_FUNCTIONS.filter((n) => n === "proc_exit" || emitter.guards(n));
     for (const name of new Set([...names, ...GUARD_RUNTIME_IMPORTS])) {
       m.addFunctionImport(RAW_PREFIX + name, WASI_MODULE, name, typeOf(PREVIEW1_SIGNATURES[name]), NO_RESULT.has(name) ? binaryen.none : binaryen.i32);

@@ -5,7 +5,8 @@
 // only guard code reaches a raw import is taken on the way, from the rewritten calls.
 import { EngineError } from "../errors.js";
 import { GUARDED_FUNCTIONS, WASI_MODULE } from "./wasi-preview1.js";
-import { ByteWriter, IndexMaps, leb, Reader, rewriteBody } from "./wasm-code.js";
+import { findShadowStack, GUARD_SCRATCH_BYTES, STACK_FLOOR } from "./stack-layout.js";
+import { ByteWriter, IndexMaps, leb, Reader, rewriteBody, slebNonNegative } from "./wasm-code.js";
 
 interface Section {
   id: number;
@@ -195,10 +196,17 @@ export function spliceGuard(target: Uint8Array, template: Uint8Array, label: str
     return keptIndex.get(imp) ?? guardIndex.get(imp.name)!;
   };
 
-  // Globals: the template's imported stack pointer is the target's; its own are appended.
-  const sp = findStackPointer(tsec(6), T, nGlobT, label);
-  const gGlobalImports = gImports.filter((i) => i.kind === 3).length;
-  const templateGlobal = (i: number) => (i < gGlobalImports ? sp : nGlobT + (i - gGlobalImports));
+  // Globals: the template's imported stack pointer is the target's; the floor of its
+  // scratch memory is a new constant global after the target's; the template's own follow.
+  const stack = findShadowStack(
+    { globals: tsec(6), data: tsec(11), names: T.find((s) => s.id === 0 && isNameSection(s.body))?.body, code: bodies(tsec(10)), initialPages: definedMemoryPages(tsec(5)) },
+    GUARD_SCRATCH_BYTES,
+    label,
+  );
+  const gGlobalImportNames = gImports.filter((i) => i.kind === 3).map((i) => i.name);
+  const gGlobalImports = gGlobalImportNames.length;
+  const floorGlobal = nGlobT;
+  const templateGlobal = (i: number) => (i < gGlobalImports ? (gGlobalImportNames[i] === STACK_FLOOR ? floorGlobal : stack.global) : nGlobT + 1 + (i - gGlobalImports));
 
   const tamper = hooks.tamperGuestCall;
   const tMaps: IndexMaps = { func: tamper ? (i) => tamper(targetFunc(i), { first: K, count: raw.length }) : targetFunc, global: (i) => i, type: (i) => i };
@@ -239,6 +247,7 @@ export function spliceGuard(target: Uint8Array, template: Uint8Array, label: str
     6: () =>
       vec([
         ...entries(tsec(6), skipGlobal),
+        [0x7f, 0x00, 0x41, ...slebNonNegative(stack.floor), 0x0b],
         ...entries(gsec(6), skipGlobal).map((e) => {
           const r = new Reader(e);
           const o = [r.byte(), r.byte()];
@@ -361,27 +370,11 @@ function elements(body: Uint8Array, maps: IndexMaps, rawLo: number, rawHi: numbe
   return out;
 }
 
-/** LLVM's __stack_pointer (from the name section), else the first mutable i32 global. */
-function findStackPointer(globals: Uint8Array | undefined, T: Section[], count: number, label: string): number {
-  const names = T.find((s) => s.id === 0 && isNameSection(s.body));
-  if (names) {
-    const r = new Reader(names.body);
-    name(r);
-    while (r.i < names.body.length) {
-      const sub = r.byte();
-      const size = r.u32();
-      const end = r.i + size;
-      if (sub === 7) {
-        const n = r.u32();
-        for (let k = 0; k < n; k++) {
-          const idx = r.u32();
-          if (name(r) === "__stack_pointer") return idx;
-        }
-      }
-      r.i = end;
-    }
-  }
-  const list = entries(globals, skipGlobal);
-  for (let k = 0; k < Math.min(count, list.length); k++) if (list[k][0] === 0x7f && list[k][1] === 1) return k;
-  throw new EngineError("MODULE_REJECTED", `${label}: no shadow-stack pointer global; the policy guard needs one (build with an LLVM toolchain)`);
+/** Initial pages of the module's one memory (admission checked there is exactly one). */
+function definedMemoryPages(body: Uint8Array | undefined): number {
+  if (!body) return 0;
+  const r = new Reader(body);
+  if (r.u32() < 1) return 0;
+  r.byte();
+  return r.u32();
 }

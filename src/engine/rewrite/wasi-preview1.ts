@@ -57,6 +57,7 @@ export const PREVIEW1_SIGNATURES: Readonly<Record<string, string>> = {
  *  Kept here, free of binaryen, so splicing a cached guard template loads no binaryen. */
 export const GUARDED_FUNCTIONS: readonly string[] = [
   "fd_close",
+  "fd_fdstat_get",
   "fd_readdir",
   "fd_renumber",
   "path_create_directory",

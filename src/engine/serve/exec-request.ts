@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
+import { DEFAULT_ARGV0 } from "../client/argv0.js";
 import { execInInstance, ExecOptions, ExecResult } from "../client/exec.js";
 import { instanceStatus, notRunning } from "../client/instances.js";
 import { EngineError } from "../errors.js";
@@ -15,6 +16,8 @@ export interface ExecRequestBody {
   args?: string[];
   timeoutMs?: number;
   env?: Record<string, string>;
+  envClear?: boolean;
+  argv0?: string;
   stdin?: string;
 }
 
@@ -26,6 +29,10 @@ export async function runExec(name: string, body: ExecRequestBody, onOutput?: Ex
     script: body.cmd,
     args: body.args ?? [],
     env: body.env ?? {},
+    envClear: body.envClear,
+    argv0: body.argv0,
+    // the module has no file name over HTTP: argv[0] is "main" unless argv0 is given
+    wasmName: DEFAULT_ARGV0,
     timeoutMs: body.timeoutMs,
     stdin: body.stdin !== undefined ? Readable.from([Buffer.from(body.stdin, "utf8")]) : undefined,
     onOutput,
@@ -43,7 +50,7 @@ export async function runExec(name: string, body: ExecRequestBody, onOutput?: Ex
     return await execInInstance({ ...opts, wasmFile: file });
   } catch (e) {
     // Messages name the module by its file; the client knows it as the body's field.
-    if (e instanceof EngineError) e.message = e.message.replaceAll(`--wasm ${file}`, "wasm").replaceAll(file, WASM_LABEL);
+    if (e instanceof EngineError) e.message = e.message.replaceAll(`--wasm ${file}`, "wasm").replaceAll(file, WASM_LABEL).replace(/^--argv0 /, "argv0 ");
     throw e;
   } finally {
     rmSync(dir, { recursive: true, force: true });
