@@ -203,10 +203,11 @@ describe("the verdict, whatever the guest does", () => {
 function startTrapModule(): Uint8Array {
   const m = new binaryen.Module();
   try {
-    m.setMemory(2, 2, "memory");
-    m.addGlobal("__stack_pointer", binaryen.i32, true, m.i32.const(65536));
+    m.setMemory(4, 4, "memory");
+    // a shadow stack as an LLVM module has one: 128 KiB, growing down from 128 KiB
+    m.addGlobal("__stack_pointer", binaryen.i32, true, m.i32.const(131072));
     m.addFunction("init", binaryen.none, binaryen.none, [], m.unreachable());
-    m.addFunction("_start", binaryen.none, binaryen.none, [], m.nop());
+    m.addFunction("_start", binaryen.none, binaryen.none, [], m.global.set("__stack_pointer", m.i32.sub(m.global.get("__stack_pointer", binaryen.i32), m.i32.const(16))));
     m.addFunctionExport("_start", "_start");
     m.setStart(m.getFunction("init"));
     if (!m.validate()) throw new Error("invalid test module");
