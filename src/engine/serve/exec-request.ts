@@ -43,6 +43,7 @@ export async function runExec(name: string, body: ExecRequestBody, onOutput?: Ex
   const status = await instanceStatus(name);
   if (status.state === "absent") throw notRunning(name);
   if (status.state === "dead") throw new EngineError("HOST_DEAD", `enclave ${name} is not running: ${status.why}`);
+  if (status.state === "unreachable") throw new EngineError("HOST_DEAD", `enclave ${name} cannot be reached: ${status.why}`);
   const dir = mkdtempSync(join(tmpdir(), "coreason-serve-"));
   const file = join(dir, WASM_LABEL);
   try {
