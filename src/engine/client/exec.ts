@@ -25,6 +25,8 @@ export interface ExecOptions {
   /** Host stdin to forward (docker exec -i); otherwise the guest's stdin is empty. */
   stdin?: NodeJS.ReadableStream;
   onOutput?: (stream: "stdout" | "stderr", data: Buffer) => void;
+  /** Stop waiting (serve's shutdown): the connection closes, and the host stops the guest. */
+  signal?: AbortSignal;
 }
 
 export interface ExecResult {
@@ -101,8 +103,9 @@ export async function execInInstance(opts: ExecOptions): Promise<ExecResult> {
     opts.onOutput?.(e.body.stream, data);
   });
   if (opts.stdin) forwardStdin(opts.stdin, (data) => conn.notify("stdin", { request_seq: seq, data: data.toString("base64") }), () => conn.notify("stdin", { request_seq: seq, eof: true }));
+  const aborted = opts.signal && new Promise<never>((_, reject) => opts.signal!.addEventListener("abort", () => reject(opts.signal!.reason), { once: true }));
   try {
-    const body = (await pending).body as unknown as ExecResponseBody;
+    const body = (await (aborted ? Promise.race([pending, aborted]) : pending)).body as unknown as ExecResponseBody;
     return {
       enclave: opts.enclave,
       exitCode: execExitCode(body),
