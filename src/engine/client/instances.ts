@@ -2,10 +2,11 @@
 // works across processes: state lives in the state directory, not in memory.
 import { spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { closeSync, existsSync, openSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { prepareModule } from "../admission/module-cache.js";
+import { HELD_DIR } from "../admission/cache-bound.js";
 import { definitionCommands, definitionModule, loadDefinition } from "../enclave/definitions.js";
 import { EngineError } from "../errors.js";
 import { readAudit, AuditRecord } from "../host/audit-log.js";
@@ -25,6 +26,7 @@ import { packagePath } from "../package-root.js";
 // Always the built host (also when this module runs from sources under tsx in tests).
 const SUPERVISOR = packagePath("dist", "engine", "host", "supervisor-main.js");
 const BOOT_DEADLINE_MS = 90000;
+const INSTANCE_MODULE = "module.wasm";
 
 export const DEFAULT_LIMITS = { memory_pages: 1024, timeout_ms: 30000, output_bytes: 16 * 1024 * 1024 };
 
@@ -62,7 +64,8 @@ export async function prepareLaunch(opts: StartOptions, plan: StartPlan): Promis
   const { def, policy, memoryPages, timeoutMs, outputBytes } = resolveDefinition(opts);
   const name = checkInstanceName(opts.name ?? def.name);
   const guard = guardConfig(policy, def.workdir);
-  const mod = await prepareModule(definitionModule(def), `enclave ${def.name} module ${def.module}`, guard, memoryPages, moduleCacheDir(), opts.unguarded);
+  // held: the cache may evict its entry before or while the instance runs
+  const mod = await prepareModule(definitionModule(def), `enclave ${def.name} module ${def.module}`, guard, memoryPages, moduleCacheDir(), opts.unguarded, join(moduleCacheDir(), HELD_DIR));
   plan.moduleCached = mod.cached;
   const dir = instanceDir(name);
   plan.launch = {
@@ -98,15 +101,29 @@ function socketPathFor(dir: string): string {
 }
 
 /** Step 3: refuse a running instance, clear a dead one, spawn the host. */
-export function bootInstance(launch: LaunchConfig, plan: StartPlan): Promise<InstanceRecord> {
+export async function bootInstance(launch: LaunchConfig, plan: StartPlan): Promise<InstanceRecord> {
   // a concurrent start waits, then finds the instance running
-  return withInstanceLock(launch.name, BOOT_DEADLINE_MS + 5000, () => bootLocked(launch, plan));
+  try {
+    return await withInstanceLock(launch.name, BOOT_DEADLINE_MS + 5000, () => bootLocked(launch, plan));
+  } finally {
+    // the held module link moved into the instance directory, unless the start failed first
+    if (dirname(launch.modulePath) === join(moduleCacheDir(), HELD_DIR)) rmSync(launch.modulePath, { force: true });
+  }
+}
+
+/** The instance keeps its module (a link) in its own directory for its whole life. */
+function adoptModule(launch: LaunchConfig, dir: string) {
+  const own = join(dir, INSTANCE_MODULE);
+  if (launch.modulePath === own) return;
+  renameSync(launch.modulePath, own);
+  launch.modulePath = own;
 }
 
 async function bootLocked(launch: LaunchConfig, plan: StartPlan): Promise<InstanceRecord> {
   const dir = instanceDir(launch.name);
   await clearStale(launch.name, plan);
   ensureDir(dir);
+  adoptModule(launch, dir);
   writeLaunchConfig(dir, launch);
   const logFd = openSync(join(dir, "host.log"), "a", 0o600);
   // the directory exactly as host-process.ts recognises a host of this instance by it
