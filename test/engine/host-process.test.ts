@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
 import { findHostProcesses, hostDirArg, hostProcessOf, stopHostProcess } from "../../src/engine/client/host-process.js";
+import { withInstanceLock } from "../../src/engine/client/instance-lock.js";
 import { procIdentity } from "../../src/engine/probe/process-tree.js";
 
 const SLEEPER = "setInterval(() => {}, 1000)";
@@ -77,5 +78,21 @@ describe("host identity (/proc)", () => {
     const beta = findHostProcesses("Beta")[0];
     expect(await stopHostProcess({ ...beta, startTicks: beta.startTicks + 1 }, 100)).to.equal(true);
     expect(procIdentity(beta.pid), "Beta was not signalled through a stale identity").to.not.equal(undefined);
+  });
+
+  it("an instance lock is taken over when its pid now belongs to a process started at another time", async () => {
+    mkdirSync(join(state, "locks"), { recursive: true });
+    const lock = join(state, "locks", "Gamma.lock");
+    const ticks = procIdentity(process.pid)!.startTicks;
+    // positive control: a live owner (this very process, same start time) is waited for
+    writeFileSync(lock, `${process.pid} ${ticks}`);
+    let ran = false;
+    const busy = await withInstanceLock("Gamma", 200, async () => void (ran = true)).catch((e) => e);
+    expect(busy).to.include({ code: "ENCLAVE_BUSY" });
+    expect(ran).to.equal(false);
+    // the same pid with another start time: its owner is gone, so the lock is stale
+    writeFileSync(lock, `${process.pid} ${ticks + 1}`);
+    await withInstanceLock("Gamma", 200, async () => void (ran = true));
+    expect(ran).to.equal(true);
   });
 });
