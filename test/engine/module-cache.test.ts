@@ -93,6 +93,15 @@ describe("module cache bound", () => {
     }
   });
 
+  it("a module returned without a hold (read at once, as the one-shot runner does) is never evicted by its own preparation", async () => {
+    process.env.COREASON_MODULE_CACHE_BYTES = "0";
+    const mod = await prepare(variant(9));
+    expect(existsSync(mod.path), "the returned entry is there to read").to.equal(true);
+    expect(cacheSize(cache)).to.equal(statSync(mod.path).size);
+    await prepare(variant(10));
+    expect(existsSync(mod.path), "the next preparation evicts it").to.equal(false);
+  });
+
   it("reads its setting from COREASON_MODULE_CACHE_BYTES; a bad value is a one-line error naming it", () => {
     expect(cacheLimitBytes({})).to.equal(DEFAULT_CACHE_BYTES);
     expect(cacheLimitBytes({ COREASON_MODULE_CACHE_BYTES: "1048576" })).to.equal(1048576);

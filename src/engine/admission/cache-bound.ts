@@ -71,14 +71,16 @@ export function cacheBytes(cacheDir: string): number {
   return entries(cacheDir).reduce((n, e) => n + e.size, 0);
 }
 
-/** Removes least-recently-used entries until the cache fits `limit`; returns them. */
-export function evictToLimit(cacheDir: string, limit = cacheLimitBytes()): string[] {
+/** Removes least-recently-used entries until the cache fits `limit` (never those in
+ *  `keep`); returns them. */
+export function evictToLimit(cacheDir: string, limit = cacheLimitBytes(), keep: string[] = []): string[] {
   sweepHeld(cacheDir);
   const all = entries(cacheDir).sort((a, b) => a.used - b.used);
   let total = all.reduce((n, e) => n + e.size, 0);
   const removed: string[] = [];
   for (const e of all) {
     if (total <= limit) break;
+    if (keep.includes(e.path)) continue;
     rmSync(e.path, { force: true });
     total -= e.size;
     removed.push(e.path);

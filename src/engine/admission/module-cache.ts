@@ -52,8 +52,8 @@ function fromCaches(name: string, cacheDir: string): Uint8Array | undefined {
 }
 
 /** Keeps the state directory's cache within its cap (the prebuilt one is the build's). */
-function bound(cacheDir: string) {
-  if (cacheDir !== PREBUILT_CACHE) evictToLimit(cacheDir);
+function bound(cacheDir: string, keep: string[] = []) {
+  if (cacheDir !== PREBUILT_CACHE) evictToLimit(cacheDir, undefined, keep);
 }
 
 /** The guard template for a configuration: cached like modules, built on a miss (only
@@ -104,6 +104,8 @@ export async function prepareModule(
     }
     if (!held) throw new EngineError("STATE_CORRUPT", `${label}: the module cache entry ${path} vanished twice while being prepared`);
   }
-  bound(cacheDir);
+  // an entry returned as is (not held) is about to be read: this call never evicts it
+  bound(cacheDir, holdIn ? [] : [path]);
+  if (!holdIn && !existsSync(path)) writeFileAtomic(path, capMemory(guarded, memoryPages), 0o644); // another process evicted it
   return { path: held, digest, cached };
 }
