@@ -9,6 +9,9 @@ import { pidAlive } from "./pid-alive.js";
 
 export { pidAlive };
 
+/** How long a stopping host may take to exit after removing its socket (1 s of grace for its execs). */
+const STOPPING_GRACE_MS = 1500;
+
 export type InstanceStatus =
   | { state: "running"; record: InstanceRecord }
   /** its host lives (verified) but does not answer: never cleared as stale */
@@ -45,7 +48,13 @@ export async function connectInstance(name: string): Promise<{ conn: HostConnect
     return { conn: await HostConnection.open(record.socket, record.token), record };
   } catch (e) {
     if (e instanceof EngineError && e.code === "VERSION_MISMATCH") throw e;
-    const status = await instanceStatus(name);
+    let status = await instanceStatus(name);
+    // A host being stopped removes its socket first and exits within about a second:
+    // look again before calling a live host unreachable.
+    if (status.state === "unreachable") {
+      await new Promise((r) => setTimeout(r, STOPPING_GRACE_MS));
+      status = await instanceStatus(name);
+    }
     if (status.state === "unreachable") {
       throw new EngineError("HOST_DEAD", `enclave ${name} cannot be reached: ${status.why}`, {
         suggestions: [`run sandbox-stop --enclave ${name} to stop its host, then sandbox-start --enclave ${name}`],
