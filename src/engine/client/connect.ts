@@ -1,17 +1,26 @@
 // Reaching a running instance: light on purpose (no policy, YAML or binaryen), since
 // every sandbox-exec goes through here.
-import { readFileSync } from "node:fs";
 import { EngineError } from "../errors.js";
 import { instanceDir } from "../state/state-dir.js";
 import { InstanceRecord, readInstanceRecord } from "../state/instance-record.js";
 import { HostConnection } from "./connection.js";
+import { canVerifyHosts, hostProcessOf } from "./host-process.js";
+import { pidAlive } from "./pid-alive.js";
+
+export { pidAlive };
+
+/** How long a stopping host may take to exit after removing its socket (1 s of grace for its execs). */
+const STOPPING_GRACE_MS = 1500;
 
 export type InstanceStatus =
   | { state: "running"; record: InstanceRecord }
+  /** its host lives (verified) but does not answer: never cleared as stale */
+  | { state: "unreachable"; record: InstanceRecord; why: string }
   | { state: "dead"; record: InstanceRecord; why: string }
   | { state: "absent" };
 
-/** What is known about instance `name`, checking that its host really answers. */
+/** What is known about instance `name`, checking that its host really answers and,
+ *  when it does not, whether the pid the record names is still that host. */
 export async function instanceStatus(name: string): Promise<InstanceStatus> {
   const dir = instanceDir(name);
   const record = readInstanceRecord(dir);
@@ -21,26 +30,12 @@ export async function instanceStatus(name: string): Promise<InstanceStatus> {
     conn.close();
     return { state: "running", record };
   } catch (e) {
-    const alive = pidAlive(record.pid);
-    const why = alive
-      ? `its host process (pid ${record.pid}) does not answer (${(e as Error).message})`
-      : `its host process (pid ${record.pid}) is no longer running (it died or was killed)`;
-    return { state: "dead", record, why };
-  }
-}
-
-/** A killed host lingers as a zombie until reaped: that is not alive. */
-export function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
-  } catch {
-    return true; // no /proc: trust kill(0)
+    const pid = record.pid;
+    if (canVerifyHosts() ? hostProcessOf(pid, name, record.hostStartTicks) : pidAlive(pid)) {
+      return { state: "unreachable", record, why: `its host process (pid ${pid}) is running but does not answer (${(e as Error).message})` };
+    }
+    const reused = pidAlive(pid) ? `; pid ${pid} is now another process` : "";
+    return { state: "dead", record, why: `its host process (pid ${pid}) is no longer running (it died or was killed${reused})` };
   }
 }
 
@@ -53,7 +48,18 @@ export async function connectInstance(name: string): Promise<{ conn: HostConnect
     return { conn: await HostConnection.open(record.socket, record.token), record };
   } catch (e) {
     if (e instanceof EngineError && e.code === "VERSION_MISMATCH") throw e;
-    const status = await instanceStatus(name);
+    let status = await instanceStatus(name);
+    // A host being stopped removes its socket first and exits within about a second:
+    // look again before calling a live host unreachable.
+    if (status.state === "unreachable") {
+      await new Promise((r) => setTimeout(r, STOPPING_GRACE_MS));
+      status = await instanceStatus(name);
+    }
+    if (status.state === "unreachable") {
+      throw new EngineError("HOST_DEAD", `enclave ${name} cannot be reached: ${status.why}`, {
+        suggestions: [`run sandbox-stop --enclave ${name} to stop its host, then sandbox-start --enclave ${name}`],
+      });
+    }
     const why = status.state === "dead" ? status.why : (e as Error).message;
     throw new EngineError("HOST_DEAD", `enclave ${name} is not running: ${why}`, {
       suggestions: [`run sandbox-start --enclave ${name} to start it again (stale state is cleared automatically)`],

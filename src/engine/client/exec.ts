@@ -1,6 +1,7 @@
 // sandbox-exec's engine side: send a script or a foreign module to a running instance,
 // stream its output as it comes, and return the outcome.
-import { readFileSync, statSync } from "node:fs";
+import { readFileSync, rmSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { EngineError } from "../errors.js";
 import { ExitCode } from "../exit-codes.js";
 import type { ExecRequestArgs, ExecResponseBody, Violation } from "../protocol/messages.js";
@@ -25,6 +26,8 @@ export interface ExecOptions {
   /** Host stdin to forward (docker exec -i); otherwise the guest's stdin is empty. */
   stdin?: NodeJS.ReadableStream;
   onOutput?: (stream: "stdout" | "stderr", data: Buffer) => void;
+  /** Stop waiting (serve's shutdown): the connection closes, and the host stops the guest. */
+  signal?: AbortSignal;
 }
 
 export interface ExecResult {
@@ -68,7 +71,9 @@ async function prepareForeignModule(enclave: string, file: string, args: string[
   const { prepareModule } = await import("../admission/module-cache.js");
   const launch = readLaunchConfig(instanceDir(enclave));
   const name = resolveArgv0(argv0.explicit, argv0.fileName ?? file, launch.commands);
-  const mod = await prepareModule(bytes, file, launch.guard, launch.memoryPages, moduleCacheDir(), launch.unguarded);
+  // held in the instance's directory until its host has answered: the module cache
+  // may evict its entry meanwhile (a link left by a killed client goes with the instance)
+  const mod = await prepareModule(bytes, file, launch.guard, launch.memoryPages, moduleCacheDir(), launch.unguarded, join(instanceDir(enclave), "held"));
   const { recordExecModule } = await import("./inspect.js");
   recordExecModule(enclave, file, bytes, mod.path, launch.guard.networkDisabled);
   return { path: mod.path, digest: mod.digest, args, argv0: name };
@@ -101,8 +106,15 @@ export async function execInInstance(opts: ExecOptions): Promise<ExecResult> {
     opts.onOutput?.(e.body.stream, data);
   });
   if (opts.stdin) forwardStdin(opts.stdin, (data) => conn.notify("stdin", { request_seq: seq, data: data.toString("base64") }), () => conn.notify("stdin", { request_seq: seq, eof: true }));
+  // the host is done with a held module once it has answered (a lost connection is not an answer)
+  let hostAnswered = false;
+  pending.then(
+    () => (hostAnswered = true),
+    (e) => (hostAnswered = (e as EngineError).code !== "HOST_UNREACHABLE"),
+  );
+  const aborted = opts.signal && new Promise<never>((_, reject) => opts.signal!.addEventListener("abort", () => reject(opts.signal!.reason), { once: true }));
   try {
-    const body = (await pending).body as unknown as ExecResponseBody;
+    const body = (await (aborted ? Promise.race([pending, aborted]) : pending)).body as unknown as ExecResponseBody;
     return {
       enclave: opts.enclave,
       exitCode: execExitCode(body),
@@ -118,6 +130,7 @@ export async function execInInstance(opts: ExecOptions): Promise<ExecResult> {
       ...(body.notice ? { notice: body.notice } : {}),
     };
   } finally {
+    if (wasm && hostAnswered) rmSync(wasm.path, { force: true });
     opts.stdin?.removeAllListeners("data");
     opts.stdin?.removeAllListeners("end");
     (opts.stdin as NodeJS.ReadStream | undefined)?.pause?.();

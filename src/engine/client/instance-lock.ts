@@ -1,12 +1,13 @@
 // One start or stop of an instance at a time, across processes (two CI jobs sharing a
 // state directory, a retry racing its first attempt): an O_EXCL lock file holding the
-// owner's pid, in <state>/locks so that clearing an instance never removes it. A lock
-// whose owner died is taken over.
+// owner's pid and start time, in <state>/locks so that clearing an instance never
+// removes it. A lock whose owner died is taken over, also when its pid was reused.
 import { closeSync, openSync, readFileSync, rmSync, statSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { EngineError } from "../errors.js";
 import { checkInstanceName, ensureDir, stateDir } from "../state/state-dir.js";
-import { pidAlive } from "./connect.js";
+import { procIdentity } from "../probe/process-tree.js";
+import { pidAlive } from "./pid-alive.js";
 
 const POLL_MS = 50;
 /** A lock file still empty after this long was left by an owner that died writing it. */
@@ -37,7 +38,8 @@ function tryLock(path: string): boolean {
     if ((e as NodeJS.ErrnoException).code === "EEXIST") return false;
     throw new EngineError("STATE_CORRUPT", `cannot create lock file ${path}: ${(e as NodeJS.ErrnoException).code}`);
   }
-  writeSync(fd, String(process.pid));
+  const ticks = procIdentity(process.pid)?.startTicks;
+  writeSync(fd, ticks === undefined ? String(process.pid) : `${process.pid} ${ticks}`);
   closeSync(fd);
   return true;
 }
@@ -52,7 +54,10 @@ function lockOwner(path: string): number | "stale" | "unknown" {
   } catch {
     return "unknown"; // released meanwhile: the next attempt will tell
   }
-  const pid = Number(text);
   if (!text) return age > EMPTY_GRACE_MS ? "stale" : "unknown";
-  return Number.isInteger(pid) && pid > 0 && pidAlive(pid) ? pid : "stale";
+  const [pid, ticks] = text.trim().split(" ").map(Number);
+  if (!Number.isInteger(pid) || pid <= 0 || !pidAlive(pid)) return "stale";
+  // the same pid, started at another time, is another process
+  const now = procIdentity(pid);
+  return ticks !== undefined && now && now.startTicks !== ticks ? "stale" : pid;
 }

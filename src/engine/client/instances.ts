@@ -2,10 +2,11 @@
 // works across processes: state lives in the state directory, not in memory.
 import { spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { closeSync, existsSync, openSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { prepareModule } from "../admission/module-cache.js";
+import { HELD_DIR } from "../admission/cache-bound.js";
 import { definitionCommands, definitionModule, loadDefinition } from "../enclave/definitions.js";
 import { EngineError } from "../errors.js";
 import { readAudit, AuditRecord } from "../host/audit-log.js";
@@ -15,7 +16,8 @@ import { ensureDir, instanceDir, instancesDir, moduleCacheDir, checkInstanceName
 import { InstanceRecord, readInstanceRecord } from "../state/instance-record.js";
 import { HostConnection } from "./connection.js";
 import { withInstanceLock } from "./instance-lock.js";
-import { connectInstance, InstanceStatus, instanceStatus, notRunning, pidAlive } from "./connect.js";
+import { connectInstance, InstanceStatus, instanceStatus, notRunning } from "./connect.js";
+import { findHostProcesses, hostDirArg, HostProcess, hostProcessOf, stopHostProcess } from "./host-process.js";
 
 export { connectInstance, instanceStatus, notRunning };
 export type { InstanceStatus };
@@ -24,6 +26,7 @@ import { packagePath } from "../package-root.js";
 // Always the built host (also when this module runs from sources under tsx in tests).
 const SUPERVISOR = packagePath("dist", "engine", "host", "supervisor-main.js");
 const BOOT_DEADLINE_MS = 90000;
+const INSTANCE_MODULE = "module.wasm";
 
 export const DEFAULT_LIMITS = { memory_pages: 1024, timeout_ms: 30000, output_bytes: 16 * 1024 * 1024 };
 
@@ -61,7 +64,8 @@ export async function prepareLaunch(opts: StartOptions, plan: StartPlan): Promis
   const { def, policy, memoryPages, timeoutMs, outputBytes } = resolveDefinition(opts);
   const name = checkInstanceName(opts.name ?? def.name);
   const guard = guardConfig(policy, def.workdir);
-  const mod = await prepareModule(definitionModule(def), `enclave ${def.name} module ${def.module}`, guard, memoryPages, moduleCacheDir(), opts.unguarded);
+  // held: the cache may evict its entry before or while the instance runs
+  const mod = await prepareModule(definitionModule(def), `enclave ${def.name} module ${def.module}`, guard, memoryPages, moduleCacheDir(), opts.unguarded, join(moduleCacheDir(), HELD_DIR));
   plan.moduleCached = mod.cached;
   const dir = instanceDir(name);
   plan.launch = {
@@ -97,18 +101,33 @@ function socketPathFor(dir: string): string {
 }
 
 /** Step 3: refuse a running instance, clear a dead one, spawn the host. */
-export function bootInstance(launch: LaunchConfig, plan: StartPlan): Promise<InstanceRecord> {
+export async function bootInstance(launch: LaunchConfig, plan: StartPlan): Promise<InstanceRecord> {
   // a concurrent start waits, then finds the instance running
-  return withInstanceLock(launch.name, BOOT_DEADLINE_MS + 5000, () => bootLocked(launch, plan));
+  try {
+    return await withInstanceLock(launch.name, BOOT_DEADLINE_MS + 5000, () => bootLocked(launch, plan));
+  } finally {
+    // the held module link moved into the instance directory, unless the start failed first
+    if (dirname(launch.modulePath) === join(moduleCacheDir(), HELD_DIR)) rmSync(launch.modulePath, { force: true });
+  }
+}
+
+/** The instance keeps its module (a link) in its own directory for its whole life. */
+function adoptModule(launch: LaunchConfig, dir: string) {
+  const own = join(dir, INSTANCE_MODULE);
+  if (launch.modulePath === own) return;
+  renameSync(launch.modulePath, own);
+  launch.modulePath = own;
 }
 
 async function bootLocked(launch: LaunchConfig, plan: StartPlan): Promise<InstanceRecord> {
   const dir = instanceDir(launch.name);
   await clearStale(launch.name, plan);
   ensureDir(dir);
+  adoptModule(launch, dir);
   writeLaunchConfig(dir, launch);
   const logFd = openSync(join(dir, "host.log"), "a", 0o600);
-  const child = spawn(process.execPath, [SUPERVISOR, dir], { detached: true, stdio: ["ignore", logFd, logFd] });
+  // the directory exactly as host-process.ts recognises a host of this instance by it
+  const child = spawn(process.execPath, [SUPERVISOR, hostDirArg(launch.name)], { detached: true, stdio: ["ignore", logFd, logFd] });
   closeSync(logFd); // the host has its own copy; serve and the probe suite start many
 
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
@@ -127,7 +146,7 @@ async function bootLocked(launch: LaunchConfig, plan: StartPlan): Promise<Instan
     }
     const code = await Promise.race([exited, new Promise<"wait">((r) => setTimeout(() => r("wait"), 50))]);
     if (code !== "wait" || Date.now() > deadline) {
-      if (code === "wait") killQuietly(child.pid);
+      if (code === "wait") child.kill("SIGKILL"); // our own child, not yet reaped: its pid is still its own
       const why = lastLogLine(dir) ?? (code === "wait" ? `no answer within ${BOOT_DEADLINE_MS} ms` : `host exited with status ${code}`);
       rmSync(dir, { recursive: true, force: true });
       throw new EngineError("BOOT_FAILED", `enclave ${launch.name} failed to boot: ${why}`);
@@ -154,23 +173,23 @@ function lastLogLine(dir: string): string | undefined {
   }
 }
 
-function killQuietly(pid: number | undefined) {
-  if (!pid) return;
-  try {
-    process.kill(pid, "SIGKILL");
-  } catch {
-    /* already gone */
-  }
-}
+/** Live hosts of `name`, as a clause for messages: "pid 12, pid 34". */
+const pidList = (hosts: HostProcess[]) => hosts.map((h) => `pid ${h.pid}`).join(", ");
 
 async function clearStale(name: string, plan: StartPlan) {
   const dir = instanceDir(name);
-  if (!existsSync(dir)) return;
-  let status: InstanceStatus;
+  // Never a second host for a name while an old one lives, whatever its state says.
+  const live = findHostProcesses(name);
+  const refuse = (why: string) =>
+    new EngineError("ENCLAVE_RUNNING", `enclave ${name} already has a live host (${pidList(live)}) ${why}`, {
+      suggestions: [`stop it first with sandbox-stop --enclave ${name}`],
+    });
+  let status: InstanceStatus = { state: "absent" };
   try {
-    status = await instanceStatus(name);
+    if (existsSync(dir)) status = await instanceStatus(name);
   } catch (e) {
-    // Corrupt record: nobody can be reached through it, so it is stale.
+    if (live.length) throw refuse(`that cannot be reached: ${(e as Error).message}`);
+    // Corrupt record and no host: nobody can be reached through it, so it is stale.
     plan.recovered = (e as Error).message;
     rmSync(dir, { recursive: true, force: true });
     return;
@@ -180,6 +199,8 @@ async function clearStale(name: string, plan: StartPlan) {
       suggestions: [`stop it first with sandbox-stop --enclave ${name}`],
     });
   }
+  if (status.state === "unreachable") throw refuse(`that cannot be reached: ${status.why}`);
+  if (live.length) throw refuse(`that no state file points to`);
   if (status.state === "dead") plan.recovered = `previous instance ${name} was stale: ${status.why}; its state was cleared`;
   rmSync(dir, { recursive: true, force: true });
 }
@@ -205,34 +226,51 @@ export function stopInstance(name: string): Promise<StopResult> {
 async function stopLocked(name: string): Promise<StopResult> {
   const dir = instanceDir(name);
   let record: InstanceRecord | undefined;
+  let problem: string | undefined;
   try {
     record = readInstanceRecord(dir);
   } catch (e) {
-    rmSync(dir, { recursive: true, force: true });
-    throw new EngineError("ENCLAVE_NOT_RUNNING", `enclave ${name} is not running (${(e as Error).message}); its state was cleared`);
+    problem = (e as Error).message;
   }
-  if (!record) {
-    if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
-    throw notRunning(name);
+  const hosts = findHostProcesses(name);
+  let answered = false;
+  if (record) {
+    try {
+      const conn = await HostConnection.open(record.socket, record.token, 2);
+      await conn.request("stop", {}).catch(() => {});
+      conn.close();
+      answered = true;
+    } catch (e) {
+      problem = `its host did not answer (${(e as Error).message})`;
+    }
   }
-  try {
-    const conn = await HostConnection.open(record.socket, record.token, 2);
-    await conn.request("stop", {}).catch(() => {});
-    conn.close();
-    await waitForExit(record.pid, 3000);
-  } catch {
-    const why = pidAlive(record.pid) ? `its host (pid ${record.pid}) did not answer` : `its host process (pid ${record.pid}) had died`;
-    rmSync(dir, { recursive: true, force: true });
-    throw new EngineError("ENCLAVE_NOT_RUNNING", `enclave ${name} was not running: ${why}; its stale state was cleared`);
+  // Whatever the record says: every live host of this instance directory, found by
+  // its command line (so also one whose record is corrupt, gone or names another pid),
+  // is stopped before the state goes. A host that answered gets time to exit itself.
+  if (answered) await waitUntilGone(hosts, 3000);
+  const leftover = hosts.filter(isLive);
+  const survivors = (await Promise.all(leftover.map(async (h) => ((await stopHostProcess(h)) ? undefined : h)))).filter((h) => h !== undefined);
+  if (survivors.length) {
+    throw new EngineError("INTERNAL", `enclave ${name}: its host (${pidList(survivors)}) did not stop on SIGTERM or SIGKILL; its state was kept`);
   }
+  const existed = existsSync(dir);
   rmSync(dir, { recursive: true, force: true });
-  return { name, stopped: true, message: `stopped ${name}` };
+  if (answered && !leftover.some((h) => h.pid !== record!.pid)) return { name, stopped: true, message: `stopped ${name}` };
+  if (answered || leftover.length) {
+    const why = problem ?? (answered ? "another host of the same name was also running" : "its host could not be reached");
+    return { name, stopped: true, message: `stopped ${name}: ${why}; stopped its host by signal (${pidList(leftover)}) and cleared its state` };
+  }
+  if (!existed || (!record && !problem)) throw notRunning(name);
+  if (problem && !record) throw new EngineError("ENCLAVE_NOT_RUNNING", `enclave ${name} is not running (${problem}); its state was cleared`);
+  throw new EngineError("ENCLAVE_NOT_RUNNING", `enclave ${name} was not running: its host process${record ? ` (pid ${record.pid})` : ""} had died; its stale state was cleared`);
 }
 
-async function waitForExit(pid: number, ms: number) {
+const isLive = (h: HostProcess) => hostProcessOf(h.pid, h.name, h.startTicks) !== undefined;
+
+/** Waits for these hosts to exit on their own. */
+async function waitUntilGone(hosts: HostProcess[], ms: number) {
   const end = Date.now() + ms;
-  while (pidAlive(pid) && Date.now() < end) await new Promise((r) => setTimeout(r, 25));
-  if (pidAlive(pid)) killQuietly(pid);
+  while (hosts.some(isLive) && Date.now() < end) await new Promise((r) => setTimeout(r, 25));
 }
 
 export interface ListedInstance {
@@ -242,31 +280,57 @@ export interface ListedInstance {
   pid: number;
   startedAt: string;
   execCount: number;
-  status: "running" | "dead" | "corrupt";
+  /** unreachable: a live host of this state directory that cannot be reached through
+   *  its record (corrupt, missing, pointing elsewhere, or its socket is gone) */
+  status: "running" | "unreachable" | "dead" | "corrupt";
   message?: string;
 }
 
+/** Every instance with state in the state directory, and every live host of it that
+ *  no record leads to (found by its command line), so no host is ever invisible. */
 export async function listInstances(): Promise<ListedInstance[]> {
   const root = instancesDir();
-  if (!existsSync(root)) return [];
+  const hosts = findHostProcesses();
+  const names = new Set([...(existsSync(root) ? readdirSync(root) : []), ...hosts.map((h) => h.name)]);
   const out: ListedInstance[] = [];
-  for (const name of readdirSync(root).sort()) {
+  for (const name of [...names].sort()) {
+    let listed: ListedInstance | undefined;
+    let unreadable: string | undefined;
     try {
       const s = await instanceStatus(name);
-      if (s.state === "absent") continue;
-      const r = s.record;
-      out.push({
-        name: r.name,
-        definition: r.definition,
-        memoryPages: r.memoryPages,
-        pid: r.pid,
-        startedAt: r.startedAt,
-        execCount: r.execCount,
-        status: s.state,
-        ...(s.state === "dead" ? { message: s.why } : {}),
-      });
+      if (s.state !== "absent") {
+        const r = s.record;
+        listed = {
+          name: r.name,
+          definition: r.definition,
+          memoryPages: r.memoryPages,
+          pid: r.pid,
+          startedAt: r.startedAt,
+          execCount: r.execCount,
+          status: s.state,
+          ...(s.state !== "running" ? { message: s.why } : {}),
+        };
+      }
     } catch (e) {
-      out.push({ name, definition: "?", memoryPages: 0, pid: 0, startedAt: "", execCount: 0, status: "corrupt", message: (e as Error).message });
+      unreadable = (e as Error).message;
+    }
+    const others = hosts.filter((h) => h.name === name && h.pid !== listed?.pid);
+    if (unreadable !== undefined && !others.length) {
+      out.push({ name, definition: "?", memoryPages: 0, pid: 0, startedAt: "", execCount: 0, status: "corrupt", message: unreadable });
+    }
+    if (listed) out.push(listed);
+    for (const h of others) {
+      const why = unreadable ?? (listed ? `its state names another host (pid ${listed.pid})` : "it has no state file");
+      out.push({
+        name,
+        definition: "?",
+        memoryPages: 0,
+        pid: h.pid,
+        startedAt: h.startedAt,
+        execCount: 0,
+        status: "unreachable",
+        message: `a host of ${name} (pid ${h.pid}) is running but cannot be reached: ${why}; sandbox-stop --enclave ${name} stops it`,
+      });
     }
   }
   return out;

@@ -2,7 +2,7 @@
 // instance.json and the audit log, runs one exec at a time on its worker, and replaces
 // the worker (restoring /workspace) whenever a guest had to be stopped by force.
 // Usage: node supervisor-main.js INSTANCE_DIR
-import { openSync, rmSync } from "node:fs";
+import { openSync } from "node:fs";
 import { createServer, Socket } from "node:net";
 import { EngineError } from "../errors.js";
 import { ExitCode } from "../exit-codes.js";
@@ -17,7 +17,9 @@ import {
   StdinRequestArgs,
 } from "../protocol/messages.js";
 import { ENGINE_VERSION } from "../package-root.js";
+import { procIdentity } from "../probe/process-tree.js";
 import { InstanceRecord, writeInstanceRecord } from "../state/instance-record.js";
+import { removeOwnSocket, removeStaleSocket, SocketIdentity, socketIdentity } from "../state/socket-file.js";
 import { appendAudit, toAuditRecords } from "./audit-log.js";
 import { LaunchConfig, readLaunchConfig } from "./launch-config.js";
 import { ViolationTally } from "./violation-summary.js";
@@ -80,6 +82,8 @@ class Supervisor {
   private stopping = false;
   /** Told once, with the next exec's result. */
   private notice?: string;
+  /** the socket file this host bound: it removes that one only, never a successor's */
+  private socketId?: SocketIdentity;
 
   constructor(private readonly launch: LaunchConfig) {}
 
@@ -90,6 +94,8 @@ class Supervisor {
       server.once("error", reject);
       server.listen(this.launch.socket, () => resolve());
     });
+    this.socketId = socketIdentity(this.launch.socket);
+    const startTicks = procIdentity(process.pid)?.startTicks;
     this.record = {
       version: 1,
       name: this.launch.name,
@@ -98,6 +104,7 @@ class Supervisor {
       timeoutMs: this.launch.timeoutMs,
       outputBytes: this.launch.outputBytes,
       pid: process.pid,
+      ...(startTicks !== undefined ? { hostStartTicks: startTicks } : {}),
       startedAt: new Date().toISOString(),
       execCount: 0,
       recycles: 0,
@@ -292,7 +299,7 @@ class Supervisor {
     this.stopping = true;
     log(`stopping (${why})`);
     this.worker.kill();
-    rmSync(this.launch.socket, { force: true });
+    removeOwnSocket(this.launch.socket, this.socketId);
     // let execs in flight answer that they were stopped, for a second at most
     void Promise.race([this.queue, new Promise((r) => setTimeout(r, 1000))]).then(() => setTimeout(() => process.exit(0), 20));
   }
@@ -307,7 +314,7 @@ async function main() {
     process.exit(ExitCode.CONFIG_INVALID);
   }
   try {
-    rmSync(launch.socket, { force: true });
+    await removeStaleSocket(launch.socket);
     await new Supervisor(launch).start();
   } catch (e) {
     log(`boot failed: ${(e as Error).message}`);

@@ -1,15 +1,21 @@
 // The serve daemon's life: listen, announce the address (tests and scripts read it
 // from stderr), serve until SIGTERM/SIGINT, then stop accepting, give in-flight
-// requests up to 10 s, and return. Instances are separate processes: they keep running.
+// requests up to 10 s, and return. A request still running at that limit is answered
+// (503 SHUTTING_DOWN, or an error event ending its stream), never cut off, and an exec
+// among them stops waiting for its enclave, whose host then stops the guest. Instances
+// are separate processes: they keep running.
 import type { AddressInfo } from "node:net";
 import { existsSync } from "node:fs";
 import { signingKeyPath } from "../authority/paths.js";
 import { ENGINE_VERSION } from "../package-root.js";
 import { stateDir } from "../state/state-dir.js";
+import { HttpError } from "./http-error.js";
 import { stderrLog } from "./request-log.js";
 import { buildServer } from "./server.js";
 
 export const DRAIN_MS = 10000;
+/** After the forced answers, how long a client has to read them before its connection closes. */
+const CLOSE_GRACE_MS = 1000;
 
 export interface DaemonOptions {
   host: string;
@@ -43,12 +49,18 @@ export async function runDaemon(opts: DaemonOptions): Promise<ServeResult> {
   server.drain();
   log({ time: now(), level: "info", msg: "shutting down", signal, drainLimitMs: DRAIN_MS });
   let forced = false;
+  let lastResort: NodeJS.Timeout | undefined;
   const deadline = setTimeout(() => {
     forced = true;
-    server.app.server.closeAllConnections();
+    const reason = new HttpError(503, "SHUTTING_DOWN", `the server shut down before this request finished (drain limit ${DRAIN_MS} ms); an exec was stopped`, undefined, { connection: "close" });
+    void server.abortInflight(reason).then(() => {
+      // every request is answered: a client that does not read its answer is not waited for
+      lastResort = setTimeout(() => server.app.server.closeAllConnections(), CLOSE_GRACE_MS);
+    });
   }, DRAIN_MS);
   await server.app.close();
   clearTimeout(deadline);
+  clearTimeout(lastResort);
   const drainMs = Date.now() - t;
   log({ time: now(), level: forced ? "warn" : "info", msg: "stopped", drainMs, forced });
   return { url, requests: server.requests(), signal, drainMs, forced };

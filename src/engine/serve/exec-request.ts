@@ -23,7 +23,7 @@ export interface ExecRequestBody {
 
 const WASM_LABEL = "body.wasm";
 
-export async function runExec(name: string, body: ExecRequestBody, onOutput?: ExecOptions["onOutput"]): Promise<ExecResult> {
+export async function runExec(name: string, body: ExecRequestBody, onOutput?: ExecOptions["onOutput"], signal?: AbortSignal): Promise<ExecResult> {
   const opts: ExecOptions = {
     enclave: name,
     script: body.cmd,
@@ -36,6 +36,7 @@ export async function runExec(name: string, body: ExecRequestBody, onOutput?: Ex
     timeoutMs: body.timeoutMs,
     stdin: body.stdin !== undefined ? Readable.from([Buffer.from(body.stdin, "utf8")]) : undefined,
     onOutput,
+    signal,
   };
   if (body.wasm === undefined) return execInInstance(opts);
   // The engine reads the instance's launch file before connecting for a module, so
@@ -43,6 +44,7 @@ export async function runExec(name: string, body: ExecRequestBody, onOutput?: Ex
   const status = await instanceStatus(name);
   if (status.state === "absent") throw notRunning(name);
   if (status.state === "dead") throw new EngineError("HOST_DEAD", `enclave ${name} is not running: ${status.why}`);
+  if (status.state === "unreachable") throw new EngineError("HOST_DEAD", `enclave ${name} cannot be reached: ${status.why}`);
   const dir = mkdtempSync(join(tmpdir(), "coreason-serve-"));
   const file = join(dir, WASM_LABEL);
   try {

@@ -9,10 +9,11 @@ import type { FastifyReply } from "fastify";
 import type { ExecResult } from "../client/exec.js";
 import { runExec, ExecRequestBody } from "./exec-request.js";
 import { errorBody, toHttpError } from "./http-error.js";
+import { shutdownOr } from "./inflight.js";
 
 export const NDJSON = "application/x-ndjson";
 
-export async function streamExec(name: string, body: ExecRequestBody, reply: FastifyReply): Promise<FastifyReply> {
+export async function streamExec(name: string, body: ExecRequestBody, reply: FastifyReply, signal?: AbortSignal): Promise<FastifyReply> {
   const out = new PassThrough();
   let started = false;
   const emit = (event: object) => {
@@ -29,10 +30,11 @@ export async function streamExec(name: string, body: ExecRequestBody, reply: Fas
     result = await runExec(name, body, (stream, data) => {
       const text = decoders[stream].write(data);
       if (text) emit({ type: stream, data: text });
-    });
+    }, signal);
   } catch (e) {
-    if (!started) throw e;
-    emit({ type: "error", ...errorBody(toHttpError(e)) });
+    // cut off by a shutdown: its 503 before any output, an error event after
+    if (!started) throw shutdownOr(signal, e);
+    emit({ type: "error", ...errorBody(toHttpError(shutdownOr(signal, e))) });
     out.end();
     return reply;
   }

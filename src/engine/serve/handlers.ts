@@ -9,6 +9,7 @@ import { runProbeSuite } from "../probe/run-suite.js";
 import { mayUse, requireEnclave, type Grant } from "./auth.js";
 import { runExec, ExecRequestBody } from "./exec-request.js";
 import { NDJSON, streamExec } from "./exec-stream.js";
+import { shutdownOr } from "./inflight.js";
 
 export interface Ctx {
   req: FastifyRequest;
@@ -16,6 +17,8 @@ export interface Ctx {
   grant?: Grant;
   /** the validated {name} path parameter */
   name?: string;
+  /** aborted when a shutdown reaches its drain limit (the reason is the 503 to answer) */
+  signal?: AbortSignal;
 }
 
 interface StartBody {
@@ -48,10 +51,14 @@ export async function stopEnclave({ reply, name }: Ctx): Promise<undefined> {
   return undefined;
 }
 
-export async function execEnclave({ req, reply, name }: Ctx): Promise<unknown> {
+export async function execEnclave({ req, reply, name, signal }: Ctx): Promise<unknown> {
   const body = req.body as ExecRequestBody;
-  if (wantsNdjson(req)) return streamExec(name!, body, reply);
-  return runExec(name!, body);
+  if (wantsNdjson(req)) return streamExec(name!, body, reply, signal);
+  try {
+    return await runExec(name!, body, undefined, signal);
+  } catch (e) {
+    throw shutdownOr(signal, e);
+  }
 }
 
 function wantsNdjson(req: FastifyRequest): boolean {

@@ -7,6 +7,8 @@ import { checkInstanceName } from "../state/state-dir.js";
 import { authenticate, requireEnclave, type Grant } from "./auth.js";
 import { discardBody } from "./drain-body.js";
 import { errorBody, HttpError, toHttpError } from "./http-error.js";
+import { Inflight } from "./inflight.js";
+import { useJsonBodyParser } from "./json-body.js";
 import { buildOpenApi } from "./openapi.js";
 import type { LogSink } from "./request-log.js";
 import { ROUTES, RouteSpec } from "./routes.js";
@@ -22,6 +24,8 @@ export interface Server {
   app: FastifyInstance;
   /** Refuse new requests with 503 (in-flight ones finish). */
   drain(): void;
+  /** Answer every request still in flight with `reason` (see inflight.ts). */
+  abortInflight(reason: HttpError): Promise<number>;
   requests(): number;
 }
 
@@ -41,6 +45,8 @@ export function buildServer(opts: ServerOptions): Server {
   });
   // Only JSON bodies: anything else is a 415, not a string to validate.
   app.removeContentTypeParser("text/plain");
+  useJsonBodyParser(app);
+  const inflight = new Inflight();
   const state = new WeakMap<FastifyRequest, RequestState>();
   let draining = false;
   let count = 0;
@@ -48,13 +54,15 @@ export function buildServer(opts: ServerOptions): Server {
   app.addHook("onRequest", async (req, reply) => {
     count++;
     state.set(req, {});
+    inflight.add(req, reply);
     if (draining) {
       reply.header("connection", "close");
       throw new HttpError(503, "SHUTTING_DOWN", "the server is shutting down; retry against a new instance of it");
     }
   });
 
-  for (const route of ROUTES) register(app, route, state);
+  app.addHook("onRequestAbort", async (req) => inflight.delete(req));
+  for (const route of ROUTES) register(app, route, state, inflight);
   const openapi = buildOpenApi(); // at start-up: a broken schema file stops the daemon here
   app.get("/openapi.json", async () => openapi);
 
@@ -73,6 +81,7 @@ export function buildServer(opts: ServerOptions): Server {
     return errorBody(e);
   });
   app.addHook("onResponse", async (req, reply) => {
+    inflight.delete(req);
     const s = state.get(req);
     opts.log({
       time: new Date().toISOString(),
@@ -88,10 +97,10 @@ export function buildServer(opts: ServerOptions): Server {
     });
   });
 
-  return { app, drain: () => void (draining = true), requests: () => count };
+  return { app, drain: () => void (draining = true), abortInflight: (reason) => inflight.abortAll(reason), requests: () => count };
 }
 
-function register(app: FastifyInstance, route: RouteSpec, state: WeakMap<FastifyRequest, RequestState>) {
+function register(app: FastifyInstance, route: RouteSpec, state: WeakMap<FastifyRequest, RequestState>, inflight: Inflight) {
   app.route({
     method: route.method,
     url: route.url,
@@ -115,7 +124,7 @@ function register(app: FastifyInstance, route: RouteSpec, state: WeakMap<Fastify
     },
     handler: async (req: FastifyRequest, reply: FastifyReply) => {
       const s = state.get(req)!;
-      return route.handler({ req, reply, grant: s.grant, name: s.name });
+      return route.handler({ req, reply, grant: s.grant, name: s.name, signal: inflight.signalOf(req) });
     },
   });
 }

@@ -13,6 +13,9 @@ export interface InstanceRecord {
   timeoutMs: number;
   outputBytes: number;
   pid: number;
+  /** the host's start time in clock ticks after boot (/proc/PID/stat): with the pid,
+   *  what identifies the host, since a pid alone may be reused */
+  hostStartTicks?: number;
   startedAt: string;
   execCount: number;
   recycles?: number;
