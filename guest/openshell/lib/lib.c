@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <stdio_ext.h>
+#include <time.h>
 #include <unistd.h>
 
 struct toy_ctx toys;
@@ -491,4 +492,24 @@ int remove_path(const char *path, int recursive, int force) {
   free_names(names, n);
   if (!rc && rmdir(path)) { perror_msg("cannot remove '%s'", path); rc = -1; }
   return rc;
+}
+
+/* wasi-libc has no mkstemp: fill the trailing X's from the clock and a counter and
+ * create with O_EXCL, retrying on a clash (awk's pipes, mktemp). */
+int make_temp(char *tmpl, int dir) {
+  static unsigned long long counter;
+  static const char chars[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+  size_t len = strlen(tmpl), x = 0;
+  while (x < len && tmpl[len - 1 - x] == 'X') x++;
+  if (x < 3) { errno = EINVAL; return -1; }
+  for (int attempt = 0; attempt < 1000; attempt++) {
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    unsigned long long v = (unsigned long long)ts.tv_nsec * 6364136223846793005ULL + ts.tv_sec + ++counter * 1442695040888963407ULL;
+    for (size_t i = 0; i < x; i++) { tmpl[len - x + i] = chars[v % 62]; v = v / 62 + (v << 7) * 31 + i; }
+    if (dir) { if (!mkdir(tmpl, 0700)) return 0; }
+    else { int fd = open(tmpl, O_RDWR | O_CREAT | O_EXCL, 0600); if (fd >= 0) return fd; }
+    if (errno != EEXIST) return -1;
+  }
+  return -1;
 }

@@ -101,4 +101,8 @@ void free_argv_copy(char **av, char **argv);
 /* Remove path and, when recursive, everything below it (rm, mv). */
 int remove_path(const char *path, int recursive, int force);
 
+/* Create a unique file (or directory, dir=1) from a template ending in XXXXXX (at least 3 X):
+ * the fd of the new file (0 for a directory), or -1 with errno set. */
+int make_temp(char *tmpl, int dir);
+
 #endif
