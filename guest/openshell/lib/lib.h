@@ -105,4 +105,7 @@ int remove_path(const char *path, int recursive, int force);
  * the fd of the new file (0 for a directory), or -1 with errno set. */
 int make_temp(char *tmpl, int dir);
 
+/* md5sum (0), sha1sum (1), sha256sum (2): print or -c check digests. */
+int digest_main(int argc, char **argv, int algo);
+
 #endif
