@@ -108,4 +108,7 @@ int make_temp(char *tmpl, int dir);
 /* md5sum (0), sha1sum (1), sha256sum (2): print or -c check digests. */
 int digest_main(int argc, char **argv, int algo);
 
+enum { CANON_EXISTING, CANON_ALL_BUT_LAST, CANON_MISSING };
+char *canonicalize(const char *path, int mode, int follow);
+
 #endif
