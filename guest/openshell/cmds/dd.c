@@ -24,6 +24,8 @@ long long parse_size(const char *s);
 
 static long long number(const char *key, const char *v) {
   long long total = 1;
+  size_t vl = strlen(v);
+  if (!vl || v[0] == 'x' || v[vl - 1] == 'x' || strstr(v, "xx")) { error_msg("invalid number: '%s'", v); return -1; }
   char *copy = strdup(v), *save = NULL;
   for (char *part = strtok_r(copy, "x", &save); part; part = strtok_r(NULL, "x", &save)) {
     char unit[8];
