@@ -1,21 +1,36 @@
-/* usage: cat [-nbEsu] [FILE...]
+/* usage: cat [-AbeEnstTuv] [FILE...]
  *
  * Copy each FILE (or stdin; "-" is stdin) to stdout.
- * -n	number all output lines
+ * -A	same as -vET
  * -b	number non-blank output lines
+ * -e	same as -vE
  * -E	show $ at the end of each line
+ * -n	number all output lines
  * -s	squeeze repeated blank lines
- * -u	unbuffered (ignored) */
+ * -t	same as -vT
+ * -T	show tabs as ^I
+ * -u	unbuffered (ignored)
+ * -v	show control and high bytes as ^X and M-X */
 #include "lib/lib.h"
 
 static const char help[] =
-  "usage: cat [-nbEsu] [FILE...]\n\n"
+  "usage: cat [-AbeEnstTuv] [FILE...]\n\n"
   "Copy each FILE (or stdin; \"-\" is stdin) to stdout.\n"
-  "-n\tnumber all output lines\n-b\tnumber non-blank output lines\n"
-  "-E\tshow $ at the end of each line\n-s\tsqueeze repeated blank lines\n-u\tunbuffered (ignored)\n";
+  "-A\tsame as -vET\n-b\tnumber non-blank output lines\n-e\tsame as -vE\n"
+  "-E\tshow $ at the end of each line\n-n\tnumber all output lines\n-s\tsqueeze repeated blank lines\n"
+  "-t\tsame as -vT\n-T\tshow tabs as ^I\n-u\tunbuffered (ignored)\n-v\tshow control and high bytes as ^X and M-X\n";
 
 static long line_no;
-static int at_start, blanks;
+static int at_start, blanks, show_ends, show_tabs, show_nonprinting;
+
+static void put_visible(int c) {
+  if (c == '\t' && show_tabs) { fputs("^I", stdout); return; }
+  if (!show_nonprinting || c == '\t' || c == '\n') { putchar(c); return; }
+  if (c >= 128) { fputs("M-", stdout); c -= 128; }
+  if (c < 32) { putchar('^'); putchar(c + 64); }
+  else if (c == 127) fputs("^?", stdout);
+  else putchar(c);
+}
 
 static void cat_lines(FILE *f) {
   int c;
@@ -27,21 +42,24 @@ static void cat_lines(FILE *f) {
       at_start = 0;
     }
     if (c == '\n') {
-      if (FLAG('E')) putchar('$');
+      if (show_ends) putchar('$');
       at_start = 1;
     }
-    putchar(c);
+    put_visible(c);
   }
 }
 
 int cat_main(int argc, char **argv) {
-  if (toy_init(argc, argv, "nbEsu", help, 1)) return toys.exitval;
+  if (toy_init(argc, argv, "AbeEnstTuv(show-nonprinting)", help, 1)) return toys.exitval;
+  show_ends = FLAG('E') || FLAG('A') || FLAG('e');
+  show_tabs = FLAG('T') || FLAG('A') || FLAG('t');
+  show_nonprinting = FLAG('v') || FLAG('A') || FLAG('e') || FLAG('t');
   line_no = 0;
   at_start = 1;
   blanks = 0;
   char *stdin_only[] = {"-", NULL};
   char **files = toys.optc ? toys.optargs : stdin_only;
-  int lines = FLAG('n') || FLAG('b') || FLAG('E') || FLAG('s');
+  int lines = FLAG('n') || FLAG('b') || FLAG('s') || show_ends || show_tabs || show_nonprinting;
   for (; *files; files++) {
     FILE *f = open_input(*files);
     if (!f) continue;

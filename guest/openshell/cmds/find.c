@@ -14,6 +14,9 @@
 #include <dirent.h>
 #include <fnmatch.h>
 
+/* rarely hot: optimised for size (the module has a size budget) */
+#pragma clang attribute push (__attribute__((minsize)), apply_to = function)
+
 static const char help[] =
   "usage: find [PATH...] [EXPRESSION]\n\n"
   "Walk each PATH (default .) and print the names that match EXPRESSION.\n"
@@ -225,3 +228,5 @@ int find_main(int argc, char **argv) {
   if (!eval_ok || bad) toys.exitval = 1;
   return finish();
 }
+
+#pragma clang attribute pop

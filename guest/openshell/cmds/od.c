@@ -11,6 +11,9 @@
 #include "lib/lib.h"
 #include <ctype.h>
 
+/* rarely hot: optimised for size (the module has a size budget) */
+#pragma clang attribute push (__attribute__((minsize)), apply_to = function)
+
 static const char help[] =
   "usage: od [-bcdovx] [-A d|o|x|n] [FILE...]\n\n"
   "Dump the bytes of the FILEs (or stdin), 16 per line; repeated lines show as *.\n"
@@ -99,3 +102,5 @@ int od_main(int argc, char **argv) {
   if (radix != 'n' && opened) { offset(off); putchar('\n'); }
   return finish();
 }
+
+#pragma clang attribute pop

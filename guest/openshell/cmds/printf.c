@@ -8,6 +8,9 @@
 #include "lib/lib.h"
 #include <ctype.h>
 
+/* optimised for size (the module has a size budget) */
+#pragma clang attribute push (__attribute__((minsize)), apply_to = function)
+
 static const char help[] =
   "usage: printf FORMAT [ARGUMENT...]\n\n"
   "Print ARGUMENTs according to FORMAT (GNU /bin/printf), reusing FORMAT while\n"
@@ -177,3 +180,5 @@ int printf_main(int argc, char **argv) {
   }
   return finish();
 }
+
+#pragma clang attribute pop

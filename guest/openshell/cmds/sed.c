@@ -16,6 +16,9 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+/* optimised for size (the module has a size budget) */
+#pragma clang attribute push (__attribute__((minsize)), apply_to = function)
+
 static const char help[] =
   "usage: sed [-nEri] [-e SCRIPT]... [SCRIPT] [FILE...]\n\n"
   "Stream editor: run SCRIPT on each line of the FILEs (or stdin).\n"
@@ -32,7 +35,7 @@ enum { A_NONE, A_LINE, A_LAST, A_RE, A_STEP, A_PLUS };
 struct addr { int type; long line, step; regex_t *re; };
 struct cmd {
   struct addr a1, a2;
-  int neg, active, c;
+  int neg, active, started, c;
   regex_t *re;          /* s */
   char *text;           /* s replacement; a i c text; b t : label */
   int global, nth, print, jump, code;
@@ -86,9 +89,21 @@ static char *delimited(const char **pp, int delim, int re) {
   struct buf b = {0};
   bput(&b, "", 0);
   for (; *p && *p != delim; p++) {
+    if (re && *p == '[') {  /* the delimiter is an ordinary character inside a bracket expression */
+      const char *q = p + 1;
+      if (*q == '^') q++;
+      if (*q == ']') q++;
+      while (*q && *q != ']' && *q != '\n') {
+        if (*q == '[' && (q[1] == ':' || q[1] == '.' || q[1] == '=')) { const char *e = strstr(q + 2, (char[]){q[1], ']', 0}); if (e) q = e + 1; }
+        q++;
+      }
+      if (*q == ']') { bput(&b, p, q - p + 1); p = q; continue; }
+    }
     if (*p == '\\' && p[1]) {
       p++;
-      if (*p == delim) bput(&b, p, 1);
+      /* an escaped delimiter is literal; in a replacement, keep \& (delimiter '&') literal too */
+      if (*p == delim && !re && *p == '&') { bput(&b, "\\", 1); bput(&b, p, 1); }
+      else if (*p == delim) bput(&b, p, 1);
       else if (*p == 'n') bput(&b, "\n", 1);
       else if (*p == 't' && re) bput(&b, "\t", 1);
       else { bput(&b, "\\", 1); bput(&b, p, 1); }
@@ -303,22 +318,28 @@ static void fetch(void) {
 }
 
 static int missing_nl;  /* last line read had no newline */
+static int owed_nl;     /* a line without newline was printed: the next output first adds it (GNU) */
+static void emit(const char *s, size_t n, int nl);
+static void emit_ps(void) { emit(ps.s, ps.len, !missing_nl); owed_nl = missing_nl; }
 
 /* Move the lookahead line into b (appending when append is set). */
 static int read_line(struct buf *b, int append) {
   if (!has_next) return 0;
   if (!append) b->len = 0;
   else bput(b, "\n", 1);
-  missing_nl = !(next_len && next_line[next_len - 1] == '\n');
-  bput(b, next_line, next_len - !missing_nl);
+  int raw_missing = !(next_len && next_line[next_len - 1] == '\n');
+  bput(b, next_line, next_len - !raw_missing);
   lineno++;
   fetch();
+  /* only the last line of all input keeps its missing newline (GNU) */
+  missing_nl = raw_missing && !has_next;
   return 1;
 }
 
 /* ---- execution ---- */
 
 static void emit(const char *s, size_t n, int nl) {
+  if (owed_nl) { putc('\n', out); owed_nl = 0; }
   fwrite(s, 1, n, out);
   if (nl) putc('\n', out);
 }
@@ -345,6 +366,16 @@ static int selected(struct cmd *c) {
   else if (c->a2.type == A_NONE) r = match_addr(&c->a1);
   else if (!c->active) {
     r = match_addr(&c->a1);
+    /* a line-number start that was skipped (1d;1,3p) still opens the range while inside it, as in GNU */
+    if (!r && c->a1.type == A_LINE && lineno > c->a1.line && !c->started &&
+        ((c->a2.type == A_LINE && lineno <= c->a2.line) || (c->a2.type == A_PLUS && lineno <= c->a1.line + c->a2.line))) {
+      r = 1;
+      if (c->a2.type == A_PLUS) c->a2.step = lineno + c->a2.line;
+      c->active = c->a2.type == A_LINE ? lineno < c->a2.line : lineno < c->a2.step;
+      c->started = 1;
+      return r != c->neg;
+    }
+    if (r) c->started = 1;
     if (r && c->a2.type == A_PLUS) c->a2.step = lineno + c->a2.line;  /* last line of this range */
     if (r) c->active = !(c->a2.type == A_LINE && c->a2.line <= lineno) && !(c->a2.type == A_LAST && !has_next)
                        && !(c->a2.type == A_PLUS && c->a2.step <= lineno);
@@ -440,12 +471,12 @@ static void run(void) {
       pc++;
       switch (c->c) {
       case 's':
-        if (substitute(c)) { tflag = 1; if (c->print) emit(ps.s, ps.len, 1); }
+        if (substitute(c)) { tflag = 1; if (c->print) emit_ps(); }
         break;
       case 'y':
         for (size_t i = 0; i < ps.len; i++) ps.s[i] = c->map[(unsigned char)ps.s[i]];
         break;
-      case 'p': emit(ps.s, ps.len, 1); break;
+      case 'p': emit_ps(); break;
       case 'P': { char *nl = memchr(ps.s, '\n', ps.len); emit(ps.s, nl ? (size_t)(nl - ps.s) : ps.len, 1); break; }
       case '=': fprintf(out, "%ld\n", lineno); break;
       case 'a': bput(&appended, c->text, strlen(c->text)); bput(&appended, "\n", 1); break;
@@ -466,7 +497,7 @@ static void run(void) {
       }
       case 'n':
         if (!has_next) goto end_cycle;
-        if (autoprint) emit(ps.s, ps.len, !missing_nl);
+        if (autoprint) emit_ps();
         flush_appended();
         read_line(&ps, 0);
         break;
@@ -488,7 +519,7 @@ static void run(void) {
       }
     }
   end_cycle:
-    if (autoprint && !restart) emit(ps.s, ps.len, !missing_nl);
+    if (autoprint && !restart) emit_ps();
     flush_appended();
     if (restart && !quit) goto cycle;
   }
@@ -538,6 +569,7 @@ int sed_main(int argc, char **argv) {
   nfiles = 0;
   while (files[nfiles]) nfiles++;
   out = stdout;
+  owed_nl = 0;
   if (FLAG('i')) {
     if (!*ops) { error_msg("no input files"); goto out; }
     char **all = files;
@@ -558,7 +590,8 @@ int sed_main(int argc, char **argv) {
       nfiles = 1;
       fileidx = 0;
       lineno = 0;
-      for (int k = 0; k < ncmds; k++) cmds[k].active = 0;
+      for (int k = 0; k < ncmds; k++) cmds[k].active = cmds[k].started = 0;
+      owed_nl = 0;
       run();
       fclose(out);
       if (rename(tmp, all[i])) { perror_msg("cannot rename %s", tmp); unlink(tmp); }
@@ -583,3 +616,5 @@ out:
   free(next_line);
   return finish();
 }
+
+#pragma clang attribute pop

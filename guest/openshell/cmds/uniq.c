@@ -1,18 +1,43 @@
-/* usage: uniq [-cdui] [INPUT [OUTPUT]]
+/* usage: uniq [-cdui] [-f N] [-s N] [-w N] [INPUT [OUTPUT]]
  *
  * Write INPUT (or stdin) to OUTPUT (or stdout), dropping adjacent repeated lines.
  * -c	prefix lines with their number of occurrences
  * -d	print only repeated lines, once each
  * -u	print only lines that are not repeated
- * -i	ignore case when comparing */
+ * -i	ignore case when comparing
+ * -f N	skip the first N fields (blanks then non-blanks) when comparing
+ * -s N	then skip N characters
+ * -w N	then compare at most N characters */
 #include "lib/lib.h"
 #include <strings.h>
 
 static const char help[] =
-  "usage: uniq [-cdui] [INPUT [OUTPUT]]\n\n"
+  "usage: uniq [-cdui] [-f N] [-s N] [-w N] [INPUT [OUTPUT]]\n\n"
   "Write INPUT (or stdin) to OUTPUT (or stdout), dropping adjacent repeated lines.\n"
   "-c\tprefix lines with their number of occurrences\n-d\tprint only repeated lines, once each\n"
-  "-u\tprint only lines that are not repeated\n-i\tignore case when comparing\n";
+  "-u\tprint only lines that are not repeated\n-i\tignore case when comparing\n"
+  "-f N\tskip the first N fields (blanks then non-blanks) when comparing\n-s N\tthen skip N characters\n"
+  "-w N\tthen compare at most N characters\n";
+
+static long long skip_fields, skip_chars, max_chars;
+
+/* the part of a line that is compared */
+static const char *key(const char *s, size_t len, size_t *klen) {
+  const char *p = s, *end = s + len;
+  for (long long f = 0; f < skip_fields; f++) {
+    while (p < end && (*p == ' ' || *p == '\t')) p++;
+    while (p < end && *p != ' ' && *p != '\t') p++;
+  }
+  for (long long c = 0; c < skip_chars && p < end; c++) p++;
+  *klen = end - p;
+  if (max_chars >= 0 && *klen > (size_t)max_chars) *klen = max_chars;
+  return p;
+}
+static int same(const char *a, size_t al, const char *b, size_t bl) {
+  size_t ka, kb;
+  const char *x = key(a, al, &ka), *y = key(b, bl, &kb);
+  return ka == kb && !(FLAG('i') ? strncasecmp(x, y, ka) : memcmp(x, y, ka));
+}
 
 static void put(FILE *out, const char *s, size_t len, long count) {
   if (FLAG('d') && count < 2) return;
@@ -23,7 +48,12 @@ static void put(FILE *out, const char *s, size_t len, long count) {
 }
 
 int uniq_main(int argc, char **argv) {
-  if (toy_init(argc, argv, "cdui", help, 1)) return toys.exitval;
+  if (toy_init(argc, argv, "cduif:s:w:", help, 1)) return toys.exitval;
+  skip_fields = skip_chars = 0;
+  max_chars = -1;
+  if (FLAG('f') && (parse_long(OPTARG('f'), &skip_fields) || skip_fields < 0)) { error_msg("%s: invalid number of fields to skip", OPTARG('f')); return 1; }
+  if (FLAG('s') && (parse_long(OPTARG('s'), &skip_chars) || skip_chars < 0)) { error_msg("%s: invalid number of bytes to skip", OPTARG('s')); return 1; }
+  if (FLAG('w') && (parse_long(OPTARG('w'), &max_chars) || max_chars < 0)) { error_msg("%s: invalid number of bytes to compare", OPTARG('w')); return 1; }
   if (toys.optc > 2) return usage_error("extra operand '%s'", toys.optargs[2]);
   FILE *in = open_input(toys.optc ? toys.optargs[0] : "-");
   if (!in) return finish();
@@ -39,7 +69,7 @@ int uniq_main(int argc, char **argv) {
   long count = 0;
   while ((len = getline(&line, &cap, in)) >= 0) {
     if (len && line[len - 1] == '\n') len--;
-    if (count && (size_t)len == plen && !(FLAG('i') ? strncasecmp(line, prev, len) : memcmp(line, prev, len))) {
+    if (count && same(line, len, prev, plen)) {
       count++;
       continue;
     }

@@ -11,6 +11,9 @@
 #include "lib/lib.h"
 #include <ctype.h>
 
+/* optimised for size (the module has a size budget) */
+#pragma clang attribute push (__attribute__((minsize)), apply_to = function)
+
 static const char help[] =
   "usage: xargs [-0rt] [-n MAX] [-I STR] [COMMAND [ARG...]]\n\n"
   "Run COMMAND (default echo) with the words read from stdin appended as\n"
@@ -125,3 +128,5 @@ int xargs_main(int argc, char **argv) {
   toys.exitval = status;
   return finish();
 }
+
+#pragma clang attribute pop

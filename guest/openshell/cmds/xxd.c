@@ -9,6 +9,9 @@
 #include "lib/lib.h"
 #include <ctype.h>
 
+/* rarely hot: optimised for size (the module has a size budget) */
+#pragma clang attribute push (__attribute__((minsize)), apply_to = function)
+
 static const char help[] =
   "usage: xxd [-pru] [-c COLS] [-l LEN] [FILE]\n\n"
   "Hex dump of FILE (or stdin): offset, hex pairs grouped by 2 bytes, text.\n"
@@ -82,3 +85,5 @@ int xxd_main(int argc, char **argv) {
   close_input(f);
   return finish();
 }
+
+#pragma clang attribute pop

@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <stdio_ext.h>
+#include <time.h>
 #include <unistd.h>
 
 struct toy_ctx toys;
@@ -491,4 +492,91 @@ int remove_path(const char *path, int recursive, int force) {
   free_names(names, n);
   if (!rc && rmdir(path)) { perror_msg("cannot remove '%s'", path); rc = -1; }
   return rc;
+}
+
+/* wasi-libc has no mkstemp: fill the trailing X's from the clock and a counter and
+ * create with O_EXCL, retrying on a clash (awk's pipes, mktemp). */
+int make_temp(char *tmpl, int dir) {
+  static unsigned long long counter;
+  static const char chars[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+  size_t len = strlen(tmpl), x = 0;
+  while (x < len && tmpl[len - 1 - x] == 'X') x++;
+  if (x < 3) { errno = EINVAL; return -1; }
+  for (int attempt = 0; attempt < 1000; attempt++) {
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    unsigned long long v = (unsigned long long)ts.tv_nsec * 6364136223846793005ULL + ts.tv_sec + ++counter * 1442695040888963407ULL;
+    for (size_t i = 0; i < x; i++) { tmpl[len - x + i] = chars[v % 62]; v = v / 62 + (v << 7) * 31 + i; }
+    if (dir) { if (!mkdir(tmpl, 0700)) return 0; }
+    else { int fd = open(tmpl, O_RDWR | O_CREAT | O_EXCL, 0600); if (fd >= 0) return fd; }
+    if (errno != EEXIST) return -1;
+  }
+  return -1;
+}
+
+/* Canonical absolute path (readlink -f/-e/-m, realpath): ., .. and, when follow is
+ * set, symbolic links resolved component by component. NULL with errno set when a
+ * component that must exist does not, or links loop. */
+char *canonicalize(const char *path, int mode, int follow) {
+  char *work = NULL, *res = malloc(4096);
+  int links = 0;
+  if (path[0] == '/') strcpy(res, "/");
+  else if (!getcwd(res, 4096)) { free(res); return NULL; }
+  work = strdup(path);
+  char *rest = work;
+  while (*rest) {
+    while (*rest == '/') rest++;
+    if (!*rest) break;
+    char *end = strchr(rest, '/');
+    size_t n = end ? (size_t)(end - rest) : strlen(rest);
+    char comp[1024];
+    if (n >= sizeof comp) { errno = ENAMETOOLONG; goto fail; }
+    memcpy(comp, rest, n);
+    comp[n] = 0;
+    rest += n;
+    int last = !*rest || !rest[strspn(rest, "/")];
+    if (!strcmp(comp, ".")) continue;
+    if (!strcmp(comp, "..")) {
+      char *s = strrchr(res, '/');
+      if (s == res) res[1] = 0; else *s = 0;
+      continue;
+    }
+    size_t rl = strlen(res);
+    if (rl + n + 2 > 4096) { errno = ENAMETOOLONG; goto fail; }
+    if (res[rl - 1] != '/') res[rl++] = '/';
+    strcpy(res + rl, comp);
+    struct stat st;
+    if (lstat(res, &st)) {
+      if (mode == CANON_MISSING || (mode == CANON_ALL_BUT_LAST && last && errno == ENOENT)) continue;
+      goto fail;
+    }
+    if (S_ISLNK(st.st_mode) && follow) {
+      if (++links > 40) { errno = ELOOP; goto fail; }
+      char target[4096];
+      ssize_t tl = readlink(res, target, sizeof target - 1);
+      if (tl < 0) goto fail;
+      target[tl] = 0;
+      /* continue with target + the rest of the path */
+      char *nw = malloc(tl + strlen(rest) + 2);
+      sprintf(nw, "%s%s", target, rest);
+      free(work);
+      work = rest = nw;
+      if (target[0] == '/') strcpy(res, "/");
+      else { char *s = strrchr(res, '/'); if (s == res) res[1] = 0; else *s = 0; }
+      continue;
+    }
+    if (!last && !S_ISDIR(st.st_mode) && (follow || stat(res, &st) || !S_ISDIR(st.st_mode))) {
+      if (mode == CANON_MISSING) continue;
+      errno = ENOTDIR;
+      goto fail;
+    }
+  }
+  free(work);
+  return res;
+fail:;
+  int e = errno;
+  free(work);
+  free(res);
+  errno = e;
+  return NULL;
 }

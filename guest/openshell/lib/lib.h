@@ -101,4 +101,14 @@ void free_argv_copy(char **av, char **argv);
 /* Remove path and, when recursive, everything below it (rm, mv). */
 int remove_path(const char *path, int recursive, int force);
 
+/* Create a unique file (or directory, dir=1) from a template ending in XXXXXX (at least 3 X):
+ * the fd of the new file (0 for a directory), or -1 with errno set. */
+int make_temp(char *tmpl, int dir);
+
+/* md5sum (0), sha1sum (1), sha256sum (2): print or -c check digests. */
+int digest_main(int argc, char **argv, int algo);
+
+enum { CANON_EXISTING, CANON_ALL_BUT_LAST, CANON_MISSING };
+char *canonicalize(const char *path, int mode, int follow);
+
 #endif

@@ -1,0 +1,285 @@
+/* usage: diff [-u | -U NUM | -c] [-q] [-s] [-i] [-b] [-w] [-B] FILE1 FILE2
+ *
+ * Compare two files line by line (GNU output formats). Exit 0 if they are the
+ * same, 1 if they differ, 2 on trouble. Directories are not supported.
+ * -u	unified format, 3 lines of context (-U NUM: NUM lines)
+ * -q	only say whether the files differ
+ * -s	say when the files are the same
+ * -i	ignore case
+ * -b	ignore changes in the amount of white space
+ * -w	ignore all white space
+ * -B	ignore changes whose lines are all blank */
+#include "lib/lib.h"
+#include <ctype.h>
+#include <time.h>
+
+#pragma clang attribute push (__attribute__((minsize)), apply_to = function)
+
+static const char help[] =
+  "usage: diff [-u | -U NUM] [-q] [-s] [-i] [-b] [-w] [-B] FILE1 FILE2\n\n"
+  "Compare two files line by line (GNU output formats). Exit 0 if they are the\n"
+  "same, 1 if they differ, 2 on trouble. Directories are not supported.\n"
+  "-u\tunified format, 3 lines of context (-U NUM: NUM lines)\n"
+  "-q\tonly say whether the files differ\n-s\tsay when the files are the same\n"
+  "-i\tignore case\n-b\tignore changes in the amount of white space\n-w\tignore all white space\n"
+  "-B\tignore changes whose lines are all blank\n";
+
+enum { MAX_EDITS = 4000 };  /* Myers' trace is O(D^2) memory */
+
+struct file {
+  const char *name;
+  char *data;
+  size_t len;
+  char **line;       /* start of each line */
+  size_t *llen;      /* length without the newline */
+  unsigned *hash;    /* of the line as compared (-i -b -w) */
+  int n, no_eol;     /* lines; last line lacks its newline */
+  struct stat st;
+};
+
+static int load(struct file *f, const char *name) {
+  memset(f, 0, sizeof *f);
+  f->name = name;
+  FILE *fp = strcmp(name, "-") ? fopen(name, "r") : stdin;
+  if (!fp || fstat(fileno(fp), &f->st)) { fprintf(stderr, "diff: %s: %s\n", name, strerror(errno)); if (fp && fp != stdin) fclose(fp); return -1; }
+  if (S_ISDIR(f->st.st_mode)) { fprintf(stderr, "diff: %s: comparing directories is not supported\n", name); if (fp != stdin) fclose(fp); return -1; }
+  f->data = read_all(fp, &f->len);
+  if (fp != stdin) fclose(fp);
+  else clearerr(stdin);
+  if (!f->data) { fprintf(stderr, "diff: %s: %s\n", name, strerror(errno)); return -1; }
+  int cap = 64;
+  f->line = malloc(cap * sizeof *f->line);
+  f->llen = malloc(cap * sizeof *f->llen);
+  for (size_t i = 0; i < f->len;) {
+    char *nl = memchr(f->data + i, '\n', f->len - i);
+    size_t end = nl ? (size_t)(nl - f->data) : f->len;
+    if (f->n == cap) { cap *= 2; f->line = realloc(f->line, cap * sizeof *f->line); f->llen = realloc(f->llen, cap * sizeof *f->llen); }
+    f->line[f->n] = f->data + i;
+    f->llen[f->n++] = end - i;
+    if (!nl) f->no_eol = 1;
+    i = end + 1;
+  }
+  f->hash = malloc((f->n + 1) * sizeof *f->hash);
+  return 0;
+}
+
+/* Lines compare through a normalised form: case folded, white space squeezed or dropped. */
+static size_t norm(const char *s, size_t n, char *out) {
+  size_t o = 0;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = s[i];
+    if ((FLAG('b') || FLAG('w')) && isspace(c)) {
+      size_t j = i;
+      while (j < n && isspace((unsigned char)s[j])) j++;
+      if (!FLAG('w') && j < n) out[o++] = ' ';
+      i = j - 1;
+      continue;
+    }
+    out[o++] = FLAG('i') ? tolower(c) : c;
+  }
+  return o;
+}
+static int same_line(struct file *a, int i, struct file *b, int j) {
+  if (a->hash[i] != b->hash[j]) return 0;
+  if (!FLAG('i') && !FLAG('b') && !FLAG('w')) {
+    int ea = i == a->n - 1 && a->no_eol, eb = j == b->n - 1 && b->no_eol;
+    return a->llen[i] == b->llen[j] && ea == eb && !memcmp(a->line[i], b->line[j], a->llen[i]);
+  }
+  char *x = malloc(a->llen[i] + 1), *y = malloc(b->llen[j] + 1);
+  size_t nx = norm(a->line[i], a->llen[i], x), ny = norm(b->line[j], b->llen[j], y);
+  int same = nx == ny && !memcmp(x, y, nx);
+  free(x);
+  free(y);
+  return same;
+}
+static void hash_lines(struct file *f) {
+  char *tmp = malloc(f->len + 1);
+  for (int i = 0; i < f->n; i++) {
+    size_t n = norm(f->line[i], f->llen[i], tmp);
+    unsigned h = 2166136261u;
+    for (size_t k = 0; k < n; k++) h = (h ^ (unsigned char)tmp[k]) * 16777619u;
+    f->hash[i] = h;
+  }
+  free(tmp);
+}
+
+/* edit script: op[k] is ' ' (both), '-' (a only) or '+' (b only), in order */
+static char *ops;
+static int nops;
+
+static int myers(struct file *a, struct file *b) {
+  int n = a->n, m = b->n, max = n + m;
+  int **trace = malloc((MAX_EDITS + 2) * sizeof *trace);
+  int *v = calloc(2 * (size_t)max + 3, sizeof *v), off = max + 1, d, found = 0;
+  for (d = 0; d <= max && d <= MAX_EDITS; d++) {
+    trace[d] = malloc((2 * d + 1) * sizeof(int));
+    for (int k = -d; k <= d; k += 2) {
+      int x = (k == -d || (k != d && v[off + k - 1] < v[off + k + 1])) ? v[off + k + 1] : v[off + k - 1] + 1, y = x - k;
+      while (x < n && y < m && same_line(a, x, b, y)) x++, y++;
+      v[off + k] = x;
+      if (x >= n && y >= m) found = 1;
+    }
+    for (int k = -d; k <= d; k++) trace[d][k + d] = v[off + k];
+    if (found) break;
+  }
+  if (!found) {
+    for (int i = 0; i < d; i++) free(trace[i]);
+    free(trace);
+    free(v);
+    return -1;
+  }
+  /* walk back from (n, m) through the V of each step */
+  ops = malloc(n + m + 1);
+  nops = 0;
+  char *rev = malloc(n + m + 1);
+  int x = n, y = m, r = 0;
+  for (int dd = d; dd > 0; dd--) {
+    int *pv = trace[dd - 1] + (dd - 1), k = x - y;  /* pv[j] for j in -(dd-1)..dd-1 */
+    int prev_k = (k == -dd || (k != dd && pv[k - 1] < pv[k + 1])) ? k + 1 : k - 1;
+    int px = pv[prev_k], py = px - prev_k;
+    while (x > px && y > py) { rev[r++] = ' '; x--, y--; }
+    if (prev_k == k + 1) { rev[r++] = '+'; y--; } else { rev[r++] = '-'; x--; }
+  }
+  while (x > 0 && y > 0) { rev[r++] = ' '; x--, y--; }
+  while (r) ops[nops++] = rev[--r];
+  free(rev);
+  /* GNU prints each change as its deletions, then its insertions */
+  for (int k = 0; k < nops;) {
+    if (ops[k] == ' ') { k++; continue; }
+    int s0 = k, dels = 0;
+    while (k < nops && ops[k] != ' ') { if (ops[k] == '-') dels++; k++; }
+    for (int j = s0; j < k; j++) ops[j] = j - s0 < dels ? '-' : '+';
+  }
+  for (int i = 0; i <= d; i++) free(trace[i]);
+  free(trace);
+  free(v);
+  return d;
+}
+
+static void put_line(struct file *f, int i, const char *prefix) {
+  fputs(prefix, stdout);
+  fwrite(f->line[i], 1, f->llen[i], stdout);
+  putchar('\n');
+  if (i == f->n - 1 && f->no_eol) puts("\\ No newline at end of file");
+}
+static void range(int start, int count, char sep) {  /* normal format: 1-based lines */
+  if (count <= 1) printf("%d", count ? start : start - 1);
+  else printf("%d%c%d", start, sep, start + count - 1);
+}
+static int blank_only(struct file *f, int from, int count) {
+  for (int i = from; i < from + count; i++)
+    for (size_t k = 0; k < f->llen[i]; k++) if (!isspace((unsigned char)f->line[i][k])) return 0;
+  return 1;
+}
+
+/* changes: runs of '-'/'+' ops; position in a and b at each op */
+static int *pa, *pb;
+static int is_change(int k, struct file *a, struct file *b) {
+  if (ops[k] == ' ') return 0;
+  if (!FLAG('B')) return 1;
+  int s = k;
+  while (s > 0 && ops[s - 1] != ' ') s--;
+  int e = k, da = 0, db = 0;
+  while (e < nops && ops[e] != ' ') { if (ops[e] == '-') da++; else db++; e++; }
+  return !(blank_only(a, pa[s], da) && blank_only(b, pb[s], db));
+}
+
+static void normal(struct file *a, struct file *b) {
+  for (int k = 0; k < nops;) {
+    if (!is_change(k, a, b)) { k++; continue; }
+    int s = k, da = 0, db = 0;
+    while (k < nops && ops[k] != ' ') { if (ops[k] == '-') da++; else db++; k++; }
+    int sa = pa[s], sb = pb[s];
+    range(sa + 1, da, ',');
+    putchar(da && db ? 'c' : da ? 'd' : 'a');
+    range(sb + 1, db, ',');
+    putchar('\n');
+    for (int i = 0; i < da; i++) put_line(a, sa + i, "< ");
+    if (da && db) puts("---");
+    for (int i = 0; i < db; i++) put_line(b, sb + i, "> ");
+  }
+}
+
+static void stamp(const char *mark, struct file *f) {
+  char t[64];
+  struct tm tm;
+  time_t s = f->st.st_mtim.tv_sec;
+  gmtime_r(&s, &tm);
+  strftime(t, sizeof t, "%Y-%m-%d %H:%M:%S", &tm);
+  printf("%s %s\t%s.%09ld +0000\n", mark, f->name, t, (long)f->st.st_mtim.tv_nsec);
+}
+static void unified(struct file *a, struct file *b, int ctx) {
+  stamp("---", a);
+  stamp("+++", b);
+  for (int k = 0; k < nops;) {
+    if (!is_change(k, a, b)) { k++; continue; }
+    int first = k, last = k;  /* last change op of the hunk */
+    for (int j = k; j < nops; j++) {
+      if (is_change(j, a, b)) last = j;
+      else if (j - last > 2 * ctx) break;
+    }
+    int hs = first, he = last + 1;
+    for (int c = 0; c < ctx && hs > 0; c++) hs--;
+    for (int c = 0; c < ctx && he < nops; c++) he++;
+    /* a context line inside the leading ctx must be ' ' (it is, by construction) */
+    int la = 0, lb = 0;
+    for (int j = hs; j < he; j++) { if (ops[j] != '+') la++; if (ops[j] != '-') lb++; }
+    int sa = pa[hs], sb = pb[hs];
+    printf("@@ -");
+    if (la == 1) printf("%d", sa + 1); else printf("%d,%d", la ? sa + 1 : sa, la);
+    printf(" +");
+    if (lb == 1) printf("%d", sb + 1); else printf("%d,%d", lb ? sb + 1 : sb, lb);
+    printf(" @@\n");
+    for (int j = hs; j < he; j++) {
+      if (ops[j] == ' ') put_line(a, pa[j], " ");
+      else if (ops[j] == '-') put_line(a, pa[j], "-");
+      else put_line(b, pb[j], "+");
+    }
+    k = he;
+  }
+}
+
+int diff_main(int argc, char **argv) {
+  if (toy_init(argc, argv, "uU:c(context)qsibwBN(brief)a(text)", help, 2)) return toys.exitval;
+  if (FLAG('c')) { error_msg("-c (context format) is not supported; use -u"); return 2; }
+  if (toys.optc != 2) {
+    if (toys.optc < 2) return usage_error("missing operand after '%s'", toys.optc ? toys.optargs[0] : "diff");
+    return usage_error("extra operand '%s'", toys.optargs[2]);
+  }
+  long long ctx = 3;
+  if (FLAG('U') && (parse_long(OPTARG('U'), &ctx) || ctx < 0)) { error_msg("invalid context length '%s'", OPTARG('U')); return 2; }
+  struct file a, b;
+  if (load(&a, toys.optargs[0])) return 2;
+  if (load(&b, toys.optargs[1])) { free(a.data); return 2; }
+  int status = 0;
+  if (a.len == b.len && !memcmp(a.data, b.data, a.len)) status = 0;
+  else if (!FLAG('a') && (memchr(a.data, 0, a.len < 8192 ? a.len : 8192) || memchr(b.data, 0, b.len < 8192 ? b.len : 8192))) {
+    printf("Binary files %s and %s differ\n", a.name, b.name);
+    status = 1;
+  } else {
+    hash_lines(&a);
+    hash_lines(&b);
+    if (myers(&a, &b) < 0) { error_msg("%s and %s: more than %d differing lines are not supported", a.name, b.name, MAX_EDITS); status = 2; }
+    else {
+      pa = malloc((nops + 1) * sizeof *pa);
+      pb = malloc((nops + 1) * sizeof *pb);
+      int x = 0, y = 0, changed = 0;
+      for (int k = 0; k < nops; k++) { pa[k] = x; pb[k] = y; if (ops[k] != '+') x++; if (ops[k] != '-') y++; }
+      for (int k = 0; k < nops && !changed; k++) changed = is_change(k, &a, &b);
+      status = changed;
+      if (changed && FLAG('q')) printf("Files %s and %s differ\n", a.name, b.name);
+      else if (changed && (FLAG('u') || FLAG('U'))) unified(&a, &b, (int)ctx);
+      else if (changed) normal(&a, &b);
+      free(pa);
+      free(pb);
+      free(ops);
+    }
+  }
+  if (!status && FLAG('s')) printf("Files %s and %s are identical\n", a.name, b.name);
+  free(a.data); free(a.line); free(a.llen); free(a.hash);
+  free(b.data); free(b.line); free(b.llen); free(b.hash);
+  int fin = finish();
+  return fin && !status ? 2 : status;
+}
+
+#pragma clang attribute pop

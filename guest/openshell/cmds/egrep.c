@@ -1,0 +1,14 @@
+/* usage: egrep [OPTION]... PATTERN [FILE]...
+ *
+ * The same as grep -E (see grep --help). */
+#include "lib/lib.h"
+
+int egrep_main(int argc, char **argv) {
+  char **av = malloc((argc + 2) * sizeof *av);
+  av[0] = "grep";
+  av[1] = "-E";
+  for (int i = 1; i <= argc; i++) av[i + 1] = argv[i];
+  int status = run_command(argc + 1, av);
+  free(av);
+  return status;
+}

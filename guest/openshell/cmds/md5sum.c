@@ -1,0 +1,7 @@
+/* usage: md5sum [-bct] [--quiet] [--status] [FILE...]
+ *
+ * Print or check MD5 checksums of each FILE (or stdin); the help text and the
+ * algorithms are in lib/digest.c. */
+#include "lib/lib.h"
+
+int md5sum_main(int argc, char **argv) { return digest_main(argc, argv, 0); }
