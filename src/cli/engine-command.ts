@@ -2,6 +2,7 @@
 // once, and `{error: {code, message, exit, violations?}}` as the JSON error shape.
 import { Command } from "@oclif/core";
 import { EngineError, isEngineError } from "../engine/errors.js";
+import { registerDefinitionPackages } from "../engine/enclave/catalog.js";
 import { exitFor } from "./exit-codes.js";
 
 export abstract class EngineCommand extends Command {
@@ -11,6 +12,12 @@ export abstract class EngineCommand extends Command {
    *  overflows the stack on a large document (16 MiB of guest output). */
   override logJson(json: unknown): void {
     process.stdout.write(JSON.stringify(json, null, 2) + "\n");
+  }
+
+  public override async init(): Promise<void> {
+    await super.init();
+    // plugins (linked or installed) may bring enclave definitions
+    registerDefinitionPackages(this.config.getPluginsList().filter((p) => (p.pjson as { coreason?: unknown }).coreason).map((p) => ({ name: p.name, root: p.root })));
   }
 
   protected override toErrorJson(err: unknown): unknown {

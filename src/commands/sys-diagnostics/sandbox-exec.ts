@@ -5,6 +5,8 @@ import { execInInstance, ExecResult } from "../../engine/client/exec.js";
 import { ExecOutput } from "../../cli/render/exec-output.js";
 
 export default class SysDiagnosticsSandboxExec extends EngineCommand {
+  // the spelling of the original bug report (hidden topic, like sys-diagnostics)
+  static override aliases = ["engine:sandbox-exec"];
   static override args = {};
   static override description = `Runs SCRIPT with the enclave's shell (sh -c SCRIPT), or a foreign WASI command module, inside the running instance. Output is streamed as produced. Policy violations are printed on stdout, one line each, and make the command exit 77.\n\nEXIT CODES\n${EXIT_CODES_HELP}`;
   static override examples = [

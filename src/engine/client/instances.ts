@@ -6,8 +6,9 @@ import { closeSync, existsSync, openSync, readdirSync, readFileSync, rmSync } fr
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { prepareModule } from "../admission/module-cache.js";
-import { definitionCommands, definitionModule, loadDefinition } from "../enclave/definitions.js";
+import { definitionCommands, definitionModule, loadDefinition, loadDefinitionFile } from "../enclave/definitions.js";
 import { EngineError } from "../errors.js";
+import { DIAGNOSTICS } from "../enclave/hints.js";
 import { readAudit, AuditRecord } from "../host/audit-log.js";
 import { LaunchConfig, writeLaunchConfig } from "../host/launch-config.js";
 import { checkedPolicy, guardConfig, loadPolicyFile, Policy, policyDigest } from "../policy/policy.js";
@@ -33,6 +34,8 @@ export interface StartOptions {
   timeoutMs?: number;
   policyFile?: string;
   policy?: Policy;
+  /** A definition file outside the catalog (`sandbox-start --definition FILE`). */
+  definitionFile?: string;
   /** Name of the instance (defaults to the enclave's name). */
   name?: string;
   /** Test hook for the probe suite's self-test: no guard (memory cap only). */
@@ -48,7 +51,7 @@ export interface StartPlan {
 
 /** Step 1: definition and policy, validated. */
 export function resolveDefinition(opts: StartOptions) {
-  const def = loadDefinition(opts.enclave);
+  const def = opts.definitionFile ? loadDefinitionFile(opts.definitionFile) : loadDefinition(opts.enclave);
   const policy = opts.policy ? checkedPolicy(opts.policy, "(request)") : opts.policyFile ? loadPolicyFile(opts.policyFile) : def.policy;
   const limits = { ...DEFAULT_LIMITS, ...def.policy.limits, ...policy.limits };
   const memoryPages = opts.memoryPages ?? limits.memory_pages;
@@ -177,7 +180,7 @@ async function clearStale(name: string, plan: StartPlan) {
   }
   if (status.state === "running") {
     throw new EngineError("ENCLAVE_RUNNING", `enclave ${name} is already running (pid ${status.record.pid}, started ${status.record.startedAt})`, {
-      suggestions: [`stop it first with sandbox-stop --enclave ${name}`],
+      suggestions: [`stop it first with ${DIAGNOSTICS} sandbox-stop --enclave ${name}`],
     });
   }
   if (status.state === "dead") plan.recovered = `previous instance ${name} was stale: ${status.why}; its state was cleared`;
