@@ -1,4 +1,5 @@
 import { Flags } from "@oclif/core";
+import { progressMode } from "../../cli/render/progress-mode.js";
 import { EngineCommand } from "../../cli/engine-command.js";
 import { EXIT_CODES_HELP } from "../../cli/exit-codes.js";
 import { runStartTasks, StartResult } from "../../cli/render/start-tasks.js";
@@ -27,7 +28,7 @@ export default class SysDiagnosticsSandboxStart extends EngineCommand {
     // a definition file names itself
     const enclave = flags.definition ? loadDefinitionFile(flags.definition).name : flags.enclave!;
     const opts = { enclave, definitionFile: flags.definition, memoryPages: flags["memory-pages"], timeoutMs: flags["timeout-ms"], policyFile: flags.policy };
-    const result = await runStartTasks(opts, this.jsonEnabled() ? "silent" : process.stderr.isTTY ? "tty" : "plain");
+    const result = await runStartTasks(opts, progressMode(this.jsonEnabled()));
     if (!this.jsonEnabled()) {
       if (result.recovered) this.logToStderr(`note: ${result.recovered}`);
       this.log(`started ${result.enclave} (pid ${result.pid}, ${result.memoryPages} memory pages, timeout ${result.timeoutMs} ms)`);

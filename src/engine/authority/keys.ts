@@ -62,7 +62,7 @@ export function readKeyFile(): SigningKeyFile {
     text = readFileSync(file, "utf8");
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "ENOENT") {
-      throw new AuthorityError("AUTHORITY_KEY_MISSING", `no authority key at ${file}`, ExitCode.FAILURE, ["create one with authority init"]);
+      throw new AuthorityError("AUTHORITY_KEY_MISSING", `no authority key at ${file}`, ExitCode.FAILURE, ["create one with coreason-server authority init"]);
     }
     throw new AuthorityError("STATE_CORRUPT", `authority key ${file} is unreadable: ${(e as NodeJS.ErrnoException).code}`);
   }
@@ -70,10 +70,10 @@ export function readKeyFile(): SigningKeyFile {
   try {
     data = JSON.parse(text);
   } catch {
-    throw new AuthorityError("STATE_CORRUPT", `authority key ${file} is corrupt (not valid JSON)`, ExitCode.CONFIG_INVALID, ["replace it with authority init --force"]);
+    throw new AuthorityError("STATE_CORRUPT", `authority key ${file} is corrupt (not valid JSON)`, ExitCode.CONFIG_INVALID, ["replace it with coreason-server authority init --force (tokens issued with the old key stop working)"]);
   }
   const errors = schemaErrors("authority/signing-key.json", data);
-  if (errors.length) throw new AuthorityError("STATE_CORRUPT", `authority key ${file} is corrupt (${errors.join("; ")})`, ExitCode.CONFIG_INVALID, ["replace it with authority init --force"]);
+  if (errors.length) throw new AuthorityError("STATE_CORRUPT", `authority key ${file} is corrupt (${errors.join("; ")})`, ExitCode.CONFIG_INVALID, ["replace it with coreason-server authority init --force (tokens issued with the old key stop working)"]);
   return data as SigningKeyFile;
 }
 
