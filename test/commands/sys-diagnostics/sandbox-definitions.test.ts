@@ -69,11 +69,15 @@ describe("enclave definitions from plugins, COREASON_ENCLAVE_PATH and --definiti
   });
 
   it("the same name from a second source is an error naming both (78), and is not started", () => {
-    const { status, doc, stderr } = definitions({ COREASON_ENCLAVE_PATH: EXAMPLE });
+    const { status, doc } = definitions({ COREASON_ENCLAVE_PATH: EXAMPLE });
     expect(status).to.equal(78);
     const hellos = doc.definitions.filter((d: { name: string }) => d.name === "Hello");
     expect(hellos.map((d: { source: string }) => d.source)).to.deep.equal(["plugin", "path"]);
-    expect(stderr).to.match(/Hello: enclave 'Hello' is defined by 2 sources: plugin coreason-plugin-hello \(.*\) and COREASON_ENCLAVE_PATH /);
+    for (const h of hellos) expect(h.error).to.match(/^enclave 'Hello' is defined by 2 sources: plugin coreason-plugin-hello \(.*\) and COREASON_ENCLAVE_PATH /);
+    const human = run(["sys-diagnostics", "sandbox-definitions"], { COREASON_ENCLAVE_PATH: EXAMPLE });
+    expect(human.status).to.equal(78);
+    expect(human.stdout).to.match(/^Hello\s+plugin coreason-plugin-hello\s+error\s/m);
+    expect(human.stderr).to.match(/^Hello: enclave 'Hello' is defined by 2 sources: plugin coreason-plugin-hello \(.*\) and COREASON_ENCLAVE_PATH /m);
     expectCleanError(run(["sys-diagnostics", "sandbox-start", "--enclave", "Hello"], { COREASON_ENCLAVE_PATH: EXAMPLE }), 78, /defined by 2 sources/);
   });
 
