@@ -59,7 +59,10 @@ describe("the npm package", () => {
       const proj = join(dir, "project");
       mkdirSync(proj);
       writeFileSync(join(proj, "package.json"), JSON.stringify({ name: "consumer", version: "1.0.0", private: true }));
-      const install = spawnSync("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", tgz], { cwd: proj, encoding: "utf8", timeout: 540000 });
+      // a consumer's clean npm: no user config of this machine, no npm_config_* of the npm running the tests
+      writeFileSync(join(dir, "empty-npmrc"), "");
+      const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
+      const install = spawnSync("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--userconfig", join(dir, "empty-npmrc"), tgz], { cwd: proj, encoding: "utf8", timeout: 540000, env });
       const output = install.stdout + install.stderr;
       expect(install.status, output).to.equal(0);
       expect(output).not.to.match(/EBADENGINE/);

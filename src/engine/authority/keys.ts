@@ -32,7 +32,7 @@ export async function initAuthority(opts: { force?: boolean } = {}): Promise<Ini
   const replaced = existsSync(file);
   if (replaced && !opts.force) {
     throw new AuthorityError("AUTHORITY_KEY_EXISTS", `an authority key already exists at ${file}; tokens it signed stay valid until it is replaced`, ExitCode.FAILURE, [
-      "pass --force to replace it (every token issued so far stops verifying)",
+      "pass --force to replace it: coreason-server authority init --force (every token issued so far stops verifying)",
     ]);
   }
   const { privateKey, publicKey } = await generateKeyPair("EdDSA", { crv: "Ed25519", extractable: true });

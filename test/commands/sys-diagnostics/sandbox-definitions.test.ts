@@ -2,6 +2,7 @@
 // example plugin makes its definition usable at once (booted, and `cat /etc/passwd`
 // denied with 77); COREASON_ENCLAVE_PATH and --definition FILE; sandbox-definitions
 // says where each comes from; conflicts and bad plugin definitions are refused.
+import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "chai";
@@ -84,6 +85,21 @@ describe("enclave definitions from plugins, COREASON_ENCLAVE_PATH and --definiti
   it("plugins uninstall removes its definitions", () => {
     expect(run(["plugins", "uninstall", "coreason-plugin-hello"]).status).to.equal(0);
     expect(definitions().doc.definitions.map((d: { name: string }) => d.name)).to.deep.equal(["OpenShell"]);
+  });
+
+  it("plugins install file:TARBALL works offline and brings the definitions too", () => {
+    const pack = spawnSync("npm", ["pack", "--pack-destination", cli.stateDir], { cwd: EXAMPLE, encoding: "utf8" });
+    expect(pack.status, pack.stderr).to.equal(0);
+    const tgz = join(cli.stateDir, pack.stdout.trim().split("\n").pop()!);
+    const install = run(["plugins", "install", `file:${tgz}`]);
+    expect(install.status, install.stderr).to.equal(0);
+    try {
+      const hello = definitions().doc.definitions.find((d: { name: string }) => d.name === "Hello");
+      expect(hello).to.deep.include({ source: "plugin", origin: "coreason-plugin-hello", file: join(xdg.XDG_DATA_HOME, "coreason-server", "node_modules", "coreason-plugin-hello", "enclaves", "Hello.yaml") });
+      expect(hello).not.to.have.property("error");
+    } finally {
+      expect(run(["plugins", "uninstall", "coreason-plugin-hello"]).status).to.equal(0);
+    }
   });
 
   it("COREASON_ENCLAVE_PATH alone makes the package's definitions known", () => {
