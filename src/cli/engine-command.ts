@@ -2,7 +2,9 @@
 // once, and `{error: {code, message, exit, violations?}}` as the JSON error shape.
 import { Command } from "@oclif/core";
 import { EngineError, isEngineError } from "../engine/errors.js";
+import { registerDefinitionPackages } from "../engine/enclave/catalog.js";
 import { exitFor } from "./exit-codes.js";
+import { exitOnSignals } from "./signals.js";
 
 export abstract class EngineCommand extends Command {
   static override enableJsonFlag = true;
@@ -11,6 +13,16 @@ export abstract class EngineCommand extends Command {
    *  overflows the stack on a large document (16 MiB of guest output). */
   override logJson(json: unknown): void {
     process.stdout.write(JSON.stringify(json, null, 2) + "\n");
+  }
+
+  /** A command that handles SIGINT/SIGTERM itself (serve drains) sets this. */
+  static handlesSignals = false;
+
+  public override async init(): Promise<void> {
+    await super.init();
+    if (!(this.constructor as typeof EngineCommand).handlesSignals) exitOnSignals();
+    // plugins (linked or installed) may bring enclave definitions
+    registerDefinitionPackages(this.config.getPluginsList().filter((p) => (p.pjson as { coreason?: unknown }).coreason).map((p) => ({ name: p.name, root: p.root })));
   }
 
   protected override toErrorJson(err: unknown): unknown {

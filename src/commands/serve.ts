@@ -16,6 +16,8 @@ export default class Serve extends EngineCommand {
     "json-logs": Flags.boolean({ description: "log one JSON object per line instead of text" }),
     port: Flags.integer({ description: "TCP port (0: any free port)", default: 8787, min: 0, max: 65535 }),
   };
+  // drains in-flight requests on SIGTERM/SIGINT, then exits 0
+  static override handlesSignals = true;
   static override summary = "Serve the engine over HTTP.";
 
   async run(): Promise<ServeResult> {

@@ -11,6 +11,8 @@ export const ExitCode = {
   NOT_FOUND: 127,
   TRAPPED: 134, // 128 + SIGABRT: the guest trapped (crashed) without a policy violation
   KILLED: 137, // 128 + SIGKILL: stopped by the engine (output limit, cancelled)
+  SIGINT: 130, // 128 + SIGINT: the CLI was interrupted (Ctrl-C)
+  SIGTERM: 143, // 128 + SIGTERM: the CLI was terminated (a cancelled CI job)
 } as const;
 
 export const EXIT_CODE_TABLE: [number, string][] = [
@@ -25,4 +27,6 @@ export const EXIT_CODE_TABLE: [number, string][] = [
   [127, "not found (e.g. a missing --wasm file)"],
   [134, "the guest trapped (a WebAssembly trap: crash, unreachable) with no policy violation"],
   [137, "the guest was stopped by the engine (output limit exceeded or cancelled)"],
+  [130, "the CLI was interrupted (SIGINT, Ctrl-C); an exec in flight is stopped"],
+  [143, "the CLI was terminated (SIGTERM, a cancelled CI job); an exec in flight is stopped"],
 ];

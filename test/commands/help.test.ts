@@ -26,15 +26,16 @@ describe("help and the hidden sys-diagnostics topic", () => {
   it("an unknown command, or an argument a command does not take: one line and a hint, exit 2", () => {
     const nope = cli.run(["sys-diagnostics", "sandbox-nope"]);
     expect(nope.status).to.equal(2);
-    expect(nope.stderr).to.equal("Error: command sys-diagnostics sandbox-nope not found\nHint: see coreason-server --help\n");
+    expect(nope.stderr).to.equal("Error: command sys-diagnostics sandbox-nope not found\nHint: see coreason-server sys-diagnostics --help\n");
     const r = cli.run(["sys-diagnostics", "sandbox-list", "extra"]);
     expect(r.status).to.equal(2);
-    expect(r.stderr).to.equal("Error: command sys-diagnostics sandbox-list extra not found\nHint: see coreason-server --help\n");
+    expect(r.stderr).to.equal("Error: command sys-diagnostics sandbox-list extra not found\nHint: see coreason-server sys-diagnostics --help\n");
   });
 
   // oclif's own parser errors span several lines and carry "›" marks: ours are one line.
   const usage: [string, string[], string][] = [
-    ["a missing required flag", ["sys-diagnostics", "sandbox-start"], "Missing required flag enclave"],
+    ["a missing required flag", ["sys-diagnostics", "sandbox-stop"], "Missing required flag enclave"],
+    ["neither --enclave nor --definition", ["sys-diagnostics", "sandbox-start"], "Exactly one of the following must be provided: --definition, --enclave"],
     ["a flag without its value", ["sys-diagnostics", "sandbox-start", "--enclave"], "Flag --enclave expects a value"],
     ["a non-integer", ["sys-diagnostics", "sandbox-start", "--enclave", "OpenShell", "--memory-pages", "abc"], "Parsing --memory-pages: Expected an integer but received: abc"],
     ["an unknown flag", ["sys-diagnostics", "sandbox-list", "--bogus"], "Nonexistent flag: --bogus"],

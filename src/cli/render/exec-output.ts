@@ -35,7 +35,8 @@ export class ExecOutput {
     if (result.violationsDropped) out.push(`... and ${result.violationsDropped} more violations of other kinds (counted, not listed)`);
     this.engineLines(this.stdout, out);
     const err: string[] = [];
-    if (result.reason === "timeout") err.push(`timed out after ${result.durationMs} ms; the guest was stopped`);
+    // sandbox-exec puts the timeout it asked for in `message`; otherwise say it here
+    if (result.reason === "timeout" && !result.message) err.push(`timed out after ${result.durationMs} ms; the guest was stopped`);
     if (result.notice) err.push(escapeGuestText(result.notice));
     if (result.message) err.push(escapeGuestText(result.message));
     if (out.length) err.push(`policy violations: the last ${out.length === 1 ? "line" : `${out.length} lines`} of stdout (exit ${result.exitCode})`);

@@ -18,7 +18,7 @@ export async function runProbeTasks(opts: ProbeOptions, mode: "tty" | "plain" | 
             },
           })),
         ],
-        { concurrent: false, exitOnError: false, collectErrors: false, renderer: "default" },
+        { concurrent: false, exitOnError: false, collectErrors: false, renderer: "default", registerSignalListeners: false },
       ).run();
     } else {
       await session.boot();

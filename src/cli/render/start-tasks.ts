@@ -27,7 +27,7 @@ export async function runStartTasks(opts: StartOptions, mode: "tty" | "plain" | 
   if (mode === "tty") {
     await new Listr<Ctx>(
       steps.map((s) => ({ title: s.title, task: async (c, task) => { const note = await s.run(c); if (note) task.title = `${s.title} (${note})`; } })),
-      { ctx, renderer: "default", exitOnError: true, collectErrors: false },
+      { ctx, renderer: "default", exitOnError: true, collectErrors: false, registerSignalListeners: false },
     ).run();
   } else {
     // CI logs: one plain line per step on stderr, stdout stays for the result.

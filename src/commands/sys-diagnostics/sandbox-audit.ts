@@ -9,6 +9,8 @@ export interface AuditResult {
 }
 
 export default class SysDiagnosticsSandboxAudit extends EngineCommand {
+  // the spelling of the original bug report (hidden topic, like sys-diagnostics)
+  static override aliases = ["engine:sandbox-audit"];
   static override description = "Prints the instance's audit log: one record per policy violation, with OCSF File System Activity fields (time, activity, path, disposition, enclave).";
   static override examples = ["<%= config.bin %> <%= command.id %> --enclave OpenShell", "<%= config.bin %> <%= command.id %> --enclave OpenShell --json"];
   static override flags = {

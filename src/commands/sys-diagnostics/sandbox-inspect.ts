@@ -3,6 +3,8 @@ import { EngineCommand } from "../../cli/engine-command.js";
 import { inspectInstance, type InspectResult } from "../../engine/client/inspect.js";
 
 export default class SysDiagnosticsSandboxInspect extends EngineCommand {
+  // the spelling of the original bug report (hidden topic, like sys-diagnostics)
+  static override aliases = ["engine:sandbox-inspect"];
   static override description = "Shows what actually runs in the instance: definition, effective policy and its digest (the one sandbox-start printed), limits, engine and instrumenter versions, host pid and uptime, exec and violation counts, and every admitted module with its sha256, its instrumented sha256 and each WASI import with whether the guard stands in front of it.";
   static override examples = ["<%= config.bin %> <%= command.id %> --enclave OpenShell", "<%= config.bin %> <%= command.id %> --enclave OpenShell --json | jq .policyDigest"];
   static override flags = {

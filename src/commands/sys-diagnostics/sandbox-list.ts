@@ -8,6 +8,8 @@ export interface ListResult {
 }
 
 export default class SysDiagnosticsSandboxList extends EngineCommand {
+  // the spelling of the original bug report (hidden topic, like sys-diagnostics)
+  static override aliases = ["engine:sandbox-list"];
   static override description = "Lists instances in the state directory: name, definition, memory pages, pid, start time, exec count, status. Exits 125 when any instance's host is dead or its state is corrupt (still listing them).";
   static override examples = ["<%= config.bin %> <%= command.id %>", "<%= config.bin %> <%= command.id %> --json"];
   static override summary = "List running enclaves.";

@@ -1,17 +1,17 @@
-import { writeFileSync } from "node:fs";
+import { closeSync, existsSync, openSync, unlinkSync, writeFileSync } from "node:fs";
 import { Flags } from "@oclif/core";
+import { progressMode } from "../../cli/render/progress-mode.js";
 import { EngineCommand } from "../../cli/engine-command.js";
 import { runProbeTasks } from "../../cli/render/probe-tasks.js";
-import { renderTable } from "../../cli/render/table.js";
+import { renderProbeReport } from "../../cli/render/probe-table.js";
 import { EngineError } from "../../engine/errors.js";
 import { ExitCode } from "../../engine/exit-codes.js";
 import { toJUnit } from "../../engine/probe/junit.js";
 import type { ProbeReport } from "../../engine/probe/run-suite.js";
 
-/** Long texts are cut in the table; --json and --junit carry them whole. */
-const CELL_WIDTH = 60;
-
 export default class SysDiagnosticsSandboxProbe extends EngineCommand {
+  // the spelling of the original bug report (hidden topic, like sys-diagnostics)
+  static override aliases = ["engine:sandbox-probe"];
   static override description = `Boots a throwaway instance of the enclave definition NAME, runs the breach catalogue against it (filesystem, environment, network, resources, admission, host canary, positive controls), tears it down and prints a verdict per probe.\n\nEXIT CODES\n  0  every probe held and every control passed\n  1  a probe breached or a control failed\n  2  usage error\n 78  invalid --policy\n125  the engine itself failed (boot, or a probe could not run)`;
   static override examples = [
     "<%= config.bin %> <%= command.id %> --enclave OpenShell",
@@ -29,7 +29,8 @@ export default class SysDiagnosticsSandboxProbe extends EngineCommand {
 
   async run(): Promise<ProbeReport> {
     const { flags } = await this.parse(this.constructor as typeof SysDiagnosticsSandboxProbe);
-    const mode = this.jsonEnabled() ? "silent" : process.stderr.isTTY ? "tty" : "plain";
+    if (flags.junit) checkWritable(flags.junit); // before a minute of probes, not after
+    const mode = progressMode(this.jsonEnabled());
     const report = await runProbeTasks({ enclave: flags.enclave, memoryPages: flags["memory-pages"], policyFile: flags.policy, only: flags.only }, mode);
     if (flags.junit) {
       try {
@@ -38,16 +39,20 @@ export default class SysDiagnosticsSandboxProbe extends EngineCommand {
         throw new EngineError("USAGE", `--junit ${flags.junit}: cannot write (${(e as NodeJS.ErrnoException).code})`);
       }
     }
-    if (!this.jsonEnabled()) {
-      this.log(renderTable(["PROBE", "CATEGORY", "ATTEMPTED", "EXPECTED", "OBSERVED", "VERDICT"], report.results.map((r) => [r.id, r.category, r.attempt, r.expected, r.observed, r.verdict.toUpperCase()]), CELL_WIDTH));
-      // a probe that did not hold is shown in full
-      for (const r of report.results.filter((x) => x.verdict !== "held")) {
-        this.log(`\n${r.id}: ${r.verdict.toUpperCase()}\n  attempted: ${r.attempt}\n  expected:  ${r.expected}\n  observed:  ${r.observed}`);
-      }
-      const t = report.totals;
-      this.log(`\n${t.held}/${t.total} held, ${t.breached} breached, ${t.error} errors in ${(report.durationMs / 1000).toFixed(1)} s`);
-    }
+    if (!this.jsonEnabled()) this.log(renderProbeReport(report));
     process.exitCode = report.totals.breached > 0 ? ExitCode.FAILURE : report.totals.error > 0 ? ExitCode.ENGINE_FAILURE : ExitCode.OK;
     return report;
+  }
+}
+
+/** --junit FILE must be writable: an existing file is opened for appending (not
+ *  truncated), a new one is created and removed again. */
+function checkWritable(file: string): void {
+  const existed = existsSync(file);
+  try {
+    closeSync(openSync(file, existed ? "a" : "wx"));
+    if (!existed) unlinkSync(file);
+  } catch (e) {
+    throw new EngineError("USAGE", `--junit ${file}: cannot write (${(e as NodeJS.ErrnoException).code})`);
   }
 }

@@ -32,7 +32,7 @@ export async function initAuthority(opts: { force?: boolean } = {}): Promise<Ini
   const replaced = existsSync(file);
   if (replaced && !opts.force) {
     throw new AuthorityError("AUTHORITY_KEY_EXISTS", `an authority key already exists at ${file}; tokens it signed stay valid until it is replaced`, ExitCode.FAILURE, [
-      "pass --force to replace it (every token issued so far stops verifying)",
+      "pass --force to replace it: coreason-server authority init --force (every token issued so far stops verifying)",
     ]);
   }
   const { privateKey, publicKey } = await generateKeyPair("EdDSA", { crv: "Ed25519", extractable: true });
@@ -62,7 +62,7 @@ export function readKeyFile(): SigningKeyFile {
     text = readFileSync(file, "utf8");
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "ENOENT") {
-      throw new AuthorityError("AUTHORITY_KEY_MISSING", `no authority key at ${file}`, ExitCode.FAILURE, ["create one with authority init"]);
+      throw new AuthorityError("AUTHORITY_KEY_MISSING", `no authority key at ${file}`, ExitCode.FAILURE, ["create one with coreason-server authority init"]);
     }
     throw new AuthorityError("STATE_CORRUPT", `authority key ${file} is unreadable: ${(e as NodeJS.ErrnoException).code}`);
   }
@@ -70,10 +70,10 @@ export function readKeyFile(): SigningKeyFile {
   try {
     data = JSON.parse(text);
   } catch {
-    throw new AuthorityError("STATE_CORRUPT", `authority key ${file} is corrupt (not valid JSON)`, ExitCode.CONFIG_INVALID, ["replace it with authority init --force"]);
+    throw new AuthorityError("STATE_CORRUPT", `authority key ${file} is corrupt (not valid JSON)`, ExitCode.CONFIG_INVALID, ["replace it with coreason-server authority init --force (tokens issued with the old key stop working)"]);
   }
   const errors = schemaErrors("authority/signing-key.json", data);
-  if (errors.length) throw new AuthorityError("STATE_CORRUPT", `authority key ${file} is corrupt (${errors.join("; ")})`, ExitCode.CONFIG_INVALID, ["replace it with authority init --force"]);
+  if (errors.length) throw new AuthorityError("STATE_CORRUPT", `authority key ${file} is corrupt (${errors.join("; ")})`, ExitCode.CONFIG_INVALID, ["replace it with coreason-server authority init --force (tokens issued with the old key stop working)"]);
   return data as SigningKeyFile;
 }
 

@@ -12,7 +12,7 @@ export interface RevokeResult {
 
 export function revokeToken(id: string): RevokeResult {
   const record: TokenRecord | undefined = readRegistry().get(id);
-  if (!record) throw new AuthorityError("TOKEN_UNKNOWN", `no token with id '${id}' in the registry`, ExitCode.FAILURE, ["list issued tokens with authority list"]);
+  if (!record) throw new AuthorityError("TOKEN_UNKNOWN", `no token with id '${id}' in the registry`, ExitCode.FAILURE, ["list issued tokens with coreason-server authority list"]);
   if (record.revoked) return { id, revoked: true, revokedAt: record.revokedAt!, alreadyRevoked: true };
   const at = new Date();
   recordRevoked(id, at);

@@ -6,7 +6,8 @@ import { decodeJwt, errors as joseErrors, jwtVerify, SignJWT } from "jose";
 import { schemaErrors } from "../schema/validator.js";
 import { checkInstanceName } from "../state/state-dir.js";
 import { EngineError } from "../errors.js";
-import { signingKey, verifyKey } from "./keys.js";
+import type { AuthorityError } from "./errors.js";
+import { readKeyFile, signingKey, verifyKey } from "./keys.js";
 import { readRegistry, recordIssued, TokenRecord } from "./registry.js";
 import { isScope, Scope, SCOPES } from "./scopes.js";
 
@@ -106,5 +107,11 @@ function peekId(token: string): string | undefined {
 
 /** Registry entries, oldest first (never the tokens themselves: they are not stored). */
 export function listTokens(): TokenRecord[] {
+  // a corrupt key fails closed here too (78), as in every authority command; none is fine
+  try {
+    readKeyFile();
+  } catch (e) {
+    if ((e as AuthorityError).code !== "AUTHORITY_KEY_MISSING") throw e;
+  }
   return [...readRegistry().values()];
 }

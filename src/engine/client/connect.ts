@@ -1,6 +1,7 @@
 // Reaching a running instance: light on purpose (no policy, YAML or binaryen), since
 // every sandbox-exec goes through here.
 import { EngineError } from "../errors.js";
+import { startSuggestions } from "../enclave/definitions.js";
 import { instanceDir } from "../state/state-dir.js";
 import { InstanceRecord, readInstanceRecord } from "../state/instance-record.js";
 import { HostConnection } from "./connection.js";
@@ -62,12 +63,12 @@ export async function connectInstance(name: string): Promise<{ conn: HostConnect
     }
     const why = status.state === "dead" ? status.why : (e as Error).message;
     throw new EngineError("HOST_DEAD", `enclave ${name} is not running: ${why}`, {
-      suggestions: [`run sandbox-start --enclave ${name} to start it again (stale state is cleared automatically)`],
+      suggestions: startSuggestions(name, record.definition), // stale state is cleared by the next start
     });
   }
 }
 
 export function notRunning(name: string): EngineError {
-  return new EngineError("ENCLAVE_NOT_RUNNING", `enclave ${name} is not running`, { suggestions: [`start it with sandbox-start --enclave ${name}`] });
+  return new EngineError("ENCLAVE_NOT_RUNNING", `enclave ${name} is not running`, { suggestions: startSuggestions(name) });
 }
 

@@ -7,8 +7,9 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { prepareModule } from "../admission/module-cache.js";
 import { HELD_DIR } from "../admission/cache-bound.js";
-import { definitionCommands, definitionModule, loadDefinition } from "../enclave/definitions.js";
+import { definitionCommands, definitionModule, loadDefinition, loadDefinitionFile } from "../enclave/definitions.js";
 import { EngineError } from "../errors.js";
+import { DIAGNOSTICS } from "../enclave/hints.js";
 import { readAudit, AuditRecord } from "../host/audit-log.js";
 import { LaunchConfig, writeLaunchConfig } from "../host/launch-config.js";
 import { checkedPolicy, guardConfig, loadPolicyFile, Policy, policyDigest } from "../policy/policy.js";
@@ -36,6 +37,8 @@ export interface StartOptions {
   timeoutMs?: number;
   policyFile?: string;
   policy?: Policy;
+  /** A definition file outside the catalog (`sandbox-start --definition FILE`). */
+  definitionFile?: string;
   /** Name of the instance (defaults to the enclave's name). */
   name?: string;
   /** Test hook for the probe suite's self-test: no guard (memory cap only). */
@@ -51,7 +54,7 @@ export interface StartPlan {
 
 /** Step 1: definition and policy, validated. */
 export function resolveDefinition(opts: StartOptions) {
-  const def = loadDefinition(opts.enclave);
+  const def = opts.definitionFile ? loadDefinitionFile(opts.definitionFile) : loadDefinition(opts.enclave);
   const policy = opts.policy ? checkedPolicy(opts.policy, "(request)") : opts.policyFile ? loadPolicyFile(opts.policyFile) : def.policy;
   const limits = { ...DEFAULT_LIMITS, ...def.policy.limits, ...policy.limits };
   const memoryPages = opts.memoryPages ?? limits.memory_pages;
@@ -196,7 +199,7 @@ async function clearStale(name: string, plan: StartPlan) {
   }
   if (status.state === "running") {
     throw new EngineError("ENCLAVE_RUNNING", `enclave ${name} is already running (pid ${status.record.pid}, started ${status.record.startedAt})`, {
-      suggestions: [`stop it first with sandbox-stop --enclave ${name}`],
+      suggestions: [`stop it first with ${DIAGNOSTICS} sandbox-stop --enclave ${name}`],
     });
   }
   if (status.state === "unreachable") throw refuse(`that cannot be reached: ${status.why}`);

@@ -22,21 +22,18 @@ export function restrictiveDefaultPolicy(): Policy {
   return { version: 1, filesystem_policy: { include_workdir: false, read_only: [], read_write: [] }, network: { mode: "disabled" }, on_violation: "deny" };
 }
 
-/** Structural and semantic violations, each "pointer: problem". */
+/** Structural and semantic violations together, each "pointer: problem": the path
+ *  rules run on every path that is a string, whatever else the schema refused. */
 export function policyViolations(data: unknown): string[] {
-  const structural = schemaErrors("policy.schema.json", data);
-  if (structural.length) return structural;
-  const p = data as Policy;
-  const out: string[] = [];
-  const lists = [
-    ["read_only", p.filesystem_policy.read_only ?? []],
-    ["read_write", p.filesystem_policy.read_write ?? []],
-  ] as const;
+  const out = schemaErrors("policy.schema.json", data);
+  const fs = (data as { filesystem_policy?: Record<string, unknown> } | null)?.filesystem_policy;
   let total = 0;
-  for (const [key, paths] of lists) {
+  for (const key of ["read_only", "read_write"] as const) {
+    const paths = fs && typeof fs === "object" && Array.isArray(fs[key]) ? (fs[key] as unknown[]) : [];
+    total += paths.length;
     paths.forEach((path, i) => {
+      if (typeof path !== "string" || path === "") return; // the schema named it
       const at = `/filesystem_policy/${key}/${i}`;
-      total++;
       if (!path.startsWith("/")) out.push(`${at}: must be an absolute path, got ${JSON.stringify(path)}`);
       else if (path.split("/").includes("..")) out.push(`${at}: must not contain '..', got ${JSON.stringify(path)}`);
       if (path.includes("\0")) out.push(`${at}: must not contain a NUL byte`);
@@ -51,8 +48,13 @@ export function parsePolicyText(text: string, label: string): unknown {
   try {
     return text.trimStart().startsWith("{") ? JSON.parse(text) : parseYaml(text);
   } catch (e) {
-    throw new EngineError("POLICY_INVALID", `policy ${label}: not valid YAML or JSON: ${(e as Error).message.split("\n")[0]}`);
+    throw new EngineError("POLICY_INVALID", `policy ${label}: not valid YAML or JSON: ${syntaxProblem(e)}`);
   }
+}
+
+/** The parser's first line, without the colon that introduced its source excerpt. */
+export function syntaxProblem(e: unknown): string {
+  return (e as Error).message.split("\n")[0].replace(/:\s*$/, "");
 }
 
 export function checkedPolicy(data: unknown, label: string): Policy {

@@ -2,6 +2,7 @@
 // run command lines in OpenShell; raw probes run the probe module (guest/probe), which
 // makes WASI calls a shell never would. A probe reports what it observed; `held` means
 // the boundary behaved as expected. Controls check that what must work, works.
+import { errnoName } from "./errno-names.js";
 import { packagePath } from "../package-root.js";
 import type { ExecResult } from "../client/exec.js";
 import { verdictProbes } from "./verdict-probes.js";
@@ -78,7 +79,7 @@ const rawDenied = (id: string, args: string[], op: string, path: string, attempt
     const r = await ctx.wasm(PROBE_MODULE, args);
     const line = parseProbeLine(r);
     const d = deniedBy(r, op, path);
-    return { held: d.held && line?.errno === 2, observed: `errno ${line?.errno ?? "?"}; ${d.observed}` };
+    return { held: d.held && line?.errno === 2, observed: `${errnoName(line?.errno)}; ${d.observed}` };
   },
 });
 
@@ -179,7 +180,7 @@ export function catalogue(): Probe[] {
       expected: "an error, never the file",
       run: async (ctx) => {
         const line = parseProbeLine(await ctx.wasm(PROBE_MODULE, ["open-nul", "workspace", "../etc/passwd"]));
-        return { held: !!line && line.errno !== 0, observed: `errno ${line?.errno}` };
+        return { held: !!line && line.errno !== 0, observed: errnoName(line?.errno) };
       },
     },
     {
@@ -332,9 +333,9 @@ export function catalogue(): Probe[] {
       const r = await ctx.sh("cat /etc/os-release");
       return { held: r.exitCode === 0 && r.stdout.includes("OpenShell"), observed: describe(r) };
     }),
-    control("ctl.raw-write", "probe open-write workspace/probe-file", "errno 0", async (ctx) => {
+    control("ctl.raw-write", "probe open-write workspace/probe-file", "no error", async (ctx) => {
       const line = parseProbeLine(await ctx.wasm(PROBE_MODULE, ["open-write", "workspace/probe-file"]));
-      return { held: line?.errno === 0, observed: `errno ${line?.errno}` };
+      return { held: line?.errno === 0, observed: errnoName(line?.errno) };
     }),
     control("ctl.own-exit", "proc_exit(3)", "exit 3: a guest's ordinary status passes through", async (ctx) => {
       const r = await ctx.wasm(fixture("exit-status"), ["3"]);

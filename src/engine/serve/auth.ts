@@ -17,15 +17,21 @@ function unauthorized(message: string, error = "invalid_token"): HttpError {
   return new HttpError(401, "UNAUTHORIZED", message, undefined, { "www-authenticate": `Bearer error="${error}"` });
 }
 
-export async function authenticate(req: FastifyRequest, scope: Scope): Promise<Grant> {
+/** 401 unless the request carries a valid token; the grant it gives (any scope). */
+export async function authenticate(req: FastifyRequest): Promise<Grant> {
   const header = req.headers.authorization;
   if (!header) throw unauthorized("missing token: send Authorization: Bearer <token> (issue one with authority issue)", "invalid_request");
   const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!m) throw unauthorized("malformed Authorization header: expected 'Bearer <token>'", "invalid_request");
   const v = await verifyToken(m[1]);
   if (!v.valid) throw unauthorized(`invalid token: ${v.message}`);
-  if (!v.scopes.includes(scope)) throw new HttpError(403, "FORBIDDEN", `token ${v.record.id} lacks scope ${scope} (it has ${v.scopes.join(", ")})`);
   return { record: v.record, scopes: v.scopes, enclaves: v.enclaves };
+}
+
+/** 403 unless the grant has `scope` (checked after authenticate, so the request log
+ *  names the token that was refused). */
+export function requireScope(grant: Grant, scope: Scope): void {
+  if (!grant.scopes.includes(scope)) throw new HttpError(403, "FORBIDDEN", `token ${grant.record.id} lacks scope ${scope} (it has ${grant.scopes.join(", ")})`);
 }
 
 /** 403 unless the grant covers enclave `name`. */

@@ -4,7 +4,7 @@
 import Fastify, { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { schemaErrors } from "../schema/validator.js";
 import { checkInstanceName } from "../state/state-dir.js";
-import { authenticate, requireEnclave, type Grant } from "./auth.js";
+import { authenticate, requireEnclave, requireScope, type Grant } from "./auth.js";
 import { discardBody } from "./drain-body.js";
 import { errorBody, HttpError, toHttpError } from "./http-error.js";
 import { Inflight } from "./inflight.js";
@@ -109,7 +109,8 @@ function register(app: FastifyInstance, route: RouteSpec, state: WeakMap<Fastify
     onRequest: async (req) => {
       if (!route.scope) return;
       const s = state.get(req)!;
-      s.grant = await authenticate(req, route.scope);
+      s.grant = await authenticate(req);
+      requireScope(s.grant, route.scope);
       const name = (req.params as { name?: string }).name;
       if (name !== undefined) {
         s.name = checkName(name);

@@ -1,7 +1,8 @@
 // instance.json: what a running instance is, written by its host, read by clients.
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { EngineError } from "../errors.js";
+import { DIAGNOSTICS } from "../enclave/hints.js";
 import { schemaErrors } from "../schema/validator.js";
 import { writeFileAtomic } from "./atomic-file.js";
 
@@ -49,7 +50,7 @@ export function readInstanceRecord(dir: string): InstanceRecord | undefined {
 
 function corrupt(dir: string, why: string) {
   return new EngineError("STATE_CORRUPT", `state file ${recordPath(dir)} is corrupt (${why})`, {
-    suggestions: ["run sandbox-stop for this enclave to clear it, or sandbox-start to replace it"],
+    suggestions: [`clear it with ${DIAGNOSTICS} sandbox-stop --enclave ${basename(dir)}`],
   });
 }
 

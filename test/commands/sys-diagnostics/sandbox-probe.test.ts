@@ -41,8 +41,8 @@ describe("sys-diagnostics sandbox-probe", () => {
   it("--only selects probes by glob and prints a table", () => {
     const r = cli.run(["sys-diagnostics", "sandbox-probe", "--enclave", "OpenShell", "--only", "fs.sh.etc-*"]);
     expect(r.status, r.stderr).to.equal(0);
-    expect(r.stdout).to.match(/PROBE\s+CATEGORY\s+ATTEMPTED\s+EXPECTED\s+OBSERVED\s+VERDICT/);
-    expect(r.stdout).to.match(/fs\.sh\.etc-passwd .* HELD/);
+    expect(r.stdout).to.match(/^PROBE\s+CATEGORY\s+VERDICT\s+OBSERVED$/m);
+    expect(r.stdout).to.match(/fs\.sh\.etc-passwd +filesystem +HELD +exit 77/);
     expect(r.stdout).to.include("2/2 held");
     expect(r.stderr).to.include("sandbox-probe: fs.sh.etc-shadow: held");
   });
@@ -51,10 +51,26 @@ describe("sys-diagnostics sandbox-probe", () => {
     const r = cli.run(["sys-diagnostics", "sandbox-probe", "--enclave", "OpenShell", "--only", "network", "--only", "adm.reactor"]);
     expect(r.status, r.stderr).to.equal(0);
     expect(r.stdout).to.include("2/2 held");
-    expect(r.stdout).to.match(/net\.sockets .*accept0=76 .*… +HELD/);
-    for (const line of r.stdout.split("\n")) expect(line.length, line).to.be.below(400);
+    expect(r.stdout).to.match(/net\.sockets +network +HELD +accept0=76 .*…$/m);
+    for (const line of r.stdout.split("\n")) expect(line.length, line).to.be.at.most(120);
     const json = JSON.parse(cli.run(["sys-diagnostics", "sandbox-probe", "--enclave", "OpenShell", "--only", "net.*", "--json"]).stdout);
     expect(json.results[0].observed).to.match(/accept10=76 .*shutdown3=76/);
+  });
+
+  it("the table fits 120 columns and names errnos (EACCES), never 'errno 2'", () => {
+    const r = cli.run(["sys-diagnostics", "sandbox-probe", "--enclave", "OpenShell", "--only", "fs.raw.etc-passwd", "--only", "ctl.raw-write"]);
+    expect(r.status, r.stderr).to.equal(0);
+    expect(r.stdout).to.match(/fs\.raw\.etc-passwd +filesystem +HELD +EACCES; exit 77/);
+    expect(r.stdout).to.match(/ctl\.raw-write +control +HELD +no error$/m);
+    expect(r.stdout).not.to.match(/errno \d/);
+    for (const line of r.stdout.split("\n")) expect(line.length, line).to.be.at.most(120);
+  });
+
+  it("--junit FILE that cannot be written is a usage error (2) before any probe runs", () => {
+    const r = cli.run(["sys-diagnostics", "sandbox-probe", "--enclave", "OpenShell", "--junit", join(cli.stateDir, "no-such-dir", "probe.xml")]);
+    expectCleanError(r, 2, /^Error: --junit .*probe\.xml: cannot write \(ENOENT\)$/m);
+    expect(r.stderr, "no probe ran").not.to.match(/sandbox-probe: \S+: (held|breached|error)/);
+    expect(r.ms, "failed at once").to.be.below(15000);
   });
 
   it("bad input: no matching probe (2), unknown enclave (125), bad policy (78)", () => {

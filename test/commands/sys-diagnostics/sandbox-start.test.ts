@@ -63,7 +63,7 @@ describe("sys-diagnostics sandbox-start / sandbox-stop", () => {
   }
 
   it("a missing --enclave and an unknown flag are usage errors (2)", () => {
-    expectCleanError(cli.run(["sys-diagnostics", "sandbox-start"]), 2, /Missing required flag.*enclave/s);
+    expectCleanError(cli.run(["sys-diagnostics", "sandbox-start"]), 2, /Exactly one of the following must be provided: --definition, --enclave/);
     expectCleanError(cli.run(["sys-diagnostics", "sandbox-start", "--enclave", "OpenShell", "--bogus"]), 2, /Nonexistent flag: --bogus/);
   });
 
