@@ -8,18 +8,26 @@ import { join } from "node:path";
 import { guardKey, guardTemplate, PREBUILT_CACHE } from "../dist/engine/admission/module-cache.js";
 import { loadDefinition } from "../dist/engine/enclave/definitions.js";
 import { packagePath } from "../dist/engine/package-root.js";
-import { guardConfig } from "../dist/engine/policy/policy.js";
+import { foreignGuardConfig, guardConfig } from "../dist/engine/policy/policy.js";
 import { instrumentModule } from "../dist/engine/rewrite/instrument.js";
 
 const def = loadDefinition("OpenShell");
 const guard = guardConfig(def.policy, def.workdir);
+// --wasm modules get the foreign variant of the guard (relative paths in the workdir)
+const foreign = foreignGuardConfig(guard);
 mkdirSync(PREBUILT_CACHE, { recursive: true });
-// the template first: it lands in the prebuilt cache (passed as the cache dir)
-const template = await guardTemplate(guard, PREBUILT_CACHE);
-for (const rel of [def.module, "dist/guest/probe.wasm", "dist/guest/fixtures/alloc-loop.wasm", "dist/guest/fixtures/cat-file.wasm", "dist/guest/fixtures/hello.wasm"]) {
-  const bytes = readFileSync(packagePath(rel));
-  const out = join(PREBUILT_CACHE, `${guardKey(bytes, guard)}.wasm`);
-  if (existsSync(out)) continue;
-  writeFileSync(out, instrumentModule(bytes, rel, guard, template).bytes);
-  console.error(`prebuilt cache: ${rel}`);
+const builds = [
+  [guard, [def.module]],
+  [foreign, ["dist/guest/probe.wasm", "dist/guest/fixtures/alloc-loop.wasm", "dist/guest/fixtures/cat-file.wasm", "dist/guest/fixtures/hello.wasm"]],
+];
+for (const [config, modules] of builds) {
+  // the template first: it lands in the prebuilt cache (passed as the cache dir)
+  const template = await guardTemplate(config, PREBUILT_CACHE);
+  for (const rel of modules) {
+    const bytes = readFileSync(packagePath(rel));
+    const out = join(PREBUILT_CACHE, `${guardKey(bytes, config)}.wasm`);
+    if (existsSync(out)) continue;
+    writeFileSync(out, instrumentModule(bytes, rel, config, template).bytes);
+    console.error(`prebuilt cache: ${rel}`);
+  }
 }

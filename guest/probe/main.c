@@ -20,6 +20,8 @@
  *             open-badptr [DIRFD]         scribble-open PATH [DIRFD]
  *             sp-open PATH [DIRFD [DELTA]]
  * fd.c        fd-scan [MAX]  fd-read FD  fd-readdir FD  fd-write FD TEXT  fd-stat FD
+ * namespace.c fd-find MAX [@PATH|%PATH]... NAME...   grow PATH HOW BYTES
+ *             fd-utimes PATH   libc-write PATH TEXT
  * env.c       env  args [ANY...]
  * net.c       sock
  * resources.c mem-grow PAGES  malloc-loop MB  spin  sleep MS  flood-stdout BYTES
@@ -43,14 +45,18 @@ static const struct action actions[] = {
   {"args", do_args, 0, 64, "args [ANY...]"},
   {"env", do_env, 0, 0, "env"},
   {"exit", do_exit, 1, 1, "exit N"},
+  {"fd-find", do_fd_find, 1, 64, "fd-find MAX [@PATH|%PATH]... NAME..."},
   {"fd-read", do_fd_read, 1, 1, "fd-read FD"},
   {"fd-readdir", do_fd_readdir, 1, 1, "fd-readdir FD"},
   {"fd-scan", do_fd_scan, 0, 1, "fd-scan [MAX]"},
   {"fd-stat", do_fd_stat, 1, 1, "fd-stat FD"},
+  {"fd-utimes", do_fd_utimes, 1, 1, "fd-utimes PATH"},
   {"fd-write", do_fd_write, 2, 2, "fd-write FD TEXT"},
   {"flood-file", do_flood_file, 2, 3, "flood-file PATH BYTES [DIRFD]"},
   {"flood-stdout", do_flood_stdout, 1, 1, "flood-stdout BYTES"},
+  {"grow", do_grow, 3, 3, "grow PATH HOW BYTES"},
   {"hardlink-escape", do_hardlink_escape, 2, 3, "hardlink-escape SRC DST [DIRFD]"},
+  {"libc-write", do_libc_write, 2, 2, "libc-write PATH TEXT"},
   {"link", do_link, 2, 3, "link OLD NEW [DIRFD]"},
   {"malloc-loop", do_malloc_loop, 1, 1, "malloc-loop MB"},
   {"mem-grow", do_mem_grow, 1, 1, "mem-grow PAGES"},

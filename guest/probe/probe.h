@@ -63,5 +63,6 @@ ACTION(fd_scan); ACTION(fd_read); ACTION(fd_readdir); ACTION(fd_write); ACTION(f
 ACTION(env); ACTION(args); ACTION(sock);
 ACTION(mem_grow); ACTION(malloc_loop); ACTION(spin); ACTION(sleep); ACTION(flood_stdout);
 ACTION(flood_file); ACTION(exit); ACTION(trap);
+ACTION(fd_find); ACTION(grow); ACTION(fd_utimes); ACTION(libc_write);
 
 #endif

@@ -73,7 +73,7 @@ async function prepareForeignModule(enclave: string, file: string, args: string[
   const name = resolveArgv0(argv0.explicit, argv0.fileName ?? file, launch.commands);
   // held in the instance's directory until its host has answered: the module cache
   // may evict its entry meanwhile (a link left by a killed client goes with the instance)
-  const mod = await prepareModule(bytes, file, launch.guard, launch.memoryPages, moduleCacheDir(), launch.unguarded, join(instanceDir(enclave), "held"));
+  const mod = await prepareModule(bytes, file, (await import("../policy/policy.js")).foreignGuardConfig(launch.guard), launch.memoryPages, moduleCacheDir(), launch.unguarded, join(instanceDir(enclave), "held"));
   const { recordExecModule } = await import("./inspect.js");
   recordExecModule(enclave, file, bytes, mod.path, launch.guard.networkDisabled);
   return { path: mod.path, digest: mod.digest, args, argv0: name };

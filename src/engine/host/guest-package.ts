@@ -5,6 +5,7 @@
 // utility built into the shell, which resolves /bin/<name> to its own table (WASI has
 // no exec, so utilities run in-process whichever way they are named).
 import type { PackageDefinition } from "@wasmer/sdk/node";
+import { DEVICE_PLACEHOLDER_FILES } from "../policy/devices.js";
 
 export interface GuestImage {
   module: Uint8Array;
@@ -18,7 +19,7 @@ const binEntry = (name: string, shell: string) =>
   `#!/bin/${shell}\n# ${name}: built into the OpenShell multi-call module (/bin/${shell})\nexec ${name} "$@"\n`;
 
 export function guestPackage(image: GuestImage): PackageDefinition {
-  const files: Record<string, string> = { ...image.files };
+  const files: Record<string, string> = { ...DEVICE_PLACEHOLDER_FILES, ...image.files };
   for (const name of image.commands) if (name !== image.shell) files[`/bin/${name}`] = binEntry(name, image.shell);
   return {
     modules: { guest: image.module },

@@ -6,6 +6,7 @@ import { parse as parseYaml } from "yaml";
 import { EngineError } from "../errors.js";
 import { schemaErrors } from "../schema/validator.js";
 import type { GuardConfig } from "../rewrite/guard-ir.js";
+import { DEVICE_ALIASES } from "./devices.js";
 
 export interface Policy {
   version: 1;
@@ -91,7 +92,15 @@ export function guardConfig(policy: Policy, workdir: string): GuardConfig {
     onViolation: policy.on_violation ?? "deny",
     networkDisabled: true,
     mounts: enclaveMounts(workdir, readWrite.includes("/tmp")),
+    devices: DEVICE_ALIASES.map((d) => ({ ...d })),
   };
+}
+
+/** The guard of a foreign (--wasm) module: the enclave's, plus relative paths that
+ *  start in the workdir (OpenShell changes its own directory; a foreign module's libc
+ *  starts at "/"). */
+export function foreignGuardConfig(guard: GuardConfig): GuardConfig {
+  return { ...guard, startInWorkdir: true };
 }
 
 /** Only the workdir survives between commands in the SDK, so the guest's workdir and

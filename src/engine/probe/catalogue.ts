@@ -146,6 +146,57 @@ export function catalogue(): Probe[] {
     rawDenied("fs.raw.mkdir-ro", ["mkdir", "usr/x"], "mkdir", "/usr/x"),
     rawDenied("fs.raw.unlink-ro", ["unlink", "bin/sh"], "unlink", "/bin/sh"),
     rawDenied("fs.raw.utimes-ro", ["utimes", "etc/os-release"], "utimes", "/etc/os-release"),
+    {
+      id: "fs.raw.futimes-ro",
+      category: "filesystem",
+      attempt: "probe fd-utimes etc/os-release (fd_filestat_set_times on a read-only descriptor)",
+      expected: "EACCES and a recorded futimes",
+      run: async (ctx) => {
+        const r = await ctx.wasm(PROBE_MODULE, ["fd-utimes", "etc/os-release"]);
+        const line = parseProbeLine(r);
+        const d = deniedBy(r, "futimes");
+        return { held: d.held && line?.errno === 2, observed: `errno ${line?.errno ?? "?"}; ${d.observed}` };
+      },
+    },
+    {
+      id: "fs.raw.backing-rename",
+      category: "filesystem",
+      attempt: "symlink /workspace/.b -> /workspace, then rename .b/home (the backing directory's name)",
+      expected: "the engine's backing directory is not reachable (no rename succeeds)",
+      run: async (ctx) => {
+        await ctx.wasm(PROBE_MODULE, ["symlink", "/workspace", "workspace/.b"]);
+        const line = parseProbeLine(await ctx.wasm(PROBE_MODULE, ["rename", "workspace/.b/home", "workspace/.b/gone"]));
+        const after = await ctx.sh("echo ok > /workspace/after-rename && cat /workspace/after-rename && echo ok > /tmp/after-rename && cat /tmp/after-rename");
+        return { held: line !== undefined && line.errno !== 0 && after.stdout === "ok\nok\n", observed: `rename errno ${line?.errno ?? "?"}; /workspace and /tmp afterwards: ${JSON.stringify(after.stdout)}` };
+      },
+    },
+    {
+      id: "fs.raw.engine-names",
+      category: "filesystem",
+      attempt: "fd_readdir on fds 0..70, the preopens and directories opened on /workspace (also through a link)",
+      expected: "no listing shows the engine's names (home, .coreason-audit); /workspace lists the guest's files",
+      run: async (ctx) => {
+        await ctx.sh("echo m > /workspace/probe-marker; ln -s /workspace /workspace/.probe-link 2>/dev/null; cat /etc/shadow 2>/dev/null; true");
+        const line = parseProbeLine(await ctx.wasm(PROBE_MODULE, ["fd-find", "70", "@workspace", "%.", "@workspace/.probe-link", "home", ".coreason-audit", "probe-marker"]));
+        const hits = (line?.data.split(";")[2] ?? "").split(",").filter(Boolean);
+        const leaked = hits.filter((h) => !h.endsWith(":probe-marker"));
+        const seen = hits.length - leaked.length;
+        return { held: line !== undefined && leaked.length === 0 && seen >= 3, observed: `${line?.data ?? "no report"}` };
+      },
+    },
+    {
+      id: "res.file-size",
+      category: "resources",
+      attempt: "probe grow workspace/big set-size 3000000000 (ftruncate to 3 GB)",
+      expected: "EFBIG at once, not a hang until the timeout",
+      run: async (ctx) => {
+        const t = Date.now();
+        const r = await ctx.wasm(PROBE_MODULE, ["grow", "workspace/probe-big", "set-size", "3000000000"], { timeoutMs: 10000 });
+        const line = parseProbeLine(r);
+        const ms = Date.now() - t;
+        return { held: line?.errno === 22 && ms < 5000, observed: `errno ${line?.errno ?? "?"} after ${ms} ms (${r.reason})` };
+      },
+    },
     rawDenied("fs.raw.hardlink-ro", ["link", "bin/sh", "workspace/hl"], "link", "/bin/sh"),
     rawDenied("fs.raw.rename-out", ["rename", "workspace/probe-file", "etc/stolen"], "rename", "/etc/stolen", "rename /workspace/probe-file to /etc/stolen"),
     rawDenied("fs.raw.readdir-root", ["fd-readdir", "3"], "readdir", "/"),

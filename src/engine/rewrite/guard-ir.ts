@@ -19,6 +19,7 @@ import { Errno, GUARDED_FUNCTIONS } from "./wasi-preview1.js";
 import { GUARD_SCRATCH_BYTES } from "./stack-layout.js";
 import { fdstatGuardBody } from "./stdio-guard.js";
 import { narrowUnlessWritable, openWrites } from "./open-rights.js";
+import { emitFdLabel, fdGuards } from "./guard-fd.js";
 
 export interface GuardConfig {
   readOnly: string[];
@@ -30,6 +31,12 @@ export interface GuardConfig {
   /** Guest directories backed by another directory (/workspace by /workspace/home, /tmp
    *  by /workspace/tmp: only /workspace survives between commands in the SDK). */
   mounts?: { guest: string; backing: string }[];
+  /** Guest paths that stand for another SDK path (/dev/random for /dev/urandom,
+   *  /dev/fd/1 for /dev/stdout): mapped on the way in, never shown back. */
+  devices?: { guest: string; backing: string }[];
+  /** Foreign modules: a relative path on the preopen wasi-libc resolves against
+   *  (the last one named "/" or ".") starts in the workdir, see emitResolve. */
+  startInWorkdir?: boolean;
 }
 
 /** Test hook (engine API only: buildGuardTemplate's second argument; no policy file, flag,
@@ -61,10 +68,18 @@ const S = {
 const SCRATCH_BELOW_SP = GUARD_SCRATCH_BYTES;
 if (S.size > SCRATCH_BELOW_SP) throw new Error("guard scratch layout exceeds GUARD_SCRATCH_BYTES");
 const ACCESS_READ = 1;
+const ENOENT = 44;
 const ACCESS_WRITE = 2;
 const ACCESS_STAT = 3;
-/** Write access that removes or moves the path itself (rename source, rmdir). */
+/** Write access that removes or moves the path itself (rename source, rmdir, unlink). */
 const ACCESS_REMOVE = 4;
+/** Write access that puts something new at the path (rename target, link, symlink). */
+const ACCESS_REPLACE = 5;
+/** Largest size or offset a guest may give a file with fd_filestat_set_size,
+ *  fd_allocate, fd_pwrite or fd_seek: files live in the worker's memory, whose
+ *  allowance besides guest memory is 768 MiB (worker-main.ts HOST_RSS_BASE), and the
+ *  SDK grows a file by copying it. Beyond it the call fails at once with EFBIG. */
+export const MAX_FILE_BYTES = 256 * 1024 * 1024;
 
 export const G = {
   scratch: "__cr_scratch",
@@ -80,16 +95,20 @@ export const G = {
   relMode: "__cr_rel_mode",
   fdRead: "__cr_fd_read",
   fdWrite: "__cr_fd_write",
+  cwdFd: "__cr_cwd_fd",
+  fdList: "__cr_fd_list",
 };
 /** Descriptors below this are tracked (opened through the guard) in i64 bitmasks. */
 const TRACKED_FDS = 64;
+/** Directories of devices, listable when a device in them is granted. */
+const DEVICE_DIRS = ["/dev", "/dev/fd"];
 /** Resolved paths relative to a tracked descriptor start with this component. */
 export const DIRFD_SENTINEL = "/#";
 export const RAW_PREFIX = "__cr_raw_";
 const raw = (name: string) => RAW_PREFIX + name;
 
 /** Raw imports the guard itself needs besides the ones it wraps. */
-export const GUARD_RUNTIME_IMPORTS = ["fd_prestat_get", "fd_prestat_dir_name", "fd_fdstat_get", "path_open", "fd_seek", "fd_write", "fd_close"];
+export const GUARD_RUNTIME_IMPORTS = ["fd_prestat_get", "fd_prestat_dir_name", "fd_fdstat_get", "path_open", "fd_seek", "fd_write", "fd_close", "fd_filestat_get"];
 
 export class GuardEmitter {
   private readonly cfg: GuardConfig;
@@ -109,12 +128,14 @@ export class GuardEmitter {
     const m = this.m;
     for (const g of [G.scratch, G.prefixLen, G.minLen, G.sawDotDot, G.relPtr, G.relLen]) m.addGlobal(g, i32, true, m.i32.const(0));
     m.addGlobal(G.rootFd, i32, true, m.i32.const(-1));
+    m.addGlobal(G.cwdFd, i32, true, m.i32.const(-1));
     m.addGlobal(G.preopens, i32, true, m.i32.const(0));
     m.addGlobal(G.rootPreopens, i32, true, m.i32.const(0));
     m.addGlobal(G.dotPreopens, i32, true, m.i32.const(0));
     m.addGlobal(G.relMode, i32, true, m.i32.const(0));
     m.addGlobal(G.fdRead, i64, true, m.i64.const(0, 0));
     m.addGlobal(G.fdWrite, i64, true, m.i64.const(0, 0));
+    m.addGlobal(G.fdList, i64, true, m.i64.const(0, 0));
     this.emitScratch();
     this.emitInBounds();
     this.emitNormalise();
@@ -126,7 +147,14 @@ export class GuardEmitter {
     this.emitRecord();
     this.emitDeny();
     this.emitMounts();
+    this.emitCopy();
+    this.emitDirHelpers();
+    this.emitMapAbsolute();
+    this.emitFollow();
     this.emitFdTracking();
+    this.emitRootName();
+    this.emitListingOnly();
+    emitFdLabel(m);
   }
 
   /** Descriptors opened through the guard, with what their subtree allows, kept in
@@ -142,8 +170,9 @@ export class GuardEmitter {
     const tracked = new FnBuilder(m, "__cr_fd_tracked", [["fd", i32]], i32);
     tracked.finish([m.return(m.i32.and(small(() => tracked.get("fd")), m.if(small(() => tracked.get("fd")), has(G.fdRead, tracked.get("fd")), m.i32.const(0))))]);
 
-    // __cr_fd_set(fd, readable, writable)
-    const set = new FnBuilder(m, "__cr_fd_set", [["fd", i32], ["r", i32], ["w", i32]], none);
+    // __cr_fd_set(fd, readable, writable, listingOnly): a listing-only directory (/dev)
+    // allows nothing below it but stat
+    const set = new FnBuilder(m, "__cr_fd_set", [["fd", i32], ["r", i32], ["w", i32], ["x", i32]], none);
     const upd = (g: string, flag: string) =>
       m.global.set(
         g,
@@ -153,13 +182,14 @@ export class GuardEmitter {
           m.i64.and(m.global.get(g, i64), m.i64.xor(bit(set.get("fd")), m.i64.const(-1, -1))),
         ),
       );
-    set.finish([m.if(m.i32.eqz(small(() => set.get("fd"))), m.return()), upd(G.fdRead, "r"), upd(G.fdWrite, "w")]);
+    set.finish([m.if(m.i32.eqz(small(() => set.get("fd"))), m.return()), upd(G.fdRead, "r"), upd(G.fdWrite, "w"), upd(G.fdList, "x")]);
 
     // __cr_fd_policy(fd, buf, len, access) -> 0 | rule, for a path below a tracked fd
     const pol = new FnBuilder(m, "__cr_fd_policy", [["fd", i32], ["buf", i32], ["len", i32], ["access", i32]], i32);
-    const writes = m.i32.or(m.i32.eq(pol.get("access"), m.i32.const(ACCESS_WRITE)), m.i32.eq(pol.get("access"), m.i32.const(ACCESS_REMOVE)));
+    const writes = m.i32.or(m.i32.eq(pol.get("access"), m.i32.const(ACCESS_WRITE)), m.i32.ge_u(pol.get("access"), m.i32.const(ACCESS_REMOVE)));
     pol.finish([
       this.reservedCheck(pol),
+      m.if(m.i32.and(has(G.fdList, pol.get("fd")), m.i32.ne(pol.get("access"), m.i32.const(ACCESS_STAT))), m.return(m.i32.const(Rule.NOT_GRANTED))),
       m.if(writes, m.if(has(G.fdWrite, pol.get("fd")), m.return(m.i32.const(0)), m.return(m.i32.const(Rule.READ_ONLY)))),
       m.return(m.i32.const(0)),
     ]);
@@ -209,15 +239,231 @@ export class GuardEmitter {
         m.return(),
       ]);
     const body: Expr[] = [m.if(m.global.get(G.relMode, i32), m.return())];
-    for (const mount of this.cfg.mounts ?? []) {
+    for (const mount of [...(this.cfg.mounts ?? []), ...(this.cfg.devices ?? [])]) {
       const guest = enc(mount.guest);
       const fromRoot = enc(mount.backing.replace(/^\/+/, ""));
       body.push(m.if(m.i32.and(this.within(f, mount.guest), viaRoot()), rewrite(guest, fromRoot)));
-      if (mount.backing.startsWith(wd + "/")) {
+      if (mount.backing.startsWith(wd + "/") && (this.cfg.mounts ?? []).includes(mount)) {
         const fromWorkdir = enc(mount.backing.slice(wd.length + 1));
         body.push(m.if(m.i32.and(this.within(f, mount.guest), viaWorkdir()), rewrite(guest, fromWorkdir)));
       }
     }
+    f.finish(body);
+  }
+
+  /** `__cr_copy(dest, src, n)`: a byte copy (the template uses no bulk-memory ops). */
+  private emitCopy() {
+    const m = this.m;
+    const f = new FnBuilder(m, "__cr_copy", [["dest", i32], ["src", i32], ["n", i32]], none);
+    const k = f.local("k");
+    f.finish([
+      f.set(k, m.i32.const(0)),
+      f.whileLoop(
+        () => m.i32.lt_u(f.get(k), f.get("n")),
+        () => [m.i32.store8(0, 1, m.i32.add(f.get("dest"), f.get(k)), m.i32.load8_u(0, 1, m.i32.add(f.get("src"), f.get(k)))), f.set(k, m.i32.add(f.get(k), m.i32.const(1)))],
+      ),
+    ]);
+  }
+
+  /** `__cr_dirname_len(buf, len)`: length of the path's directory ("/" counts 1);
+   *  `__cr_below_dir(t, tlen, d, dlen)`: t is d or lies below it. */
+  private emitDirHelpers() {
+    const m = this.m;
+    const dn = new FnBuilder(m, "__cr_dirname_len", [["buf", i32], ["len", i32]], i32);
+    const k = dn.local("k");
+    dn.finish([
+      dn.set(k, dn.get("len")),
+      dn.whileLoop(
+        () => m.i32.and(m.i32.gt_u(dn.get(k), m.i32.const(0)), m.i32.ne(m.i32.load8_u(0, 1, m.i32.add(dn.get("buf"), m.i32.sub(dn.get(k), m.i32.const(1)))), m.i32.const(47))),
+        () => [dn.set(k, m.i32.sub(dn.get(k), m.i32.const(1)))],
+      ),
+      // k is one past the last "/": the directory is buf[0..k-1), or "/" itself
+      m.return(m.if(m.i32.le_u(dn.get(k), m.i32.const(1)), m.i32.const(1), m.i32.sub(dn.get(k), m.i32.const(1)))),
+    ]);
+    const b = new FnBuilder(m, "__cr_below_dir", [["t", i32], ["tlen", i32], ["d", i32], ["dlen", i32]], i32);
+    const j = b.local("j");
+    b.finish([
+      m.if(m.i32.lt_u(b.get("tlen"), b.get("dlen")), m.return(m.i32.const(0))),
+      b.set(j, m.i32.const(0)),
+      b.whileLoop(
+        () => m.i32.lt_u(b.get(j), b.get("dlen")),
+        () => [
+          m.if(m.i32.ne(m.i32.load8_u(0, 1, m.i32.add(b.get("t"), b.get(j))), m.i32.load8_u(0, 1, m.i32.add(b.get("d"), b.get(j)))), m.return(m.i32.const(0))),
+          b.set(j, m.i32.add(b.get(j), m.i32.const(1))),
+        ],
+      ),
+      m.if(m.i32.or(m.i32.eq(b.get("dlen"), m.i32.const(1)), m.i32.eq(b.get("tlen"), b.get("dlen"))), m.return(m.i32.const(1))),
+      m.return(m.i32.eq(m.i32.load8_u(0, 1, m.i32.add(b.get("t"), b.get("dlen"))), m.i32.const(47))),
+    ]);
+  }
+
+  /** `__cr_follow(buf, len, out) -> len | -1`: the first component of the guest path
+   *  (buf, len) that is a symlink replaced by its target (an absolute one mapped back to
+   *  the guest's name; a relative one, which never has "..", joined to the link's
+   *  directory), in out; -1 when there is none. The SDK follows no absolute target when
+   *  opening, nor a relative link to one. Uses the second mapped area for the text. */
+  private emitFollow() {
+    const m = this.m;
+    const f = new FnBuilder(m, "__cr_follow", [["buf", i32], ["len", i32], ["out", i32]], i32);
+    const [i, mlen, t, u, d, o, st] = [f.local("i"), f.local("mlen"), f.local("t"), f.local("u"), f.local("d"), f.local("o"), f.local("st")];
+    const linkAt = (k: number) => m.i32.load8_u(k, 1, link());
+    const s = () => m.global.get(G.scratch, i32);
+    const link = () => m.i32.add(s(), m.i32.const(S.mapped2));
+    const root = () => m.global.get(G.rootFd, i32);
+    f.finish([
+      m.if(m.i32.lt_s(root(), m.i32.const(0)), m.return(m.i32.const(-1))),
+      f.set(i, m.i32.const(1)),
+      f.whileLoop(
+        () => m.i32.le_u(f.get(i), f.get("len")),
+        (done) => [
+          f.whileLoop(
+            () => m.i32.and(m.i32.lt_u(f.get(i), f.get("len")), m.i32.ne(m.i32.load8_u(0, 1, m.i32.add(f.get("buf"), f.get(i))), m.i32.const(47))),
+            () => [f.set(i, m.i32.add(f.get(i), m.i32.const(1)))],
+          ),
+          f.set(mlen, m.call("__cr_map_abs", [f.get("buf"), f.get(i), f.get("out")], i32)),
+          m.if(
+            m.i32.and(
+              m.i32.eqz(m.call(raw("path_readlink"), [root(), m.i32.add(f.get("out"), m.i32.const(1)), m.i32.sub(f.get(mlen), m.i32.const(1)), link(), m.i32.const(PATH_MAX), m.i32.add(s(), m.i32.const(S.u64))], i32)),
+              m.i32.gt_u(m.i32.load(S.u64, 4, s()), m.i32.const(0)),
+            ),
+            m.block(null, [
+              f.set(t, m.i32.load(S.u64, 4, s())),
+              m.if(m.i32.gt_u(m.i32.add(m.i32.add(f.get(t), f.get(i)), m.i32.sub(f.get("len"), f.get(i))), m.i32.const(PATH_MAX - 1)), m.return(m.i32.const(-1))),
+              m.if(
+                m.i32.eq(linkAt(0), m.i32.const(47)),
+                m.block(null, [
+                  f.set(u, m.call("__cr_unmap_abs", [link(), f.get(t), f.get("out")], i32)),
+                  m.call("__cr_copy", [m.i32.add(f.get("out"), f.get(u)), m.i32.add(f.get("buf"), f.get(i)), m.i32.sub(f.get("len"), f.get(i))], none),
+                  m.return(m.i32.add(f.get(u), m.i32.sub(f.get("len"), f.get(i)))),
+                ]),
+              ),
+              // relative: the link's directory, "/", the target (without a "./"), the rest
+              f.set(d, m.call("__cr_dirname_len", [f.get("buf"), f.get(i)], i32)),
+              m.call("__cr_copy", [f.get("out"), f.get("buf"), f.get(d)], none),
+              f.set(o, m.if(m.i32.eq(f.get(d), m.i32.const(1)), m.i32.const(0), f.get(d))),
+              f.set(st, m.if(m.i32.and(m.i32.ge_u(f.get(t), m.i32.const(2)), m.i32.and(m.i32.eq(linkAt(0), m.i32.const(46)), m.i32.eq(linkAt(1), m.i32.const(47)))), m.i32.const(2), m.i32.const(0))),
+              m.if(
+                m.i32.gt_u(f.get(t), f.get(st)),
+                m.block(null, [
+                  m.i32.store8(0, 1, m.i32.add(f.get("out"), f.get(o)), m.i32.const(47)),
+                  m.call("__cr_copy", [m.i32.add(m.i32.add(f.get("out"), f.get(o)), m.i32.const(1)), m.i32.add(link(), f.get(st)), m.i32.sub(f.get(t), f.get(st))], none),
+                  f.set(o, m.i32.add(f.get(o), m.i32.add(m.i32.const(1), m.i32.sub(f.get(t), f.get(st))))),
+                ]),
+              ),
+              m.call("__cr_copy", [m.i32.add(f.get("out"), f.get(o)), m.i32.add(f.get("buf"), f.get(i)), m.i32.sub(f.get("len"), f.get(i))], none),
+              f.set(o, m.i32.add(f.get(o), m.i32.sub(f.get("len"), f.get(i)))),
+              m.if(m.i32.eqz(f.get(o)), m.block(null, [m.i32.store8(0, 1, f.get("out"), m.i32.const(47)), f.set(o, m.i32.const(1))])),
+              m.return(f.get(o)),
+            ]),
+          ),
+          m.br(done, m.i32.ge_u(f.get(i), f.get("len"))),
+          f.set(i, m.i32.add(f.get(i), m.i32.const(1))),
+        ],
+      ),
+      m.return(m.i32.const(-1)),
+    ]);
+  }
+
+  /** Statements for a guard whose real call failed with ENOENT (in `err`): follow the
+   *  guest path's absolute symlinks in the guard (at most 8), checking each new path
+   *  against the policy like the first, and repeat the real call from the root
+   *  preopen. `retry` makes the call from rp/rl (the relative path) on `dirfd`. */
+  followLinks(f: FnBuilder, op: Operation, access: Expr, err: string, follow: Expr, retry: (dirfd: Expr, rp: Expr, rl: Expr) => Expr): Expr[] {
+    const m = this.m;
+    if (!this.linkFollowing) return [];
+    const s = () => m.global.get(G.scratch, i32);
+    const bufA = () => m.i32.add(s(), m.i32.const(S.pathA));
+    const bufB = () => m.i32.add(s(), m.i32.const(S.pathB));
+    const [hops, nn, rule] = [f.local("hops"), f.local("nn"), f.local("frule")];
+    return [
+      m.if(
+        m.i32.and(m.i32.and(m.i32.eq(f.get(err), m.i32.const(ENOENT)), follow), m.i32.eqz(m.global.get(G.relMode, i32))),
+        m.block(null, [
+          f.set(hops, m.i32.const(0)),
+          f.whileLoop(
+            () => m.i32.and(m.i32.lt_u(f.get(hops), m.i32.const(8)), m.i32.eq(f.get(err), m.i32.const(ENOENT))),
+            (done) => [
+              f.set(hops, m.i32.add(f.get(hops), m.i32.const(1))),
+              f.set(nn, m.call("__cr_follow", [bufA(), f.get("n"), bufB()], i32)),
+              m.br(done, m.i32.lt_s(f.get(nn), m.i32.const(0))),
+              m.call("__cr_copy", [bufA(), bufB(), f.get(nn)], none),
+              f.set("n", f.get(nn)),
+              f.set(rule, m.call("__cr_policy", [bufA(), f.get("n"), access], i32)),
+              m.if(f.get(rule), m.return(this.deny(op, f.get(rule), bufA(), f.get("n")))),
+              m.global.set(G.prefixLen, m.i32.const(1)),
+              m.global.set(G.relPtr, m.i32.add(bufA(), m.i32.const(1))),
+              m.global.set(G.relLen, m.i32.sub(f.get("n"), m.i32.const(1))),
+              ...(this.cfg.mounts?.length || this.cfg.devices?.length ? [m.call("__cr_map", [bufA(), f.get("n"), m.i32.add(s(), m.i32.const(S.mapped))], none)] : []),
+              f.set(err, retry(m.global.get(G.rootFd, i32), m.global.get(G.relPtr, i32), m.global.get(G.relLen, i32))),
+            ],
+          ),
+        ]),
+      ),
+    ];
+  }
+
+  /** `__cr_map_abs(buf, len, dest) -> len'` and `__cr_unmap_abs(...)`: an absolute
+   *  guest path rewritten into dest as the SDK path it is stored at (a symlink's target,
+   *  which the SDK resolves in its own namespace), and back (readlink). Only directory
+   *  mounts map back: a device alias is a second name, not the stored one. */
+  private emitMapAbsolute() {
+    const m = this.m;
+    const emit = (name: string, pairs: [string, string][]) => {
+      const f = new FnBuilder(m, name, [["buf", i32], ["len", i32], ["dest", i32]], i32);
+      const copyTo = (at: number, from: Expr, n: Expr) => m.call("__cr_copy", [m.i32.add(f.get("dest"), m.i32.const(at)), from, n], none);
+      const body: Expr[] = [];
+      for (const [from, to] of pairs) {
+        const a = enc(from);
+        const b = enc(to);
+        body.push(
+          m.if(
+            this.within(f, from),
+            m.block(null, [
+              ...storeBytes(m, () => f.get("dest"), b),
+              copyTo(b.length, m.i32.add(f.get("buf"), m.i32.const(a.length)), m.i32.sub(f.get("len"), m.i32.const(a.length))),
+              m.return(m.i32.add(m.i32.const(b.length - a.length), f.get("len"))),
+            ]),
+          ),
+        );
+      }
+      body.push(copyTo(0, f.get("buf"), f.get("len")), m.return(f.get("len")));
+      f.finish(body);
+    };
+    const mounts = this.cfg.mounts ?? [];
+    // longest first, so a nested mount wins over its parent
+    const byLength = (xs: [string, string][]) => xs.sort((x, y) => y[0].length - x[0].length);
+    emit("__cr_map_abs", byLength([...mounts, ...(this.cfg.devices ?? [])].map((x) => [x.guest, x.backing])));
+    emit("__cr_unmap_abs", byLength(mounts.map((x) => [x.backing, x.guest])));
+  }
+
+  /** Names at the top of the guest's root: what the SDK image has, the FHS names, and
+   *  the first component of every grant. A relative path starting with one of them is
+   *  taken as absolute by the startInWorkdir rule (wasi-libc strips the "/" of an
+   *  absolute path before it picks a preopen, so both arrive alike). */
+  rootNames(): string[] {
+    const image = [".app", ".private", "bin", "dev", "etc", "tmp", "usr", "workspace"];
+    const fhs = ["boot", "home", "lib", "lib32", "lib64", "libx32", "media", "mnt", "opt", "proc", "root", "run", "sbin", "srv", "sys", "var"];
+    const granted = [...this.cfg.readOnly, ...this.cfg.readWrite, this.cfg.workdir].map((p) => p.split("/").filter(Boolean)[0]).filter((x): x is string => !!x);
+    return [...new Set([...image, ...fhs, ...granted])].sort();
+  }
+
+  /** `__cr_root_name(ptr, len) -> 1|0`: the path's first component is a root name. */
+  private emitRootName() {
+    const m = this.m;
+    const f = new FnBuilder(m, "__cr_root_name", [["ptr", i32], ["len", i32]], i32);
+    const c = f.local("c");
+    const body: Expr[] = [
+      f.set(c, m.i32.const(0)),
+      f.whileLoop(
+        () => m.i32.and(m.i32.lt_u(f.get(c), f.get("len")), m.i32.ne(m.i32.load8_u(0, 1, m.i32.add(f.get("ptr"), f.get(c))), m.i32.const(47))),
+        () => [f.set(c, m.i32.add(f.get(c), m.i32.const(1)))],
+      ),
+    ];
+    for (const name of this.rootNames()) {
+      const b = enc(name);
+      body.push(m.if(m.i32.and(m.i32.eq(f.get(c), m.i32.const(b.length)), bytesEqual(m, () => f.get("ptr"), b)), m.return(m.i32.const(1))));
+    }
+    body.push(m.return(m.i32.const(0)));
     f.finish(body);
   }
 
@@ -395,6 +641,7 @@ export class GuardEmitter {
       m.global.set(G.prefixLen, f.get(o)),
       m.global.set(G.minLen, f.get(o)),
       m.global.set(G.sawDotDot, m.i32.const(0)),
+      ...this.startInWorkdir(f, o),
       f.set(o, m.call("__cr_norm", [f.get("out"), f.get(o), f.get("ptr"), f.get("len")], i32)),
       m.if(m.i32.lt_s(f.get(o), m.i32.const(0)), m.return(m.i32.const(-Errno.NAMETOOLONG))),
       // ".." above a preopen other than "/" leaves it: the real call could not express it.
@@ -412,6 +659,29 @@ export class GuardEmitter {
       ...this.emptyRelIsDot(f, o),
       m.return(f.get(o)),
     ]);
+  }
+
+  /** Foreign modules start in the workdir. wasi-libc makes a relative path absolute
+   *  against its own cwd "/" (or, without chdir, treats it as absolute), strips the "/"
+   *  and sends it to the last preopen named "/" or ".": "data.txt" and "/data.txt"
+   *  arrive alike. On that preopen a path whose first component is not a root name
+   *  is resolved in the workdir (the "/" preopen stays the real call's base, so ".."
+   *  climbs out of the workdir as it would from a cwd of /workspace). */
+  private startInWorkdir(f: FnBuilder, o: string): Expr[] {
+    if (!this.cfg.startInWorkdir) return [];
+    const m = this.m;
+    const s = () => m.global.get(G.scratch, i32);
+    const wd = enc(this.cfg.workdir);
+    const relative = m.i32.or(m.i32.eqz(f.get("len")), m.i32.ne(m.i32.load8_u(0, 1, f.get("ptr")), m.i32.const(47)));
+    return [
+      m.if(
+        m.i32.and(
+          m.i32.and(m.i32.eq(f.get("fd"), m.global.get(G.cwdFd, i32)), m.i32.eq(m.global.get(G.prefixLen, i32), m.i32.const(1))),
+          m.i32.and(relative, m.i32.eqz(m.call("__cr_root_name", [f.get("ptr"), f.get("len")], i32))),
+        ),
+        f.set(o, m.call("__cr_norm", [f.get("out"), f.get(o), m.i32.add(s(), m.i32.const(S.name + 256)), m.i32.const(wd.length)], i32)),
+      ),
+    ];
   }
 
   /** An empty relative path means the directory itself: "." (stored after the path). */
@@ -470,27 +740,56 @@ export class GuardEmitter {
     const ret = (v: number) => m.return(m.i32.const(v));
     const body: Expr[] = [this.reservedCheck(f)];
     const access = () => f.get("access");
-    const writes = () => m.i32.or(m.i32.eq(access(), m.i32.const(ACCESS_WRITE)), m.i32.eq(access(), m.i32.const(ACCESS_REMOVE)));
+    const writes = () => m.i32.or(m.i32.eq(access(), m.i32.const(ACCESS_WRITE)), m.i32.ge_u(access(), m.i32.const(ACCESS_REMOVE)));
     // The workdir and mount points are engine structure (the audit file, the backing
-    // directories): they may not be removed or renamed away.
-    for (const fixed of new Set([this.cfg.workdir, ...(this.cfg.mounts ?? []).map((x) => x.guest)])) {
+    // directories): they may not be removed, renamed away or replaced (as Linux answers
+    // EBUSY for a mount point).
+    const removesOrReplaces = () => m.i32.ge_u(access(), m.i32.const(ACCESS_REMOVE));
+    for (const fixed of new Set([this.cfg.workdir, ...[...(this.cfg.mounts ?? []), ...(this.cfg.devices ?? [])].map((x) => x.guest)])) {
       const b = enc(fixed);
-      body.push(
-        m.if(
-          m.i32.and(m.i32.eq(access(), m.i32.const(ACCESS_REMOVE)), m.i32.and(m.i32.eq(len(), m.i32.const(b.length)), bytesEqual(m, buf, b))),
-          ret(Rule.RESERVED),
-        ),
-      );
+      body.push(m.if(m.i32.and(removesOrReplaces(), m.i32.and(m.i32.eq(len(), m.i32.const(b.length)), bytesEqual(m, buf, b))), ret(Rule.RESERVED)));
     }
     for (const g of this.cfg.readWrite) body.push(m.if(within(g), ret(0)));
     for (const g of this.cfg.readOnly) {
       body.push(m.if(within(g), m.if(writes(), ret(Rule.READ_ONLY), ret(0))));
+    }
+    // /dev and /dev/fd hold only the standard devices: they may be listed when a device
+    // in them is granted (`ls /dev`), without granting the others.
+    for (const dir of this.listingOnlyDirs()) {
+      const b = enc(dir);
+      body.push(m.if(m.i32.and(m.i32.eq(access(), m.i32.const(ACCESS_READ)), m.i32.and(m.i32.eq(len(), m.i32.const(b.length)), bytesEqual(m, buf, b))), ret(0)));
+      // and each entry in them may be stat'ed (ls does)
+      body.push(
+        m.if(
+          m.i32.and(m.i32.eq(access(), m.i32.const(ACCESS_STAT)), m.i32.and(m.i32.eq(m.call("__cr_dirname_len", [buf(), len()], i32), m.i32.const(b.length)), bytesEqual(m, buf, b))),
+          ret(0),
+        ),
+      );
     }
     const ancestors = [...this.cfg.readWrite, ...this.cfg.readOnly].flatMap(ancestorOf);
     if (ancestors.length) {
       body.push(m.if(m.i32.and(m.i32.eq(f.get("access"), m.i32.const(ACCESS_STAT)), ancestors.reduce((a, b) => m.i32.or(a, b))), ret(0)));
     }
     body.push(ret(Rule.NOT_GRANTED));
+    f.finish(body);
+  }
+
+  /** Device directories readable only as a listing: a grant lies below, none above. */
+  listingOnlyDirs(): string[] {
+    const grants = [...this.cfg.readOnly, ...this.cfg.readWrite];
+    return DEVICE_DIRS.filter((d) => grants.some((g) => g.startsWith(d + "/")) && !grants.some((g) => d === g || d.startsWith(g + "/")));
+  }
+
+  /** `__cr_listing_only(buf, len) -> 1|0`: (buf, len) is one of listingOnlyDirs. */
+  private emitListingOnly() {
+    const m = this.m;
+    const f = new FnBuilder(m, "__cr_listing_only", [["buf", i32], ["len", i32]], i32);
+    const body: Expr[] = [];
+    for (const dir of this.listingOnlyDirs()) {
+      const b = enc(dir);
+      body.push(m.if(m.i32.and(m.i32.eq(f.get("len"), m.i32.const(b.length)), bytesEqual(m, () => f.get("buf"), b)), m.return(m.i32.const(1))));
+    }
+    body.push(m.return(m.i32.const(0)));
     f.finish(body);
   }
 
@@ -558,6 +857,11 @@ export class GuardEmitter {
                 m.block(null, [
                   m.if(m.i32.eq(m.i32.load8_u(S.name, 1, s()), m.i32.const(47)), m.global.set(G.rootPreopens, m.i32.or(m.global.get(G.rootPreopens, i32), m.i32.shl(m.i32.const(1), f.get(fd))))),
                   m.if(m.i32.eq(m.i32.load8_u(S.name, 1, s()), m.i32.const(46)), m.global.set(G.dotPreopens, m.i32.or(m.global.get(G.dotPreopens, i32), m.i32.shl(m.i32.const(1), f.get(fd))))),
+                  // the last "/" or "." preopen is the one wasi-libc resolves every path against
+                  m.if(
+                    m.i32.or(m.i32.eq(m.i32.load8_u(S.name, 1, s()), m.i32.const(47)), m.i32.eq(m.i32.load8_u(S.name, 1, s()), m.i32.const(46))),
+                    m.global.set(G.cwdFd, f.get(fd)),
+                  ),
                 ]),
               ),
               // the first preopen named "/" is where the audit file is written from
@@ -652,6 +956,11 @@ export class GuardEmitter {
   guards(name: string): boolean {
     return name in GUARDS && !(name.startsWith("sock_") && !this.cfg.networkDisabled);
   }
+
+  /** Off while emitting the `guardlite_` variants: guards that follow no link in the
+   *  guard, for a module that does not import path_readlink (it would be one more
+   *  import, which costs the SDK work on every run). */
+  linkFollowing = true;
 
   /** Emits the guard for `name` as the function `internalName` (`guard_<name>`). */
   emitGuard(name: string, internalName: string, params: number[]): boolean {
@@ -753,6 +1062,8 @@ export class GuardEmitter {
 type GuardSpec = (g: GuardEmitter, f: FnBuilder) => Expr[];
 const p = (f: FnBuilder, k: number) => f.get(`p${k}`);
 
+// fd_readdir and fd_filestat_get: what a descriptor opened only to list needs.
+const READDIR_RIGHTS = (1 << 14) | (1 << 21);
 
 const simplePath =
   (op: Operation, access: number, fdArg: number, ptrArg: number, lenArg: number, rawName: string, argCount: number): GuardSpec =>
@@ -782,30 +1093,82 @@ const GUARDS: Record<string, GuardSpec> = {
         m.if(m.global.get("__cr_rel_mode", i32), dirfdWritable(), m.i32.eqz(m.call("__cr_policy", [bufA(), f.get("n"), m.i32.const(ACCESS_WRITE)], i32))),
       ),
       f.set(err, g.callRaw("path_open", [p(f, 0), p(f, 1), f.get("rp"), f.get("rl"), p(f, 4), p(f, 5), p(f, 6), p(f, 7), p(f, 8)])),
+      ...g.followLinks(f, "open", access, err, m.i32.and(p(f, 1), m.i32.const(1)), (dirfd, rp, rl) => g.callRaw("path_open", [dirfd, p(f, 1), rp, rl, p(f, 4), p(f, 5), p(f, 6), p(f, 7), p(f, 8)])),
       m.if(f.get(err), m.return(f.get(err))),
       // Remember what the new descriptor's subtree allows (read already checked).
       f.set(newFd, m.i32.load(0, 4, p(f, 8))),
       m.if(
         m.global.get("__cr_rel_mode", i32),
-        m.call("__cr_fd_set", [f.get(newFd), m.i32.const(1), m.i64.ne(m.i64.and(m.global.get("__cr_fd_write", i64), m.i64.shl(m.i64.const(1, 0), m.i64.extend_u(p(f, 0)))), m.i64.const(0, 0))], none),
-        m.call("__cr_fd_set", [f.get(newFd), m.i32.const(1), m.call("__cr_subtree_writable", [bufA(), f.get("n")], i32)], none),
+        m.call("__cr_fd_set", [f.get(newFd), m.i32.const(1), m.i64.ne(m.i64.and(m.global.get("__cr_fd_write", i64), m.i64.shl(m.i64.const(1, 0), m.i64.extend_u(p(f, 0)))), m.i64.const(0, 0)), m.i32.const(0)], none),
+        m.call("__cr_fd_set", [f.get(newFd), m.i32.const(1), m.call("__cr_subtree_writable", [bufA(), f.get("n")], i32), m.call("__cr_listing_only", [bufA(), f.get("n")], i32)], none),
       ),
       m.return(m.i32.const(0)),
     ];
   },
-  path_filestat_get: simplePath("stat", ACCESS_STAT, 0, 2, 3, "path_filestat_get", 5),
+  path_filestat_get: (g, f) => {
+    const m = f.m;
+    // (fd, flags, path, len, filestat): followed like path_open
+    const err = f.local("err");
+    return [
+      g.setupScratch(),
+      ...g.resolveAndCheck(f, "stat", 0, 2, 3, S.pathA, m.i32.const(ACCESS_STAT), ""),
+      f.set(err, g.callRaw("path_filestat_get", [p(f, 0), p(f, 1), f.get("rp"), f.get("rl"), p(f, 4)])),
+      ...g.followLinks(f, "stat", m.i32.const(ACCESS_STAT), err, m.i32.and(p(f, 1), m.i32.const(1)), (dirfd, rp, rl) => g.callRaw("path_filestat_get", [dirfd, p(f, 1), rp, rl, p(f, 4)])),
+      m.return(f.get(err)),
+    ];
+  },
   path_filestat_set_times: simplePath("utimes", ACCESS_WRITE, 0, 2, 3, "path_filestat_set_times", 7),
   path_create_directory: simplePath("mkdir", ACCESS_WRITE, 0, 1, 2, "path_create_directory", 3),
   path_remove_directory: simplePath("rmdir", ACCESS_REMOVE, 0, 1, 2, "path_remove_directory", 3),
-  path_unlink_file: simplePath("unlink", ACCESS_WRITE, 0, 1, 2, "path_unlink_file", 3),
-  path_readlink: simplePath("readlink", ACCESS_READ, 0, 1, 2, "path_readlink", 6),
+  path_unlink_file: simplePath("unlink", ACCESS_REMOVE, 0, 1, 2, "path_unlink_file", 3),
+  path_readlink: (g, f) => {
+    const m = f.m;
+    // (fd, path, len, buf, buf_len, bufused): the SDK's text is read into scratch and
+    // an absolute target mapped back to the guest's name for it (see path_symlink).
+    const s = () => m.global.get("__cr_scratch", i32);
+    const at = (off: number) => m.i32.add(s(), m.i32.const(off));
+    const [err, n, k, dl] = [f.local("err"), f.local("tn"), f.local("k"), f.local("dl")];
+    return [
+      g.setupScratch(),
+      ...g.resolveAndCheck(f, "readlink", 0, 1, 2, S.pathA, m.i32.const(ACCESS_READ), ""),
+      f.set(err, g.callRaw("path_readlink", [p(f, 0), f.get("rp"), f.get("rl"), at(S.mapped2), m.i32.const(PATH_MAX), at(S.u64)])),
+      m.if(f.get(err), m.return(f.get(err))),
+      f.set(n, m.i32.load(0, 4, at(S.u64))),
+      m.if(
+        m.i32.and(
+          m.i32.and(m.i32.ge_u(f.get(n), m.i32.const(2)), m.i32.eqz(m.global.get("__cr_rel_mode", i32))),
+          m.i32.and(m.i32.eq(m.i32.load8_u(S.mapped2, 1, s()), m.i32.const(46)), m.i32.eq(m.i32.load8_u(S.mapped2 + 1, 1, s()), m.i32.const(47))),
+        ),
+        // "./rest" stood for an absolute target below the link's directory
+        m.block(null, [
+          f.set(dl, m.call("__cr_dirname_len", [at(S.pathA), f.get("n")], i32)),
+          m.call("__cr_copy", [at(S.pathB), at(S.pathA), f.get(dl)], none),
+          m.if(m.i32.eq(f.get(dl), m.i32.const(1)), f.set(dl, m.i32.const(0))),
+          m.if(
+            m.i32.gt_u(f.get(n), m.i32.const(2)),
+            m.block(null, [
+              m.i32.store8(0, 1, m.i32.add(at(S.pathB), f.get(dl)), m.i32.const(47)),
+              m.call("__cr_copy", [m.i32.add(m.i32.add(at(S.pathB), f.get(dl)), m.i32.const(1)), at(S.mapped2 + 2), m.i32.sub(f.get(n), m.i32.const(2))], none),
+            ]),
+          ),
+          f.set(n, m.if(m.i32.gt_u(f.get(n), m.i32.const(2)), m.i32.add(f.get(dl), m.i32.sub(f.get(n), m.i32.const(1))), m.if(f.get(dl), f.get(dl), m.i32.const(1)))),
+        ]),
+        f.set(n, m.call("__cr_unmap_abs", [at(S.mapped2), f.get(n), at(S.pathB)], i32)),
+      ),
+      m.if(m.i32.eqz(m.i32.and(m.call("__cr_in_bounds", [p(f, 3), p(f, 4)], i32), m.call("__cr_in_bounds", [p(f, 5), m.i32.const(4)], i32))), m.return(m.i32.const(Errno.FAULT))),
+      f.set(k, m.if(m.i32.lt_u(f.get(n), p(f, 4)), f.get(n), p(f, 4))),
+      m.call("__cr_copy", [p(f, 3), at(S.pathB), f.get(k)], none),
+      m.i32.store(0, 4, p(f, 5), f.get(k)),
+      m.return(m.i32.const(0)),
+    ];
+  },
   path_rename: (g, f) => {
     const m = f.m;
     // (fd, old, old_len, new_fd, new, new_len)
     return [
       g.setupScratch(),
       ...g.resolveAndCheck(f, "rename", 0, 1, 2, S.pathA, m.i32.const(ACCESS_REMOVE), ""),
-      ...g.resolveAndCheck(f, "rename", 3, 4, 5, S.pathB, m.i32.const(ACCESS_WRITE), "2"),
+      ...g.resolveAndCheck(f, "rename", 3, 4, 5, S.pathB, m.i32.const(ACCESS_REPLACE), "2"),
       m.return(g.callRaw("path_rename", [p(f, 0), f.get("rp"), f.get("rl"), p(f, 3), f.get("rp2"), f.get("rl2")])),
     ];
   },
@@ -816,23 +1179,48 @@ const GUARDS: Record<string, GuardSpec> = {
     return [
       g.setupScratch(),
       ...g.resolveAndCheck(f, "link", 0, 2, 3, S.pathA, m.i32.const(ACCESS_WRITE), ""),
-      ...g.resolveAndCheck(f, "link", 4, 5, 6, S.pathB, m.i32.const(ACCESS_WRITE), "2"),
+      ...g.resolveAndCheck(f, "link", 4, 5, 6, S.pathB, m.i32.const(ACCESS_REPLACE), "2"),
       m.return(g.callRaw("path_link", [p(f, 0), p(f, 1), f.get("rp"), f.get("rl"), p(f, 4), f.get("rp2"), f.get("rl2")])),
     ];
   },
   path_symlink: (g, f) => {
     const m = f.m;
     // (target, target_len, fd, link, link_len): the target is checked as text, then
-    // passed on in its normalised copy (absolute, or relative without a leading "/").
+    // passed on in its normalised copy: relative without a leading "/" (it has no "..",
+    // so wherever the link is moved it resolves below its own directory), or absolute,
+    // rewritten to the SDK path that stands for it (the SDK resolves targets in its own
+    // namespace, where the guest's /workspace is /workspace/home).
+    // The SDK follows no absolute target when opening, but does in some calls (rename),
+    // so a target at or below the link's own directory is stored relative, marked by a
+    // leading "./" (a normalised relative target never has one), which the SDK follows
+    // and readlink turns back into the absolute text.
+    const bufA = () => m.i32.add(m.global.get("__cr_scratch", i32), m.i32.const(S.pathA));
     const bufB = () => m.i32.add(m.global.get("__cr_scratch", i32), m.i32.const(S.pathB));
+    const mappedB = () => m.i32.add(m.global.get("__cr_scratch", i32), m.i32.const(S.mapped2));
     const absolute = m.i32.eq(m.i32.load8_u(0, 1, p(f, 0)), m.i32.const(47));
+    const [dlen, start, rest] = [f.local("dlen"), f.local("start"), f.local("rest")];
     return [
       g.setupScratch(),
-      ...g.resolveAndCheck(f, "symlink", 2, 3, 4, S.pathA, m.i32.const(ACCESS_WRITE), ""),
+      ...g.resolveAndCheck(f, "symlink", 2, 3, 4, S.pathA, m.i32.const(ACCESS_REPLACE), ""),
       ...g.symlinkTargetCheck(f, 0, 1),
+      f.set(dlen, m.call("__cr_dirname_len", [bufA(), f.get("n")], i32)),
+      m.if(
+        m.i32.and(
+          m.i32.and(m.i32.gt_u(p(f, 1), m.i32.const(0)), absolute),
+          m.i32.and(m.i32.eqz(m.global.get("__cr_rel_mode", i32)), m.call("__cr_below_dir", [bufB(), f.get("tn"), bufA(), f.get(dlen)], i32)),
+        ),
+        m.block(null, [
+          f.set(start, m.if(m.i32.eq(f.get(dlen), m.i32.const(1)), m.i32.const(1), m.i32.add(f.get(dlen), m.i32.const(1)))),
+          f.set(rest, m.if(m.i32.gt_u(f.get("tn"), f.get(start)), m.i32.sub(f.get("tn"), f.get(start)), m.i32.const(0))),
+          m.i32.store8(0, 1, mappedB(), m.i32.const(46)),
+          m.i32.store8(1, 1, mappedB(), m.i32.const(47)),
+          m.call("__cr_copy", [m.i32.add(mappedB(), m.i32.const(2)), m.i32.add(bufB(), f.get(start)), f.get(rest)], none),
+          m.return(g.callRaw("path_symlink", [mappedB(), m.i32.add(f.get(rest), m.i32.const(2)), p(f, 2), f.get("rp"), f.get("rl")])),
+        ]),
+      ),
       m.if(
         m.i32.and(m.i32.gt_u(p(f, 1), m.i32.const(0)), absolute),
-        m.return(g.callRaw("path_symlink", [bufB(), f.get("tn"), p(f, 2), f.get("rp"), f.get("rl")])),
+        m.return(g.callRaw("path_symlink", [mappedB(), m.call("__cr_map_abs", [bufB(), f.get("tn"), mappedB()], i32), p(f, 2), f.get("rp"), f.get("rl")])),
       ),
       m.return(g.callRaw("path_symlink", [m.i32.add(bufB(), m.i32.const(1)), m.i32.sub(f.get("tn"), m.i32.const(1)), p(f, 2), f.get("rp"), f.get("rl")])),
     ];
@@ -848,7 +1236,13 @@ const GUARDS: Record<string, GuardSpec> = {
     const s = () => m.global.get("__cr_scratch", i32);
     const dot = S.name + 400;
     const bufA = () => m.i32.add(s(), m.i32.const(S.pathA));
-    const [n, rule] = [f.local("n"), f.local("rule")];
+    // A preopen whose directory is backed elsewhere (the workdir preopen "." is the
+    // storage root, which holds the backing directories and the audit file) lists its
+    // backing directory, through a descriptor opened for this call only.
+    const [n, rule, dir, err] = [f.local("n"), f.local("rule"), f.local("dir"), f.local("err")];
+    const rel = () => m.global.get("__cr_rel_ptr", i32);
+    const relLen = () => m.global.get("__cr_rel_len", i32);
+    const isDot = m.i32.and(m.i32.eq(relLen(), m.i32.const(1)), m.i32.eq(m.i32.load8_u(0, 1, rel()), m.i32.const(46)));
     return [
       g.setupScratch(),
       m.if(
@@ -859,6 +1253,18 @@ const GUARDS: Record<string, GuardSpec> = {
           m.if(m.i32.lt_s(f.get(n), m.i32.const(0)), m.return(m.i32.const(Errno.BADF))),
           f.set(rule, m.call("__cr_policy", [bufA(), f.get(n), m.i32.const(ACCESS_READ)], i32)),
           m.if(f.get(rule), m.return(g.deny("readdir", f.get(rule), bufA(), f.get(n)))),
+          m.call("__cr_map", [bufA(), f.get(n), m.i32.add(s(), m.i32.const(S.mapped))], none),
+          m.if(
+            m.i32.eqz(isDot),
+            m.block(null, [
+              f.set(err, g.callRaw("path_open", [p(f, 0), m.i32.const(0), rel(), relLen(), m.i32.const(2), m.i64.const(READDIR_RIGHTS, 0), m.i64.const(0, 0), m.i32.const(0), m.i32.add(s(), m.i32.const(S.u64))])),
+              m.if(f.get(err), m.return(f.get(err))),
+              f.set(dir, m.i32.load(0, 4, m.i32.add(s(), m.i32.const(S.u64)))),
+              f.set(err, g.callRaw("fd_readdir", [f.get(dir), p(f, 1), p(f, 2), p(f, 3), p(f, 4)])),
+              m.drop(g.callRaw("fd_close", [f.get(dir)])),
+              m.return(f.get(err)),
+            ]),
+          ),
         ]),
       ),
       m.return(g.callRaw("fd_readdir", [p(f, 0), p(f, 1), p(f, 2), p(f, 3), p(f, 4)])),
@@ -867,6 +1273,7 @@ const GUARDS: Record<string, GuardSpec> = {
   fd_fdstat_get: (_g, f) => fdstatGuardBody(f.m, f, raw("fd_fdstat_get")),
   fd_close: protectPreopen("fd_close", [0], 1),
   fd_renumber: protectPreopen("fd_renumber", [0, 1], 2),
+  ...fdGuards(MAX_FILE_BYTES),
 };
 
 /** Preopens are the guard's roots (and its way to the audit file): never closed. */
@@ -878,10 +1285,14 @@ function protectPreopen(op: "fd_close" | "fd_renumber", fdArgs: number[], argCou
     const bits = (g: string) => m.i64.ne(m.i64.and(m.global.get(g, i64), m.i64.shl(m.i64.const(1, 0), m.i64.extend_u(p(f, 0)))), m.i64.const(0, 0));
     const follow =
       op === "fd_close"
-        ? [m.call("__cr_fd_set", [p(f, 0), m.i32.const(0), m.i32.const(0)], none)]
+        ? [m.call("__cr_fd_set", [p(f, 0), m.i32.const(0), m.i32.const(0), m.i32.const(0)], none)]
         : [
-            m.call("__cr_fd_set", [p(f, 1), m.if(m.i32.lt_u(p(f, 0), m.i32.const(TRACKED_FDS)), bits("__cr_fd_read"), m.i32.const(0)), m.if(m.i32.lt_u(p(f, 0), m.i32.const(TRACKED_FDS)), bits("__cr_fd_write"), m.i32.const(0))], none),
-            m.call("__cr_fd_set", [p(f, 0), m.i32.const(0), m.i32.const(0)], none),
+            m.call(
+              "__cr_fd_set",
+              [p(f, 1), ...["__cr_fd_read", "__cr_fd_write", "__cr_fd_list"].map((b) => m.if(m.i32.lt_u(p(f, 0), m.i32.const(TRACKED_FDS)), bits(b), m.i32.const(0)))],
+              none,
+            ),
+            m.call("__cr_fd_set", [p(f, 0), m.i32.const(0), m.i32.const(0), m.i32.const(0)], none),
           ];
     return [
       g.setupScratch(),

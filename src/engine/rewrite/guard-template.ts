@@ -7,7 +7,7 @@ import binaryen from "binaryen";
 import { emitExitGuard } from "./guard-exit.js";
 import { GUARD_RUNTIME_IMPORTS, GuardConfig, GuardEmitter, GuardMutation, RAW_PREFIX } from "./guard-ir.js";
 import { STACK_FLOOR } from "./stack-layout.js";
-import { GUARDED_FUNCTIONS, NO_RESULT, PREVIEW1_SIGNATURES, WASI_MODULE } from "./wasi-preview1.js";
+import { GUARDED_FUNCTIONS, LINK_FOLLOWING_GUARDS, NO_RESULT, PREVIEW1_SIGNATURES, WASI_MODULE } from "./wasi-preview1.js";
 
 const typeOf = (letters: string) => binaryen.createType(Array.from(letters, (c) => (c === "I" ? binaryen.i64 : binaryen.i32)));
 
@@ -36,6 +36,12 @@ export function buildGuardTemplate(guard: GuardConfig, hooks: GuardTemplateHooks
       if (name === "proc_exit") emitExitGuard(m, `guard_${name}`, RAW_PREFIX + name);
       else emitter.emitGuard(name, `guard_${name}`, params);
       m.addFunctionExport(`guard_${name}`, `guard_${name}`);
+    }
+    emitter.linkFollowing = false;
+    for (const name of LINK_FOLLOWING_GUARDS) {
+      const params = Array.from(PREVIEW1_SIGNATURES[name], (c) => (c === "I" ? binaryen.i64 : binaryen.i32));
+      emitter.emitGuard(name, `guardlite_${name}`, params);
+      m.addFunctionExport(`guardlite_${name}`, `guardlite_${name}`);
     }
     m.addFunctionExport(emitter.wrapStart("target_start"), "__cr_start");
     if (!m.validate()) throw new Error("guard template failed validation");

@@ -168,6 +168,9 @@ export function spliceGuard(target: Uint8Array, template: Uint8Array, label: str
   const gBodies = bodies(gsec(10));
   const guardExport = new Map<string, number>();
   for (const e of templateExports) if (e.kind === 0 && e.name.startsWith("guard_")) guardExport.set(e.name.slice(6), e.index);
+  // a module that cannot read links gets the guards that follow none (no new import)
+  const readsLinks = tImports.some((i) => i.module === WASI_MODULE && i.name === "path_readlink");
+  if (!readsLinks) for (const e of templateExports) if (e.kind === 0 && e.name.startsWith("guardlite_")) guardExport.set(e.name.slice(10), e.index);
   for (const n of guarded) if (!guardExport.has(n)) throw new Error(`guard template has no guard for ${n}`);
   const live = reachable([crStart.index, ...[...guarded].map((n) => guardExport.get(n)!)], gFuncImports.length, gBodies);
 

@@ -21,6 +21,7 @@ export const OPERATIONS = [
   "fd_renumber",
   "readdir",
   "exit", // not a violation: the guest's real exit status (see guard-exit.ts)
+  "futimes",
 ] as const;
 export type Operation = Exclude<(typeof OPERATIONS)[number], "">;
 
@@ -35,6 +36,7 @@ export const RULES = [
   "filesystem_policy: symlink target outside a read-write root",
   "network: disabled",
   "engine: preopened descriptor is protected",
+  "engine: descriptor was not opened through the guard",
 ] as const;
 
 export const Rule = {
@@ -46,6 +48,7 @@ export const Rule = {
   SYMLINK_TARGET: 6,
   NETWORK_DISABLED: 7,
   PROTECTED_FD: 8,
+  UNTRACKED_FD: 9,
 } as const;
 
 export function opCode(op: Operation): number {

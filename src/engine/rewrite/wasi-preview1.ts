@@ -56,10 +56,15 @@ export const PREVIEW1_SIGNATURES: Readonly<Record<string, string>> = {
 /** The functions the guard interposes (sockets only when the network is disabled).
  *  Kept here, free of binaryen, so splicing a cached guard template loads no binaryen. */
 export const GUARDED_FUNCTIONS: readonly string[] = [
+  "fd_allocate",
   "fd_close",
   "fd_fdstat_get",
+  "fd_filestat_set_size",
+  "fd_filestat_set_times",
+  "fd_pwrite",
   "fd_readdir",
   "fd_renumber",
+  "fd_seek",
   "path_create_directory",
   "path_filestat_get",
   "path_filestat_set_times",
@@ -77,6 +82,11 @@ export const GUARDED_FUNCTIONS: readonly string[] = [
   "sock_shutdown",
 ];
 
+/** Guards that follow symlinks themselves (with raw path_readlink); the template also
+ *  has a `guardlite_` variant of each that does not, spliced into a module that does
+ *  not import path_readlink. */
+export const LINK_FOLLOWING_GUARDS: readonly string[] = ["path_filestat_get", "path_open"];
+
 /** Functions that return nothing (all others return an errno). */
 export const NO_RESULT = new Set(["proc_exit"]);
 
@@ -85,6 +95,7 @@ export const Errno = {
   ACCES: 2,
   BADF: 8,
   FAULT: 21,
+  FBIG: 22,
   NAMETOOLONG: 37,
   NOMEM: 48,
   NOTCAPABLE: 76,

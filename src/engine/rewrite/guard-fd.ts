@@ -1,0 +1,162 @@
+// Guards for calls on a descriptor rather than a path: what they may do depends on how
+// the descriptor was opened (the guard's fd bits) and on the engine's bounds.
+//   fd_filestat_set_times  a write: denied (EACCES, recorded) on a descriptor whose
+//                          path is read-only, like every other write there;
+//   fd_filestat_set_size, fd_allocate, fd_pwrite, fd_seek
+//                          a size or offset beyond MAX_FILE_BYTES fails at once with
+//                          EFBIG (the SDK would grow the file in the worker's memory
+//                          until the timeout or the host-memory watchdog).
+import type binaryen from "binaryen";
+import { Expr, FnBuilder, i32, i64, none } from "./ir.js";
+import { Rule } from "./violation-codes.js";
+import { Errno } from "./wasi-preview1.js";
+import type { GuardEmitter } from "./guard-ir.js";
+
+type GuardSpec = (g: GuardEmitter, f: FnBuilder) => Expr[];
+const p = (f: FnBuilder, k: number) => f.get(`p${k}`);
+const TRACKED_FDS = 64;
+const WHENCE_SET = 0;
+const WHENCE_CUR = 1;
+const WHENCE_END = 2;
+const FILETYPE_CHARACTER_DEVICE = 2;
+/** Scratch offsets (see S in guard-ir.ts): the path buffer, a u64, a 64-byte area
+ *  (S.name, which __cr_resolve overwrites), a byte it does not, the mapped path. */
+const PATH_A = 0;
+const U64 = 8232;
+const AREA64 = 8288;
+const DOT = 8688;
+const MAPPED = 8800;
+
+/** `__cr_fd_label(fd, out) -> len`: "<fd N>", the path a descriptor's violation is
+ *  recorded under (the guard keeps no paths for descriptors). */
+export function emitFdLabel(m: binaryen.Module): void {
+  const f = new FnBuilder(m, "__cr_fd_label", [["fd", i32], ["out", i32]], i32);
+  const [n, v, k] = [f.local("n"), f.local("v"), f.local("k")];
+  const put = (at: Expr, byte: Expr) => m.i32.store8(0, 1, m.i32.add(f.get("out"), at), byte);
+  f.finish([
+    ...Array.from("<fd ", (c, i) => put(m.i32.const(i), m.i32.const(c.charCodeAt(0)))),
+    // digits: count them, then write from the end
+    f.set(n, m.i32.const(1)),
+    f.set(v, f.get("fd")),
+    f.whileLoop(
+      () => m.i32.ge_u(f.get(v), m.i32.const(10)),
+      () => [f.set(v, m.i32.div_u(f.get(v), m.i32.const(10))), f.set(n, m.i32.add(f.get(n), m.i32.const(1)))],
+    ),
+    f.set(v, f.get("fd")),
+    f.set(k, f.get(n)),
+    f.whileLoop(
+      () => m.i32.gt_u(f.get(k), m.i32.const(0)),
+      () => [
+        f.set(k, m.i32.sub(f.get(k), m.i32.const(1))),
+        put(m.i32.add(m.i32.const(4), f.get(k)), m.i32.add(m.i32.const(48), m.i32.rem_u(f.get(v), m.i32.const(10)))),
+        f.set(v, m.i32.div_u(f.get(v), m.i32.const(10))),
+      ],
+    ),
+    put(m.i32.add(m.i32.const(4), f.get(n)), m.i32.const(62)),
+    m.return(m.i32.add(m.i32.const(5), f.get(n))),
+  ]);
+}
+
+const tooBig = (m: binaryen.Module, v: Expr, max: number) => m.i64.gt_u(v, m.i64.const(max, 0));
+
+export function fdGuards(maxFileBytes: number): Record<string, GuardSpec> {
+  const sizeBound =
+    (rawName: string, argCount: number, bounded: (f: FnBuilder) => Expr[]): GuardSpec =>
+    (g, f) => {
+      const m = f.m;
+      const over = bounded(f).map((e) => tooBig(m, e, maxFileBytes)).reduce((a, b) => m.i32.or(a, b));
+      return [m.if(over, m.return(m.i32.const(Errno.FBIG))), m.return(g.callRaw(rawName, Array.from({ length: argCount }, (_, k) => p(f, k))))];
+    };
+  return {
+    // (fd, size i64). Truncating a device to 0 (what `> /dev/stderr` does) is a no-op
+    // that succeeds, as on Linux; the SDK refuses it with EACCES.
+    fd_filestat_set_size: (g, f) => {
+      const m = f.m;
+      const s = () => m.global.get("__cr_scratch", i32);
+      const err = f.local("err");
+      return [
+        m.if(tooBig(m, p(f, 1), maxFileBytes), m.return(m.i32.const(Errno.FBIG))),
+        f.set(err, g.callRaw("fd_filestat_set_size", [p(f, 0), p(f, 1)])),
+        m.if(m.i32.or(m.i32.ne(f.get(err), m.i32.const(Errno.ACCES)), m.i64.ne(p(f, 1), m.i64.const(0, 0))), m.return(f.get(err))),
+        g.setupScratch(),
+        m.if(
+          m.i32.and(
+            m.i32.eqz(g.callRaw("fd_filestat_get", [p(f, 0), m.i32.add(s(), m.i32.const(AREA64))])),
+            m.i32.eq(m.i32.load8_u(AREA64 + 16, 1, s()), m.i32.const(FILETYPE_CHARACTER_DEVICE)),
+          ),
+          m.return(m.i32.const(0)),
+        ),
+        m.return(f.get(err)),
+      ];
+    },
+    // (fd, offset i64, len i64): the sum is checked too (both halves are below 2^32 here)
+    fd_allocate: sizeBound("fd_allocate", 3, (f) => [p(f, 1), p(f, 2), f.m.i64.add(p(f, 1), p(f, 2))]),
+    // (fd, iovs, iovs_len, offset i64, nwritten)
+    fd_pwrite: sizeBound("fd_pwrite", 5, (f) => [p(f, 3)]),
+    fd_seek: (g, f) => {
+      const m = f.m;
+      // (fd, offset i64, whence, newoffset): a position past the bound and past the end
+      // of the file is refused and the old position restored. SET within the bound
+      // (the common case) costs one comparison. Only fd_seek itself is called (every
+      // import costs the SDK work on each run, so the guard adds none).
+      const [old, pos, err] = [f.local("old", i64), f.local("pos", i64), f.local("err")];
+      const s = () => m.global.get("__cr_scratch", i32);
+      const raw = (args: Expr[]) => g.callRaw("fd_seek", args);
+      const here = (whence: number) => raw([p(f, 0), m.i64.const(0, 0), m.i32.const(whence), m.i32.add(s(), m.i32.const(U64))]);
+      return [
+        m.if(m.i32.and(m.i32.eq(p(f, 2), m.i32.const(WHENCE_SET)), m.i32.eqz(tooBig(m, p(f, 1), maxFileBytes))), m.return(raw([p(f, 0), p(f, 1), p(f, 2), p(f, 3)]))),
+        g.setupScratch(),
+        m.if(here(WHENCE_CUR), m.return(raw([p(f, 0), p(f, 1), p(f, 2), p(f, 3)]))),
+        f.set(old, m.i64.load(0, 8, m.i32.add(s(), m.i32.const(U64)))),
+        f.set(err, raw([p(f, 0), p(f, 1), p(f, 2), p(f, 3)])),
+        m.if(f.get(err), m.return(f.get(err))),
+        f.set(pos, m.i64.load(0, 1, p(f, 3))),
+        m.if(m.i32.eqz(tooBig(m, f.get(pos), maxFileBytes)), m.return(m.i32.const(0))),
+        // within an existing file that is larger: allowed (the end is asked for by seeking)
+        m.if(
+          m.i32.and(m.i32.eqz(here(WHENCE_END)), m.i64.le_u(f.get(pos), m.i64.load(0, 8, m.i32.add(s(), m.i32.const(U64))))),
+          m.block(null, [m.drop(raw([p(f, 0), f.get(pos), m.i32.const(WHENCE_SET), p(f, 3)])), m.return(m.i32.const(0))]),
+        ),
+        m.drop(raw([p(f, 0), f.get(old), m.i32.const(WHENCE_SET), p(f, 3)])),
+        m.return(m.i32.const(Errno.FBIG)),
+      ];
+    },
+    fd_filestat_set_times: (g, f) => {
+      const m = f.m;
+      // (fd, atim i64, mtim i64, flags)
+      const s = () => m.global.get("__cr_scratch", i32);
+      const at = (off: number) => m.i32.add(s(), m.i32.const(off));
+      const [n, rule, len] = [f.local("n"), f.local("rule"), f.local("len")];
+      const rel = () => m.global.get("__cr_rel_ptr", i32);
+      const relLen = () => m.global.get("__cr_rel_len", i32);
+      const isDot = m.i32.and(m.i32.eq(relLen(), m.i32.const(1)), m.i32.eq(m.i32.load8_u(0, 1, rel()), m.i32.const(46)));
+      const writable = m.i64.ne(m.i64.and(m.global.get("__cr_fd_write", i64), m.i64.shl(m.i64.const(1, 0), m.i64.extend_u(p(f, 0)))), m.i64.const(0, 0));
+      const denyFd = (r: number) => [f.set(len, m.call("__cr_fd_label", [p(f, 0), at(MAPPED)], i32)), m.return(g.deny("futimes", m.i32.const(r), at(MAPPED), f.get(len)))];
+      const rawTimes = () => g.callRaw("fd_filestat_set_times", [p(f, 0), p(f, 1), p(f, 2), p(f, 3)]);
+      return [
+        m.if(m.i32.lt_u(p(f, 0), m.i32.const(3)), m.return(rawTimes())),
+        g.setupScratch(),
+        // a preopen: the policy of its own directory (its backing one, for the workdir)
+        m.if(
+          m.call("__cr_is_preopen", [p(f, 0)], i32),
+          m.block(null, [
+            m.i32.store8(DOT, 1, s(), m.i32.const(46)),
+            f.set(n, m.call("__cr_resolve", [p(f, 0), at(DOT), m.i32.const(1), at(PATH_A)], i32)),
+            m.if(m.i32.lt_s(f.get(n), m.i32.const(0)), m.return(m.i32.const(Errno.BADF))),
+            f.set(rule, m.call("__cr_policy", [at(PATH_A), f.get(n), m.i32.const(2)], i32)),
+            m.if(f.get(rule), m.return(g.deny("futimes", f.get(rule), at(PATH_A), f.get(n)))),
+            m.call("__cr_map", [at(PATH_A), f.get(n), at(MAPPED)], none),
+            m.if(isDot, m.return(rawTimes())),
+            m.return(g.callRaw("path_filestat_set_times", [p(f, 0), m.i32.const(0), rel(), relLen(), p(f, 1), p(f, 2), p(f, 3)])),
+          ]),
+        ),
+        m.if(m.call("__cr_fd_tracked", [p(f, 0)], i32), m.block(null, [m.if(writable, m.return(rawTimes())), ...denyFd(Rule.READ_ONLY)])),
+        // every descriptor below 64 that exists was opened through the guard; above it
+        // the guard cannot tell, so an existing one is refused
+        m.if(m.i32.lt_u(p(f, 0), m.i32.const(TRACKED_FDS)), m.return(rawTimes())),
+        m.if(g.callRaw("fd_fdstat_get", [p(f, 0), at(AREA64)]), m.return(m.i32.const(Errno.BADF))),
+        ...denyFd(Rule.UNTRACKED_FD),
+      ];
+    },
+  };
+}
