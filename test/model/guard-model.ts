@@ -445,7 +445,8 @@ export class GuardModel {
   }
 
   private remove(c: { op: "rmdir" | "unlink"; fd: FdRef; path: string }, out: Violation[]): Outcome {
-    const r = this.resolve(c.fd, c.path, c.op, c.op === "rmdir" ? "remove" : "write", out);
+    // unlinking a path removes it too (README: the mounts cannot be unlinked)
+    const r = this.resolve(c.fd, c.path, c.op, "remove", out);
     if ("errno" in r) return r;
     const w = this.walkFrom(r, false);
     if (w === "unknown") return { errno: null };
@@ -481,7 +482,8 @@ export class GuardModel {
     // ends"; README Policy: the mounts "can never be removed or renamed".
     const a = this.resolve(c.fd, c.path, c.op, c.op === "rename" ? "remove" : "write", out);
     if ("errno" in a) return a;
-    const b = this.resolve(c.fd2, c.path2, c.op, "write", out);
+    // the destination is replaced: a mount cannot be (README Policy)
+    const b = this.resolve(c.fd2, c.path2, c.op, "remove", out);
     if ("errno" in b) return b;
     const src = this.walkFrom(a, false);
     const dst = this.walkFrom(b, false);
@@ -526,7 +528,7 @@ export class GuardModel {
   }
 
   private symlink(c: Extract<Call, { op: "symlink" }>, out: Violation[]): Outcome {
-    const r = this.resolve(c.fd, c.path, "symlink", "write", out);
+    const r = this.resolve(c.fd, c.path, "symlink", "remove", out); // replaces the path: not a mount
     if ("errno" in r) return r;
     // README "How enforcement works": "Symlinks may not have `..` in their target, and an
     // absolute target must lie in a read-write root"; README Policy: "a refused target

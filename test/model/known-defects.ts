@@ -4,11 +4,8 @@
 // once the guard is fixed, so the entry is then removed and the class joins the main
 // property. Remove an entry only together with the guard fix it waits for.
 export const KNOWN_GUARD_DEFECTS: readonly string[] = [
-  // issue 10 (guard engineer): an absolute symlink into /workspace or /tmp resolves from
-  // the SDK's storage root, not from the guest's "/".
-  "absolute-symlink-into-mount",
-  // issue 10 (guard engineer): fd_readdir on preopen 4 lists the storage root (home, tmp,
-  // .coreason-audit), not the guest's /workspace.
+  // fd_readdir on preopen 4 now lists the guest's /workspace, but the model still finds
+  // listings that differ (a hard link made in the same run is missing from readdir(4)).
   "readdir-workdir-preopen",
   // found by the model: the guard drops a trailing "/", so "f/" opens the regular file f
   // (Linux: ENOTDIR).

@@ -55,8 +55,8 @@ export function policyRule(g: Grants, path: string, access: Access): string | nu
   // (`engine: reserved path`) whatever the grants", and "How enforcement works": the
   // audit file is one "which no guest path can name".
   if (path.split("/").includes(AUDIT_NAME)) return RULE.RESERVED;
-  // README Policy: "The workdir and the mounts themselves can never be removed or
-  // renamed (`engine: reserved path`)".
+  // README Policy: "The workdir and the mounts themselves can never be removed, renamed,
+  // unlinked or replaced by a symlink, a hard link or a rename (`engine: reserved path`)".
   if (access === "remove" && g.mounts.includes(path)) return RULE.RESERVED;
   // README Policy: "Grants add up, as OpenShell's Landlock rules do: a path is writable
   // when it lies in any `read_write` entry, readable when it lies in any entry".
