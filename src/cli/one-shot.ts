@@ -4,6 +4,7 @@
 import { Flags } from "@oclif/core";
 import { runOnce, type HostCopy, type RunOnceOptions } from "../engine/runner/run-once.js";
 import { EngineCommand, usageError } from "./engine-command.js";
+import { parseEnvPairs } from "./env-flag.js";
 import { ExecOutput } from "./render/exec-output.js";
 
 export const oneShotFlags = {
@@ -36,16 +37,6 @@ export async function runOneShot(cmd: EngineCommand, flags: OneShotFlags, what: 
   if (json) cmd.logJson(result);
   else output.verdict(result);
   process.exit(result.exitCode);
-}
-
-export function parseEnvPairs(pairs: string[]): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const pair of pairs) {
-    const eq = pair.indexOf("=");
-    if (eq <= 0 || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(pair.slice(0, eq))) throw usageError(`--env ${JSON.stringify(pair)}: expected KEY=VALUE with KEY a shell variable name`);
-    env[pair.slice(0, eq)] = pair.slice(eq + 1);
-  }
-  return env;
 }
 
 function parseCopy(spec: string): HostCopy {

@@ -2,6 +2,7 @@ import { Flags } from "@oclif/core";
 import { EngineCommand, usageError } from "../../cli/engine-command.js";
 import { EXIT_CODES_HELP } from "../../cli/exit-codes.js";
 import { execInInstance, ExecResult } from "../../engine/client/exec.js";
+import { parseEnvPairs } from "../../cli/env-flag.js";
 import { ExecOutput } from "../../cli/render/exec-output.js";
 import { readInstanceRecord } from "../../engine/state/instance-record.js";
 import { instanceDir } from "../../engine/state/state-dir.js";
@@ -42,7 +43,7 @@ export default class SysDiagnosticsSandboxExec extends EngineCommand {
       script: flags.cmd,
       wasmFile: flags.wasm,
       args: argv as string[],
-      env: parseEnv(flags.env ?? []),
+      env: parseEnvPairs(flags.env ?? []),
       envClear: flags["env-clear"],
       argv0: flags.argv0,
       timeoutMs: flags["timeout-ms"],
@@ -61,12 +62,3 @@ function instanceTimeoutMs(enclave: string): number | undefined {
   return readInstanceRecord(instanceDir(enclave))?.timeoutMs;
 }
 
-function parseEnv(pairs: string[]): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const pair of pairs) {
-    const eq = pair.indexOf("=");
-    if (eq <= 0 || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(pair.slice(0, eq))) throw usageError(`--env ${JSON.stringify(pair)}: expected KEY=VALUE with KEY a shell variable name`);
-    env[pair.slice(0, eq)] = pair.slice(eq + 1);
-  }
-  return env;
-}

@@ -115,20 +115,7 @@ export async function execInInstance(opts: ExecOptions): Promise<ExecResult> {
   const aborted = opts.signal && new Promise<never>((_, reject) => opts.signal!.addEventListener("abort", () => reject(opts.signal!.reason), { once: true }));
   try {
     const body = (await (aborted ? Promise.race([pending, aborted]) : pending)).body as unknown as ExecResponseBody;
-    return {
-      enclave: opts.enclave,
-      exitCode: execExitCode(body),
-      guestExitCode: body.guestExitCode,
-      reason: body.reason,
-      stdout: Buffer.concat(stdout).toString("utf8"),
-      stderr: Buffer.concat(stderr).toString("utf8"),
-      durationMs: body.durationMs,
-      violations: body.violations,
-      ...(body.violationsDropped ? { violationsDropped: body.violationsDropped } : {}),
-      truncated: body.truncated,
-      ...(body.message ? { message: body.message } : {}),
-      ...(body.notice ? { notice: body.notice } : {}),
-    };
+    return execResult(opts.enclave, body, stdout, stderr);
   } finally {
     if (wasm && hostAnswered) rmSync(wasm.path, { force: true });
     opts.stdin?.removeAllListeners("data");
@@ -145,4 +132,22 @@ function forwardStdin(stream: NodeJS.ReadableStream, data: (b: Buffer) => void, 
   });
   stream.on("end", end);
   stream.on("error", end);
+}
+
+/** The `sandbox-exec --json` document of an exec's response and its collected output. */
+export function execResult(enclave: string, body: ExecResponseBody, stdout: Buffer[], stderr: Buffer[]): ExecResult {
+  return {
+    enclave,
+    exitCode: execExitCode(body),
+    guestExitCode: body.guestExitCode,
+    reason: body.reason,
+    stdout: Buffer.concat(stdout).toString("utf8"),
+    stderr: Buffer.concat(stderr).toString("utf8"),
+    durationMs: body.durationMs,
+    violations: body.violations,
+    ...(body.violationsDropped ? { violationsDropped: body.violationsDropped } : {}),
+    truncated: body.truncated,
+    ...(body.message ? { message: body.message } : {}),
+    ...(body.notice ? { notice: body.notice } : {}),
+  };
 }

@@ -8,7 +8,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { prepareModule } from "../admission/module-cache.js";
 import { resolveDefinition } from "../client/instances.js";
-import { readWasmFile, type ExecResult } from "../client/exec.js";
+import { execResult, readWasmFile, type ExecResult } from "../client/exec.js";
 import { definitionCommands, definitionModule } from "../enclave/definitions.js";
 import { EngineError } from "../errors.js";
 import { EnclaveSandbox, type SandboxConfig } from "../host/enclave-sandbox.js";
@@ -16,7 +16,6 @@ import { ViolationTally } from "../host/violation-summary.js";
 import type { WorkerOutcome } from "../host/worker-messages.js";
 import { guardConfig } from "../policy/policy.js";
 import { moduleCacheDir } from "../state/state-dir.js";
-import { execExitCode } from "../verdict.js";
 
 /** Past the timeout, how long the SDK gets to answer before the runner answers itself. */
 const BACKSTOP_MS = 250;
@@ -84,20 +83,8 @@ export async function runOnce(opts: RunOnceOptions): Promise<ExecResult> {
   const outcome = await Promise.race([run, overrun]).finally(() => clearTimeout(backstop));
   const { violations, dropped } = tally.summary();
   const { memoryExceeded: _m, workerBroken: _w, ...visible } = outcome;
-  const body = { ...visible, reason: visible.reason === "exited" && violations.length ? ("denied" as const) : visible.reason, violations };
-  return {
-    enclave: def.name,
-    exitCode: execExitCode(body),
-    guestExitCode: body.guestExitCode,
-    reason: body.reason,
-    stdout: Buffer.concat(stdout).toString("utf8"),
-    stderr: Buffer.concat(stderr).toString("utf8"),
-    durationMs: body.durationMs,
-    violations,
-    ...(dropped ? { violationsDropped: dropped } : {}),
-    truncated: body.truncated,
-    ...(body.message ? { message: body.message } : {}),
-  };
+  const body = { ...visible, reason: visible.reason === "exited" && violations.length ? ("denied" as const) : visible.reason, violations, ...(dropped ? { violationsDropped: dropped } : {}) };
+  return execResult(def.name, body, stdout, stderr);
 }
 
 /** Copies a host file or directory tree to a guest path inside a mount (the only
