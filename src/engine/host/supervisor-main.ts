@@ -229,7 +229,8 @@ class Supervisor {
         backstop = setTimeout(() => force("killed", `cancelled, still running ${BACKSTOP_MS} ms later`), BACKSTOP_MS);
       };
     });
-    let outcome: WorkerOutcome | ExecResponseBody;
+    // the worker's outcome, or the supervisor's own when the worker died under the exec
+    let outcome: Omit<WorkerOutcome, "reason"> & { reason: WorkerOutcome["reason"] | "failed" };
     let recycle: Recycle | undefined;
     try {
       outcome = await Promise.race([
@@ -252,7 +253,7 @@ class Supervisor {
       const durationMs = Math.round(performance.now() - began);
       outcome = this.stopping
         ? { guestExitCode: null, reason: "killed", durationMs, truncated: false, message: `enclave ${this.launch.name} was stopped while this exec ran` }
-        : { guestExitCode: null, reason: "failed", durationMs, truncated: false, violations: [], message: `enclave worker failed during exec: ${message}; the instance was restarted` };
+        : { guestExitCode: null, reason: "failed", durationMs, truncated: false, message: `enclave worker failed during exec: ${message}; the instance was restarted` };
       if (!this.stopping) recycle = { why: `worker failed: ${message}`, workspace: "reset", now: true };
     } finally {
       clearTimeout(backstop);
@@ -260,7 +261,7 @@ class Supervisor {
     }
     const { violations, dropped } = tally.summary();
     appendAudit(dir, toAuditRecords(violations, this.launch.name, execNumber, dropped));
-    const { memoryExceeded: _m, workerBroken: _w, ...visible } = outcome as WorkerOutcome;
+    const { memoryExceeded: _m, workerBroken: _w, ...visible } = outcome;
     const body: ExecResponseBody = {
       ...visible,
       reason: visible.reason === "exited" && violations.length ? "denied" : visible.reason,

@@ -31,17 +31,7 @@ export class ViolationTally {
     }
   }
 
-  get empty(): boolean {
-    return this.byKind.size === 0 && this.dropped === 0;
-  }
-
   summary(): ViolationSummary {
     return { violations: [...this.byKind.values()].map((v) => ({ ...v })), dropped: this.dropped };
   }
-}
-
-export function summariseViolations(all: Violation[]): ViolationSummary {
-  const tally = new ViolationTally();
-  tally.add(all);
-  return tally.summary();
 }

@@ -46,18 +46,6 @@ const readName = (r: Reader) => {
   return s;
 };
 
-function readSigned32(r: Reader): number {
-  let v = 0;
-  let shift = 0;
-  let x: number;
-  do {
-    x = r.byte();
-    v |= (x & 0x7f) << shift;
-    shift += 7;
-  } while (x & 0x80);
-  if (shift < 32 && x & 0x40) v |= -1 << shift;
-  return v | 0;
-}
 
 interface GlobalInfo {
   mutable: boolean;
@@ -80,7 +68,7 @@ function parseGlobals(body: Uint8Array | undefined): GlobalInfo[] {
       const op = r.byte();
       if (op === 0x0b) break;
       ops++;
-      if (op === 0x41) init = readSigned32(r);
+      if (op === 0x41) init = r.s32();
       else if (op === 0x42) r.skipSigned();
       else if (op === 0x43) r.skip(4);
       else if (op === 0x44) r.skip(8);
@@ -125,7 +113,7 @@ function dataRanges(body: Uint8Array | undefined): [number, number][] | null {
     if (flags === 0 || flags === 2) {
       if (flags === 2) r.u32();
       if (r.byte() !== 0x41) return null;
-      offset = readSigned32(r) >>> 0;
+      offset = r.s32() >>> 0;
       if (r.byte() !== 0x0b) return null;
     }
     const len = r.u32();

@@ -22,6 +22,19 @@ export class Reader {
       shift += 7;
     }
   }
+  /** A signed LEB s32 (an i32.const immediate). */
+  s32(): number {
+    let v = 0;
+    let shift = 0;
+    let x: number;
+    do {
+      x = this.byte();
+      v |= (x & 0x7f) << shift;
+      shift += 7;
+    } while (x & 0x80);
+    if (shift < 32 && x & 0x40) v |= -1 << shift;
+    return v | 0;
+  }
   /** Skips a signed LEB (s32, s33, s64). */
   skipSigned(): void {
     while (this.byte() & 0x80);
@@ -120,16 +133,8 @@ export function rewriteBody(body: Uint8Array, maps: IndexMaps, onCall?: (target:
     if (t === 0x40 || (t >= 0x6f && t <= 0x7f)) r.skip(1); // empty, or a value type
     else {
       flushTo(r.i);
-      // s33 type index
-      let v = 0;
-      let shift = 0;
-      let x: number;
-      do {
-        x = r.byte();
-        v |= (x & 0x7f) << shift;
-        shift += 7;
-      } while (x & 0x80);
-      out.push(...slebNonNegative(maps.type(v)));
+      // s33 type index: non-negative, so its LEB reads as an unsigned one
+      out.push(...slebNonNegative(maps.type(r.u32())));
       from = r.i;
     }
   };
