@@ -21,8 +21,10 @@ export class CliSandbox {
   readonly stateDir = mkdtempSync(join(tmpdir(), "coreason-test-"));
   private readonly pids = new Set<number>();
 
+  /** The CLI's environment: the suite's state dir, and no colour whatever the CI sets (CI=1 makes oclif's plugins colour). */
   env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-    return { ...process.env, COREASON_STATE_DIR: this.stateDir, ...extra };
+    const { FORCE_COLOR: _force, ...inherited } = process.env;
+    return { ...inherited, NO_COLOR: "1", COREASON_STATE_DIR: this.stateDir, ...extra };
   }
 
   run(args: string[], opts: { input?: string; env?: Record<string, string>; timeoutMs?: number } = {}): CliResult {
