@@ -6,5 +6,5 @@ export default class RunnerProbe extends SysDiagnosticsSandboxProbe {
   static override examples = ["coreason-engine probe --junit probe.xml"];
   static override flags = { ...SysDiagnosticsSandboxProbe.flags, enclave: Flags.string({ description: "enclave definition to probe", default: "OpenShell" }) };
   static override hidden = true;
-  static override usage = "coreason-engine probe [--only GLOB...] [--junit FILE] [--json]";
+  static override usage = "[--only GLOB...] [--junit FILE] [--json]";
 }
