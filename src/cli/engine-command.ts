@@ -3,11 +3,15 @@
 import { Command } from "@oclif/core";
 import { EngineError, isEngineError } from "../engine/errors.js";
 import { registerDefinitionPackages } from "../engine/enclave/catalog.js";
-import { exitFor } from "./exit-codes.js";
+import { exitFor, type ExitCodeTable } from "./exit-codes.js";
 import { exitOnSignals } from "./signals.js";
 
 export abstract class EngineCommand extends Command {
   static override enableJsonFlag = true;
+
+  /** The EXIT CODES section of the command's help (cli/help.ts renders it; a command
+   *  without its own gets DEFAULT_EXIT_CODES). */
+  static exitCodes?: ExitCodeTable;
 
   /** Plain JSON, never coloured: the document is for machines, and oclif's colouriser
    *  overflows the stack on a large document (16 MiB of guest output). */

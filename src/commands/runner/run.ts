@@ -1,11 +1,10 @@
 import { Args } from "@oclif/core";
 import { EngineCommand, usageError } from "../../cli/engine-command.js";
-import { EXIT_CODES_HELP } from "../../cli/exit-codes.js";
 import { oneShotFlags, runOneShot } from "../../cli/one-shot.js";
 
 export default class RunnerRun extends EngineCommand {
   static override args = { file: Args.string({ description: "WASI command module (.wasm)", required: true }) };
-  static override description = `Admits and guards FILE.wasm with the policy (default: OpenShell's), runs it once in a throwaway enclave in this process, and exits with sandbox-exec's exit codes. Arguments for the module follow --. Nothing is left behind but the shared module cache.\n\nEXIT CODES\n${EXIT_CODES_HELP}`;
+  static override description = `Admits and guards FILE.wasm with the policy (default: OpenShell's), runs it once in a throwaway enclave in this process, and exits with sandbox-exec's exit codes. Arguments for the module follow --. Nothing is left behind but the shared module cache.`;
   static override examples = ["coreason-engine run tool.wasm -- --flag value", "coreason-engine run --copy ./data:/workspace/data --json tool.wasm -- data/in.json"];
   static override flags = oneShotFlags;
   static override hidden = true;
