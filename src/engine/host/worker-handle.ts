@@ -58,8 +58,10 @@ export class WorkerHandle {
     const ready = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`worker did not boot within ${deadlineMs} ms`)), deadlineMs);
       w.thread.on("message", (m: FromWorker) => {
-        if (m.t === "ready") (clearTimeout(timer), resolve());
-        if (m.t === "boot-failed") (clearTimeout(timer), reject(new Error(m.message)));
+        if (m.t !== "ready" && m.t !== "boot-failed") return;
+        clearTimeout(timer);
+        if (m.t === "ready") resolve();
+        else reject(new Error(m.message));
       });
       void w.exitedPromise.then((why) => (clearTimeout(timer), reject(new Error(`worker ${why} while booting`))));
     });
