@@ -284,7 +284,16 @@ static int redirect1(struct redir *r) {
   char *w = sh_expand_str(r->word);
   int rc = 1;
   long m;
+  int std = !strncmp(w, "/dev/fd/", 8) && w[8] >= '0' && w[8] <= '9' && !w[9] ? w[8] - '0'
+          : !strcmp(w, "/dev/stdin") ? 0 : !strcmp(w, "/dev/stdout") ? 1 : !strcmp(w, "/dev/stderr") ? 2 : -1;
   if (sh.unwind) ;
+  else if (std >= 0 && r->type != R_DUPIN && r->type != R_DUPOUT) {
+    /* >/dev/stdout is >&1 (as bash does): the device stands for the exec's own stdout,
+     * which the redirection has just moved aside */
+    struct redir d = *r;
+    d.type = r->type == R_IN ? R_DUPIN : R_DUPOUT;
+    rc = dup_fd(&d, fd, std);
+  }
   else if (r->type != R_DUPIN && r->type != R_DUPOUT) rc = open_file(r, fd, w);
   else if (!strcmp(w, "-")) {
     rc = 0;
