@@ -90,7 +90,7 @@ static int run_exec(int start, int end, char **paths, int npaths) {
 static int eval_or(int skip);
 
 static int eval_primary(int skip) {
-  if (pos >= nexpr) { if (!skip) { error_msg("expected an expression"); eval_ok = 0; } return 0; }
+  if (pos >= nexpr) { { error_msg("expected an expression"); eval_ok = 0; } return 0; }
   char *w = expr[pos++];
   if (!strcmp(w, "!") || !strcmp(w, "-not")) return !eval_primary(skip);
   if (!strcmp(w, "(")) {
@@ -177,10 +177,10 @@ static int eval_primary(int skip) {
     case 'c': return S_ISCHR(m);
     case 'b': return S_ISBLK(m);
     }
-    if (!skip) { error_msg("Unknown argument to -type: %s", arg); eval_ok = 0; }
+    { error_msg("Unknown argument to -type: %s", arg); eval_ok = 0; }
     return 0;
   }
-  if (!skip) { error_msg("unknown predicate `%s'", w); eval_ok = 0; }
+  { error_msg("unknown predicate `%s'", w); eval_ok = 0; }
   return 0;
 }
 

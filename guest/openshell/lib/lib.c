@@ -349,7 +349,9 @@ int run_command(int argc, char **argv) {
 
 int open_truncate(const char *path, mode_t mode) {
   int fd = open(path, O_WRONLY | O_CREAT, mode);
-  if (fd >= 0 && ftruncate(fd, 0)) {
+  /* devices are not truncated: the SDK's /dev/stdout is the current fd 1, a pipeline
+   * stage's temp file standing for a pipe, which truncation would empty */
+  if (fd >= 0 && strncmp(path, "/dev/", 5) && ftruncate(fd, 0)) {
     int e = errno;
     close(fd);
     errno = e;
@@ -415,15 +417,14 @@ int parse_date(const char *s, struct timespec *ts) {
 }
 
 int set_times(const char *path, const struct timespec t[2]) {
-  int fd = open(path, O_RDONLY);
+  int fd = open(path, O_RDONLY), rc;
   if (fd < 0) fd = open(path, O_RDONLY | O_DIRECTORY);
-  if (fd < 0) return utimensat(AT_FDCWD, path, t, 0);
-  int rc = futimens(fd, t);
+  if (fd < 0) rc = utimensat(AT_FDCWD, path, t, 0);
+  else rc = futimens(fd, t), close(fd);
   struct stat st;
   /* the runtime keeps no times on directories: say so rather than pretend */
-  if (!rc && t[1].tv_nsec != UTIME_NOW && t[1].tv_nsec != UTIME_OMIT && !fstat(fd, &st) && st.st_mtim.tv_sec != t[1].tv_sec)
+  if (!rc && t[1].tv_nsec != UTIME_NOW && t[1].tv_nsec != UTIME_OMIT && !stat(path, &st) && st.st_mtim.tv_sec != t[1].tv_sec)
     errno = ENOTSUP, rc = -1;
-  close(fd);
   return rc;
 }
 
