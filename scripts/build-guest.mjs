@@ -12,7 +12,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
 /** Each target: a source tree compiled and linked into one command module. */
 export const TARGETS = [
-  { name: "openshell", dir: "guest/openshell", out: "dist/guest/openshell.wasm", commandTable: true, flags: ["-Wl,-z,stack-size=1048576", ...["fd_write", "fd_read", "fd_seek", "fd_filestat_get", "fd_fdstat_get"].map((f) => `-Wl,--wrap=__wasi_${f}`)] },
+  { name: "openshell", dir: "guest/openshell", out: "dist/guest/openshell.wasm", commandTable: true, flags: ["-Wl,-z,stack-size=1048576", ...["fd_write", "fd_read", "fd_seek", "fd_filestat_get", "fd_fdstat_get", "path_filestat_get"].map((f) => `-Wl,--wrap=__wasi_${f}`)] },
   { name: "probe", dir: "guest/probe", out: "dist/guest/probe.wasm", flags: [] },
   { name: "wasi-ops", dir: "guest/model", out: "dist/guest/wasi-ops.wasm", flags: [] },
   // the example plugin's guest (examples/hello-enclave), built with the same toolchain

@@ -1,19 +1,23 @@
-/* usage: cp [-rRf] SOURCE... DEST
+/* usage: cp [-aprRf] SOURCE... DEST
  *
  * Copy SOURCE to DEST, or each SOURCE into the directory DEST.
  * -r	copy directories recursively (-R too); symbolic links are copied as links
+ * -p	keep access and modification times (WASI keeps no modes or owners)
+ * -a	-R -p
  * -f	ignored (existing files are always overwritten) */
 #include "lib/lib.h"
 
 static const char help[] =
-  "usage: cp [-rRf] SOURCE... DEST\n\n"
+  "usage: cp [-aprRf] SOURCE... DEST\n\n"
   "Copy SOURCE to DEST, or each SOURCE into the directory DEST.\n"
   "-r\tcopy directories recursively (-R too); symbolic links are copied as links\n"
+  "-p\tkeep access and modification times (WASI keeps no modes or owners)\n-a\t-R -p\n"
   "-f\tignored (existing files are always overwritten)\n";
 
 int cp_main(int argc, char **argv) {
-  if (toy_init(argc, argv, "r(recursive)Rfa", help, 1)) return toys.exitval;
+  if (toy_init(argc, argv, "r(recursive)Rfap", help, 1)) return toys.exitval;
   int rec = FLAG('r') || FLAG('R') || FLAG('a');
+  int how = (rec ? COPY_RECURSIVE : 0) | (FLAG('p') || FLAG('a') ? COPY_TIMES : 0);
   int isdir = dest_operand_kind();
   if (isdir < 0) return finish();
   char *dest = toys.optargs[toys.optc - 1];
@@ -24,7 +28,7 @@ int cp_main(int argc, char **argv) {
     struct stat ss;
     if (rec && !stat(src, &ss) && S_ISDIR(ss.st_mode) && !strncmp(to, src, sl) && to[sl] == '/')
       error_msg("cannot copy a directory, '%s', into itself, '%s'", src, to);
-    else copy_path(src, to, rec);
+    else copy_path(src, to, how);
     free(to);
   }
   return finish();

@@ -20,37 +20,6 @@ static const char help[] =
   "-I\tISO 8601 date (or date and time with -Iseconds)\n-R\tRFC 5322 date\n"
   "+FORMAT\tstrftime(3) format, plus %N nanoseconds; default \"%a %b %e %H:%M:%S %Z %Y\"\n";
 
-static int parse_date(const char *s, struct timespec *ts) {
-  char *end;
-  if (*s == '@') {
-    long long v = strtoll(s + 1, &end, 10);
-    if (end == s + 1 || *end) return -1;
-    ts->tv_sec = v;
-    ts->tv_nsec = 0;
-    return 0;
-  }
-  struct tm tm;
-  memset(&tm, 0, sizeof tm);
-  int n = 0, y, mo, d, h = 0, mi = 0, sec = 0;
-  if (sscanf(s, "%d-%d-%d%n", &y, &mo, &d, &n) < 3) return -1;
-  s += n;
-  if (*s == 'T' || *s == ' ') {
-    int m = 0;
-    if (sscanf(s + 1, "%d:%d%n", &h, &mi, &m) < 2) return -1;
-    s += 1 + m;
-    if (*s == ':') { if (sscanf(s + 1, "%d%n", &sec, &m) < 1) return -1; s += 1 + m; }
-  }
-  while (*s == ' ') s++;
-  if (*s == 'Z') s++;
-  else if (!strncmp(s, "UTC", 3)) s += 3;
-  if (*s) return -1;
-  tm.tm_year = y - 1900; tm.tm_mon = mo - 1; tm.tm_mday = d;
-  tm.tm_hour = h; tm.tm_min = mi; tm.tm_sec = sec;
-  ts->tv_sec = timegm(&tm);
-  ts->tv_nsec = 0;
-  return 0;
-}
-
 int date_main(int argc, char **argv) {
   if (toy_init(argc, argv, "ud:(date)r:(reference)I?(iso-8601)R", help, 1)) return toys.exitval;
   struct timespec ts;

@@ -90,7 +90,7 @@ int dd_main(int argc, char **argv) {
   if (out_name) {
     out = open(out_name, O_WRONLY | O_CREAT, 0666);
     if (out < 0) { perror_msg("failed to open '%s'", out_name); if (in) close(in); return 1; }
-    if (!notrunc && ftruncate(out, seek * obs)) { perror_msg("failed to truncate to %lld bytes in output file '%s'", seek * obs, out_name); }
+    if (!notrunc && strncmp(out_name, "/dev/", 5) && ftruncate(out, seek * obs)) {  /* devices: see open_truncate */ perror_msg("failed to truncate to %lld bytes in output file '%s'", seek * obs, out_name); }
   } else fflush(stdout);
   char *buf = malloc(ibs > obs ? ibs : obs), *ob = malloc(obs);
   long long full_in = 0, part_in = 0, full_out = 0, part_out = 0, total = 0;

@@ -7,12 +7,21 @@
  * -type C	file type: f regular, d directory, l symbolic link
  * -maxdepth N	descend at most N levels below the PATHs (-mindepth N: at least)
  * -empty	empty file or directory
+ * -size [+-]N[cwbkMG]	size in units (512-byte blocks by default), rounded up: more, less, exactly
+ *		(a directory counts 4 KiB: WASI reports none)
+ * -mtime [+-]N	modified N days ago (-mmin: minutes), fractions dropped
+ * -newer FILE	modified more recently than FILE
+ * -prune	do not descend into this directory
+ * -depth	visit a directory's entries before the directory
+ * -delete	delete the file or empty directory (implies -depth)
  * -print	print the path (the default action)
  * -exec CMD {} ;	run a utility (or sh) for each match ({} + to batch)
  * ! EXPR, -not EXPR, EXPR -a EXPR, EXPR -o EXPR, ( EXPR )	combine tests */
 #include "lib/lib.h"
 #include <dirent.h>
 #include <fnmatch.h>
+#include <time.h>
+#include <unistd.h>
 
 /* rarely hot: optimised for size (the module has a size budget) */
 #pragma clang attribute push (__attribute__((minsize)), apply_to = function)
@@ -25,12 +34,18 @@ static const char help[] =
   "-path PAT\twhole path matches PAT\n"
   "-type C\tfile type: f regular, d directory, l symbolic link\n"
   "-maxdepth N\tdescend at most N levels below the PATHs (-mindepth N: at least)\n"
-  "-empty\tempty file or directory\n-print\tprint the path (the default action)\n"
+  "-empty\tempty file or directory\n"
+  "-size [+-]N[cwbkMG]\tsize in units (512-byte blocks by default), rounded up: more, less, exactly\n"
+  "-mtime [+-]N\tmodified N days ago (-mmin: minutes), fractions dropped\n"
+  "-newer FILE\tmodified more recently than FILE\n-prune\tdo not descend into this directory\n"
+  "-depth\tvisit a directory's entries before the directory\n"
+  "-delete\tdelete the file or empty directory (implies -depth)\n-print\tprint the path (the default action)\n"
   "-exec CMD {} ;\trun a utility (or sh) for each match ({} + to batch)\n"
   "! EXPR, -not EXPR, EXPR -a EXPR, EXPR -o EXPR, ( EXPR )\tcombine tests\n";
 
 static char **expr;   /* the expression words */
-static int nexpr, pos, has_action, maxdepth, mindepth, bad;
+static int nexpr, pos, has_action, maxdepth, mindepth, bad, depth_first, pruned;
+static time_t now;
 static const char *cur_path;
 static struct stat cur_st;
 static int eval_ok;
@@ -75,7 +90,7 @@ static int run_exec(int start, int end, char **paths, int npaths) {
 static int eval_or(int skip);
 
 static int eval_primary(int skip) {
-  if (pos >= nexpr) { if (!skip) { error_msg("expected an expression"); eval_ok = 0; } return 0; }
+  if (pos >= nexpr) { { error_msg("expected an expression"); eval_ok = 0; } return 0; }
   char *w = expr[pos++];
   if (!strcmp(w, "!") || !strcmp(w, "-not")) return !eval_primary(skip);
   if (!strcmp(w, "(")) {
@@ -99,6 +114,14 @@ static int eval_primary(int skip) {
     return empty;
   }
   if (!strcmp(w, "-maxdepth") || !strcmp(w, "-mindepth")) { pos++; return 1; }
+  if (!strcmp(w, "-depth")) return 1;
+  if (!strcmp(w, "-prune")) { if (!skip) pruned = 1; return 1; }
+  if (!strcmp(w, "-delete")) {
+    if (skip || !strcmp(cur_path, ".")) return 1;
+    if (!(S_ISDIR(cur_st.st_mode) ? rmdir(cur_path) : unlink(cur_path))) return 1;
+    perror_msg("cannot delete '%s'", cur_path);
+    return 0;
+  }
   if (!strcmp(w, "-exec")) {
     int start = pos;
     while (pos < nexpr && strcmp(expr[pos], ";") && !(strcmp(expr[pos], "+") == 0 && !strcmp(expr[pos - 1], "{}"))) pos++;
@@ -120,6 +143,29 @@ static int eval_primary(int skip) {
     return !fnmatch(arg, base_name(cur_path), w[1] == 'i' ? FNM_CASEFOLD : 0);
   }
   if (!strcmp(w, "-path") || !strcmp(w, "-wholename")) return !fnmatch(arg, cur_path, 0);
+  if (!strcmp(w, "-newer")) {
+    struct stat ref;
+    if (stat(arg, &ref)) { if (skip) { perror_msg("'%s'", arg); eval_ok = 0; } return 0; }
+    return cur_st.st_mtim.tv_sec > ref.st_mtim.tv_sec || (cur_st.st_mtim.tv_sec == ref.st_mtim.tv_sec && cur_st.st_mtim.tv_nsec > ref.st_mtim.tv_nsec);
+  }
+  if (!strcmp(w, "-size") || !strcmp(w, "-mtime") || !strcmp(w, "-mmin")) {
+    /* [+-]N: more than, less than, exactly N units, after rounding */
+    int cmp = *arg == '+' ? 1 : *arg == '-' ? -1 : 0;
+    char *end;
+    const char *num = arg + (cmp != 0);
+    long long n = strtoll(num, &end, 10), unit = w[1] == 's' ? 512 : w[2] == 't' ? 86400 : 60, v;
+    if (w[1] == 's' && *end && !end[1] && strchr("cwbkMG", *end))
+      unit = *end == 'c' ? 1 : *end == 'w' ? 2 : *end == 'b' ? 512 : *end == 'k' ? 1024 : *end == 'M' ? 1048576 : 1073741824, end++;
+    if (end == num || *end || *num < '0' || *num > '9') {
+      if (!skip) return 0;
+      error_msg("invalid argument `%s' to `%s'", arg, w);
+      eval_ok = 0;
+      return 0;
+    }
+    if (w[1] == 's') v = ((S_ISDIR(cur_st.st_mode) ? 4096 : cur_st.st_size) + unit - 1) / unit;  /* a directory counts 4 KiB, as in du */
+    else { long long age = now - cur_st.st_mtim.tv_sec; v = age >= 0 ? age / unit : -((-age + unit - 1) / unit); }
+    return cmp > 0 ? v > n : cmp < 0 ? v < n : v == n;
+  }
   if (!strcmp(w, "-type")) {
     mode_t m = cur_st.st_mode;
     switch (*arg) {
@@ -131,10 +177,10 @@ static int eval_primary(int skip) {
     case 'c': return S_ISCHR(m);
     case 'b': return S_ISBLK(m);
     }
-    if (!skip) { error_msg("Unknown argument to -type: %s", arg); eval_ok = 0; }
+    { error_msg("Unknown argument to -type: %s", arg); eval_ok = 0; }
     return 0;
   }
-  if (!skip) { error_msg("unknown predicate `%s'", w); eval_ok = 0; }
+  { error_msg("unknown predicate `%s'", w); eval_ok = 0; }
   return 0;
 }
 
@@ -173,8 +219,9 @@ static int evaluate(const char *path, struct stat *st, int skip) {
 static void walk(const char *path, int depth) {
   struct stat st;
   if (lstat(path, &st)) { perror_msg("'%s'", path); return; }
-  if (depth >= mindepth) evaluate(path, &st, 0);
-  if (!eval_ok || !S_ISDIR(st.st_mode) || (maxdepth >= 0 && depth >= maxdepth)) return;
+  pruned = 0;
+  if (depth >= mindepth && !depth_first) evaluate(path, &st, 0);
+  if (!eval_ok || !S_ISDIR(st.st_mode) || (maxdepth >= 0 && depth >= maxdepth) || (pruned && !depth_first)) goto post;
   size_t n;
   char **names = dir_names(path, &n);
   if (!names) { perror_msg("'%s'", path); return; }
@@ -184,6 +231,8 @@ static void walk(const char *path, int depth) {
     free(p);
   }
   free_names(names, n);
+post:
+  if (depth >= mindepth && depth_first && eval_ok) evaluate(path, &st, 0);
 }
 
 int find_main(int argc, char **argv) {
@@ -196,13 +245,15 @@ int find_main(int argc, char **argv) {
   int npaths = i - 1;
   expr = argv + i;
   nexpr = argc - i;
-  has_action = bad = nbatches = 0;
+  has_action = bad = nbatches = depth_first = 0;
+  now = time(NULL);
   maxdepth = -1;
   mindepth = 0;
   eval_ok = 1;
   for (int k = 0; k < nexpr; k++) {
     char *w = expr[k];
-    if (!strcmp(w, "-print") || !strcmp(w, "-print0") || !strcmp(w, "-exec")) has_action = 1;
+    if (!strcmp(w, "-print") || !strcmp(w, "-print0") || !strcmp(w, "-exec") || !strcmp(w, "-delete")) has_action = 1;
+    if (!strcmp(w, "-depth") || !strcmp(w, "-delete")) depth_first = 1;
     if ((!strcmp(w, "-maxdepth") || !strcmp(w, "-mindepth"))) {
       long long v;
       if (k + 1 >= nexpr) { error_msg("missing argument to `%s'", w); return 1; }

@@ -1,4 +1,4 @@
-/* usage: grep [-EFGcHhiLlnoqrsvwx] [-e PATTERN]... [-f FILE] [PATTERN] [FILE...]
+/* usage: grep [-EFGacHhiLlnoqrsvwx] [-A NUM] [-B NUM] [-C NUM] [-e PATTERN]... [-f FILE] [PATTERN] [FILE...]
  *
  * Print lines of each FILE (or stdin) that match a PATTERN (POSIX basic regex).
  * -E	extended regular expressions
@@ -18,6 +18,8 @@
  * -s	no messages about missing or unreadable files
  * -w	match whole words only
  * -x	match whole lines only
+ * -a	treat binary files as text
+ * -A	print NUM lines of context after each selected line; -B before; -C both
  * Exit status: 0 selected a line, 1 none, 2 error. */
 #include "lib/lib.h"
 #include <ctype.h>
@@ -25,7 +27,7 @@
 #include <regex.h>
 
 static const char help[] =
-  "usage: grep [-EFGcHhiLlnoqrsvwx] [-e PATTERN]... [-f FILE] [PATTERN] [FILE...]\n\n"
+  "usage: grep [-EFGacHhiLlnoqrsvwx] [-A NUM] [-B NUM] [-C NUM] [-e PATTERN]... [-f FILE] [PATTERN] [FILE...]\n\n"
   "Print lines of each FILE (or stdin) that match a PATTERN (POSIX basic regex).\n"
   "-E\textended regular expressions\n-F\tfixed strings\n-G\tbasic regular expressions (default)\n"
   "-e\ta pattern (may repeat; a pattern with newlines is several)\n"
@@ -35,12 +37,14 @@ static const char help[] =
   "-l\tprint only names of files with a selected line; -L without\n"
   "-o\tprint only the matching parts\n-q\tquiet: exit status only, stop at the first match\n"
   "-r\tsearch directories recursively (-R too)\n-s\tno messages about missing or unreadable files\n"
-  "-w\tmatch whole words only\n-x\tmatch whole lines only\n"
+  "-w\tmatch whole words only\n-x\tmatch whole lines only\n-a\ttreat binary files as text\n"
+  "-A\tprint NUM lines of context after each selected line; -B before; -C both\n"
   "Exit status: 0 selected a line, 1 none, 2 error.\n";
 
 static char **pats;
 static regex_t *res;
-static int npats, matched, errors, show_names, done;
+static int npats, matched, errors, show_names, done, printed_any;
+static long after_n, before_n;
 
 static int is_word(int c) { return isalnum(c) || c == '_'; }
 
@@ -57,7 +61,13 @@ static int find1(int i, const char *line, size_t len, size_t from, size_t *so, s
   }
   if (!*pats[i]) { if (from > len) return 0; *so = *eo = from; return 1; }
   regmatch_t m;
-  if (regexec(&res[i], line + from, 1, &m, from ? REG_NOTBOL : 0)) return 0;
+  /* segment by segment, so text after a NUL byte (-a) is searched too */
+  for (;;) {
+    size_t seg = strlen(line + from);
+    if (!regexec(&res[i], line + from, 1, &m, (from ? REG_NOTBOL : 0) | (from + seg < len ? REG_NOTEOL : 0))) break;
+    if (from + seg >= len) return 0;
+    from += seg + 1;
+  }
   *so = from + m.rm_so;
   *eo = from + m.rm_eo;
   return 1;
@@ -88,19 +98,47 @@ static void prefix(const char *name, long lineno, char sep) {
   if (FLAG('n')) printf("%ld%c", lineno, sep);
 }
 
+/* a context line (-A/-B/-C), or "--" between groups that are not adjacent */
+static void context_line(const char *name, long lineno, const char *line, size_t len, long *last) {
+  if (printed_any && *last != lineno - 1) puts("--");
+  printed_any = 1;
+  *last = lineno;
+  if (!line || FLAG('o')) return;
+  prefix(name, lineno, '-');
+  fwrite(line, 1, len, stdout);
+  putchar('\n');
+}
+
 static void grep_file(FILE *f, const char *name) {
-  char *line = NULL;
-  size_t cap = 0;
+  char *line = NULL, **ring = NULL;
+  size_t cap = 0, *ring_len = NULL;
   ssize_t len;
-  long lineno = 0, count = 0;
-  int binary = 0;
+  long lineno = 0, count = 0, last = -1, after = 0, nring = 0;
+  int binary = 0, context = (after_n || before_n) && !FLAG('c') && !FLAG('l') && !FLAG('L') && !FLAG('q');
+  if (context && before_n) { ring = calloc(before_n, sizeof *ring); ring_len = calloc(before_n, sizeof *ring_len); }
   while (!done && (len = getline(&line, &cap, f)) >= 0) {
     lineno++;
     if (len && line[len - 1] == '\n') line[--len] = 0;
-    if (memchr(line, 0, len)) binary = 1;
+    if (memchr(line, 0, len) && !FLAG('a')) binary = 1;
     size_t so, eo;
     int hit = find(line, len, 0, &so, &eo) != FLAG('v');
+    if (!hit && context && !binary) {
+      if (after > 0) { after--; context_line(name, lineno, line, len, &last); }
+      else if (before_n) {  /* remember it: it may be context before the next selected line */
+        long k = nring++ % before_n;
+        free(ring[k]);
+        ring[k] = memcpy(malloc(len + 1), line, len + 1);
+        ring_len[k] = len;
+      }
+    }
     if (!hit) continue;
+    if (context && !binary) {
+      long first = nring > before_n ? nring - before_n : 0;
+      for (long k = first; k < nring; k++) context_line(name, lineno - (nring - k), ring[k % before_n], ring_len[k % before_n], &last);
+      nring = 0;
+      after = after_n;
+      context_line(name, lineno, NULL, 0, &last);
+    }
     count++;
     matched = 1;
     if (FLAG('q')) { done = 1; break; }
@@ -127,6 +165,9 @@ static void grep_file(FILE *f, const char *name) {
   }
   if (ferror(f)) { if (!FLAG('s')) perror_msg("%s", name); errors = 1; }
   free(line);
+  for (long k = 0; ring && k < before_n; k++) free(ring[k]);
+  free(ring);
+  free(ring_len);
   if (FLAG('c')) {
     if (show_names) printf("%s:", name);
     printf("%ld\n", count);
@@ -176,10 +217,17 @@ static void add_patterns(const char *s) {
 }
 
 int grep_main(int argc, char **argv) {
-  if (toy_init(argc, argv, "EFGcHhiLlnoqrRsvwxy(ignore-case)e*(regexp)f*(file)", help, 2)) return toys.exitval;
+  if (toy_init(argc, argv, "EFGacHhiLlnoqrRsvwxy(ignore-case)e*(regexp)f*(file)A:B:C:", help, 2)) return toys.exitval;
   pats = NULL;
   res = NULL;
-  npats = matched = errors = done = 0;
+  npats = matched = errors = done = printed_any = 0;
+  long long ctx[3] = {0};
+  for (int k = 0; k < 3; k++) {
+    char *v = OPTARG("ABC"[k]);
+    if (v && (parse_long(v, &ctx[k]) || ctx[k] < 0)) { error_msg("%s: invalid context length argument", v); return 2; }
+  }
+  after_n = FLAG('A') ? ctx[0] : ctx[2];
+  before_n = FLAG('B') ? ctx[1] : ctx[2];
   char **ops = toys.optargs;
   if (FLAG('y')) toys.flags |= 1ULL << flagbit('i');
   for (char **e = toys.list[flagbit('e')]; e && *e; e++) add_patterns(*e);

@@ -27,9 +27,15 @@ int mv_main(int argc, char **argv) {
     else if (S_ISDIR(ss.st_mode) && !strncmp(to, src, sl) && to[sl] == '/')
       error_msg("cannot move '%s' to a subdirectory of itself, '%s'", src, to);
     else if (rename(src, to)) {
-      if (errno == EXDEV) {  /* different preopened roots: copy, then remove */
-        if (!copy_path(src, to, 1)) remove_path(src, 1, 0);
+      /* different preopened roots (EXDEV), or a symlink, which wasmer 0.16 cannot
+       * rename (ENOENT): copy, then remove */
+      if (errno == EXDEV || (errno == ENOENT && S_ISLNK(ss.st_mode))) {
+        if (!copy_path(src, to, COPY_RECURSIVE | COPY_TIMES)) remove_path(src, 1, 0);
       } else perror_msg("cannot move '%s' to '%s'", src, to);
+    } else if (S_ISREG(ss.st_mode) && !stat(to, &st) && st.st_mtim.tv_sec != ss.st_mtim.tv_sec) {
+      /* wasmer 0.16's rename gives the file a new modification time */
+      struct timespec t[2] = {ss.st_atim, ss.st_mtim};
+      set_times(to, t);
     }
     free(to);
   }

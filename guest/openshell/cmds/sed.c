@@ -1,15 +1,17 @@
-/* usage: sed [-nEri] [-e SCRIPT]... [SCRIPT] [FILE...]
+/* usage: sed [-nEri] [-e SCRIPT]... [-f FILE]... [SCRIPT] [FILE...]
  *
  * Stream editor: run SCRIPT on each line of the FILEs (or stdin).
  * -n	do not print the pattern space at the end of each cycle
  * -e	add a script (may repeat; each is a separate line)
+ * -f	add the script in FILE (may repeat, mixes with -e in order)
  * -E	extended regular expressions (-r too)
  * -i	edit FILEs in place
  * -s	treat files as separate streams
  * Addresses: N, $, /RE/, \cREc, FIRST~STEP, ADDR1,ADDR2, ADDR1,+N, ADDR! (negated).
  * Replacements: & \1..\9 \n, and \U \L \u \l \E case conversion.
  * Commands: s/RE/REPL/[gpiN] y/SRC/DST/ p P d D n N q[CODE] Q[CODE] = a i c TEXT
- *           h H g G x b t T :LABEL { } #comment; separated by ; or newlines. */
+ *           h H g G x b t T :LABEL r FILE w FILE { } #comment; separated by ; or newlines.
+ * The s flag w FILE writes each changed line; /dev/stdout and /dev/stderr are the streams. */
 #include "lib/lib.h"
 #include <ctype.h>
 #include <regex.h>
@@ -20,16 +22,18 @@
 #pragma clang attribute push (__attribute__((minsize)), apply_to = function)
 
 static const char help[] =
-  "usage: sed [-nEri] [-e SCRIPT]... [SCRIPT] [FILE...]\n\n"
+  "usage: sed [-nEri] [-e SCRIPT]... [-f FILE]... [SCRIPT] [FILE...]\n\n"
   "Stream editor: run SCRIPT on each line of the FILEs (or stdin).\n"
   "-n\tdo not print the pattern space at the end of each cycle\n"
   "-e\tadd a script (may repeat; each is a separate line)\n"
+  "-f\tadd the script in FILE (may repeat, mixes with -e in order)\n"
   "-E\textended regular expressions (-r too)\n-i\tedit FILEs in place\n"
   "-s\ttreat files as separate streams\n"
   "Addresses: N, $, /RE/, \\cREc, FIRST~STEP, ADDR1,ADDR2, ADDR1,+N, ADDR! (negated).\n"
   "Replacements: & \\1..\\9 \\n, and \\U \\L \\u \\l \\E case conversion.\n"
   "Commands: s/RE/REPL/[gpiN] y/SRC/DST/ p P d D n N q[CODE] Q[CODE] = a i c TEXT\n"
-  "          h H g G x b t T :LABEL { } #comment; separated by ; or newlines.\n";
+  "          h H g G x b t T :LABEL r FILE w FILE { } #comment; separated by ; or newlines.\n"
+  "The s flag w FILE writes each changed line; /dev/stdout and /dev/stderr are the streams.\n";
 
 enum { A_NONE, A_LINE, A_LAST, A_RE, A_STEP, A_PLUS };
 struct addr { int type; long line, step; regex_t *re; };
@@ -39,6 +43,7 @@ struct cmd {
   regex_t *re;          /* s */
   char *text;           /* s replacement; a i c text; b t : label */
   int global, nth, print, jump, code;
+  FILE *wf;             /* w command and s///w */
   unsigned char map[256]; /* y */
 };
 
@@ -64,6 +69,10 @@ static int has_next, read_error;
 static long lineno;
 static FILE *out;
 static int quit, exit_code;
+/* files named by w (opened, truncated, once per name at parse time, as GNU does) */
+static char *wnames[32];
+static FILE *wfiles[32];
+static int nw;
 
 static void bput(struct buf *b, const char *s, size_t n) {
   if (b->len + n + 1 > b->cap) {
@@ -182,6 +191,26 @@ static char *read_text(const char **pp) {
   return b.s;
 }
 
+/* the file name of r and w: the rest of the line */
+static char *read_fname(const char **pp) {
+  const char *p = *pp;
+  skip_space(&p);
+  const char *s = p;
+  while (*p && *p != '\n') p++;
+  *pp = p;
+  return strndup(s, p - s);
+}
+
+static FILE *wopen(char *name) {
+  if (!strcmp(name, "/dev/stdout")) return free(name), stdout;
+  if (!strcmp(name, "/dev/stderr")) return free(name), stderr;
+  for (int i = 0; i < nw; i++) if (!strcmp(wnames[i], name)) return free(name), wfiles[i];
+  FILE *f = nw < 32 ? fopen_truncate(name) : NULL;
+  if (!f) { perror_msg("couldn't open file %s", name); free(name); return NULL; }
+  wnames[nw] = name;
+  return wfiles[nw++] = f;
+}
+
 static char *read_label(const char **pp) {
   const char *p = *pp;
   skip_space(&p);
@@ -228,6 +257,7 @@ static int parse(const char *script) {
         else if (*p == 'p') c->print = 1;
         else if (*p == 'i' || *p == 'I') icase = 1;
         else if (*p >= '1' && *p <= '9') c->nth = strtol(p, (char **)&p, 10), p--;
+        else if (*p == 'w') { p++; if (!(c->wf = wopen(read_fname(&p)))) return err = "", err_pos = -2, -1; break; }
         else break;
       }
       c->re = compile(pat, icase);
@@ -253,6 +283,12 @@ static int parse(const char *script) {
     }
     case 'a': case 'i': case 'c':
       c->text = read_text(&p);
+      break;
+    case 'r':
+      c->text = read_fname(&p);
+      break;
+    case 'w':
+      if (!(c->wf = wopen(read_fname(&p)))) return err = "", err_pos = -2, -1;
       break;
     case ':':
       if (c->a1.type != A_NONE) return fail(": doesn't want any addresses", p, script);
@@ -349,13 +385,29 @@ static void flush_appended(void) {
   appended.len = 0;
 }
 
+/* regexec over the pattern space from pos, segment by segment: text after a NUL byte
+ * is matched too (GNU), '^' only at the start, '$' only at the end. Offsets in m are
+ * from ps.s. */
+static int find(regex_t *re, size_t pos, regmatch_t *m) {
+  for (;;) {
+    size_t seg = strlen(ps.s + pos);
+    if (!regexec(re, ps.s + pos, 10, m, (pos ? REG_NOTBOL : 0) | (pos + seg < ps.len ? REG_NOTEOL : 0))) {
+      for (int i = 0; i < 10; i++) if (m[i].rm_so >= 0) m[i].rm_so += pos, m[i].rm_eo += pos;
+      return 1;
+    }
+    if (pos + seg >= ps.len) return 0;
+    pos += seg + 1;
+  }
+}
+
 static int match_addr(struct addr *a) {
   if (a->type == A_LINE) return lineno == a->line;
   if (a->type == A_STEP) return a->step > 0 ? lineno >= a->line && (lineno - a->line) % a->step == 0 : lineno == a->line;
   if (a->type == A_LAST) return !has_next;
   if (a->type == A_RE) {
     regex_t *re = a->re == (regex_t *)-1 ? last_re : a->re;
-    return re && !regexec(re, ps.s ? ps.s : "", 0, NULL, 0);
+    regmatch_t m[10];
+    return re && find(re, 0, m);
   }
   return 1;
 }
@@ -408,8 +460,8 @@ static int substitute(struct cmd *c) {
   long last_eo = -1;
   int count = 0, did = 0;
   while (pos <= len) {
-    if (regexec(re, ps.s + pos, 10, m, pos ? REG_NOTBOL : 0)) break;
-    size_t so = pos + m[0].rm_so, eo = pos + m[0].rm_eo;
+    if (!find(re, pos, m)) break;
+    size_t so = m[0].rm_so, eo = m[0].rm_eo;
     if (so == eo && (long)so == last_eo) {  /* no empty match right after a match */
       if (so >= len) break;
       bput(&o, ps.s + so, 1);
@@ -425,7 +477,7 @@ static int substitute(struct cmd *c) {
         if (*r == '&') put_case(&o, ps.s + so, eo - so);
         else if (*r == '\\' && r[1] >= '0' && r[1] <= '9') {
           int g = *++r - '0';
-          if (m[g].rm_so >= 0) put_case(&o, ps.s + pos + m[g].rm_so, m[g].rm_eo - m[g].rm_so);
+          if (m[g].rm_so >= 0) put_case(&o, ps.s + m[g].rm_so, m[g].rm_eo - m[g].rm_so);
         } else if (*r == '\\' && r[1] && strchr("ULE", r[1])) {
           case_mode = *++r == 'E' ? 0 : *r;
           case_once = 0;
@@ -471,8 +523,22 @@ static void run(void) {
       pc++;
       switch (c->c) {
       case 's':
-        if (substitute(c)) { tflag = 1; if (c->print) emit_ps(); }
+        if (substitute(c)) { tflag = 1; if (c->print) emit_ps(); if (c->wf) goto write; }
         break;
+      case 'w':
+      write:
+        fwrite(ps.s, 1, ps.len, c->wf);
+        putc('\n', c->wf);
+        break;
+      case 'r': {
+        FILE *f = fopen(c->text, "r");
+        size_t n;
+        char *t = f ? read_all(f, &n) : NULL;
+        if (t) bput(&appended, t, n);
+        free(t);
+        if (f) fclose(f);
+        break;
+      }
       case 'y':
         for (size_t i = 0; i < ps.len; i++) ps.s[i] = c->map[(unsigned char)ps.s[i]];
         break;
@@ -527,7 +593,8 @@ static void run(void) {
 }
 
 int sed_main(int argc, char **argv) {
-  if (toy_init(argc, argv, "nEris(separate)e*(expression)", help, 1)) return toys.exitval;
+  if (toy_init(argc, argv, "nEris(separate)e*(expression)f*(file)", help, 1)) return toys.exitval;
+  nw = 0;
   cmds = NULL;
   ncmds = nregs = 0;
   regs = NULL;
@@ -547,10 +614,29 @@ int sed_main(int argc, char **argv) {
   char **ops = toys.optargs;
   struct buf script = {0};
   bput(&script, "", 0);
-  if (FLAG('e')) {
-    for (char **e = toys.list[flagbit('e')]; *e; e++) {
-      bput(&script, *e, strlen(*e));
-      bput(&script, "\n", 1);
+  if (FLAG('e') || FLAG('f')) {
+    /* -e and -f in command-line order: a second look at argv for those two */
+    for (int i = 1; i < argc && strcmp(argv[i], "--"); i++) {
+      char *a = argv[i], *v = NULL;
+      int kind = 0;
+      if (a[0] != '-' || !a[1]) continue;
+      if (a[1] == '-') {
+        kind = !strncmp(a, "--expression", 12) ? 'e' : !strncmp(a, "--file", 6) ? 'f' : 0;
+        if (kind) v = strchr(a, '=') ? strchr(a, '=') + 1 : argv[++i];
+      } else for (int j = 1; a[j] && !kind; j++)
+        if (a[j] == 'e' || a[j] == 'f') kind = a[j], v = a[j + 1] ? a + j + 1 : argv[++i];
+      if (kind == 'e') bput(&script, v, strlen(v));
+      else if (kind == 'f') {
+        FILE *f = strcmp(v, "-") ? fopen(v, "r") : stdin;
+        size_t n;
+        char *t = f ? read_all(f, &n) : NULL;
+        if (f && f != stdin) fclose(f);
+        if (!t) { perror_msg("couldn't open file %s", v); toys.exitval = 4; goto out; }
+        if (n && t[n - 1] == '\n') n--;
+        bput(&script, t, n);
+        free(t);
+      }
+      if (kind) bput(&script, "\n", 1);
     }
   } else if (*ops) {
     bput(&script, *ops, strlen(*ops));
@@ -560,7 +646,8 @@ int sed_main(int argc, char **argv) {
     goto out;
   }
   if (parse(script.s)) {
-    if (err_pos >= 0) error_msg("-e expression #1, char %d: %s", err_pos + 1, err);
+    if (err_pos == -2) toys.exitval = 4;
+    else if (err_pos >= 0) error_msg("-e expression #1, char %d: %s", err_pos + 1, err);
     else error_msg("-e expression #1: %s", err);
     goto out;
   }
@@ -605,6 +692,7 @@ int sed_main(int argc, char **argv) {
   if (read_error) toys.exitval = 2;
   if (exit_code) toys.exitval = exit_code;
 out:
+  for (int i = 0; i < nw; i++) { fclose(wfiles[i]); free(wnames[i]); }
   for (int i = 0; i < ncmds; i++) free(cmds[i].text);
   free(cmds);
   for (int i = 0; i < nregs; i++) { regfree(regs[i]); free(regs[i]); }

@@ -1,30 +1,39 @@
-/* usage: sort [-cCfnrsu] [-k POS1[,POS2]]... [-t SEP] [-o FILE] [FILE...]
+/* usage: sort [-cCfghMnrsuVz] [-k POS1[,POS2]]... [-t SEP] [-o FILE] [FILE...]
  *
  * Sort the lines of the FILEs (or stdin) by byte value (C locale).
  * -c	check that the input is sorted; report the first disorder (-C: silently)
  * -f	fold lower case to upper case
  * -n	compare a leading number (blanks, -, digits, .)
+ * -g	compare general numbers (strtod: 1e3, inf; non-numbers first)
+ * -h	compare human-readable numbers (2K < 1M, by suffix first)
+ * -M	compare month names (JAN < ... < DEC, unknown first)
+ * -V	compare version numbers (1.9 < 1.10, GNU's filevercmp)
+ * -z	lines end with NUL bytes, not newlines
  * -r	reverse the result
  * -s	stable: no last-resort comparison of whole lines
  * -u	output only the first of lines that compare equal
- * -k	sort key: fields F[.C] to F[.C], with optional n r f b letters
+ * -k	sort key: fields F[.C] to F[.C], with optional n g h M V r f b letters
  * -t	field separator (default: a blank-to-non-blank transition)
  * -o	write the result to FILE */
 #include "lib/lib.h"
 #include <ctype.h>
 
 static const char help[] =
-  "usage: sort [-cCfnrsu] [-k POS1[,POS2]]... [-t SEP] [-o FILE] [FILE...]\n\n"
+  "usage: sort [-cCfghMnrsuVz] [-k POS1[,POS2]]... [-t SEP] [-o FILE] [FILE...]\n\n"
   "Sort the lines of the FILEs (or stdin) by byte value (C locale).\n"
   "-c\tcheck that the input is sorted; report the first disorder (-C: silently)\n"
   "-f\tfold lower case to upper case\n-n\tcompare a leading number (blanks, -, digits, .)\n"
+  "-g\tcompare general numbers (strtod: 1e3, inf; non-numbers first)\n"
+  "-h\tcompare human-readable numbers (2K < 1M, by suffix first)\n"
+  "-M\tcompare month names (JAN < ... < DEC, unknown first)\n"
+  "-V\tcompare version numbers (1.9 < 1.10, GNU's filevercmp)\n-z\tlines end with NUL bytes, not newlines\n"
   "-r\treverse the result\n-s\tstable: no last-resort comparison of whole lines\n"
   "-u\toutput only the first of lines that compare equal\n"
-  "-k\tsort key: fields F[.C] to F[.C], with optional n r f b letters\n"
+  "-k\tsort key: fields F[.C] to F[.C], with optional n g h M V r f b letters\n"
   "-t\tfield separator (default: a blank-to-non-blank transition)\n-o\twrite the result to FILE\n";
 
 struct line { char *s; size_t len, idx; };
-struct key { long f1, c1, f2, c2; int n, r, f, b; };
+struct key { long f1, c1, f2, c2; int n, r, f, b; };  /* n: 0 text, or 'n' 'g' 'h' 'M' 'V' */
 
 static struct key *keys;
 static int nkeys, sep;
@@ -86,6 +95,84 @@ static double number(const char *s, const char *e) {
   return neg ? -v : v;
 }
 
+/* -h: suffix order (K=1 ... Q=10, negative for negative numbers; 0 for a zero) */
+static int unit_order(const char *s, const char *e) {
+  while (s < e && isblank((unsigned char)*s)) s++;
+  int neg = s < e && *s == '-', nonzero = 0;
+  s += neg;
+  while (s < e && (isdigit((unsigned char)*s) || *s == '.')) nonzero |= *s++ > '0';
+  const char *u = s < e && nonzero ? strchr("KMGTPEZYRQ", *s == 'k' ? 'K' : *s) : NULL;
+  int order = u && *s ? u - "KMGTPEZYRQ" + 1 : 0;
+  return neg ? -order : order;
+}
+
+static int month(const char *s, const char *e) {
+  static const char names[] = "JANFEBMARAPRMAYJUNJULAUGSEPOCTNOVDEC";
+  while (s < e && isblank((unsigned char)*s)) s++;
+  if (e - s < 3) return 0;
+  for (int m = 0; m < 12; m++)
+    if (toupper((unsigned char)s[0]) == names[3 * m] && toupper((unsigned char)s[1]) == names[3 * m + 1] && toupper((unsigned char)s[2]) == names[3 * m + 2]) return m + 1;
+  return 0;
+}
+
+/* -V: gnulib's filevercmp */
+static int vorder(const char *s, size_t pos, size_t len) {
+  if (pos == len) return -1;
+  unsigned char c = s[pos];
+  return isdigit(c) ? 0 : isalpha(c) ? c : c == '~' ? -2 : c + 256;
+}
+static int verrevcmp(const char *a, size_t al, const char *b, size_t bl) {
+  size_t i = 0, j = 0;
+  while (i < al || j < bl) {
+    int first = 0;
+    while ((i < al && !isdigit((unsigned char)a[i])) || (j < bl && !isdigit((unsigned char)b[j]))) {
+      int x = vorder(a, i, al), y = vorder(b, j, bl);
+      if (x != y) return x - y;
+      i++, j++;
+    }
+    while (i < al && a[i] == '0') i++;
+    while (j < bl && b[j] == '0') j++;
+    for (; i < al && j < bl && isdigit((unsigned char)a[i]) && isdigit((unsigned char)b[j]); i++, j++)
+      if (!first) first = a[i] - b[j];
+    if (i < al && isdigit((unsigned char)a[i])) return 1;
+    if (j < bl && isdigit((unsigned char)b[j])) return -1;
+    if (first) return first;
+  }
+  return 0;
+}
+static size_t prefixlen(const char *s, size_t n) {  /* without the suffix (\.[A-Za-z~][A-Za-z0-9~]*)*$ */
+  size_t pre = 0;
+  for (size_t i = 0; i < n;) {
+    pre = ++i;
+    while (i + 1 < n && s[i] == '.' && (isalpha((unsigned char)s[i + 1]) || s[i + 1] == '~'))
+      for (i += 2; i < n && (isalnum((unsigned char)s[i]) || s[i] == '~'); i++) {}
+  }
+  return pre;
+}
+static int vercmp(const char *a, size_t al, const char *b, size_t bl) {
+  if (!al || !bl) return !bl - !al;
+  if (a[0] == '.' || b[0] == '.') {
+    if (a[0] != b[0]) return a[0] == '.' ? -1 : 1;
+    int ad = al == 1, bd = bl == 1;
+    if (ad || bd) return bd - ad;
+    ad = al == 2 && a[1] == '.', bd = bl == 2 && b[1] == '.';
+    if (ad || bd) return bd - ad;
+  }
+  size_t ap = prefixlen(a, al), bp = prefixlen(b, bl);
+  int r = verrevcmp(a, ap, b, bp);
+  return r || (ap == al && bp == bl) ? r : verrevcmp(a, al, b, bl);
+}
+
+/* -g: strtod on a copy of the key; a key that is no number sorts first */
+static int general(const char *s, const char *e, double *v) {
+  char buf[64], *end;
+  size_t n = e - s < 63 ? (size_t)(e - s) : 63;
+  memcpy(buf, s, n);
+  buf[n] = 0;
+  *v = strtod(buf, &end);
+  return end != buf;
+}
+
 static int compare_text(const char *a, size_t al, const char *b, size_t bl, int fold) {
   size_t n = al < bl ? al : bl;
   for (size_t i = 0; i < n; i++) {
@@ -103,9 +190,16 @@ static int compare_keys(const struct line *a, const struct line *b) {
     key_range(a, k, &as, &ae);
     key_range(b, k, &bs, &be);
     int r;
-    if (k->n) {
+    if (k->n == 'V') r = vercmp(as, ae - as, bs, be - bs);
+    else if (k->n == 'M') r = month(as, ae) - month(bs, be);
+    else if (k->n == 'g') {
+      double x, y;
+      int nx = general(as, ae, &x), ny = general(bs, be, &y);
+      r = nx != ny ? nx - ny : !nx ? 0 : x != x || y != y ? (y != y) - (x != x) : x < y ? -1 : x > y;
+    } else if (k->n) {
+      r = k->n == 'h' ? unit_order(as, ae) - unit_order(bs, be) : 0;
       double x = number(as, ae), y = number(bs, be);
-      r = x < y ? -1 : x > y;
+      if (!r) r = x < y ? -1 : x > y;
     } else r = compare_text(as, ae - as, bs, be - bs, k->f);
     if (r) return k->r ? -r : r;
   }
@@ -136,8 +230,8 @@ static int parse_key(const char *s, struct key *k) {
   s = end;
   if (*s == '.') { k->c1 = strtol(s + 1, &end, 10); if (end == s + 1 || k->c1 < 1) return -1; s = end; }
   for (int pass = 0; pass < 2; pass++) {
-    for (; *s && strchr("nrfb", *s); s++) {
-      if (*s == 'n') k->n = 1;
+    for (; *s && strchr("nghMVrfb", *s); s++) {
+      if (strchr("nghMV", *s)) k->n = *s;
       else if (*s == 'r') k->r = 1;
       else if (*s == 'f') k->f = 1;
       else k->b = 1;
@@ -152,7 +246,11 @@ static int parse_key(const char *s, struct key *k) {
 }
 
 int sort_main(int argc, char **argv) {
-  if (toy_init(argc, argv, "bcCfnrsuk*(key)t:o:", help, 2)) return toys.exitval;
+  if (toy_init(argc, argv, "bcCfghMnrsuVzk*(key)t:o:", help, 2)) return toys.exitval;
+  int kind = FLAG('n') ? 'n' : FLAG('g') ? 'g' : FLAG('h') ? 'h' : FLAG('M') ? 'M' : FLAG('V') ? 'V' : 0, eol = FLAG('z') ? 0 : '\n';
+  char both[6] = {0}, *w = both;
+  for (const char *o = "ghMnV"; *o; o++) if (FLAG(*o)) *w++ = *o;
+  if (w - both > 1) { error_msg("options '-%s' are incompatible", both); return 2; }
   sep = -1;
   nkeys = 0;
   keys = NULL;
@@ -167,13 +265,13 @@ int sort_main(int argc, char **argv) {
     keys = realloc(keys, (nkeys + 1) * sizeof *keys);
     if (parse_key(*k, &keys[nkeys])) { error_msg("invalid key specification '%s'", *k); toys.exitval = 2; goto out; }
     struct key *kk = &keys[nkeys++];
-    if (!kk->n && !kk->r && !kk->f && !kk->b) { kk->n = FLAG('n'); kk->r = FLAG('r'); kk->f = FLAG('f'); kk->b = FLAG('b'); }
+    if (!kk->n && !kk->r && !kk->f && !kk->b) { kk->n = kind; kk->r = FLAG('r'); kk->f = FLAG('f'); kk->b = FLAG('b'); }
   }
   if (!nkeys) {  /* the whole line is the key */
     keys = malloc(sizeof *keys);
     memset(keys, 0, sizeof *keys);
     keys->f1 = 1;
-    keys->n = FLAG('n'); keys->r = FLAG('r'); keys->f = FLAG('f'); keys->b = FLAG('b');
+    keys->n = kind; keys->r = FLAG('r'); keys->f = FLAG('f'); keys->b = FLAG('b');
     nkeys = 1;
   }
   char *stdin_only[] = {"-", NULL};
@@ -189,7 +287,7 @@ int sort_main(int argc, char **argv) {
     bufs = realloc(bufs, (nbufs + 1) * sizeof *bufs);
     bufs[nbufs++] = buf;
     for (char *p = buf, *e = buf + len; p < e;) {
-      char *nl = memchr(p, '\n', e - p);
+      char *nl = memchr(p, eol, e - p);
       if (!nl) nl = e;
       if (n == cap) lines = realloc(lines, (cap = cap * 2 + 256) * sizeof *lines);
       lines[n].s = p;
@@ -220,7 +318,7 @@ int sort_main(int argc, char **argv) {
   for (size_t i = 0; i < n; i++) {
     if (FLAG('u') && i && !compare_keys(&lines[i - 1], &lines[i])) continue;
     fwrite(lines[i].s, 1, lines[i].len, out);
-    putc('\n', out);
+    putc(eol, out);
   }
   if (out != stdout && fclose(out)) { perror_msg("write failed: %s", OPTARG('o')); toys.exitval = 2; }
 out:

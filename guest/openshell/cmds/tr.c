@@ -1,12 +1,14 @@
-/* usage: tr [-cds] SET1 [SET2]
+/* usage: tr [-cdst] SET1 [SET2]
  *
  * Translate, squeeze or delete bytes from stdin to stdout.
  * SETs take ranges (a-z), escapes (\n \t \\ \NNN) and classes ([:alpha:] [:digit:]
  * [:alnum:] [:upper:] [:lower:] [:space:] [:blank:] [:punct:] [:print:] [:graph:]
- * [:cntrl:] [:xdigit:]); SET2 is padded with its last byte.
+ * [:cntrl:] [:xdigit:]), [=c=], and in SET2 [c*N] (N copies) and [c*] (as many as SET1
+ * needs); SET2 is padded with its last byte.
  * -c	use the complement of SET1 (-C too)
  * -d	delete bytes in SET1
- * -s	squeeze repeats of bytes in the last SET into one */
+ * -s	squeeze repeats of bytes in the last SET into one
+ * -t	truncate SET1 to the length of SET2 */
 #include "lib/lib.h"
 #include <ctype.h>
 
@@ -14,13 +16,14 @@
 #pragma clang attribute push (__attribute__((minsize)), apply_to = function)
 
 static const char help[] =
-  "usage: tr [-cds] SET1 [SET2]\n\n"
+  "usage: tr [-cdst] SET1 [SET2]\n\n"
   "Translate, squeeze or delete bytes from stdin to stdout.\n"
   "SETs take ranges (a-z), escapes (\\n \\t \\\\ \\NNN) and classes ([:alpha:] [:digit:]\n"
   "[:alnum:] [:upper:] [:lower:] [:space:] [:blank:] [:punct:] [:print:] [:graph:]\n"
-  "[:cntrl:] [:xdigit:]); SET2 is padded with its last byte.\n"
+  "[:cntrl:] [:xdigit:]), [=c=], and in SET2 [c*N] (N copies) and [c*] (as many as SET1\n"
+  "needs); SET2 is padded with its last byte.\n"
   "-c\tuse the complement of SET1 (-C too)\n-d\tdelete bytes in SET1\n"
-  "-s\tsqueeze repeats of bytes in the last SET into one\n";
+  "-s\tsqueeze repeats of bytes in the last SET into one\n-t\ttruncate SET1 to the length of SET2\n";
 
 static const struct { const char *name; int (*fn)(int); } classes[] = {
   {"alpha", isalpha}, {"digit", isdigit}, {"alnum", isalnum}, {"upper", isupper},
@@ -28,10 +31,24 @@ static const struct { const char *name; int (*fn)(int); } classes[] = {
   {"print", isprint}, {"graph", isgraph}, {"cntrl", iscntrl}, {"xdigit", isxdigit},
 };
 
-/* Expand SET into out (at most 4096 bytes); returns its length or -1. */
-static int expand(const char *s, unsigned char *out) {
-  int n = 0;
+/* Expand SET into out (at most 4096 bytes); returns its length or -1. want > 0: this is
+ * SET2 and SET1 has that many bytes, so [c*] fills up to it (want -1: SET1, no repeats). */
+static int expand(const char *s, unsigned char *out, int want) {
+  int n = 0, fill = -1, fillc = 0;
   while (*s && n < 4000) {
+    if (s[0] == '[' && s[1] == '=' && s[2] && s[3] == '=' && s[4] == ']') { out[n++] = s[2]; s += 5; continue; }
+    if (s[0] == '[' && s[1] && s[2] == '*') {
+      const char *q = s + 3;
+      char *e;
+      long k = strtol(q, &e, *q == '0' ? 8 : 10);
+      if (*e == ']' && (e == q || isdigit((unsigned char)*q))) {
+        if (want < 0) { error_msg("the [c*] repeat construct may not appear in string1"); return -1; }
+        if (e == q || !k) { if (fill >= 0) { error_msg("only one [c*] repeat construct may appear in string2"); return -1; } fill = n; fillc = s[1]; }
+        else for (; k > 0 && n < 4000; k--) out[n++] = s[1];
+        s = e + 1;
+        continue;
+      }
+    }
     if (s[0] == '[' && s[1] == ':') {
       const char *e = strstr(s + 2, ":]");
       size_t l = e ? (size_t)(e - s - 2) : 0;
@@ -60,11 +77,16 @@ static int expand(const char *s, unsigned char *out) {
     }
     out[n++] = c;
   }
+  if (fill >= 0 && n < want) {
+    memmove(out + fill + want - n, out + fill, n - fill);
+    memset(out + fill, fillc, want - n);
+    n = want;
+  }
   return n;
 }
 
 int tr_main(int argc, char **argv) {
-  if (toy_init(argc, argv, "cCds", help, 1)) return toys.exitval;
+  if (toy_init(argc, argv, "cCdst", help, 1)) return toys.exitval;
   int comp = FLAG('c') || FLAG('C');
   int need = (FLAG('d') == FLAG('s')) ? 2 : 1, max = FLAG('d') && !FLAG('s') ? 1 : 2;
   if (toys.optc < 1) return usage_error("missing operand");
@@ -76,9 +98,8 @@ int tr_main(int argc, char **argv) {
   }
   if (toys.optc > max) return usage_error("extra operand '%s'", toys.optargs[max]);
   unsigned char s1[4096], s2[4096], map[256], in1[256] = {0}, sq[256] = {0};
-  int n1 = expand(toys.optargs[0], s1), n2 = 0;
+  int n1 = expand(toys.optargs[0], s1, -1), n2 = 0;
   if (n1 < 0) return 1;
-  if (toys.optc > 1 && (n2 = expand(toys.optargs[1], s2)) < 0) return 1;
   for (int i = 0; i < n1; i++) in1[s1[i]] = 1;
   if (comp) {
     n1 = 0;
@@ -86,6 +107,8 @@ int tr_main(int argc, char **argv) {
     memset(in1, 0, sizeof in1);
     for (int i = 0; i < n1; i++) in1[s1[i]] = 1;
   }
+  if (toys.optc > 1 && (n2 = expand(toys.optargs[1], s2, n1 < 4000 ? n1 : 4000)) < 0) return 1;
+  if (FLAG('t') && n2 < n1) n1 = n2;
   for (int c = 0; c < 256; c++) map[c] = c;
   int translate = !FLAG('d') && toys.optc > 1;
   if (translate) {

@@ -1,9 +1,11 @@
-/* usage: xargs [-0rt] [-n MAX] [-I STR] [COMMAND [ARG...]]
+/* usage: xargs [-0rt] [-n MAX] [-s SIZE] [-E EOF] [-I STR] [COMMAND [ARG...]]
  *
  * Run COMMAND (default echo) with the words read from stdin appended as
  * arguments. Words are separated by blanks and newlines; quotes and backslash
  * work as in the shell. COMMAND is a utility of the enclave, or sh.
  * -n	use at most MAX words per command
+ * -s	at most SIZE bytes per command line (each argument counts its length + 1)
+ * -E	stop reading at the word (or -I line) EOF
  * -I	run once per input line, replacing STR in the arguments
  * -0	words are separated by NUL bytes only
  * -r	do not run COMMAND when there is no input
@@ -15,11 +17,13 @@
 #pragma clang attribute push (__attribute__((minsize)), apply_to = function)
 
 static const char help[] =
-  "usage: xargs [-0rt] [-n MAX] [-I STR] [COMMAND [ARG...]]\n\n"
+  "usage: xargs [-0rt] [-n MAX] [-s SIZE] [-E EOF] [-I STR] [COMMAND [ARG...]]\n\n"
   "Run COMMAND (default echo) with the words read from stdin appended as\n"
   "arguments. Words are separated by blanks and newlines; quotes and backslash\n"
   "work as in the shell. COMMAND is a utility of the enclave, or sh.\n"
-  "-n\tuse at most MAX words per command\n-I\trun once per input line, replacing STR in the arguments\n"
+  "-n\tuse at most MAX words per command\n-s\tat most SIZE bytes per command line (each argument counts its length + 1)\n"
+  "-E\tstop reading at the word (or -I line) EOF\n"
+  "-I\trun once per input line, replacing STR in the arguments\n"
   "-0\twords are separated by NUL bytes only\n-r\tdo not run COMMAND when there is no input\n"
   "-t\tprint each command on stderr before running it\n";
 
@@ -44,14 +48,21 @@ static int run(char **cmd, int ncmd, char **words, int nwords) {
 }
 
 int xargs_main(int argc, char **argv) {
-  if (toy_init(argc, argv, "^0rtn:I:", help, 1)) return toys.exitval;
+  if (toy_init(argc, argv, "^0rtn:I:s:E:", help, 1)) return toys.exitval;
   status = 0;
-  long long max = 0;
+  long long max = 0, size = 0, base = 0;
   if (FLAG('n') && (parse_long(OPTARG('n'), &max) || max < 1))
     return error_msg("value %s for -n option should be >= 1", OPTARG('n')), 1;
+  if (FLAG('s') && parse_long(OPTARG('s'), &size)) return usage_error("invalid number \"%s\" for -s option", OPTARG('s'));
+  if (FLAG('s') && size < 1) return error_msg("value %s for -s option should be >= 1", OPTARG('s')), 1;
+  const char *eof = OPTARG('E');
+  if (eof && FLAG('0')) { fputs("xargs: warning: the -E option has no effect if -0 or -d is used.\n", stderr); eof = NULL; }
+  if (eof && !*eof) eof = NULL;
   char *echo[] = {"echo"};
   char **cmd = toys.optc ? toys.optargs : echo;
   int ncmd = toys.optc ? toys.optc : 1;
+  for (int k = 0; k < ncmd; k++) base += strlen(cmd[k]) + 1;
+  if (size && base > size) return error_msg("cannot fit single argument within argument list size limit"), 1;
   clearerr(stdin);
   size_t len;
   char *in = read_all(stdin, &len);
@@ -74,6 +85,7 @@ int xargs_main(int argc, char **argv) {
       char *s = in + i;
       s[l] = 0;
       while (isblank((unsigned char)*s)) s++;
+      if (eof && !strcmp(s, eof)) break;
       if (*s) { words = realloc(words, (n + 1) * sizeof *words); words[n++] = s; }
       i += l + 1;
       continue;
@@ -93,6 +105,7 @@ int xargs_main(int argc, char **argv) {
     if (q) { error_msg("unmatched %s quote; by default quotes are special to xargs unless you use the -0 option", q == '"' ? "double" : "single"); free(words); free(in); return 1; }
     i++;
     *o = 0;
+    if (eof && !strcmp(w, eof)) break;
     words = realloc(words, (n + 1) * sizeof *words);
     words[n++] = w;
   }
@@ -119,9 +132,15 @@ int xargs_main(int argc, char **argv) {
   } else if (!n) {
     if (!FLAG('r')) run(cmd, ncmd, NULL, 0);
   } else {
-    int per = max ? (int)max : n;
-    for (int k = 0; k < n; k += per)
-      if (run(cmd, ncmd, words + k, n - k < per ? n - k : per)) break;
+    for (int k = 0, per; k < n; k += per) {
+      long long len = base;
+      for (per = 0; k + per < n && (!max || per < max); per++) {
+        len += strlen(words[k + per]) + 1;
+        if (size && len > size) break;
+      }
+      if (!per) { error_msg("argument line too long"); status = 1; break; }
+      if (run(cmd, ncmd, words + k, per)) break;
+    }
   }
   free(words);
   free(in);

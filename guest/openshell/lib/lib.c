@@ -349,7 +349,9 @@ int run_command(int argc, char **argv) {
 
 int open_truncate(const char *path, mode_t mode) {
   int fd = open(path, O_WRONLY | O_CREAT, mode);
-  if (fd >= 0 && ftruncate(fd, 0)) {
+  /* devices are not truncated: the SDK's /dev/stdout is the current fd 1, a pipeline
+   * stage's temp file standing for a pipe, which truncation would empty */
+  if (fd >= 0 && strncmp(path, "/dev/", 5) && ftruncate(fd, 0)) {
     int e = errno;
     close(fd);
     errno = e;
@@ -383,7 +385,60 @@ static int copy_file(const char *src, const char *dst, mode_t mode) {
   return rc;
 }
 
-int copy_path(const char *src, const char *dst, int recursive) {
+int parse_date(const char *s, struct timespec *ts) {
+  char *end;
+  if (*s == '@') {
+    long long v = strtoll(s + 1, &end, 10);
+    if (end == s + 1 || *end) return -1;
+    ts->tv_sec = v;
+    ts->tv_nsec = 0;
+    return 0;
+  }
+  struct tm tm;
+  memset(&tm, 0, sizeof tm);
+  int n = 0, y, mo, d, h = 0, mi = 0, sec = 0;
+  if (sscanf(s, "%d-%d-%d%n", &y, &mo, &d, &n) < 3) return -1;
+  s += n;
+  if (*s == 'T' || *s == ' ') {
+    int m = 0;
+    if (sscanf(s + 1, "%d:%d%n", &h, &mi, &m) < 2) return -1;
+    s += 1 + m;
+    if (*s == ':') { if (sscanf(s + 1, "%d%n", &sec, &m) < 1) return -1; s += 1 + m; }
+  }
+  while (*s == ' ') s++;
+  if (*s == 'Z') s++;
+  else if (!strncmp(s, "UTC", 3)) s += 3;
+  if (*s) return -1;
+  tm.tm_year = y - 1900; tm.tm_mon = mo - 1; tm.tm_mday = d;
+  tm.tm_hour = h; tm.tm_min = mi; tm.tm_sec = sec;
+  ts->tv_sec = timegm(&tm);
+  ts->tv_nsec = 0;
+  return 0;
+}
+
+int set_times(const char *path, const struct timespec t[2]) {
+  int fd = open(path, O_RDONLY), rc;
+  if (fd < 0) fd = open(path, O_RDONLY | O_DIRECTORY);
+  if (fd < 0) rc = utimensat(AT_FDCWD, path, t, 0);
+  else rc = futimens(fd, t), close(fd);
+  struct stat st;
+  /* the runtime keeps no times on directories: say so rather than pretend */
+  if (!rc && t[1].tv_nsec != UTIME_NOW && t[1].tv_nsec != UTIME_OMIT && !stat(path, &st) && st.st_mtim.tv_sec != t[1].tv_sec)
+    errno = ENOTSUP, rc = -1;
+  return rc;
+}
+
+/* cp -p/-a, mv: the copy gets the source's access and modification times (files only:
+ * the runtime keeps no times for directories and links) */
+static int keep_times(const char *dst, const struct stat *st, int flags, int rc) {
+  struct timespec t[2] = {st->st_atim, st->st_mtim};
+  if (!rc && (flags & COPY_TIMES) && S_ISREG(st->st_mode) && set_times(dst, t))
+    perror_msg("preserving times for '%s'", dst), rc = -1;
+  return rc;
+}
+
+int copy_path(const char *src, const char *dst, int flags) {
+  int recursive = flags & COPY_RECURSIVE;
   struct stat st, dt;
   if (lstat(src, &st)) { perror_msg("cannot stat '%s'", src); return -1; }
   if (S_ISLNK(st.st_mode) && recursive) {
@@ -393,7 +448,7 @@ int copy_path(const char *src, const char *dst, int recursive) {
     target[n] = 0;
     unlink(dst);
     if (symlink(target, dst)) { perror_msg("cannot create symbolic link '%s'", dst); return -1; }
-    return 0;
+    return keep_times(dst, &st, flags, 0);
   }
   if (S_ISLNK(st.st_mode) && stat(src, &st)) { perror_msg("cannot stat '%s'", src); return -1; }
   if (!S_ISDIR(st.st_mode)) {
@@ -401,7 +456,7 @@ int copy_path(const char *src, const char *dst, int recursive) {
       error_msg("'%s' and '%s' are the same file", src, dst);
       return -1;
     }
-    return copy_file(src, dst, st.st_mode);
+    return keep_times(dst, &st, flags, copy_file(src, dst, st.st_mode));
   }
   if (!recursive) { error_msg("-r not specified; omitting directory '%s'", src); return -1; }
   if (stat(dst, &dt)) {
@@ -417,12 +472,12 @@ int copy_path(const char *src, const char *dst, int recursive) {
   while ((e = readdir(d))) {
     if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
     char *s = path_join(src, e->d_name), *t = path_join(dst, e->d_name);
-    if (copy_path(s, t, recursive)) rc = -1;
+    if (copy_path(s, t, flags)) rc = -1;
     free(s);
     free(t);
   }
   closedir(d);
-  return rc;
+  return keep_times(dst, &st, flags, rc);
 }
 
 const char *count_option(int *bytes) {

@@ -82,8 +82,18 @@ const char *enclave_hostname(void);    /* /etc/hostname's first line, or "opensh
 int run_command(int argc, char **argv);
 int sh_from_utility(int argc, char **argv);   /* the shell, started by a utility */
 
-/* Copy src to dst (cp, mv). recursive: directories too. Reports errors. */
-int copy_path(const char *src, const char *dst, int recursive);
+/* Copy src to dst (cp, mv): COPY_RECURSIVE copies directories too (symlinks as links),
+ * COPY_TIMES keeps the source's times (cp -p/-a, mv). Reports errors. */
+enum { COPY_RECURSIVE = 1, COPY_TIMES = 2 };
+int copy_path(const char *src, const char *dst, int flags);
+/* date -d, touch -d: @SECONDS or YYYY-MM-DD[( |T)HH:MM[:SS]][Z|UTC], in UTC. */
+struct timespec;
+int parse_date(const char *s, struct timespec *ts);
+/* utimensat(AT_FDCWD, path, t, 0) done through an open descriptor (futimens): wasmer
+ * 0.16's path_filestat_set_times sets the times of the directory descriptor, not of
+ * the file (wasmerio/wasmer#6972), and answers success. A time the runtime does not
+ * keep (directories) fails with ENOTSUP. */
+int set_times(const char *path, const struct timespec t[2]);
 /* For cp/mv-style SOURCE... DEST: 1 if DEST (the last operand) is a directory, 0 if
  * not, -1 (after the usual message) when several sources target a non-directory or an
  * operand is missing (then return finish()). */

@@ -284,7 +284,25 @@ static int redirect1(struct redir *r) {
   char *w = sh_expand_str(r->word);
   int rc = 1;
   long m;
+  int std = !strncmp(w, "/dev/fd/", 8) && w[8] >= '0' && w[8] <= '9' && !w[9] ? w[8] - '0'
+          : !strcmp(w, "/dev/stdin") ? 0 : !strcmp(w, "/dev/stdout") ? 1 : !strcmp(w, "/dev/stderr") ? 2 : -1;
   if (sh.unwind) ;
+  else if (std >= 0 && r->type != R_DUPIN && r->type != R_DUPOUT) {
+    /* A file put on fd N by a redirection is opened again, as Linux opens
+     * /proc/self/fd/N (with O_TRUNC for >). Otherwise (the engine's streams, a
+     * pipeline's temp file, which stands for a pipe) >/dev/stdout is >&1: the SDK's
+     * device is the exec's current fd 1, which the redirection has just moved aside. */
+    const char *file = fdpath[std], *base = file ? strrchr(file, '/') : 0;
+    if (file && strncmp(base ? base + 1 : file, ".osh", 4)) {
+      char *copy = sh_strdup(file);
+      rc = open_file(r, fd, copy);
+      free(copy);
+    } else {
+      struct redir d = *r;
+      d.type = r->type == R_IN ? R_DUPIN : R_DUPOUT;
+      rc = dup_fd(&d, fd, std);
+    }
+  }
   else if (r->type != R_DUPIN && r->type != R_DUPOUT) rc = open_file(r, fd, w);
   else if (!strcmp(w, "-")) {
     rc = 0;
