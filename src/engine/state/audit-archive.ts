@@ -68,9 +68,10 @@ export function archiveAudit(name: string, dir: string, record: InstanceRecord |
 
 /** The last run of `name` kept after it stopped, if any. */
 export function readArchivedAudit(name: string): { run: AuditRun; records: AuditRecord[] } | undefined {
+  const file = archivePath(name);
   let text: string;
   try {
-    text = readFileSync(archivePath(name), "utf8");
+    text = readFileSync(file, "utf8");
   } catch {
     return undefined;
   }
@@ -83,7 +84,7 @@ export function readArchivedAudit(name: string): { run: AuditRun; records: Audit
     /* unreadable description: the records still count */
   }
   const records = parseAudit(text);
-  return { run: run ?? { version: 1, name, definition: "?", stoppedAt: statSync(archivePath(name)).mtime.toISOString(), ended: "stopped", records: records.length, droppedRecords: 0 }, records };
+  return { run: run ?? { version: 1, name, definition: "?", stoppedAt: statSync(file).mtime.toISOString(), ended: "stopped", records: records.length, droppedRecords: 0 }, records };
 }
 
 /** At most ARCHIVE_MAX_NAMES archived logs: the least recently written go. */
