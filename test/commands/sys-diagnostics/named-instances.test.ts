@@ -14,20 +14,16 @@ describe("named instances and the kept audit log", function () {
     cli.cleanup();
   });
   const execIn = (name: string, cmd: string, extra: string[] = []) => cli.run(sd("sandbox-exec", "--enclave", name, "--cmd", cmd, ...extra));
-  const auditJson = (name: string) => {
-    const r = cli.run(sd("sandbox-audit", "--enclave", name, "--json"));
+  /** A command that must succeed, its --json document checked against its schema. */
+  const okJson = (verb: "audit" | "stop", name: string) => {
+    const r = cli.run(sd(`sandbox-${verb}`, "--enclave", name, "--json"));
     expect(r.status, r.stderr).to.equal(0);
     const doc = JSON.parse(r.stdout);
-    expectSchema("output/sys-diagnostics-sandbox-audit.json", doc);
+    expectSchema(`output/sys-diagnostics-sandbox-${verb}.json`, doc);
     return doc;
   };
-  const stopJson = (name: string) => {
-    const r = cli.run(sd("sandbox-stop", "--enclave", name, "--json"));
-    expect(r.status, r.stderr).to.equal(0);
-    const doc = JSON.parse(r.stdout);
-    expectSchema("output/sys-diagnostics-sandbox-stop.json", doc);
-    return doc;
-  };
+  const auditJson = (name: string) => okJson("audit", name);
+  const stopJson = (name: string) => okJson("stop", name);
 
   describe("two instances of one definition side by side", () => {
     before(() => {
