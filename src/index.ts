@@ -4,7 +4,8 @@
 // not a failure but data in the result (exitCode 77, `violations`).
 import { Readable } from "node:stream";
 import { execInInstance as execViaHost, type ExecResult } from "./engine/client/exec.js";
-import { auditRecords, listInstances as list, startInstance as start, stopInstance as stop, type ListedInstance, type StopResult } from "./engine/client/instances.js";
+import { auditRecords } from "./engine/client/audit.js";
+import { listInstances as list, startInstance as start, stopInstance as stop, type ListedInstance, type StopResult } from "./engine/client/instances.js";
 import { inspectInstance as inspect, type InspectResult } from "./engine/client/inspect.js";
 import { startResult, type StartResult } from "./engine/client/start-result.js";
 import { registerDefinitionPackages as register, type DefinitionPackage } from "./engine/enclave/catalog.js";
@@ -49,6 +50,8 @@ export interface ExecInInstanceOptions {
   /** The guest's stdin; without it, stdin is empty. */
   stdin?: string | Uint8Array;
   timeoutMs?: number;
+  /** Absolute guest directory the guest starts in (sandbox-exec -w). */
+  workdir?: string;
   /** Called with the guest's output as it is produced. */
   onOutput?: (stream: "stdout" | "stderr", data: Buffer) => void;
 }
@@ -63,6 +66,7 @@ export function execInInstance(opts: ExecInInstanceOptions): Promise<ExecResult>
     args: opts.args,
     env: opts.env,
     timeoutMs: opts.timeoutMs,
+    workdir: opts.workdir,
     stdin: opts.stdin === undefined ? undefined : Readable.from([Buffer.from(opts.stdin)]),
     onOutput: opts.onOutput,
   });

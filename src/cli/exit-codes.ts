@@ -22,6 +22,9 @@ const BY_CODE: Record<EngineErrorCode, number> = {
   AUTHORITY_KEY_MISSING: ExitCode.FAILURE,
   TOKEN_UNKNOWN: ExitCode.FAILURE,
   INTERNAL: ExitCode.ENGINE_FAILURE,
+  // -w DIR: not granted by the policy (a denial); not a directory in the enclave (docker exec -w: 126)
+  WORKDIR_DENIED: ExitCode.POLICY_DENIED,
+  WORKDIR_MISSING: ExitCode.CANNOT_EXECUTE,
 };
 
 export function exitFor(e: EngineError): number {

@@ -13,6 +13,7 @@ export const oneShotFlags = {
   "memory-pages": Flags.integer({ description: "cap on guest linear memory, in 64 KiB pages", min: 1, max: 65536 }),
   policy: Flags.string({ description: "policy file (default: OpenShell's)" }),
   "timeout-ms": Flags.integer({ description: "timeout of the run", min: 1, max: 86400000 }),
+  workdir: Flags.string({ char: "w", description: "absolute guest directory the guest starts in (granted by the policy; after --copy)" }),
 };
 
 export interface OneShotFlags {
@@ -21,6 +22,7 @@ export interface OneShotFlags {
   "memory-pages"?: number;
   policy?: string;
   "timeout-ms"?: number;
+  workdir?: string;
 }
 
 export async function runOneShot(cmd: EngineCommand, flags: OneShotFlags, what: Pick<RunOnceOptions, "wasmFile" | "script" | "args">, json: boolean): Promise<never> {
@@ -32,6 +34,7 @@ export async function runOneShot(cmd: EngineCommand, flags: OneShotFlags, what: 
     timeoutMs: flags["timeout-ms"],
     env: parseEnvPairs(flags.env ?? []),
     copies: (flags.copy ?? []).map(parseCopy),
+    workdir: flags.workdir,
     onOutput: json ? undefined : (stream, data) => output.guest(stream, data),
   });
   if (json) cmd.logJson(result);

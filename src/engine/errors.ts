@@ -21,6 +21,8 @@ export type EngineErrorCode =
   | "AUTHORITY_KEY_EXISTS"
   | "AUTHORITY_KEY_MISSING"
   | "TOKEN_UNKNOWN"
+  | "WORKDIR_DENIED"
+  | "WORKDIR_MISSING"
   | "INTERNAL";
 
 export class EngineError extends Error {

@@ -127,7 +127,7 @@ describe("serve", function () {
     expect(result.valid, JSON.stringify(result.errors)).to.equal(true);
     expect(Object.keys(r.body.paths)).to.include.members(["/healthz", "/openapi.json", "/v1/enclaves", "/v1/enclaves/{name}", "/v1/enclaves/{name}/exec", "/v1/enclaves/{name}/probe", "/v1/enclaves/{name}/audit"]);
     // request bodies are the files the daemon validates with
-    expect(r.body.components.schemas["api.exec-request"].properties).to.have.keys("cmd", "wasm", "args", "timeoutMs", "env", "envClear", "argv0", "stdin");
+    expect(r.body.components.schemas["api.exec-request"].properties).to.have.keys("cmd", "wasm", "args", "timeoutMs", "env", "envClear", "argv0", "stdin", "workdir");
     expect(r.body.components.schemas).to.have.property("output.sys-diagnostics-sandbox-exec");
   });
 
@@ -363,6 +363,77 @@ describe("serve", function () {
       expect(r.body.totals).to.deep.equal({ held: n, breached: 0, error: 0, total: n });
       expect(r.body.passed).to.equal(true);
       expectError(await call("POST", "/v1/enclaves/OpenShell/probe", { json: { bogus: true } }), 400, /unknown field 'bogus'/);
+    });
+  });
+
+  describe("named instances: routes and tokens by instance name", () => {
+    let tokenA: string;
+    before(async function () {
+      for (const [name, pages] of [["inst-a", 64], ["inst-b", 128]] as const) {
+        const r = await call("POST", "/v1/enclaves", { json: { enclave: "OpenShell", name, memoryPages: pages } });
+        expect(r.status, r.text).to.equal(201);
+        expectSchema("api/instance.json", r.body);
+        expect(r.body).to.include({ enclave: name, definition: "OpenShell", memoryPages: pages });
+        expect(r.headers.get("location")).to.equal(`/v1/enclaves/${name}`);
+        hostPids.add(r.body.pid);
+      }
+      tokenA = issue(["--subject", "a-only", ...ALL_SCOPES.flatMap((s) => ["--scope", s]), "--enclave", "inst-a"]);
+    });
+
+    it("every /v1/enclaves/{name} route acts on the instance; files and audit are the instance's own", async () => {
+      const inA = (json: unknown) => call("POST", "/v1/enclaves/inst-a/exec", { json, token: tokenA });
+      expect((await inA({ cmd: "echo a > /workspace/f; cat /etc/shadow" })).body).to.include({ exitCode: 77 });
+      expect((await inA({ cmd: "cat /workspace/f" })).body.stdout).to.equal("a\n");
+      const inB = await call("POST", "/v1/enclaves/inst-b/exec", { json: { cmd: "cat /workspace/f" } });
+      expect(inB.body).to.include({ exitCode: 1, stdout: "" });
+      expect((await call("GET", "/v1/enclaves/inst-a", { token: tokenA })).body.limits.memoryPages).to.equal(64);
+      expect((await call("GET", "/v1/enclaves/inst-b")).body.limits.memoryPages).to.equal(128);
+      expect((await call("GET", "/v1/enclaves/inst-a/audit", { token: tokenA })).body.records.map((r: { path: string }) => r.path)).to.deep.equal(["/etc/shadow"]);
+      expect((await call("GET", "/v1/enclaves/inst-b/audit")).body).to.deep.include({ enclave: "inst-b", state: "running", records: [] });
+    });
+
+    it("a token naming instance A cannot act on instance B of the same definition (positive control: on A it can)", async () => {
+      const forB: [string, string, unknown?][] = [
+        ["POST", "/v1/enclaves/inst-b/exec", { cmd: "true" }],
+        ["GET", "/v1/enclaves/inst-b"],
+        ["GET", "/v1/enclaves/inst-b/audit"],
+        ["DELETE", "/v1/enclaves/inst-b"],
+        ["POST", "/v1/enclaves", { enclave: "OpenShell", name: "inst-b" }],
+        ["POST", "/v1/enclaves", { enclave: "OpenShell" }], // the default name is the definition's, not A
+      ];
+      for (const [method, path, json] of forB) expectError(await call(method, path, { json, token: tokenA }), 403, /not valid for enclave (inst-b|OpenShell) \(it names inst-a\)/);
+      expect((await call("POST", "/v1/enclaves/inst-a/exec", { json: { cmd: "true" }, token: tokenA })).status).to.equal(200);
+      expect((await call("GET", "/v1/enclaves", { token: tokenA })).body.instances.map((i: { name: string }) => i.name)).to.deep.equal(["inst-a"]);
+      // a token naming the definition names the instance called OpenShell, not every instance of it
+      const forDefinition = issue(["--subject", "def", "--scope", "enclave:exec", "--enclave", "OpenShell"]);
+      expectError(await call("POST", "/v1/enclaves/inst-b/exec", { json: { cmd: "true" }, token: forDefinition }), 403, /not valid for enclave inst-b/);
+      expect((await call("POST", "/v1/enclaves/inst-b/exec", { json: { cmd: "true" } })).status, "an unrestricted token may").to.equal(200);
+    });
+
+    it("an instance name that is a path, or one already running, is refused", async () => {
+      for (const name of ["../etc", "a/b", ".x"]) expectError(await call("POST", "/v1/enclaves", { json: { enclave: "OpenShell", name } }), 400, /name/);
+      const again = await call("POST", "/v1/enclaves", { json: { enclave: "OpenShell", name: "inst-a" } });
+      expectError(again, 409, /already running/);
+    });
+
+    it("exec workdir: the guest starts there; a denied, missing or relative one is a 400 and nothing runs", async () => {
+      const ok = await call("POST", "/v1/enclaves/inst-a/exec", { json: { cmd: "pwd", workdir: "/tmp" }, token: tokenA });
+      expect(ok.body).to.include({ exitCode: 0, stdout: "/tmp\n" });
+      for (const [workdir, code] of [["/etc", "WORKDIR_DENIED"], ["/workspace/none", "WORKDIR_MISSING"], ["rel", "BAD_REQUEST"]]) {
+        const r = await call("POST", "/v1/enclaves/inst-a/exec", { json: { cmd: "pwd", workdir }, token: tokenA });
+        expectError(r, 400, /workdir/);
+        expect(r.body.error).to.equal(code);
+      }
+    });
+
+    it("DELETE keeps the audit log: GET .../audit then answers with state stopped", async () => {
+      expect((await call("DELETE", "/v1/enclaves/inst-a", { token: tokenA })).status).to.equal(204);
+      const kept = await call("GET", "/v1/enclaves/inst-a/audit", { token: tokenA });
+      expect(kept.status, kept.text).to.equal(200);
+      expectSchema("output/sys-diagnostics-sandbox-audit.json", kept.body);
+      expect(kept.body).to.include({ enclave: "inst-a", state: "stopped" });
+      expect(kept.body.records.map((r: { path: string }) => r.path)).to.deep.equal(["/etc/shadow"]);
+      expect((await call("DELETE", "/v1/enclaves/inst-b")).status).to.equal(204);
     });
   });
 

@@ -153,10 +153,12 @@ static void init(void) {
   sh_setvar("IFS", " \t\n", 0);
   sh.umask = 022;
   sh.arg0 = sh_strdup("sh");
-  /* The guest starts in "/"; relative paths should mean the workspace. */
-  const char *home = getenv("HOME");
+  /* The guest starts in "/"; relative paths should mean the workspace, or the
+   * directory the engine names in PWD (sandbox-exec -w DIR). */
+  const char *start = getenv("PWD"), *home = getenv("HOME");
   struct stat st;
-  if (home && !stat(home, &st) && S_ISDIR(st.st_mode)) chdir(home);
+  if (start && start[0] == '/' && !stat(start, &st) && S_ISDIR(st.st_mode)) chdir(start);
+  else if (home && !stat(home, &st) && S_ISDIR(st.st_mode)) chdir(home);
   char *cwd = getcwd(0, 0);
   if (cwd) { sh_setvar("PWD", cwd, V_EXPORT); free(cwd); }
 }

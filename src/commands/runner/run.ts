@@ -10,7 +10,7 @@ export default class RunnerRun extends EngineCommand {
   static override hidden = true;
   static override strict = false;
   static override summary = "Run a WASI module once in a throwaway enclave.";
-  static override usage = "[--policy FILE] [--memory-pages N] [--timeout-ms MS] [-e KEY=VALUE...] [--copy HOST:GUEST...] [--json] FILE.wasm [-- ARGS...]";
+  static override usage = "[--policy FILE] [--memory-pages N] [--timeout-ms MS] [-e KEY=VALUE...] [--copy HOST:GUEST...] [-w DIR] [--json] FILE.wasm [-- ARGS...]";
 
   async run(): Promise<void> {
     const { args, argv, flags } = await this.parse(RunnerRun);

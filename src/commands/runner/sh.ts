@@ -8,7 +8,7 @@ export default class RunnerSh extends EngineCommand {
   static override flags = { ...oneShotFlags, command: Flags.string({ char: "c", description: "the script", required: true }) };
   static override hidden = true;
   static override summary = "Run a script once in a throwaway OpenShell.";
-  static override usage = "[--policy FILE] [--memory-pages N] [--timeout-ms MS] [-e KEY=VALUE...] [--copy HOST:GUEST...] [--json] -c SCRIPT";
+  static override usage = "[--policy FILE] [--memory-pages N] [--timeout-ms MS] [-e KEY=VALUE...] [--copy HOST:GUEST...] [-w DIR] [--json] -c SCRIPT";
 
   async run(): Promise<void> {
     const { flags } = await this.parse(RunnerSh);

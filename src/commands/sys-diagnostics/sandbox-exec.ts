@@ -17,6 +17,7 @@ export default class SysDiagnosticsSandboxExec extends EngineCommand {
     "<%= config.bin %> <%= command.id %> --enclave OpenShell --wasm ./tool.wasm -- --flag value",
     "<%= config.bin %> <%= command.id %> --enclave OpenShell --wasm ./tool.wasm --argv0 tool --env-clear --env LANG=C",
     '<%= config.bin %> <%= command.id %> --enclave OpenShell -e GREETING=hi --cmd \'echo "$GREETING"\'',
+    "<%= config.bin %> <%= command.id %> --enclave OpenShell -w /workspace/src --cmd pwd",
   ];
   static override flags = {
     argv0: Flags.string({ description: "argv[0] of the --wasm module (default: the file's base name), as wasmtime --argv0", dependsOn: ["wasm"] }),
@@ -27,6 +28,7 @@ export default class SysDiagnosticsSandboxExec extends EngineCommand {
     interactive: Flags.boolean({ char: "i", description: "connect host stdin to the guest's stdin" }),
     "timeout-ms": Flags.integer({ description: "timeout for this exec (default: the instance's)", min: 1, max: 86400000 }),
     wasm: Flags.string({ description: "run this WASI command module file instead of a script (arguments after --)", exactlyOne: ["cmd", "wasm"] }),
+    workdir: Flags.string({ char: "w", description: "absolute guest directory the guest starts in, as docker exec -w (granted by the policy; it must exist)" }),
   };
   static override strict = false;
   static override summary = "Run a command inside a running enclave.";
@@ -46,6 +48,7 @@ export default class SysDiagnosticsSandboxExec extends EngineCommand {
       envClear: flags["env-clear"],
       argv0: flags.argv0,
       timeoutMs: flags["timeout-ms"],
+      workdir: flags.workdir,
       stdin: flags.interactive ? process.stdin : undefined,
       onOutput: json ? undefined : (stream, data) => output.guest(stream, data),
     });

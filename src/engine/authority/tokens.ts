@@ -31,7 +31,7 @@ export async function issueToken(opts: IssueOptions): Promise<IssuedToken> {
   const bad = scopes.filter((s) => !isScope(s));
   if (bad.length) throw new EngineError("USAGE", `--scope ${bad.map((s) => `'${s}'`).join(", ")}: unknown scope; use ${SCOPES.join(", ")}`);
   if (!opts.subject.trim() || opts.subject.length > 256) throw new EngineError("USAGE", "--subject must be 1 to 256 characters");
-  const enclaves = opts.enclaves?.length ? [...new Set(opts.enclaves.map(checkInstanceName))] : null;
+  const enclaves = opts.enclaves?.length ? [...new Set(opts.enclaves.map((n) => checkInstanceName(n, "instance name")))] : null;
   const { key, kid } = await signingKey();
   const now = Math.floor(Date.now() / 1000);
   const record: TokenRecord = {

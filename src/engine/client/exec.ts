@@ -9,6 +9,7 @@ import { instanceDir, moduleCacheDir } from "../state/state-dir.js";
 import { execExitCode } from "../verdict.js";
 import { resolveArgv0 } from "./argv0.js";
 import { connectInstance } from "./connect.js";
+import { checkWorkdirGranted, normaliseWorkdir } from "./workdir.js";
 
 export interface ExecOptions {
   enclave: string;
@@ -23,6 +24,8 @@ export interface ExecOptions {
   /** The module's name for its default argv[0], when wasmFile is a temporary file. */
   wasmName?: string;
   timeoutMs?: number;
+  /** Absolute guest directory the guest starts in (-w); default: the enclave's workdir. */
+  workdir?: string;
   /** Host stdin to forward (docker exec -i); otherwise the guest's stdin is empty. */
   stdin?: NodeJS.ReadableStream;
   onOutput?: (stream: "stdout" | "stderr", data: Buffer) => void;
@@ -65,26 +68,30 @@ export function readWasmFile(file: string): Uint8Array {
 
 /** A --wasm module admitted and guarded with the instance's own policy and cap.
  *  Loaded lazily: a plain script needs none of this. */
-async function prepareForeignModule(enclave: string, file: string, args: string[], argv0: { explicit?: string; fileName?: string }): Promise<ExecRequestArgs["wasm"]> {
+async function prepareForeignModule(enclave: string, file: string, args: string[], argv0: { explicit?: string; fileName?: string }, workdir?: string): Promise<ExecRequestArgs["wasm"]> {
   const bytes = readWasmFile(file);
   const { readLaunchConfig } = await import("../host/launch-config.js");
   const { prepareModule } = await import("../admission/module-cache.js");
   const launch = readLaunchConfig(instanceDir(enclave));
+  if (workdir) checkWorkdirGranted(workdir, launch.guard);
   const name = resolveArgv0(argv0.explicit, argv0.fileName ?? file, launch.commands);
   // held in the instance's directory until its host has answered: the module cache
   // may evict its entry meanwhile (a link left by a killed client goes with the instance)
-  const mod = await prepareModule(bytes, file, (await import("../policy/policy.js")).foreignGuardConfig(launch.guard), launch.memoryPages, moduleCacheDir(), launch.unguarded, join(instanceDir(enclave), "held"));
+  const mod = await prepareModule(bytes, file, (await import("../policy/policy.js")).foreignGuardConfig(launch.guard, workdir), launch.memoryPages, moduleCacheDir(), launch.unguarded, join(instanceDir(enclave), "held"));
   const { recordExecModule } = await import("./inspect.js");
   recordExecModule(enclave, file, bytes, mod.path, launch.guard.networkDisabled);
   return { path: mod.path, digest: mod.digest, args, argv0: name };
 }
 
 export async function execInInstance(opts: ExecOptions): Promise<ExecResult> {
-  // Connect first: a missing instance is "not running", whatever else is wrong.
+  // A malformed workdir is a usage error; then connect: a missing instance is "not
+  // running", whatever else is wrong.
+  const workdir = opts.workdir === undefined ? undefined : normaliseWorkdir(opts.workdir);
   const { conn, record } = await connectInstance(opts.enclave);
   let wasm: ExecRequestArgs["wasm"];
   try {
-    if (opts.wasmFile) wasm = await prepareForeignModule(opts.enclave, opts.wasmFile, opts.args ?? [], { explicit: opts.argv0, fileName: opts.wasmName });
+    if (opts.wasmFile) wasm = await prepareForeignModule(opts.enclave, opts.wasmFile, opts.args ?? [], { explicit: opts.argv0, fileName: opts.wasmName }, workdir);
+    else if (workdir) checkWorkdirGranted(workdir, (await import("../host/launch-config.js")).readLaunchConfig(instanceDir(opts.enclave)).guard);
   } catch (e) {
     conn.close();
     throw e;
@@ -98,6 +105,7 @@ export async function execInInstance(opts: ExecOptions): Promise<ExecResult> {
     ...(opts.envClear ? { envClear: true } : {}),
     timeoutMs: opts.timeoutMs ?? record.timeoutMs,
     interactive: !!opts.stdin,
+    ...(workdir ? { workdir } : {}),
   };
   const seq = conn.nextSeq;
   const pending = conn.request("exec", args, (e) => {

@@ -10,7 +10,7 @@ import { HELD_DIR } from "../admission/cache-bound.js";
 import { definitionCommands, definitionModule, loadDefinition, loadDefinitionFile } from "../enclave/definitions.js";
 import { EngineError } from "../errors.js";
 import { DIAGNOSTICS } from "../enclave/hints.js";
-import { readAudit, AuditRecord } from "../host/audit-log.js";
+import { archiveAudit } from "../state/audit-archive.js";
 import { LaunchConfig, writeLaunchConfig } from "../host/launch-config.js";
 import { checkedPolicy, guardConfig, loadPolicyFile, Policy, policyDigest } from "../policy/policy.js";
 import { ensureDir, instanceDir, instancesDir, moduleCacheDir, checkInstanceName } from "../state/state-dir.js";
@@ -194,6 +194,7 @@ async function clearStale(name: string, plan: StartPlan) {
     if (live.length) throw refuse(`that cannot be reached: ${(e as Error).message}`);
     // Corrupt record and no host: nobody can be reached through it, so it is stale.
     plan.recovered = (e as Error).message;
+    archiveAudit(name, dir, undefined, "host-died");
     rmSync(dir, { recursive: true, force: true });
     return;
   }
@@ -204,7 +205,10 @@ async function clearStale(name: string, plan: StartPlan) {
   }
   if (status.state === "unreachable") throw refuse(`that cannot be reached: ${status.why}`);
   if (live.length) throw refuse(`that no state file points to`);
-  if (status.state === "dead") plan.recovered = `previous instance ${name} was stale: ${status.why}; its state was cleared`;
+  if (status.state === "dead") {
+    plan.recovered = `previous instance ${name} was stale: ${status.why}; its state was cleared (its audit log kept)`;
+    archiveAudit(name, dir, status.record, "host-died");
+  }
   rmSync(dir, { recursive: true, force: true });
 }
 
@@ -219,14 +223,17 @@ export interface StopResult {
   name: string;
   stopped: boolean;
   message: string;
+  /** records in the audit log kept of this run (sandbox-audit reads it after the stop) */
+  auditRecords: number;
 }
 
-/** Stops a running instance and removes its state; a dead one is cleared and reported. */
-export function stopInstance(name: string): Promise<StopResult> {
-  return withInstanceLock(name, BOOT_DEADLINE_MS + 5000, () => stopLocked(name));
+/** Stops a running instance and removes its state, keeping its audit log (unless
+ *  `keepAudit` is false: the probe suite's throwaways); a dead one is cleared and reported. */
+export function stopInstance(name: string, opts: { keepAudit?: boolean } = {}): Promise<StopResult> {
+  return withInstanceLock(name, BOOT_DEADLINE_MS + 5000, () => stopLocked(name, opts.keepAudit ?? true));
 }
 
-async function stopLocked(name: string): Promise<StopResult> {
+async function stopLocked(name: string, keepAudit: boolean): Promise<StopResult> {
   const dir = instanceDir(name);
   let record: InstanceRecord | undefined;
   let problem: string | undefined;
@@ -257,15 +264,17 @@ async function stopLocked(name: string): Promise<StopResult> {
     throw new EngineError("INTERNAL", `enclave ${name}: its host (${pidList(survivors)}) did not stop on SIGTERM or SIGKILL; its state was kept`);
   }
   const existed = existsSync(dir);
+  const run = existed && keepAudit ? archiveAudit(name, dir, record, answered || leftover.length ? "stopped" : "host-died") : undefined;
   rmSync(dir, { recursive: true, force: true });
-  if (answered && !leftover.some((h) => h.pid !== record!.pid)) return { name, stopped: true, message: `stopped ${name}` };
+  const auditRecords = run?.records ?? 0;
+  if (answered && !leftover.some((h) => h.pid !== record!.pid)) return { name, stopped: true, message: `stopped ${name}`, auditRecords };
   if (answered || leftover.length) {
     const why = problem ?? (answered ? "another host of the same name was also running" : "its host could not be reached");
-    return { name, stopped: true, message: `stopped ${name}: ${why}; stopped its host by signal (${pidList(leftover)}) and cleared its state` };
+    return { name, stopped: true, message: `stopped ${name}: ${why}; stopped its host by signal (${pidList(leftover)}) and cleared its state`, auditRecords };
   }
   if (!existed || (!record && !problem)) throw notRunning(name);
   if (problem && !record) throw new EngineError("ENCLAVE_NOT_RUNNING", `enclave ${name} is not running (${problem}); its state was cleared`);
-  throw new EngineError("ENCLAVE_NOT_RUNNING", `enclave ${name} was not running: its host process${record ? ` (pid ${record.pid})` : ""} had died; its stale state was cleared`);
+  throw new EngineError("ENCLAVE_NOT_RUNNING", `enclave ${name} was not running: its host process${record ? ` (pid ${record.pid})` : ""} had died; its stale state was cleared${keepAudit && existed ? " (its audit log was kept: sandbox-audit reads it)" : ""}`);
 }
 
 const isLive = (h: HostProcess) => hostProcessOf(h.pid, h.name, h.startTicks) !== undefined;
@@ -337,10 +346,4 @@ export async function listInstances(): Promise<ListedInstance[]> {
     }
   }
   return out;
-}
-
-export function auditRecords(name: string): AuditRecord[] {
-  const dir = instanceDir(name);
-  if (!existsSync(dir)) throw notRunning(name);
-  return readAudit(dir);
 }

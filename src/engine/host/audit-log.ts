@@ -66,17 +66,22 @@ export function appendAudit(dir: string, records: AuditRecord[]): void {
 
 /** Records in order; a torn last line (host killed mid-append) is skipped, not fatal. */
 export function readAudit(dir: string): AuditRecord[] {
-  let text: string;
   try {
-    text = readFileSync(auditPath(dir), "utf8");
+    return parseAudit(readFileSync(auditPath(dir), "utf8"));
   } catch {
     return [];
   }
+}
+
+/** The records of an audit log's text, skipping a torn line and any line that is not
+ *  a record (an archived log's first line describes its run). */
+export function parseAudit(text: string): AuditRecord[] {
   const out: AuditRecord[] = [];
   for (const line of text.split("\n")) {
     if (!line.trim()) continue;
     try {
-      out.push(JSON.parse(line));
+      const r = JSON.parse(line);
+      if (typeof r?.time === "string") out.push(r);
     } catch {
       /* torn write */
     }

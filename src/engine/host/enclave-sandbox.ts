@@ -10,6 +10,8 @@ import { AuditWatch } from "./audit-watch.js";
 import { guestPackage } from "./guest-package.js";
 import type { LaunchConfig } from "./launch-config.js";
 import type { WorkerOutcome, WorkspaceEntry } from "./worker-messages.js";
+import { backingPath, imageDirectories } from "../client/workdir.js";
+import { DEVICE_PLACEHOLDER_FILES } from "../policy/devices.js";
 
 /** Host memory allowed to a sandbox besides its guest's linear memory. */
 const HOST_RSS_BASE = 768 * 1024 * 1024;
@@ -67,6 +69,8 @@ export class EnclaveSandbox {
   }
 
   async exec(id: number, args: ExecRequestArgs, events: ExecEvents): Promise<WorkerOutcome> {
+    const missing = args.workdir && (await this.missingWorkdir(args.workdir));
+    if (missing) return { guestExitCode: null, reason: "exited", durationMs: 0, truncated: false, workdirMissing: true, message: missing };
     const command = args.wasm
       ? this.sandbox.command(await this.foreignPackage(args.wasm.path, args.wasm.digest, args.wasm.argv0), args.wasm.args, { env: this.envFor(args) })
       : this.sandbox.command(this.guest.command(this.launch.shell), ["-c", args.script ?? ""], { env: this.envFor(args) });
@@ -120,8 +124,23 @@ export class EnclaveSandbox {
     }
   }
 
-  private envFor(args: Pick<ExecRequestArgs, "env" | "envClear">): Record<string, string> {
-    return args.envClear ? { ...args.env } : { ...this.launch.env, ...args.env };
+  /** Undefined when guest path `dir` (normalised, granted) is a directory of the
+   *  enclave, else why not: what docker exec -w refuses before anything runs. */
+  async missingWorkdir(dir: string): Promise<string | undefined> {
+    const backing = backingPath(dir, this.launch.guard.mounts);
+    let kind: string | undefined;
+    if (backing === undefined) {
+      const image = [...Object.keys({ ...DEVICE_PLACEHOLDER_FILES, ...this.launch.files }), ...this.launch.commands.map((c) => `/bin/${c}`)];
+      kind = imageDirectories(image).has(dir) ? "directory" : image.includes(dir) ? "file" : undefined;
+    } else kind = await this.sandbox.fs.stat(backing).then((st) => st.kind, () => undefined);
+    if (kind === "directory") return undefined;
+    return `workdir ${dir}: ${kind ? "not a directory" : "no such directory"} in the enclave (as docker exec -w, nothing ran)`;
+  }
+
+  /** The exec's environment; with a workdir, PWD names it (the enclave's shell starts there). */
+  private envFor(args: Pick<ExecRequestArgs, "env" | "envClear" | "workdir">): Record<string, string> {
+    const env = args.envClear ? { ...args.env } : { ...this.launch.env, ...args.env };
+    return args.workdir ? { ...env, PWD: args.workdir } : env;
   }
 
   /** The guard's audit file, in the storage root where no guest path reaches. */

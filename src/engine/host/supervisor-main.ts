@@ -260,9 +260,13 @@ class Supervisor {
       clearTimeout(backstop);
       control.onCancel = undefined;
     }
+    if (outcome.workdirMissing) {
+      this.record.execCount--; // nothing ran
+      throw new EngineError("WORKDIR_MISSING", outcome.message ?? "no such workdir");
+    }
     const { violations, dropped } = tally.summary();
     appendAudit(dir, toAuditRecords(violations, this.launch.name, execNumber, dropped));
-    const { memoryExceeded: _m, workerBroken: _w, ...visible } = outcome;
+    const { memoryExceeded: _m, workerBroken: _w, workdirMissing: _d, ...visible } = outcome;
     const body: ExecResponseBody = {
       ...visible,
       reason: visible.reason === "exited" && violations.length ? "denied" : visible.reason,

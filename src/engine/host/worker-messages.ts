@@ -36,4 +36,6 @@ export interface WorkerOutcome extends Omit<ExecResponseBody, "violations" | "vi
   memoryExceeded?: boolean;
   /** The sandbox cannot run commands any more (a module failed while instantiated). */
   workerBroken?: boolean;
+  /** Nothing ran: the exec's workdir is no directory of the enclave (message says which). */
+  workdirMissing?: boolean;
 }

@@ -99,8 +99,8 @@ export function guardConfig(policy: Policy, workdir: string): GuardConfig {
 /** The guard of a foreign (--wasm) module: the enclave's, plus relative paths that
  *  start in the workdir (OpenShell changes its own directory; a foreign module's libc
  *  starts at "/"). */
-export function foreignGuardConfig(guard: GuardConfig): GuardConfig {
-  return { ...guard, startInWorkdir: true };
+export function foreignGuardConfig(guard: GuardConfig, startDir?: string): GuardConfig {
+  return { ...guard, startInWorkdir: true, ...(startDir && startDir !== guard.workdir ? { startDir } : {}) };
 }
 
 /** Only the workdir survives between commands in the SDK, so the guest's workdir and

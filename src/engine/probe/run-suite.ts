@@ -95,7 +95,7 @@ export class ProbeSession {
 
   /** Stops the throwaway instance and removes the canary; returns the report. */
   async finish(): Promise<ProbeReport> {
-    if (this.record) await stopInstance(this.name).catch(() => {});
+    if (this.record) await stopInstance(this.name, { keepAudit: false }).catch(() => {});
     rmSync(this.canaryDir, { recursive: true, force: true });
     delete process.env[this.canary.env];
     const count = (v: Verdict) => this.results.filter((r) => r.verdict === v).length;

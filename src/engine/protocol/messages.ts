@@ -67,6 +67,9 @@ export interface ExecRequestArgs {
   envClear?: boolean;
   timeoutMs: number;
   interactive: boolean;
+  /** @since 0.3 Absolute guest directory the guest starts in (checked by the client
+   *  against the policy; the host answers WORKDIR_MISSING when it is no directory). */
+  workdir?: string;
 }
 
 /** How an exec ended: `denied` = ran to the end with violations; `killed` = stopped by

@@ -37,6 +37,9 @@ export interface GuardConfig {
   /** Foreign modules: a relative path on the preopen wasi-libc resolves against
    *  (the last one named "/" or ".") starts in the workdir, see emitResolve. */
   startInWorkdir?: boolean;
+  /** With startInWorkdir: the directory relative paths start in instead of the workdir
+   *  (sandbox-exec -w DIR); absent for the default, so cached guards stay valid. */
+  startDir?: string;
 }
 
 /** Test hook (engine API only: buildGuardTemplate's second argument; no policy file, flag,
@@ -51,6 +54,8 @@ export const GUARD_MUTATIONS: readonly GuardMutation[] = ["dotdot-shallow", "gra
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const PATH_MAX = 4096;
+/** Longest startDir (it lives in the second half of the scratch's 512-byte name area). */
+export const MAX_START_DIR = 255;
 // Scratch layout, offsets from the scratch base (16-byte aligned, below the stack pointer).
 const S = {
   pathA: 0, // PATH_MAX + 8: first normalised path
@@ -671,15 +676,19 @@ export class GuardEmitter {
     if (!this.cfg.startInWorkdir) return [];
     const m = this.m;
     const s = () => m.global.get(G.scratch, i32);
-    const wd = enc(this.cfg.workdir);
+    // emitResolve left the workdir at name+256 (256 bytes); a start directory replaces it
+    const start = this.cfg.startDir;
+    const wd = enc(start ?? this.cfg.workdir);
+    if (wd.length > MAX_START_DIR) throw new Error(`start directory longer than ${MAX_START_DIR} bytes`);
     const relative = m.i32.or(m.i32.eqz(f.get("len")), m.i32.ne(m.i32.load8_u(0, 1, f.get("ptr")), m.i32.const(47)));
+    const join = f.set(o, m.call("__cr_norm", [f.get("out"), f.get(o), m.i32.add(s(), m.i32.const(S.name + 256)), m.i32.const(wd.length)], i32));
     return [
       m.if(
         m.i32.and(
           m.i32.and(m.i32.eq(f.get("fd"), m.global.get(G.cwdFd, i32)), m.i32.eq(m.global.get(G.prefixLen, i32), m.i32.const(1))),
           m.i32.and(relative, m.i32.eqz(m.call("__cr_root_name", [f.get("ptr"), f.get("len")], i32))),
         ),
-        f.set(o, m.call("__cr_norm", [f.get("out"), f.get(o), m.i32.add(s(), m.i32.const(S.name + 256)), m.i32.const(wd.length)], i32)),
+        start ? m.block(null, [...storeBytes(m, s, wd, S.name + 256), join]) : join,
       ),
     ];
   }

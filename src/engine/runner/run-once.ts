@@ -14,7 +14,8 @@ import { EngineError } from "../errors.js";
 import { EnclaveSandbox, type SandboxConfig } from "../host/enclave-sandbox.js";
 import { ViolationTally } from "../host/violation-summary.js";
 import type { WorkerOutcome } from "../host/worker-messages.js";
-import { guardConfig } from "../policy/policy.js";
+import { foreignGuardConfig, guardConfig } from "../policy/policy.js";
+import { checkWorkdirGranted, normaliseWorkdir } from "../client/workdir.js";
 import { moduleCacheDir } from "../state/state-dir.js";
 
 /** Past the timeout, how long the SDK gets to answer before the runner answers itself. */
@@ -39,16 +40,21 @@ export interface RunOnceOptions {
   env?: Record<string, string>;
   /** Host files or directories put into the enclave before the run. */
   copies?: HostCopy[];
+  /** Absolute guest directory the guest starts in (--workdir); checked as sandbox-exec -w. */
+  workdir?: string;
   onOutput?: (stream: "stdout" | "stderr", data: Buffer) => void;
 }
 
 export async function runOnce(opts: RunOnceOptions): Promise<ExecResult> {
   const { def, policy, memoryPages, timeoutMs, outputBytes } = resolveDefinition({ enclave: "OpenShell", policyFile: opts.policyFile, memoryPages: opts.memoryPages, timeoutMs: opts.timeoutMs });
   const guard = guardConfig(policy, def.workdir);
+  const workdir = opts.workdir === undefined ? undefined : normaliseWorkdir(opts.workdir);
+  if (workdir) checkWorkdirGranted(workdir, guard);
   const foreign = opts.wasmFile !== undefined;
   const bytes = foreign ? readWasmFile(opts.wasmFile!) : definitionModule(def);
   const label = foreign ? opts.wasmFile! : `enclave ${def.name} module ${def.module}`;
-  const mod = await prepareModule(bytes, label, guard, memoryPages, moduleCacheDir());
+  // a foreign module started elsewhere has its relative paths start there (see sandbox-exec -w)
+  const mod = await prepareModule(bytes, label, foreign && workdir ? foreignGuardConfig(guard, workdir) : guard, memoryPages, moduleCacheDir());
   // A foreign module is the package's only command, named after its file (its argv[0]).
   const command = foreign ? basename(opts.wasmFile!).replace(/\.wasm$/, "") || "main" : def.shell;
   const config: SandboxConfig = {
@@ -64,6 +70,8 @@ export async function runOnce(opts: RunOnceOptions): Promise<ExecResult> {
   };
   const box = await EnclaveSandbox.boot(config, undefined, false);
   for (const c of opts.copies ?? []) await copyIn(box, c, guard.mounts ?? []);
+  const missing = workdir && (await box.missingWorkdir(workdir));
+  if (missing) throw new EngineError("WORKDIR_MISSING", missing);
   const tally = new ViolationTally();
   const stdout: Buffer[] = [];
   const stderr: Buffer[] = [];
@@ -71,7 +79,7 @@ export async function runOnce(opts: RunOnceOptions): Promise<ExecResult> {
     output: (stream: "stdout" | "stderr", data: Buffer) => ((stream === "stdout" ? stdout : stderr).push(data), opts.onOutput?.(stream, data)),
     violations: (records: Parameters<ViolationTally["add"]>[0]) => tally.add(records),
   };
-  const execArgs = { env: opts.env ?? {}, timeoutMs, interactive: false };
+  const execArgs = { env: opts.env ?? {}, timeoutMs, interactive: false, ...(workdir ? { workdir } : {}) };
   const run = box.execGuest(1, foreign ? (opts.args ?? []) : ["-c", opts.script ?? ""], execArgs, events);
   let backstop: NodeJS.Timeout | undefined;
   const overrun = new Promise<WorkerOutcome>((resolve) => {

@@ -19,6 +19,7 @@ export interface ExecRequestBody {
   envClear?: boolean;
   argv0?: string;
   stdin?: string;
+  workdir?: string;
 }
 
 const WASM_LABEL = "body.wasm";
@@ -34,6 +35,7 @@ export async function runExec(name: string, body: ExecRequestBody, onOutput?: Ex
     // the module has no file name over HTTP: argv[0] is "main" unless argv0 is given
     wasmName: DEFAULT_ARGV0,
     timeoutMs: body.timeoutMs,
+    workdir: body.workdir,
     stdin: body.stdin !== undefined ? Readable.from([Buffer.from(body.stdin, "utf8")]) : undefined,
     onOutput,
     signal,

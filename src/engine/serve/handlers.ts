@@ -2,7 +2,8 @@
 import { inspectInstance } from "../client/inspect.js";
 import { startResult } from "../client/start-result.js";
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { auditRecords, listInstances, startInstance, stopInstance } from "../client/instances.js";
+import { auditOf } from "../client/audit.js";
+import { listInstances, startInstance, stopInstance } from "../client/instances.js";
 import { ENGINE_VERSION } from "../package-root.js";
 import type { Policy } from "../policy/policy.js";
 import { runProbeSuite } from "../probe/run-suite.js";
@@ -10,6 +11,7 @@ import { mayUse, requireEnclave, type Grant } from "./auth.js";
 import { runExec, ExecRequestBody } from "./exec-request.js";
 import { NDJSON, streamExec } from "./exec-stream.js";
 import { shutdownOr } from "./inflight.js";
+import { checkInstanceName } from "../state/state-dir.js";
 
 export interface Ctx {
   req: FastifyRequest;
@@ -23,6 +25,8 @@ export interface Ctx {
 
 interface StartBody {
   enclave: string;
+  /** the instance's name (default: the definition's); tokens name instances */
+  name?: string;
   memoryPages?: number;
   policy?: Policy;
 }
@@ -34,8 +38,9 @@ export async function health(): Promise<object> {
 
 export async function startEnclave({ req, reply, grant }: Ctx): Promise<object> {
   const body = req.body as StartBody;
-  requireEnclave(grant!, body.enclave);
-  const { record, plan } = await startInstance({ enclave: body.enclave, memoryPages: body.memoryPages, policy: body.policy });
+  const name = checkInstanceName(body.name ?? body.enclave, "instance name");
+  requireEnclave(grant!, name);
+  const { record, plan } = await startInstance({ enclave: body.enclave, name, memoryPages: body.memoryPages, policy: body.policy });
   reply.code(201).header("location", `/v1/enclaves/${encodeURIComponent(record.name)}`);
   return startResult(record, plan);
 }
@@ -75,5 +80,5 @@ export async function inspectEnclave({ name }: Ctx): Promise<object> {
 }
 
 export async function auditEnclave({ name }: Ctx): Promise<object> {
-  return { enclave: name!, records: auditRecords(name!) };
+  return auditOf(name!);
 }

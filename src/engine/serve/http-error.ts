@@ -34,6 +34,8 @@ export const STATUS_BY_CODE: Record<EngineErrorCode, number> = {
   STATE_CORRUPT: 500,
   PROTOCOL_ERROR: 500,
   INTERNAL: 500,
+  WORKDIR_DENIED: 400, // the exec's workdir is not granted by the policy: nothing ran
+  WORKDIR_MISSING: 400, // no such directory in the enclave: nothing ran
 };
 
 export interface ErrorBody {

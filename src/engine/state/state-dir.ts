@@ -1,6 +1,7 @@
 // The state directory: $COREASON_STATE_DIR, else $XDG_STATE_HOME/coreason-server,
 // else ~/.local/state/coreason-server. Layout:
 //   instances/<name>/{instance.json, launch.json, host.log, audit.jsonl, host.sock}
+//   audit/<name>.jsonl               the audit log of the name's last stopped run (audit-archive.ts)
 //   cache/modules/<digest>.wasm      instrumented modules (key: module + policy + limits)
 //   locks/<name>.lock                held while an instance starts or stops
 import { existsSync, mkdirSync } from "node:fs";
@@ -17,9 +18,9 @@ export function stateDir(env: NodeJS.ProcessEnv = process.env): string {
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
 /** Instance names become directory names: only a safe alphabet, never a path. */
-export function checkInstanceName(name: string): string {
+export function checkInstanceName(name: string, what = "enclave name"): string {
   if (!NAME.test(name) || name.includes("..")) {
-    throw new EngineError("USAGE", `invalid enclave name '${name}': use letters, digits, '.', '_' and '-' (at most 64)`);
+    throw new EngineError("USAGE", `invalid ${what} '${name}': use letters, digits, '.', '_' and '-' (at most 64)`);
   }
   return name;
 }
