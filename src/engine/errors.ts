@@ -21,6 +21,9 @@ export type EngineErrorCode =
   | "AUTHORITY_KEY_EXISTS"
   | "AUTHORITY_KEY_MISSING"
   | "TOKEN_UNKNOWN"
+  | "COPY_FAILED"
+  | "COPY_TOO_LARGE"
+  | "TAR_INVALID"
   | "INTERNAL";
 
 export class EngineError extends Error {

@@ -28,6 +28,8 @@ export interface ExecOptions {
   onOutput?: (stream: "stdout" | "stderr", data: Buffer) => void;
   /** Stop waiting (serve's shutdown): the connection closes, and the host stops the guest. */
   signal?: AbortSignal;
+  /** This exec's output limit instead of the instance's (sandbox-cp's downloads). */
+  outputBytes?: number;
 }
 
 export interface ExecResult {
@@ -98,6 +100,7 @@ export async function execInInstance(opts: ExecOptions): Promise<ExecResult> {
     ...(opts.envClear ? { envClear: true } : {}),
     timeoutMs: opts.timeoutMs ?? record.timeoutMs,
     interactive: !!opts.stdin,
+    ...(opts.outputBytes ? { outputBytes: opts.outputBytes } : {}),
   };
   const seq = conn.nextSeq;
   const pending = conn.request("exec", args, (e) => {

@@ -67,6 +67,9 @@ export interface ExecRequestArgs {
   envClear?: boolean;
   timeoutMs: number;
   interactive: boolean;
+  /** @since 0.2 This exec's output limit instead of the instance's `output_bytes`
+   *  (sandbox-cp's download, whose stream is bounded by the copy limits instead). */
+  outputBytes?: number;
 }
 
 /** How an exec ended: `denied` = ran to the end with violations; `killed` = stopped by
