@@ -164,22 +164,29 @@ static int do_stat(const char *path) {
 
 /* ---- put ---- */
 
+/* what this run created, to remove again on failure ("d" directories first char) */
 static char **created;
 static size_t ncreated, capcreated;
 
-static void remember(const char *path) {
+static void remember(const char *path, char kind) {
   if (ncreated == capcreated) {
     capcreated = capcreated ? capcreated * 2 : 64;
     created = realloc(created, capcreated * sizeof *created);
     if (!created) abort();
   }
-  created[ncreated++] = strdup(path);
+  size_t n = strlen(path);
+  char *p = malloc(n + 2);
+  if (!p) abort();
+  p[0] = kind;
+  memcpy(p + 1, path, n + 1);
+  created[ncreated++] = p;
 }
 
 static void undo_created(void) {
   while (ncreated) {
     char *p = created[--ncreated];
-    if (unlink(p) != 0) rmdir(p);
+    if (p[0] == 'd') rmdir(p + 1);
+    else unlink(p + 1);
     free(p);
   }
 }
@@ -210,7 +217,7 @@ static int put_file(const char *path, unsigned long long size) {
   if (make_room(path)) return 1;
   int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0644);
   if (fd < 0) return fail_path(path, errno), 1;
-  remember(path);
+  remember(path, 'f');
   while (size) {
     if (!in_fill()) return close(fd), fprintf(stderr, "coreason-cp: %s: input ended inside the file\n", path), 2;
     size_t k = in_len - in_pos;
@@ -227,7 +234,7 @@ static int put_file(const char *path, unsigned long long size) {
 }
 
 static int put_dir(const char *path) {
-  if (mkdir(path, 0755) == 0) return remember(path), 0;
+  if (mkdir(path, 0755) == 0) return remember(path, 'd'), 0;
   int err = errno;
   struct stat st;
   if (err == EEXIST && stat(path, &st) == 0) {
@@ -240,7 +247,7 @@ static int put_dir(const char *path) {
 static int put_link(const char *path, const char *target) {
   if (make_room(path)) return 1;
   if (symlink(target, path) != 0) return fail_path(path, errno), 1;
-  return remember(path), 0;
+  return remember(path, 'l'), 0;
 }
 
 static int put_one(const char *root, char *line) {
