@@ -154,10 +154,10 @@ static int do_stat(const char *path) {
   if (!slash) strcpy(parent, ".");
   else if (slash == parent) parent[1] = 0;
   else *slash = 0;
-  const char *kinds[3] = {kind_of(path, 1), kind_of(path, 0), kind_of(parent, 1)};
   const char *names[3] = {path, path, parent};
-  for (int i = 0; i < 3; i++)
-    if (!kinds[i]) return fail_path(names[i], errno), 1;
+  const char *kinds[3];
+  for (int i = 0; i < 3; i++) /* the first refusal ends it: one violation, not three */
+    if (!(kinds[i] = kind_of(names[i], i != 1))) return fail_path(names[i], errno), 1;
   printf("%s %s %s\n", kinds[0], kinds[1], kinds[2]);
   return fflush(stdout) ? 1 : 0;
 }

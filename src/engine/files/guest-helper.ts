@@ -44,6 +44,7 @@ export async function runHelper(enclave: string, args: string[], opts: { stdin?:
     argv0: ARGV0,
     args,
     envClear: true,
+    guestPaths: true,
     stdin: opts.stdin ? Readable.from([opts.stdin]) : undefined,
     outputBytes: opts.outputBytes,
     signal: opts.signal,

@@ -148,6 +148,14 @@ describe("sandbox-cp", function () {
       expect(human.stderr).to.include("sandbox-cp: policy violations: the last line of stdout (exit 77)");
       const audit = JSON.parse(cli.run(["sys-diagnostics", "sandbox-audit", "--enclave", "OpenShell", "--json"]).stdout);
       expect(audit.records.map((r: { path: string }) => r.path)).to.include.members(["/etc/payload", "/bin/cat"]);
+      // the helper resolves paths as the enclave's own guest: a new top-level name is
+      // not the workdir (as it would be for a --wasm module), it is simply not granted
+      for (const dest of ["OpenShell:/", "OpenShell:/newname"]) {
+        const top = cp([h("payload"), dest]);
+        expect(top.status, dest).to.equal(77);
+        expect(top.text).to.match(/^DENIED stat \/(payload|newname): Permission denied \(filesystem_policy: not granted\)\n$/);
+      }
+      expect(sh("ls /workspace/payload /workspace/newname 2>&1 | grep -c 'No such'").stdout).to.equal("2\n");
       expect(cp([h("payload"), "OpenShell:/workspace/payload"]).status, "positive control").to.equal(0);
       expect(cp([h("payload"), "OpenShell:/tmp/payload"]).status, "positive control").to.equal(0);
     });
