@@ -19,7 +19,7 @@ interface Res {
 }
 
 async function http(base: string, opts: { method: string; url: string; headers?: Record<string, string>; payload?: Buffer }): Promise<Res> {
-  const r = await fetch(base + opts.url, { method: opts.method, headers: opts.headers, body: opts.payload });
+  const r = await fetch(base + opts.url, { method: opts.method, headers: opts.headers, body: opts.payload ? new Uint8Array(opts.payload) : undefined });
   const raw = Buffer.from(await r.arrayBuffer());
   return { statusCode: r.status, headers: Object.fromEntries(r.headers), rawPayload: raw, body: raw.toString("utf8"), json: () => JSON.parse(raw.toString("utf8")) };
 }
