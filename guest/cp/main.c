@@ -12,10 +12,11 @@
  * missing (stat(), lstat() of PATH, stat() of its parent directory).
  * FRAMES (src/engine/files/frames.ts writes and reads them): one header line each,
  * paths and link targets as lower-case hex of their bytes,
- *   D <path>\n                 a directory
- *   F <size> <path>\n<bytes>   a regular file and its SIZE bytes
- *   L <path> <target>\n        a symbolic link
- *   E\n                        the end
+ *   D <mtime> <path>\n                 a directory
+ *   F <mtime> <size> <path>\n<bytes>   a regular file and its SIZE bytes
+ *   L <mtime> <path> <target>\n        a symbolic link
+ *   E\n                                the end
+ * MTIME is in seconds since the epoch; put gives files and directories that time.
  * put creates each entry below ROOT (an existing directory); paths are relative, parents
  * come first. An existing non-directory is replaced (unlinked first, so a link there is
  * never written through); an existing directory is kept for D and is an error for F and
@@ -250,22 +251,52 @@ static int put_link(const char *path, const char *target) {
   return remember(path, 'l'), 0;
 }
 
+/* directories get their times after everything below them was written */
+static char **dir_times;
+static long long *dir_mtimes;
+static size_t ndirs, capdirs;
+
+static void set_mtime(const char *path, long long mtime) {
+  struct timespec ts[2] = {{mtime, 0}, {mtime, 0}};
+  utimensat(AT_FDCWD, path, ts, 0); /* best effort: a time is not worth failing a copy */
+}
+
+static int number(const char *s, unsigned long long *out) {
+  char *end;
+  if (!s || !*s) return -1;
+  *out = strtoull(s, &end, 10);
+  return *end ? -1 : 0;
+}
+
 static int put_one(const char *root, char *line) {
   static char rel[PATH_BYTES], path[PATH_BYTES], target[PATH_BYTES];
-  char *f[3] = {0};
+  char *f[4] = {0};
   int nf = 0;
-  for (char *s = strtok(line + 1, " "); s && nf < 3; s = strtok(NULL, " ")) f[nf++] = s;
+  for (char *s = strtok(line + 1, " "); s && nf < 4; s = strtok(NULL, " ")) f[nf++] = s;
   char kind = line[0];
-  const char *hexpath = kind == 'F' ? f[1] : f[0];
-  int want = kind == 'D' ? 1 : 2;
-  if (nf != want || !hexpath || unhex(hexpath, rel, sizeof rel) || !relative_ok(rel)) return fprintf(stderr, "coreason-cp: malformed frame\n"), 2;
+  unsigned long long mtime, size = 0;
+  const char *hexpath = kind == 'D' ? f[1] : kind == 'F' ? f[2] : f[1];
+  int want = kind == 'D' ? 2 : 3;
+  if (nf != want || number(f[0], &mtime) || (kind == 'F' && number(f[1], &size)) || !hexpath || unhex(hexpath, rel, sizeof rel) || !relative_ok(rel)) return fprintf(stderr, "coreason-cp: malformed frame\n"), 2;
   if (snprintf(path, sizeof path, "%s/%s", strcmp(root, "/") ? root : "", rel) >= (int)sizeof path) return fprintf(stderr, "coreason-cp: path too long\n"), 2;
-  if (kind == 'D') return put_dir(path);
-  if (kind == 'L') return unhex(f[1], target, sizeof target) ? (fprintf(stderr, "coreason-cp: malformed frame\n"), 2) : put_link(path, target);
-  char *end;
-  unsigned long long size = strtoull(f[0], &end, 10);
-  if (*end || !*f[0]) return fprintf(stderr, "coreason-cp: malformed frame\n"), 2;
-  return put_file(path, size);
+  if (kind == 'L') return unhex(f[2], target, sizeof target) ? (fprintf(stderr, "coreason-cp: malformed frame\n"), 2) : put_link(path, target);
+  if (kind == 'F') {
+    int status = put_file(path, size);
+    if (!status) set_mtime(path, (long long)mtime);
+    return status;
+  }
+  int status = put_dir(path);
+  if (!status) {
+    if (ndirs == capdirs) {
+      capdirs = capdirs ? capdirs * 2 : 64;
+      dir_times = realloc(dir_times, capdirs * sizeof *dir_times);
+      dir_mtimes = realloc(dir_mtimes, capdirs * sizeof *dir_mtimes);
+      if (!dir_times || !dir_mtimes) abort();
+    }
+    dir_times[ndirs] = strdup(path);
+    dir_mtimes[ndirs++] = (long long)mtime;
+  }
+  return status;
 }
 
 static int do_put(const char *root) {
@@ -273,7 +304,10 @@ static int do_put(const char *root) {
   for (;;) {
     int status;
     if (read_line(line, sizeof line) < 0) status = (fprintf(stderr, "coreason-cp: input ended before its end frame\n"), 2);
-    else if (strcmp(line, "E") == 0) return 0;
+    else if (strcmp(line, "E") == 0) {
+      while (ndirs--) set_mtime(dir_times[ndirs], dir_mtimes[ndirs]);
+      return 0;
+    }
     else if ((line[0] == 'D' || line[0] == 'F' || line[0] == 'L') && line[1] == ' ') status = put_one(root, line);
     else status = (fprintf(stderr, "coreason-cp: malformed frame\n"), 2);
     if (status) return undo_created(), status;
@@ -290,24 +324,24 @@ static int over_limit(void) {
   return 3;
 }
 
-static int header(char kind, const char *rel, const char *extra_hex) {
+static int header(char kind, long long mtime, const char *size, const char *rel, const char *extra_hex) {
   if (entries_left == 0) return over_limit();
   entries_left--;
-  char k[3] = {kind, ' ', 0};
-  if (out_str(k) || out_hex(rel) || (extra_hex && (out_str(" ") || out_hex(extra_hex))) || out_str("\n")) return 1;
+  char head[64];
+  snprintf(head, sizeof head, "%c %lld %s%s", kind, mtime < 0 ? 0 : mtime, size ? size : "", size ? " " : "");
+  if (out_str(head) || out_hex(rel) || (extra_hex && (out_str(" ") || out_hex(extra_hex))) || out_str("\n")) return 1;
   return 0;
 }
 
-static int get_file(const char *path, const char *rel, unsigned long long size) {
+static int get_file(const char *path, const char *rel, unsigned long long size, long long mtime) {
   if (size > bytes_left) return over_limit();
   bytes_left -= size;
   int fd = open(path, O_RDONLY);
   if (fd < 0) return fail_path(path, errno), 1;
-  char head[48];
-  snprintf(head, sizeof head, "F %llu ", size);
-  if (entries_left == 0) return close(fd), over_limit();
-  entries_left--;
-  if (out_str(head) || out_hex(rel) || out_str("\n")) return close(fd), 1;
+  char digits[24];
+  snprintf(digits, sizeof digits, "%llu", size);
+  int status = header('F', mtime, digits, rel, NULL);
+  if (status) return close(fd), status;
   static unsigned char buf[BUF_BYTES];
   while (size) {
     ssize_t n = read(fd, buf, size < sizeof buf ? (size_t)size : sizeof buf);
@@ -367,11 +401,11 @@ static int get_entry(size_t path_len, size_t rel_at) {
     ssize_t n = readlink(walk_path, target, sizeof target - 1);
     if (n < 0) return fail_path(walk_path, errno), 1;
     target[n] = 0;
-    return n == 0 ? (fprintf(stderr, "coreason-cp: %s: empty link target\n", walk_path), 1) : header('L', rel, target);
+    return n == 0 ? (fprintf(stderr, "coreason-cp: %s: empty link target\n", walk_path), 1) : header('L', (long long)st.st_mtim.tv_sec, NULL, rel, target);
   }
-  if (S_ISREG(st.st_mode)) return get_file(walk_path, rel, (unsigned long long)st.st_size);
+  if (S_ISREG(st.st_mode)) return get_file(walk_path, rel, (unsigned long long)st.st_size, (long long)st.st_mtim.tv_sec);
   if (!S_ISDIR(st.st_mode)) return fprintf(stderr, "coreason-cp: %s: not a regular file, directory or link\n", walk_path), 1;
-  int status = header('D', rel, NULL);
+  int status = header('D', (long long)st.st_mtim.tv_sec, NULL, rel, NULL);
   return status ? status : get_children(path_len, rel_at);
 }
 

@@ -27,6 +27,7 @@ export default class SysDiagnosticsSandboxCp extends EngineCommand {
     const { args } = await this.parse(SysDiagnosticsSandboxCp);
     const json = this.jsonEnabled();
     if (json && args.dest === "-") throw usageError("--json cannot be combined with DEST - (stdout carries the tar stream)");
+    if (args.src === "-" && process.stdin.isTTY) throw usageError("SRC - reads a tar stream on stdin, which is a terminal; pipe one in (tar -cf - DIR | ...)");
     const tarIn = args.src === "-" ? await readStdinBounded(process.stdin, TAR_STREAM_MAX_BYTES, "the tar stream on stdin") : undefined;
     const { tar, ...result } = await sandboxCopy({ src: args.src, dest: args.dest, tarIn });
     if (tar) process.stdout.write(tar);

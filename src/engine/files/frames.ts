@@ -11,9 +11,10 @@ const hex = (s: string) => Buffer.from(s).toString("hex");
 export function encodeFrames(entries: TarEntry[]): Buffer {
   const parts: Buffer[] = [];
   for (const e of entries) {
-    if (e.kind === "directory") parts.push(Buffer.from(`D ${hex(e.name)}\n`));
-    else if (e.kind === "symlink") parts.push(Buffer.from(`L ${hex(e.name)} ${hex(e.linkname!)}\n`));
-    else parts.push(Buffer.from(`F ${e.data?.length ?? 0} ${hex(e.name)}\n`), e.data ?? Buffer.alloc(0));
+    const t = Math.max(0, Math.floor(e.mtime ?? 0));
+    if (e.kind === "directory") parts.push(Buffer.from(`D ${t} ${hex(e.name)}\n`));
+    else if (e.kind === "symlink") parts.push(Buffer.from(`L ${t} ${hex(e.name)} ${hex(e.linkname!)}\n`));
+    else parts.push(Buffer.from(`F ${t} ${e.data?.length ?? 0} ${hex(e.name)}\n`), e.data ?? Buffer.alloc(0));
   }
   parts.push(Buffer.from("E\n"));
   return Buffer.concat(parts);
@@ -38,16 +39,18 @@ export function decodeFrames(stream: Buffer, limits: TarLimits): TarEntry[] {
   for (;;) {
     const nl = stream.indexOf(0x0a, at);
     if (nl < 0) throw bad("it ended before its end frame");
-    const [kind, ...f] = stream.subarray(at, nl).toString("latin1").split(" ");
+    const [kind, mtimeText, ...f] = stream.subarray(at, nl).toString("latin1").split(" ");
     at = nl + 1;
-    if (kind === "E" && f.length === 0) break;
+    if (kind === "E" && mtimeText === undefined) break;
+    if (!/^\d{1,15}$/.test(mtimeText ?? "")) throw bad(`frame '${printable(kind)}' without a time`);
+    const mtime = Number(mtimeText);
     let entry: TarEntry;
-    if (kind === "D" && f.length === 1) entry = { name: unhex(f[0]), kind: "directory" };
-    else if (kind === "L" && f.length === 2) entry = { name: unhex(f[0]), kind: "symlink", linkname: unhex(f[1]) };
+    if (kind === "D" && f.length === 1) entry = { name: unhex(f[0]), kind: "directory", mtime };
+    else if (kind === "L" && f.length === 2) entry = { name: unhex(f[0]), kind: "symlink", linkname: unhex(f[1]), mtime };
     else if (kind === "F" && f.length === 2 && /^\d{1,15}$/.test(f[0])) {
       const size = Number(f[0]);
       if (at + size > stream.length) throw bad("a file's data runs past its end");
-      entry = { name: unhex(f[1]), kind: "file", data: Buffer.from(stream.subarray(at, at + size)) };
+      entry = { name: unhex(f[1]), kind: "file", data: Buffer.from(stream.subarray(at, at + size)), mtime };
       at += size;
       bytes += size;
     } else throw bad(`unknown frame '${printable(kind)}'`);

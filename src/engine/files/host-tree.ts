@@ -1,7 +1,7 @@
 // The host's side of a copy: read a file or directory tree into entries, and write
 // entries below a host directory. Links are copied as links and never followed, neither
 // out of a source tree nor, when writing, through a link already on the host.
-import { closeSync, constants, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, constants, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, unlinkSync, utimesSync, writeSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { EngineError } from "../errors.js";
 import type { DestState, PathKind } from "./plan.js";
@@ -63,6 +63,8 @@ export function hostDestState(path: string): DestState {
  *  Every parent must be a real directory (a link on the way is refused, never followed);
  *  an existing non-directory is replaced, an existing directory kept. */
 export function writeHostTree(root: string, entries: TarEntry[]): void {
+  // directories get their times last: writing below one changes its time
+  const dirTimes: [string, number][] = [];
   for (const e of entries) {
     const path = join(root, e.name);
     const parts = e.name.split("/");
@@ -73,20 +75,24 @@ export function writeHostTree(root: string, entries: TarEntry[]): void {
     const existing = kindOf(path, false);
     try {
       if (e.kind === "directory") {
-        if (existing === "dir") continue;
-        if (existing !== "missing") throw failed(`${path}: cannot overwrite a non-directory with a directory`);
-        mkdirSync(path, { mode: e.mode ?? 0o755 });
+        if (existing !== "dir" && existing !== "missing") throw failed(`${path}: cannot overwrite a non-directory with a directory`);
+        if (existing === "missing") mkdirSync(path, { mode: e.mode ?? 0o755 });
+        if (e.mtime) dirTimes.push([path, e.mtime]);
         continue;
       }
       if (existing === "dir") throw failed(`${path}: cannot overwrite a directory with a non-directory`);
       if (existing !== "missing") unlinkSync(path);
       if (e.kind === "symlink") symlinkSync(e.linkname!, path);
-      else writeNewFile(path, e.data ?? Buffer.alloc(0), e.mode ?? 0o644);
+      else {
+        writeNewFile(path, e.data ?? Buffer.alloc(0), e.mode ?? 0o644);
+        if (e.mtime) utimesSync(path, e.mtime, e.mtime);
+      }
     } catch (err) {
       if (err instanceof EngineError) throw err;
       throw failed(`${printable(path)}: ${why(err)}`);
     }
   }
+  for (const [path, t] of dirTimes.reverse()) utimesSync(path, t, t);
 }
 
 function writeNewFile(path: string, data: Buffer, mode: number) {
