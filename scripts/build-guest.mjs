@@ -15,6 +15,8 @@ export const TARGETS = [
   { name: "openshell", dir: "guest/openshell", out: "dist/guest/openshell.wasm", commandTable: true, flags: ["-Wl,-z,stack-size=1048576", ...["fd_write", "fd_read", "fd_seek", "fd_filestat_get", "fd_fdstat_get", "path_filestat_get"].map((f) => `-Wl,--wrap=__wasi_${f}`)] },
   { name: "probe", dir: "guest/probe", out: "dist/guest/probe.wasm", flags: [] },
   { name: "wasi-ops", dir: "guest/model", out: "dist/guest/wasi-ops.wasm", flags: [] },
+  // sandbox-cp's guest half: runs each copy inside the instance, under its guard
+  { name: "coreason-cp", dir: "guest/cp", out: "dist/guest/coreason-cp.wasm", flags: [] },
   // the example plugin's guest (examples/hello-enclave), built with the same toolchain
   { name: "example:hello-enclave", dir: "examples/hello-enclave/guest", out: "examples/hello-enclave/dist/hello.wasm", flags: ["-Wl,--max-memory=4194304"] },
 ];

@@ -17,7 +17,8 @@ const guard = guardConfig(def.policy, def.workdir);
 const foreign = foreignGuardConfig(guard);
 mkdirSync(PREBUILT_CACHE, { recursive: true });
 const builds = [
-  [guard, [def.module]],
+  // sandbox-cp's helper resolves paths as the enclave's own guest does
+  [guard, [def.module, "dist/guest/coreason-cp.wasm"]],
   [foreign, ["dist/guest/probe.wasm", "dist/guest/fixtures/alloc-loop.wasm", "dist/guest/fixtures/cat-file.wasm", "dist/guest/fixtures/hello.wasm"]],
 ];
 for (const [config, modules] of builds) {

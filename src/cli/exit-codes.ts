@@ -21,6 +21,9 @@ const BY_CODE: Record<EngineErrorCode, number> = {
   AUTHORITY_KEY_EXISTS: ExitCode.FAILURE,
   AUTHORITY_KEY_MISSING: ExitCode.FAILURE,
   TOKEN_UNKNOWN: ExitCode.FAILURE,
+  COPY_FAILED: ExitCode.FAILURE,
+  COPY_TOO_LARGE: ExitCode.FAILURE,
+  TAR_INVALID: ExitCode.FAILURE,
   INTERNAL: ExitCode.ENGINE_FAILURE,
   // -w DIR: not granted by the policy (a denial); not a directory in the enclave (docker exec -w: 126)
   WORKDIR_DENIED: ExitCode.POLICY_DENIED,

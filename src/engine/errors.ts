@@ -23,6 +23,9 @@ export type EngineErrorCode =
   | "TOKEN_UNKNOWN"
   | "WORKDIR_DENIED"
   | "WORKDIR_MISSING"
+  | "COPY_FAILED"
+  | "COPY_TOO_LARGE"
+  | "TAR_INVALID"
   | "INTERNAL";
 
 export class EngineError extends Error {

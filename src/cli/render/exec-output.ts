@@ -30,7 +30,7 @@ export class ExecOutput {
   }
 
   /** The engine's lines after the guest ended. */
-  verdict(result: ExecResult): void {
+  verdict(result: Pick<ExecResult, "violations" | "violationsDropped" | "message" | "notice" | "exitCode" | "durationMs"> & { reason: string }): void {
     const out = result.violations.map(violationLine);
     if (result.violationsDropped) out.push(`... and ${result.violationsDropped} more violations of other kinds (counted, not listed)`);
     this.engineLines(this.stdout, out);

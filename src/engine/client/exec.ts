@@ -31,6 +31,11 @@ export interface ExecOptions {
   onOutput?: (stream: "stdout" | "stderr", data: Buffer) => void;
   /** Stop waiting (serve's shutdown): the connection closes, and the host stops the guest. */
   signal?: AbortSignal;
+  /** This exec's output limit instead of the instance's (sandbox-cp's downloads). */
+  outputBytes?: number;
+  /** The --wasm module resolves paths exactly as the enclave's own guest (its guard,
+   *  without the foreign modules' relative paths in the workdir): sandbox-cp's helper. */
+  guestPaths?: boolean;
 }
 
 export interface ExecResult {
@@ -68,7 +73,7 @@ export function readWasmFile(file: string): Uint8Array {
 
 /** A --wasm module admitted and guarded with the instance's own policy and cap.
  *  Loaded lazily: a plain script needs none of this. */
-async function prepareForeignModule(enclave: string, file: string, args: string[], argv0: { explicit?: string; fileName?: string }, workdir?: string): Promise<ExecRequestArgs["wasm"]> {
+async function prepareForeignModule(enclave: string, file: string, args: string[], argv0: { explicit?: string; fileName?: string }, workdir?: string, guestPaths = false): Promise<ExecRequestArgs["wasm"]> {
   const bytes = readWasmFile(file);
   const { readLaunchConfig } = await import("../host/launch-config.js");
   const { prepareModule } = await import("../admission/module-cache.js");
@@ -77,7 +82,8 @@ async function prepareForeignModule(enclave: string, file: string, args: string[
   const name = resolveArgv0(argv0.explicit, argv0.fileName ?? file, launch.commands);
   // held in the instance's directory until its host has answered: the module cache
   // may evict its entry meanwhile (a link left by a killed client goes with the instance)
-  const mod = await prepareModule(bytes, file, (await import("../policy/policy.js")).foreignGuardConfig(launch.guard, workdir), launch.memoryPages, moduleCacheDir(), launch.unguarded, join(instanceDir(enclave), "held"));
+  const guard = guestPaths ? launch.guard : (await import("../policy/policy.js")).foreignGuardConfig(launch.guard, workdir);
+  const mod = await prepareModule(bytes, file, guard, launch.memoryPages, moduleCacheDir(), launch.unguarded, join(instanceDir(enclave), "held"));
   const { recordExecModule } = await import("./inspect.js");
   recordExecModule(enclave, file, bytes, mod.path, launch.guard.networkDisabled);
   return { path: mod.path, digest: mod.digest, args, argv0: name };
@@ -90,7 +96,7 @@ export async function execInInstance(opts: ExecOptions): Promise<ExecResult> {
   const { conn, record } = await connectInstance(opts.enclave);
   let wasm: ExecRequestArgs["wasm"];
   try {
-    if (opts.wasmFile) wasm = await prepareForeignModule(opts.enclave, opts.wasmFile, opts.args ?? [], { explicit: opts.argv0, fileName: opts.wasmName }, workdir);
+    if (opts.wasmFile) wasm = await prepareForeignModule(opts.enclave, opts.wasmFile, opts.args ?? [], { explicit: opts.argv0, fileName: opts.wasmName }, workdir, opts.guestPaths);
     else if (workdir) checkWorkdirGranted(workdir, (await import("../host/launch-config.js")).readLaunchConfig(instanceDir(opts.enclave)).guard);
   } catch (e) {
     conn.close();
@@ -106,6 +112,7 @@ export async function execInInstance(opts: ExecOptions): Promise<ExecResult> {
     timeoutMs: opts.timeoutMs ?? record.timeoutMs,
     interactive: !!opts.stdin,
     ...(workdir ? { workdir } : {}),
+    ...(opts.outputBytes ? { outputBytes: opts.outputBytes } : {}),
   };
   const seq = conn.nextSeq;
   const pending = conn.request("exec", args, (e) => {

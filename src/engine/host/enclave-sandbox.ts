@@ -148,7 +148,7 @@ export class EnclaveSandbox {
     return `${this.launch.workdir}/${AUDIT_FILE_NAME}`;
   }
 
-  private async run(id: number, command: ReturnType<Sandbox["command"]>, args: Pick<ExecRequestArgs, "timeoutMs" | "interactive">, events: ExecEvents, foreignModule: boolean): Promise<WorkerOutcome> {
+  private async run(id: number, command: ReturnType<Sandbox["command"]>, args: Pick<ExecRequestArgs, "timeoutMs" | "interactive" | "outputBytes">, events: ExecEvents, foreignModule: boolean): Promise<WorkerOutcome> {
     const started = performance.now();
     const launch = this.launch;
     // Violations leave the sandbox as they happen (see audit-watch.ts).
@@ -160,7 +160,8 @@ export class EnclaveSandbox {
     this.running.set(id, proc);
     for (const m of this.earlyStdin.get(id) ?? []) feedStdin(proc, m);
     this.earlyStdin.delete(id);
-    let budget = launch.outputBytes;
+    const outputBytes = args.outputBytes ?? launch.outputBytes;
+    let budget = outputBytes;
     let truncated = false;
     // Files written inside the enclave live in this process's memory: bound them (and
     // anything else that grows the host) so a write flood cannot exhaust the machine.
@@ -215,7 +216,7 @@ export class EnclaveSandbox {
       message: overLimit
         ? `the enclave's host memory exceeded ${Math.round(rssLimit / 1048576)} MiB (files written in the enclave count); the guest was stopped and /workspace reset`
         : truncated
-          ? `output exceeded the limit of ${launch.outputBytes} bytes; the guest was stopped`
+          ? `output exceeded the limit of ${outputBytes} bytes; the guest was stopped`
           : broken
             ? `the guest trapped: the module failed while being instantiated (status ${out.exitCode})`
             : trapped

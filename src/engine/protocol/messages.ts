@@ -70,6 +70,9 @@ export interface ExecRequestArgs {
   /** @since 0.3 Absolute guest directory the guest starts in (checked by the client
    *  against the policy; the host answers WORKDIR_MISSING when it is no directory). */
   workdir?: string;
+  /** @since 0.2 This exec's output limit instead of the instance's `output_bytes`
+   *  (sandbox-cp's download, whose stream is bounded by the copy limits instead). */
+  outputBytes?: number;
 }
 
 /** How an exec ended: `denied` = ran to the end with violations; `killed` = stopped by

@@ -12,6 +12,9 @@ import { runExec, ExecRequestBody } from "./exec-request.js";
 import { NDJSON, streamExec } from "./exec-stream.js";
 import { shutdownOr } from "./inflight.js";
 import { checkInstanceName } from "../state/state-dir.js";
+import { sandboxCopy, type CopyResult } from "../files/copy.js";
+import { violationLine } from "../verdict.js";
+import { HttpError } from "./http-error.js";
 
 export interface Ctx {
   req: FastifyRequest;
@@ -81,4 +84,32 @@ export async function inspectEnclave({ name }: Ctx): Promise<object> {
 
 export async function auditEnclave({ name }: Ctx): Promise<object> {
   return auditOf(name!);
+}
+
+/** A copy the instance's policy refused: 403 POLICY_DENIED with each violation's line
+ *  (also in the instance's audit log). Not FORBIDDEN: the token was good. */
+function copied(r: CopyResult): Omit<CopyResult, "tar"> {
+  if (r.reason === "denied") {
+    throw new HttpError(403, "POLICY_DENIED", `the enclave's policy denied the copy (${r.violations.length} violation${r.violations.length === 1 ? "" : "s"})`, r.violations.map(violationLine));
+  }
+  const { tar: _t, ...doc } = r;
+  return doc;
+}
+
+function guestPath(req: FastifyRequest, name: string): string {
+  const path = (req.query as { path?: unknown }).path;
+  if (typeof path !== "string" || !path.startsWith("/")) throw new HttpError(400, "BAD_REQUEST", "query parameter path must be an absolute guest path (?path=/workspace/...)");
+  return `${name}:${path}`;
+}
+
+export async function uploadFiles({ req, name, signal }: Ctx): Promise<object> {
+  const tarIn = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+  return copied(await sandboxCopy({ src: "-", dest: guestPath(req, name!), tarIn, signal }));
+}
+
+export async function downloadFiles({ req, reply, name, signal }: Ctx): Promise<Buffer> {
+  const r = await sandboxCopy({ src: guestPath(req, name!), dest: "-", signal });
+  copied(r);
+  reply.type("application/x-tar");
+  return r.tar!;
 }

@@ -27,6 +27,9 @@ export const STATUS_BY_CODE: Record<EngineErrorCode, number> = {
   AUTHORITY_KEY_EXISTS: 500, // not reachable over HTTP; listed for completeness
   AUTHORITY_KEY_MISSING: 500, // the daemon cannot verify tokens until authority init
   TOKEN_UNKNOWN: 404,
+  COPY_FAILED: 400, // a docker-cp rule (no such source, destination parent missing, ...)
+  COPY_TOO_LARGE: 413,
+  TAR_INVALID: 400,
   HOST_UNREACHABLE: 503,
   VERSION_MISMATCH: 503, // the instance was started by another engine version: restart it
   BOOT_FAILED: 500,

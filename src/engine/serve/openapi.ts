@@ -7,16 +7,17 @@ import { ROUTES, RouteSpec } from "./routes.js";
 import { NDJSON } from "./exec-stream.js";
 
 const BASE = "https://coreason.dev/schemas/";
+const TAR = "application/x-tar";
 type Json = Record<string, unknown>;
 
 const STATUS_TEXT: Record<number, string> = {
   400: "invalid request: a schema violation (the message names the field), an invalid enclave name, a bad policy or module",
   401: "missing, invalid, expired or revoked token",
-  403: "the token lacks the scope, or does not name this enclave",
+  403: "the token lacks the scope, or does not name this enclave (FORBIDDEN); for files, the enclave's policy denied the copy (POLICY_DENIED, with violations)",
   404: "no such instance, or its host died (the message says which)",
   409: "an instance of that name is already running",
   413: "request body over the limit",
-  415: "content type is not application/json",
+  415: "content type is not the route's (application/json; application/x-tar for files)",
   500: "engine failure",
   503: "shutting down, or the instance's host cannot be reached",
 };
@@ -33,7 +34,9 @@ export function buildOpenApi(routes: RouteSpec[] = ROUTES): Json {
       responses: responses(r, components),
     };
     if (r.url.includes(":name")) op.parameters = [{ name: "name", in: "path", required: true, description: "instance name", schema: { type: "string", pattern: "^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$" } }];
+    for (const q of r.query ?? []) (op.parameters as Json[]).push({ name: q.name, in: "query", required: true, description: q.description, schema: { type: "string" } });
     if (r.body) op.requestBody = { required: !r.body.optional, content: { "application/json": { schema: components.ref(r.body.schema) } } };
+    if (r.tarBody) op.requestBody = { required: true, description: `a tar stream (ustar/pax), at most ${r.tarBody} bytes`, content: { [TAR]: { schema: { type: "string", format: "binary" } } } };
     (paths[path] ??= {})[r.method.toLowerCase()] = op;
   }
   paths["/openapi.json"] = { get: { operationId: "openapi", summary: "This document (no token)", security: [], responses: { "200": { description: "OpenAPI 3.1 document", content: { "application/json": { schema: { type: "object" } } } } } } };
@@ -48,6 +51,7 @@ export function buildOpenApi(routes: RouteSpec[] = ROUTES): Json {
 function responses(r: RouteSpec, components: Components): Json {
   const out: Json = {};
   const ok: Json = { description: r.ok.description };
+  if (r.ok.tar) ok.content = { [TAR]: { schema: { type: "string", format: "binary" } } };
   if (r.ok.schema) {
     const content: Json = { "application/json": { schema: components.ref(r.ok.schema) } };
     if (r.ok.ndjson) content[NDJSON] = { schema: components.ref(r.ok.ndjson) };

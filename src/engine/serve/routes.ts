@@ -1,10 +1,11 @@
 // The daemon's API in one table: fastify registers it, the OpenAPI document is built
 // from it, and each request body is validated against the named file in schemas/.
 import type { Scope } from "../authority/scopes.js";
+import { TAR_STREAM_MAX_BYTES } from "../files/entries.js";
 import * as h from "./handlers.js";
 
 export interface RouteSpec {
-  method: "GET" | "POST" | "DELETE";
+  method: "GET" | "POST" | "PUT" | "DELETE";
   /** fastify syntax; `:name` is an instance name, checked before the handler runs */
   url: string;
   operationId: string;
@@ -13,7 +14,11 @@ export interface RouteSpec {
   scope?: Scope;
   /** request body schema (schemas/ relative id); `optional` bodies may be omitted */
   body?: { schema: string; optional?: boolean };
-  ok: { status: number; description: string; schema?: string; ndjson?: string };
+  /** the body is a tar stream (application/x-tar), up to this many bytes */
+  tarBody?: number;
+  /** query parameters, all required strings */
+  query?: { name: string; description: string }[];
+  ok: { status: number; description: string; schema?: string; ndjson?: string; tar?: boolean };
   errors: number[];
   handler(ctx: h.Ctx): Promise<unknown>;
 }
@@ -56,5 +61,15 @@ export const ROUTES: RouteSpec[] = [
   {
     method: "GET", url: "/v1/enclaves/:name/audit", operationId: "auditEnclave", summary: "The instance's policy audit records", scope: "enclave:audit",
     ok: { status: 200, description: "the audit records", schema: "output/sys-diagnostics-sandbox-audit.json" }, errors: [400, ...AUTH_ERRORS, 404, 500, 503], handler: h.auditEnclave,
+  },
+  {
+    method: "PUT", url: "/v1/enclaves/:name/files", operationId: "uploadFiles", summary: "Extract a tar stream into a directory of the instance (as sandbox-cp - NAME:PATH), under its policy", scope: "enclave:files",
+    tarBody: TAR_STREAM_MAX_BYTES, query: [{ name: "path", description: "absolute guest path of an existing directory" }],
+    ok: { status: 200, description: "copied (the sandbox-cp --json document)", schema: "output/sys-diagnostics-sandbox-cp.json" }, errors: [400, ...AUTH_ERRORS, 404, 413, 415, 500, 503], handler: h.uploadFiles,
+  },
+  {
+    method: "GET", url: "/v1/enclaves/:name/files", operationId: "downloadFiles", summary: "A tar stream of a file or directory tree of the instance (as sandbox-cp NAME:PATH -), under its policy", scope: "enclave:files",
+    query: [{ name: "path", description: "absolute guest path; PATH/. for a directory's contents" }],
+    ok: { status: 200, description: "the tar stream (application/x-tar)", tar: true }, errors: [400, ...AUTH_ERRORS, 404, 413, 500, 503], handler: h.downloadFiles,
   },
 ];

@@ -46,6 +46,8 @@ export function buildServer(opts: ServerOptions): Server {
   // Only JSON bodies: anything else is a 415, not a string to validate.
   app.removeContentTypeParser("text/plain");
   useJsonBodyParser(app);
+  // tar streams, only for the routes that take one (the others answer 415, see preValidation)
+  app.addContentTypeParser("application/x-tar", { parseAs: "buffer" }, (_req, body, done) => done(null, body));
   const inflight = new Inflight();
   const state = new WeakMap<FastifyRequest, RequestState>();
   let draining = false;
@@ -104,6 +106,7 @@ function register(app: FastifyInstance, route: RouteSpec, state: WeakMap<Fastify
   app.route({
     method: route.method,
     url: route.url,
+    ...(route.tarBody ? { bodyLimit: route.tarBody } : {}),
     // Token first (401/403 before anything about the request is looked at), then the
     // instance name: a traversal name is a 400 here and never reaches a path.
     onRequest: async (req) => {
@@ -118,6 +121,8 @@ function register(app: FastifyInstance, route: RouteSpec, state: WeakMap<Fastify
       }
     },
     preValidation: async (req) => {
+      const tar = Buffer.isBuffer(req.body);
+      if (tar !== !!route.tarBody && req.body !== undefined) throw new HttpError(415, "UNSUPPORTED_MEDIA_TYPE", `this route takes ${route.tarBody ? "application/x-tar" : "application/json"}`);
       if (!route.body) return;
       if (req.body === undefined && route.body.optional) return;
       const errors = schemaErrors(route.body.schema, req.body ?? null);
