@@ -28,6 +28,9 @@ export interface ExecOptions {
   onOutput?: (stream: "stdout" | "stderr", data: Buffer) => void;
   /** Stop waiting (serve's shutdown): the connection closes, and the host stops the guest. */
   signal?: AbortSignal;
+  /** Ask the host to stop the guest and still wait for the exec's result, violations
+   *  included (the interactive shell's Ctrl-C). */
+  interrupt?: AbortSignal;
 }
 
 export interface ExecResult {
@@ -105,6 +108,7 @@ export async function execInInstance(opts: ExecOptions): Promise<ExecResult> {
     (e.body.stream === "stdout" ? stdout : stderr).push(data);
     opts.onOutput?.(e.body.stream, data);
   });
+  opts.interrupt?.addEventListener("abort", () => conn.notify("cancel", { request_seq: seq }), { once: true });
   if (opts.stdin) forwardStdin(opts.stdin, (data) => conn.notify("stdin", { request_seq: seq, data: data.toString("base64") }), () => conn.notify("stdin", { request_seq: seq, eof: true }));
   // the host is done with a held module once it has answered (a lost connection is not an answer)
   let hostAnswered = false;
