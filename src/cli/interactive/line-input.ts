@@ -23,10 +23,11 @@ export class LineInput {
     this.rl = createInterface({ input, output, terminal, historySize: 1000, removeHistoryDuplicates: true });
     this.rl.on("line", (line) => this.push(line));
     this.rl.on("close", () => this.push(EOF));
-    // on a terminal Ctrl-C at the prompt arrives here (raw mode), not as a signal
+    // on a terminal Ctrl-C at the prompt arrives here (raw mode), not as a signal; the
+    // typed text stays on the screen with ^C after it, as in bash, and is dropped (the
+    // editing keys would redraw the prompt, so the line is emptied directly)
     this.rl.on("SIGINT", () => {
-      this.rl.write(null, { ctrl: true, name: "e" });
-      this.rl.write(null, { ctrl: true, name: "u" });
+      Object.assign(this.rl, { line: "", cursor: 0 });
       output.write("^C\n");
       this.push(INTERRUPT);
     });

@@ -3,6 +3,8 @@
 // line runs as one exec of a ShellSession, rendered like any exec: the guest's output
 // as it comes, then that line's DENIED lines. Ctrl-C stops the running line only.
 import { ShellSession, type LineOutcome, type SessionOptions } from "../../engine/client/session.js";
+import { readInstanceRecord } from "../../engine/state/instance-record.js";
+import { instanceDir } from "../../engine/state/state-dir.js";
 import { ExecOutput } from "../render/exec-output.js";
 import { EOF, INTERRUPT, LineInput } from "./line-input.js";
 
@@ -26,7 +28,7 @@ export async function runInteractiveShell(opts: SessionOptions): Promise<Interac
     running = new AbortController();
     try {
       const outcome = await run({ onOutput: (stream, data) => output.guest(stream, data), interrupt: running.signal });
-      render(output, outcome, opts.tty);
+      render(output, outcome, opts.tty, opts.timeoutMs ?? readInstanceRecord(instanceDir(opts.enclave))?.timeoutMs);
     } finally {
       running = undefined;
     }
@@ -48,13 +50,16 @@ export async function runInteractiveShell(opts: SessionOptions): Promise<Interac
   return { enclave: opts.enclave, exitCode: session.exitCode };
 }
 
-function render(output: ExecOutput, outcome: LineOutcome, tty: boolean): void {
+function render(output: ExecOutput, outcome: LineOutcome, tty: boolean, timeoutMs: number | undefined): void {
   const { result } = outcome;
   if (outcome.interrupted) {
     // the terminal echoed ^C; the host's "client went away" is not news here
     delete result.message;
     if (tty) process.stdout.write("\n");
-  } else if (outcome.stateLost) {
+  } else if (result.reason === "timeout" && !result.message) {
+    result.message = `timed out after ${timeoutMs} ms; the guest was stopped`;
+  }
+  if (!outcome.interrupted && outcome.stateLost) {
     result.message = [result.message, `${outcome.stateLost}; the session goes on with the state from before this line`].filter(Boolean).join("; ");
   }
   output.verdict(result);

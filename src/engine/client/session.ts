@@ -72,10 +72,10 @@ export class ShellSession {
 
   /** Ctrl-D: the shell ends as at the end of its input (the EXIT trap runs). */
   async end(events: LineEvents): Promise<LineOutcome> {
-    const before = this.verdict;
+    const [verdict, status] = [this.verdict, this.status];
     const outcome = await this.exec("", "end", events);
     // the shell exits with $?: an engine verdict kept in it (124, 130...) stays the CLI's
-    if (outcome.result.reason === "exited" && outcome.result.guestExitCode === this.status) this.verdict = before;
+    if (outcome.result.reason === "exited" && outcome.result.guestExitCode === status) this.verdict = verdict;
     this.ended = true;
     return outcome;
   }
