@@ -111,6 +111,21 @@ describe("sandbox-exec -it (interactive shell)", function () {
     expect(await pty.exited, "Ctrl-D ends with the last status").to.equal(1);
   });
 
+  it("Ctrl-C of a line still queued behind another client's exec gets the prompt back too", async () => {
+    const { pty, key, line, out } = await open();
+    cli.exec("true"); // a worker replaced after an earlier Ctrl-C is back
+    const other = cli.runAsync(["sys-diagnostics", "sandbox-exec", "--enclave", "OpenShell", "--cmd", "sleep 3; echo other-done"]);
+    await new Promise((r) => setTimeout(r, 1500));
+    pty.type("echo queued-ran\r");
+    await new Promise((r) => setTimeout(r, 200));
+    await key("\x03");
+    expect((await other).stdout).to.equal("other-done\n");
+    await line("echo status=$?");
+    expect(out(), out()).to.include("\nstatus=130\n").and.not.include("\nqueued-ran\n");
+    pty.type("exit\r");
+    await pty.exited;
+  });
+
   it("Ctrl-C at the prompt drops the line being typed and sets $? to 130", async () => {
     const { pty, key, line, out } = await open();
     pty.type("if true");
