@@ -124,6 +124,13 @@ static void keyword(struct unparse *u, const char *kw) {
   newline(u);
 }
 
+/* A reserved word (on a line of its own unless it opens the command) and its list. */
+static void clause(struct unparse *u, int own_line, const char *kw, struct node *body) {
+  if (own_line) keyword(u, kw);
+  else { sb_adds(&u->b, kw); newline(u); }
+  list(u, body);
+}
+
 static void command(struct unparse *u, struct node *n) {
   switch (n->type) {
   case N_CMD:
@@ -155,34 +162,25 @@ static void command(struct unparse *u, struct node *n) {
     list(u, n);
     return;
   case N_SUB: case N_GROUP:
-    sb_adds(&u->b, n->type == N_SUB ? "(" : "{");
-    newline(u);
-    list(u, n->a);
+    clause(u, 0, n->type == N_SUB ? "(" : "{", n->a);
     keyword(u, n->type == N_SUB ? ")" : "}");
     break;
   case N_IF:
-    sb_adds(&u->b, "if");
-    newline(u);
-    list(u, n->a);
-    keyword(u, "then");
-    list(u, n->b);
-    if (n->c) { keyword(u, "else"); list(u, n->c); }
+    clause(u, 0, "if", n->a);
+    clause(u, 1, "then", n->b);
+    if (n->c) clause(u, 1, "else", n->c);
     keyword(u, "fi");
     break;
   case N_WHILE: case N_UNTIL:
-    sb_adds(&u->b, n->type == N_WHILE ? "while" : "until");
-    newline(u);
-    list(u, n->a);
-    keyword(u, "do");
-    list(u, n->b);
+    clause(u, 0, n->type == N_WHILE ? "while" : "until", n->a);
+    clause(u, 1, "do", n->b);
     keyword(u, "done");
     break;
   case N_FOR:
     sb_adds(&u->b, "for ");
     sb_adds(&u->b, n->name);
     if (n->words) { sb_adds(&u->b, " in"); words(u, n->words, " ", 1); sb_addc(&u->b, ';'); }
-    keyword(u, "do");
-    list(u, n->a);
+    clause(u, 1, "do", n->a);
     keyword(u, "done");
     break;
   case N_CASE:

@@ -153,6 +153,7 @@ describe("sandbox-exec -it (interactive shell)", function () {
     expectCleanError(cli.run(["sys-diagnostics", "sandbox-exec", "-t", "--enclave", "OpenShell"]), 2, /-t needs -i/);
     expectCleanError(cli.run(["sys-diagnostics", "sandbox-exec", "-it", "--cmd", "true", "--enclave", "OpenShell"]), 2, /--tty=true cannot also be provided when using --cmd/);
     expectCleanError(cli.run(["sys-diagnostics", "sandbox-exec", "--enclave", "OpenShell"]), 2, /give --cmd SCRIPT or --wasm FILE, or -it for an interactive shell/);
+    expectCleanError(cli.run(["sys-diagnostics", "sandbox-exec", "-i", "--enclave", "Other"], { input: "true\n" }), 125, /enclave Other is not running/);
     const json = pipe("true\n", ["--json"]);
     expect(json.status).to.equal(2);
     expect(JSON.parse(json.stdout).error).to.include({ code: "USAGE", message: "--json is not available for the interactive shell: give --cmd SCRIPT" });
