@@ -3,7 +3,7 @@
 // sandbox and with the host's dash in an empty temp dir, and print the differences.
 //   node scripts/corpus-raw.mjs [FILTER]   (FILTER: substring of a case name)
 // Case format: {"name", "cmd", "stdin"?, "files"?: {"rel/path": "text"}}.
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";

@@ -5,7 +5,10 @@
 import { Readable } from "node:stream";
 import { execInInstance as execViaHost, type ExecResult } from "./engine/client/exec.js";
 import { auditRecords, listInstances as list, startInstance as start, stopInstance as stop, type ListedInstance, type StopResult } from "./engine/client/instances.js";
+import { inspectInstance as inspect, type InspectResult } from "./engine/client/inspect.js";
 import { startResult, type StartResult } from "./engine/client/start-result.js";
+import { registerDefinitionPackages as register, type DefinitionPackage } from "./engine/enclave/catalog.js";
+import { listDefinitions as definitions, type ListedDefinition } from "./engine/enclave/definitions.js";
 import type { AuditRecord } from "./engine/host/audit-log.js";
 import type { Policy } from "./engine/policy/policy.js";
 import { runProbeSuite, type ProbeReport, type ProbeResult } from "./engine/probe/run-suite.js";
@@ -13,7 +16,7 @@ import { runOnce as runOnceInProcess, type RunOnceOptions } from "./engine/runne
 
 export { EngineError, isEngineError, type EngineErrorCode } from "./engine/errors.js";
 export { ExitCode } from "./engine/exit-codes.js";
-export type { AuditRecord, ExecResult, ListedInstance, Policy, ProbeReport, ProbeResult, RunOnceOptions, StartResult, StopResult };
+export type { AuditRecord, DefinitionPackage, ExecResult, InspectResult, ListedDefinition, ListedInstance, Policy, ProbeReport, ProbeResult, RunOnceOptions, StartResult, StopResult };
 
 export interface StartInstanceOptions {
   /** The definition to boot (built-in: OpenShell). */
@@ -75,6 +78,11 @@ export function listInstances(): Promise<ListedInstance[]> {
   return list();
 }
 
+/** What runs in the instance (policy, its digest, limits, admitted modules): `sandbox-inspect --json`. */
+export function inspectInstance(name: string): Promise<InspectResult> {
+  return inspect(name);
+}
+
 /** The instance's audit log, oldest record first. */
 export function readAudit(name: string): AuditRecord[] {
   return auditRecords(name);
@@ -101,4 +109,16 @@ export function runProbe(opts: RunProbeOptions = {}): Promise<ProbeReport> {
  *  long-lived processes should prefer startInstance and execInInstance. */
 export function runOnce(opts: RunOnceOptions): Promise<ExecResult> {
   return runOnceInProcess(opts);
+}
+
+/** Packages whose `"coreason": {"enclaves": FOLDER}` definitions this process may start,
+ *  beyond the built-in ones and $COREASON_ENCLAVE_PATH (the CLI registers its oclif
+ *  plugins this way). Replaces the previously registered set. */
+export function registerDefinitionPackages(packages: DefinitionPackage[]): void {
+  register(packages);
+}
+
+/** Every known definition with its source, each validated: `sandbox-definitions --json`. */
+export function listDefinitions(): { definitions: ListedDefinition[]; problems: string[] } {
+  return definitions();
 }

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
-import { expectSchema } from "./helpers/cli.js";
+import { expectSchema, ROOT } from "./helpers/cli.js";
 
 describe("the library API (import 'coreason-server')", () => {
   const state = mkdtempSync(join(tmpdir(), "coreason-lib-"));
@@ -33,6 +33,9 @@ describe("the library API (import 'coreason-server')", () => {
     const denied = await api.execInInstance({ enclave: "lib-test", script: "cat /etc/passwd" });
     expect(denied).to.include({ exitCode: api.ExitCode.POLICY_DENIED, reason: "denied" });
     expect((await api.listInstances()).map((i) => i.name)).to.include("lib-test");
+    const inspected = await api.inspectInstance("lib-test");
+    expectSchema("output/sys-diagnostics-sandbox-inspect.json", inspected);
+    expect(inspected.policyDigest).to.equal(started.policyDigest);
     expect(api.readAudit("lib-test").map((r) => r.path)).to.deep.equal(["/etc/passwd"]);
     expect(await api.stopInstance("lib-test")).to.include({ name: "lib-test", stopped: true });
   });
@@ -44,6 +47,25 @@ describe("the library API (import 'coreason-server')", () => {
     expect(e).to.be.instanceOf(api.EngineError);
     expect((e as InstanceType<typeof api.EngineError>).code).to.equal("ENCLAVE_NOT_RUNNING");
     expect(() => api.execInInstance({ enclave: "x" })).to.throw(TypeError, /exactly one of script and wasm/);
+  });
+
+  it("a package registered by the library brings its definitions, which then start like a built-in", async () => {
+    const api = await import("coreason-server");
+    const example = join(ROOT, "examples", "hello-enclave");
+    expect(api.listDefinitions().definitions.map((d) => d.name)).to.deep.equal(["OpenShell"]);
+    api.registerDefinitionPackages([{ name: "coreason-plugin-hello", root: example }]);
+    try {
+      expect(api.listDefinitions().definitions.find((d) => d.name === "Hello")).to.deep.include({ source: "plugin", origin: "coreason-plugin-hello" });
+      await api.startInstance({ enclave: "Hello", name: "lib-hello" });
+      const denied = await api.execInInstance({ enclave: "lib-hello", script: "cat /etc/passwd" });
+      expect(denied.exitCode).to.equal(77);
+      const granted = await api.execInInstance({ enclave: "lib-hello", script: "cat /etc/motd" });
+      expect([granted.exitCode, granted.stdout]).to.deep.equal([0, "hello from a plugin's enclave\n"]);
+    } finally {
+      await api.stopInstance("lib-hello").catch(() => {});
+      api.registerDefinitionPackages([]);
+    }
+    expect(api.listDefinitions().definitions.map((d) => d.name)).to.deep.equal(["OpenShell"]);
   });
 
   it("exposes no switch that runs a module without the guard", async () => {

@@ -16,6 +16,20 @@ const THIRD_PARTY_INSTALL_SCRIPTS = ["yarn", "bufferutil"];
 /** The consumer's node_modules, measured 2026-12: 153 MiB (binaryen alone is 94 MiB). */
 const MAX_INSTALL_MIB = 170;
 
+/** What a consumer writes: start, exec (allowed and denied), audit, stop, a typed failure. */
+const CONSUMER_SCRIPT = `
+import { startInstance, execInInstance, readAudit, stopInstance, listInstances, isEngineError } from "coreason-server";
+const started = await startInstance({ enclave: "OpenShell", name: "consumer", memoryPages: 128 });
+const ok = await execInInstance({ enclave: "consumer", script: "echo hi" });
+const denied = await execInInstance({ enclave: "consumer", script: "cat /etc/passwd" });
+const audit = readAudit("consumer").length;
+await stopInstance("consumer");
+const listedAfterStop = (await listInstances()).map((i) => i.name);
+let error = null;
+try { await execInInstance({ enclave: "consumer", script: "true" }); } catch (e) { error = { code: e.code, isEngineError: isEngineError(e) }; }
+process.stdout.write(JSON.stringify({ started, ok, denied, audit, listedAfterStop, error }));
+`;
+
 describe("the npm package", () => {
   const pjson = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
 
@@ -49,7 +63,7 @@ describe("the npm package", () => {
     expect(pjson.devDependencies).to.have.property("@yowasp/clang");
   });
 
-  it("a consumer's install of the packed tarball: no warnings, no compiler, under the recorded size, and it runs", function () {
+  it("a consumer's install of the packed tarball: no warnings, no compiler, under the recorded size; the CLI, the library API and coreason-engine run", function () {
     this.timeout(600000);
     const dir = mkdtempSync(join(tmpdir(), "coreason-consumer-"));
     try {
@@ -75,9 +89,27 @@ describe("the npm package", () => {
       expect(existsSync(join(nm, "@yowasp")), "a compiler in the consumer's install").to.equal(false);
       const mib = Number(spawnSync("du", ["-sm", nm], { encoding: "utf8" }).stdout.split("\t")[0]);
       expect(mib, "node_modules MiB").to.be.at.most(MAX_INSTALL_MIB);
-      const run = spawnSync(join(nm, ".bin", "coreason-server"), ["sys-diagnostics", "sandbox-definitions", "--json"], { cwd: proj, encoding: "utf8", env: { ...process.env, COREASON_STATE_DIR: join(dir, "state") } });
+      // the consumer's own state and plugin directories, whatever this machine has linked
+      const consumerEnv = { ...process.env, COREASON_STATE_DIR: join(dir, "state"), XDG_DATA_HOME: join(dir, "data"), XDG_CONFIG_HOME: join(dir, "config"), XDG_CACHE_HOME: join(dir, "cache") };
+      const run = spawnSync(join(nm, ".bin", "coreason-server"), ["sys-diagnostics", "sandbox-definitions", "--json"], { cwd: proj, encoding: "utf8", env: consumerEnv });
       expect(run.status, run.stderr).to.equal(0);
       expect(JSON.parse(run.stdout).definitions.map((d: { name: string }) => d.name)).to.deep.equal(["OpenShell"]);
+      // the library API, imported by the package's name from the consumer's project
+      const drive = join(proj, "drive.mjs");
+      writeFileSync(drive, CONSUMER_SCRIPT);
+      const api = spawnSync(process.execPath, [drive], { cwd: proj, encoding: "utf8", timeout: 120000, env: consumerEnv });
+      expect(api.status, api.stderr).to.equal(0);
+      const doc = JSON.parse(api.stdout);
+      expect(doc.started).to.include({ enclave: "consumer", definition: "OpenShell" });
+      expect(doc.ok).to.include({ exitCode: 0, stdout: "hi\n" });
+      expect(doc.denied.exitCode).to.equal(77);
+      expect(doc.denied.violations).to.deep.equal([{ decision: "denied", operation: "open", path: "/etc/passwd", rule: "filesystem_policy: not granted" }]);
+      expect(doc.audit).to.equal(1);
+      expect(doc.listedAfterStop).to.deep.equal([]);
+      expect(doc.error).to.deep.equal({ code: "ENCLAVE_NOT_RUNNING", isEngineError: true });
+      // and the one-shot runner's binary
+      const engine = spawnSync(join(nm, ".bin", "coreason-engine"), ["sh", "-c", "cat /etc/passwd"], { cwd: proj, encoding: "utf8", env: consumerEnv });
+      expect([engine.status, engine.stdout]).to.deep.equal([77, "DENIED open /etc/passwd: Permission denied (filesystem_policy: not granted)\n"]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -3,11 +3,16 @@
 import { Command } from "@oclif/core";
 import { EngineError, isEngineError } from "../engine/errors.js";
 import { registerDefinitionPackages } from "../engine/enclave/catalog.js";
-import { exitFor } from "./exit-codes.js";
+import { exitFor, type ExitCodeTable } from "./exit-codes.js";
+import { FlagValueError } from "./flags.js";
 import { exitOnSignals } from "./signals.js";
 
 export abstract class EngineCommand extends Command {
   static override enableJsonFlag = true;
+
+  /** The EXIT CODES section of the command's help (cli/help.ts renders it; a command
+   *  without its own gets DEFAULT_EXIT_CODES). */
+  static exitCodes?: ExitCodeTable;
 
   /** Plain JSON, never coloured: the document is for machines, and oclif's colouriser
    *  overflows the stack on a large document (16 MiB of guest output). */
@@ -27,7 +32,7 @@ export abstract class EngineCommand extends Command {
 
   protected override toErrorJson(err: unknown): unknown {
     if (isEngineError(err)) {
-      return { error: { code: err.code, message: err.message, exit: exitFor(err), ...(err.details.violations ? { violations: err.details.violations } : {}) } };
+      return { error: { code: err.code, message: err instanceof FlagValueError ? err.reason : err.message, exit: exitFor(err), ...(err.details.violations ? { violations: err.details.violations } : {}) } };
     }
     const e = err as { message?: string; oclif?: { exit?: number }; code?: string };
     return { error: { code: e.code ?? "USAGE", message: e.message ?? String(err), exit: e.oclif?.exit ?? 2 } };
@@ -42,7 +47,7 @@ export abstract class EngineCommand extends Command {
       }
       // One line naming the problem (oclif's own formatter wraps at 80 columns),
       // then any hint on its own line.
-      process.stderr.write(`Error: ${oneLine(err)}\n`);
+      process.stderr.write(`Error: ${err instanceof FlagValueError ? err.reason : oneLine(err)}\n`);
       for (const s of err.details.suggestions ?? []) process.stderr.write(`Hint: ${s}\n`);
       this.exit(exit);
     }

@@ -28,5 +28,17 @@ export function exitFor(e: EngineError): number {
   return (e as EngineError & { exit?: number }).exit ?? BY_CODE[e.code] ?? ExitCode.ENGINE_FAILURE;
 }
 
-/** The EXIT CODES help section. */
-export const EXIT_CODES_HELP = EXIT_CODE_TABLE.map(([c, d]) => `${String(c).padStart(3)}  ${d}`).join("\n");
+/** A command's exit statuses, as its help's EXIT CODES section lists them. */
+export type ExitCodeTable = readonly (readonly [number, string])[];
+
+/** Every command's, unless it declares its own (`static exitCodes`). */
+export const DEFAULT_EXIT_CODES: ExitCodeTable = EXIT_CODE_TABLE;
+
+/** The breach catalogue's: its verdict, not a guest's. */
+export const PROBE_EXIT_CODES: ExitCodeTable = [
+  [0, "every probe held and every control passed"],
+  [1, "a probe breached or a control failed"],
+  [2, "usage error"],
+  [78, "invalid --policy"],
+  [125, "the engine itself failed (boot, or a probe could not run)"],
+];

@@ -23,6 +23,15 @@ describe("help and the hidden sys-diagnostics topic", () => {
     for (const code of ["77", "78", "124", "125", "126", "127"]) expect(r.stdout).to.match(new RegExp(`\\b${code}\\b`));
   });
 
+  it("every command of this package has one EXIT CODES section, from its static table; oclif's plugins' commands none", () => {
+    const sections = (args: string[]) => cli.run([...args, "--help"]).stdout.split("\n").filter((l) => l === "EXIT CODES").length;
+    for (const cmd of [["sys-diagnostics", "sandbox-start"], ["sys-diagnostics", "sandbox-list"], ["authority", "issue"], ["serve"], ["engine", "sandbox-exec"]]) expect(sections(cmd), cmd.join(" ")).to.equal(1);
+    const probe = cli.run(["sys-diagnostics", "sandbox-probe", "--help"]).stdout;
+    expect(probe.slice(probe.indexOf("EXIT CODES"))).to.match(/^EXIT CODES\n {2}0 +every probe held and every control passed\n {2}1 +a probe breached or a control failed\n/);
+    expect(probe, "the probe's own table, not the exec table").not.to.include("the guest ran past its timeout");
+    expect(sections(["plugins", "link"])).to.equal(0);
+  });
+
   it("an unknown command, or an argument a command does not take: one line and a hint, exit 2", () => {
     const nope = cli.run(["sys-diagnostics", "sandbox-nope"]);
     expect(nope.status).to.equal(2);

@@ -82,6 +82,18 @@ describe("coreason-engine (the one-shot runner)", () => {
     for (const c of ["coreason-engine run", "coreason-engine sh", "coreason-engine probe"]) expect(r.stdout).to.include(c);
   });
 
+  it("each command's --help is spelled as this binary's (coreason-engine run, not runner run)", () => {
+    for (const id of ["run", "sh", "probe"]) {
+      const r = engine([id, "--help"]);
+      expect(r.status, r.stderr).to.equal(0);
+      expect(r.stdout).to.match(new RegExp(`USAGE\\n  \\$ coreason-engine ${id} \\[`));
+      expect(r.stdout).not.to.include("runner");
+      expect(r.stdout).to.include("EXIT CODES");
+    }
+    // after --, --help is the module's argument, not a request for help
+    expect(engine(["run", "/nonexistent.wasm", "--", "--help"]).stdout).not.to.include("USAGE");
+  });
+
   it("probe runs the catalogue (a selection here) against a throwaway OpenShell", () => {
     const r = engine(["probe", "--only", "ctl.*", "--json"]);
     expect(r.status, r.stderr).to.equal(0);

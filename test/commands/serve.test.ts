@@ -42,6 +42,7 @@ class ServeProcess {
 
 interface Res {
   status: number;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each test reads the fields of its route's document
   body: any;
   text: string;
   headers: Headers;

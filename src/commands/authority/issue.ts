@@ -1,5 +1,6 @@
 import { Flags } from "@oclif/core";
 import { EngineCommand } from "../../cli/engine-command.js";
+import { valueParser } from "../../cli/flags.js";
 import { SCOPES } from "../../engine/authority/scopes.js";
 import { issueToken } from "../../engine/authority/tokens.js";
 import { parseTtl } from "../../engine/authority/ttl.js";
@@ -24,13 +25,13 @@ export default class AuthorityIssue extends EngineCommand {
     enclave: Flags.string({ description: "instance the token may act on (repeatable; default: all)", multiple: true }),
     scope: Flags.string({ description: "scope to grant (repeatable)", multiple: true, options: [...SCOPES], required: true }),
     subject: Flags.string({ description: "who the token is for (the JWT sub)", required: true }),
-    ttl: Flags.string({ description: "lifetime: a number and s, m, h or d", default: "1h" }),
+    ttl: Flags.custom<number>({ description: "lifetime: a number and s, m, h or d", parse: valueParser(parseTtl), default: 3600, defaultHelp: async () => "1h" })(),
   };
   static override summary = "Issue a capability token.";
 
   async run(): Promise<IssueResult> {
     const { flags } = await this.parse(AuthorityIssue);
-    const { token, record } = await issueToken({ subject: flags.subject, scopes: flags.scope, enclaves: flags.enclave, ttlSeconds: parseTtl(flags.ttl) });
+    const { token, record } = await issueToken({ subject: flags.subject, scopes: flags.scope, enclaves: flags.enclave, ttlSeconds: flags.ttl });
     if (!this.jsonEnabled()) this.log(token);
     const { revoked: _revoked, revokedAt: _at, ...rest } = record;
     return { token, ...rest };

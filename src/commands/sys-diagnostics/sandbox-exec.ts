@@ -1,6 +1,5 @@
 import { Flags } from "@oclif/core";
 import { EngineCommand, usageError } from "../../cli/engine-command.js";
-import { EXIT_CODES_HELP } from "../../cli/exit-codes.js";
 import { execInInstance, ExecResult } from "../../engine/client/exec.js";
 import { parseEnvPairs } from "../../cli/env-flag.js";
 import { ExecOutput } from "../../cli/render/exec-output.js";
@@ -12,7 +11,7 @@ export default class SysDiagnosticsSandboxExec extends EngineCommand {
   // the spelling of the original bug report (hidden topic, like sys-diagnostics)
   static override aliases = ["engine:sandbox-exec"];
   static override args = {};
-  static override description = `Runs SCRIPT with the enclave's shell (sh -c SCRIPT), or a foreign WASI command module, inside the running instance. Output is streamed as produced. Policy violations are printed on stdout, one line each, and make the command exit 77.\n\nEXIT CODES\n${EXIT_CODES_HELP}`;
+  static override description = `Runs SCRIPT with the enclave's shell (sh -c SCRIPT), or a foreign WASI command module, inside the running instance. Output is streamed as produced. Policy violations are printed on stdout, one line each, and make the command exit 77.`;
   static override examples = [
     '<%= config.bin %> <%= command.id %> --enclave OpenShell --cmd "cat /etc/passwd"',
     "printf 'a\\nb\\n' | <%= config.bin %> <%= command.id %> --enclave OpenShell -i --cmd \"wc -l\"",

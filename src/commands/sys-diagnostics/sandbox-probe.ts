@@ -7,12 +7,14 @@ import { renderProbeReport } from "../../cli/render/probe-table.js";
 import { EngineError } from "../../engine/errors.js";
 import { ExitCode } from "../../engine/exit-codes.js";
 import { toJUnit } from "../../engine/probe/junit.js";
+import { PROBE_EXIT_CODES } from "../../cli/exit-codes.js";
 import type { ProbeReport } from "../../engine/probe/run-suite.js";
 
 export default class SysDiagnosticsSandboxProbe extends EngineCommand {
   // the spelling of the original bug report (hidden topic, like sys-diagnostics)
   static override aliases = ["engine:sandbox-probe"];
-  static override description = `Boots a throwaway instance of the enclave definition NAME, runs the breach catalogue against it (filesystem, environment, network, resources, admission, host canary, positive controls), tears it down and prints a verdict per probe.\n\nEXIT CODES\n  0  every probe held and every control passed\n  1  a probe breached or a control failed\n  2  usage error\n 78  invalid --policy\n125  the engine itself failed (boot, or a probe could not run)`;
+  static override description = `Boots a throwaway instance of the enclave definition NAME, runs the breach catalogue against it (filesystem, environment, network, resources, admission, host canary, positive controls), tears it down and prints a verdict per probe.`;
+  static override exitCodes = PROBE_EXIT_CODES;
   static override examples = [
     "<%= config.bin %> <%= command.id %> --enclave OpenShell",
     "<%= config.bin %> <%= command.id %> --enclave OpenShell --junit probe.xml",

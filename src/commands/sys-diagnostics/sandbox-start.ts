@@ -1,14 +1,13 @@
 import { Flags } from "@oclif/core";
 import { progressMode } from "../../cli/render/progress-mode.js";
 import { EngineCommand } from "../../cli/engine-command.js";
-import { EXIT_CODES_HELP } from "../../cli/exit-codes.js";
 import { runStartTasks, StartResult } from "../../cli/render/start-tasks.js";
 import { loadDefinitionFile } from "../../engine/enclave/definitions.js";
 
 export default class SysDiagnosticsSandboxStart extends EngineCommand {
   // the spelling of the original bug report (hidden topic, like sys-diagnostics)
   static override aliases = ["engine:sandbox-start"];
-  static override description = `Boots the enclave definition NAME as a running instance named NAME and returns once it accepts commands. Every guest module is admitted, capped and interposed by the engine's policy guard before it runs.\n\nEXIT CODES\n${EXIT_CODES_HELP}`;
+  static override description = `Boots the enclave definition NAME as a running instance named NAME and returns once it accepts commands. Every guest module is admitted, capped and interposed by the engine's policy guard before it runs.`;
   static override examples = [
     "<%= config.bin %> <%= command.id %> --enclave OpenShell --memory-pages 128",
     "<%= config.bin %> <%= command.id %> --enclave OpenShell --policy ./policy.yaml --json",

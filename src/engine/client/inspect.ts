@@ -67,7 +67,7 @@ export function recordExecModule(name: string, label: string, raw: Uint8Array, i
 }
 
 function readExecModules(dir: string): AdmittedModule[] {
-  let text = "";
+  let text: string;
   try {
     text = readFileSync(modulesLog(dir), "utf8");
   } catch {

@@ -1,6 +1,6 @@
 // One enclave's @wasmer/sdk sandbox: boot it from a launch configuration, run execs in
 // it, stream their output and violations, save and restore /workspace. Used by the
-// worker process (worker-main.ts, under a supervisor that can hard-kill it) and by the
+// worker thread (worker-main.ts, under a supervisor that can hard-kill it) and by the
 // one-shot runner (coreason-engine, in its own process that exits when done).
 import { readFileSync } from "node:fs";
 import { Wasmer, type Package, type Process, type Sandbox } from "@wasmer/sdk/node";
@@ -54,6 +54,11 @@ export class EnclaveSandbox {
       if (check.exitCode !== 0) throw new Error(`health check: '${config.shell} -c true' exited ${check.exitCode} (${check.reason}): ${check.stderr.text().trim()}`);
     }
     return box;
+  }
+
+  /** No exec is running. */
+  idle(): boolean {
+    return this.running.size === 0;
   }
 
   /** Runs the guest's own command (the runner's module) with `args`, as an exec. */

@@ -2,7 +2,6 @@
 // instance.json and the audit log, runs one exec at a time on its worker, and replaces
 // the worker (restoring /workspace) whenever a guest had to be stopped by force.
 // Usage: node supervisor-main.js INSTANCE_DIR
-import { openSync } from "node:fs";
 import { createServer, Socket } from "node:net";
 import { EngineError } from "../errors.js";
 import { ExitCode } from "../exit-codes.js";
@@ -27,7 +26,6 @@ import { WorkerHandle } from "./worker-handle.js";
 import type { WorkerOutcome } from "./worker-messages.js";
 
 const dir = process.argv[2];
-const logFd = openSync(`${dir}/host.log`, "a");
 const log = (msg: string) => process.stderr.write(`${new Date().toISOString()} ${msg}\n`);
 
 /** Grace after the guest's timeout for the SDK's own answer, before the worker is killed
@@ -88,7 +86,7 @@ class Supervisor {
   constructor(private readonly launch: LaunchConfig) {}
 
   async start(): Promise<void> {
-    this.worker = await WorkerHandle.boot(this.launch, logFd);
+    this.worker = await WorkerHandle.boot(this.launch);
     const server = createServer((s) => this.accept(s));
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
@@ -114,8 +112,11 @@ class Supervisor {
       policyDigest: this.launch.policyDigest,
     };
     writeInstanceRecord(dir, this.record);
-    log(`instance ${this.launch.name} ready (worker pid ${this.worker.pid})`);
+    log(`instance ${this.launch.name} ready (worker thread ${this.worker.threadId})`);
     for (const sig of ["SIGTERM", "SIGINT"] as const) process.on(sig, () => this.shutdown(`signal ${sig}`));
+    // Fault injection (the reliability tests, an operator's drill): the worker thread
+    // dies as a crash would, and the host must recover as from any worker failure.
+    process.on("SIGUSR2", () => (log("SIGUSR2: crashing the worker thread"), this.worker.crash()));
   }
 
   private accept(socket: Socket) {
@@ -289,7 +290,7 @@ class Supervisor {
       const cause = workspace === "keep" ? `could not be saved within ${SNAPSHOT_DEADLINE_MS} ms` : "was lost with the worker";
       this.notice = `the enclave restarted at ${new Date().toISOString()} (${why}); /workspace ${cause} and is empty now`;
     }
-    this.worker = await WorkerHandle.boot(this.launch, logFd, snapshot);
+    this.worker = await WorkerHandle.boot(this.launch, snapshot);
     this.record.recycles = (this.record.recycles ?? 0) + 1;
     writeInstanceRecord(dir, this.record);
   }

@@ -1,9 +1,13 @@
-// The supervisor's side of one worker process: fork, boot, run execs, hard-kill.
-import { ChildProcess, fork } from "node:child_process";
+// The supervisor's side of one enclave worker: a thread of the host process that runs
+// @wasmer/sdk. Terminating the thread is the hard kill: it also ends the SDK's own
+// threads under it, so a guest that ignores its timeout stops spinning and its memory
+// is released, while the host (and its socket, queue and audit) lives on. A thread
+// rather than a second process halves an instance's processes and its idle memory.
+import { Worker } from "node:worker_threads";
 import { fileURLToPath } from "node:url";
 import type { ExecRequestArgs, Violation } from "../protocol/messages.js";
 import type { LaunchConfig } from "./launch-config.js";
-import type { FromWorker, WorkerOutcome, WorkspaceEntry } from "./worker-messages.js";
+import type { FromWorker, ToWorker, WorkerOutcome, WorkspaceEntry } from "./worker-messages.js";
 
 const WORKER = fileURLToPath(new URL("./worker-main.js", import.meta.url));
 
@@ -14,19 +18,25 @@ export interface ExecCallbacks {
 }
 
 export class WorkerHandle {
-  private readonly child: ChildProcess;
+  private readonly thread: Worker;
   private readonly pending = new Map<number, { resolve(b: WorkerOutcome): void; reject(e: Error): void; cb: ExecCallbacks }>();
   private readonly drains = new Map<number, () => void>();
   private snapshotWaiter?: (entries: WorkspaceEntry[] | undefined) => void;
   private exited = false;
   readonly exitedPromise: Promise<string>;
 
-  private constructor(logFd: number) {
-    this.child = fork(WORKER, [], { stdio: ["ignore", logFd, logFd, "ipc"], serialization: "advanced" });
+  /** What ended the thread, when it was not a kill: its uncaught error. */
+  private failure?: string;
+  private killed = false;
+
+  private constructor() {
+    // The thread's console is the host's, which writes host.log.
+    this.thread = new Worker(WORKER);
+    this.thread.on("error", (e) => (this.failure = e.message.split("\n")[0]));
     this.exitedPromise = new Promise((resolve) => {
-      this.child.on("exit", (code, signal) => {
+      this.thread.on("exit", (code) => {
         this.exited = true;
-        const why = signal ? `killed by ${signal}` : `exited with status ${code}`;
+        const why = this.killed ? "killed" : this.failure ? `crashed: ${this.failure}` : `exited with status ${code}`;
         for (const p of this.pending.values()) p.reject(new Error(`enclave worker ${why}`));
         this.pending.clear();
         this.snapshotWaiter?.(undefined);
@@ -34,25 +44,28 @@ export class WorkerHandle {
         resolve(why);
       });
     });
-    this.child.on("message", (m: FromWorker) => this.onMessage(m));
+    this.thread.on("message", (m: FromWorker) => this.onMessage(m));
   }
 
-  get pid(): number {
-    return this.child.pid ?? -1;
+  /** The thread's id within the host process (for the host's log). */
+  get threadId(): number {
+    return this.thread.threadId;
   }
 
-  /** Forks a worker and waits until its sandbox passed the health check. */
-  static async boot(launch: LaunchConfig, logFd: number, snapshot?: WorkspaceEntry[], deadlineMs = 60000): Promise<WorkerHandle> {
-    const w = new WorkerHandle(logFd);
+  /** Starts a worker thread and waits until its sandbox passed the health check. */
+  static async boot(launch: LaunchConfig, snapshot?: WorkspaceEntry[], deadlineMs = 60000): Promise<WorkerHandle> {
+    const w = new WorkerHandle();
     const ready = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`worker did not boot within ${deadlineMs} ms`)), deadlineMs);
-      w.child.on("message", (m: FromWorker) => {
-        if (m.t === "ready") (clearTimeout(timer), resolve());
-        if (m.t === "boot-failed") (clearTimeout(timer), reject(new Error(m.message)));
+      w.thread.on("message", (m: FromWorker) => {
+        if (m.t !== "ready" && m.t !== "boot-failed") return;
+        clearTimeout(timer);
+        if (m.t === "ready") resolve();
+        else reject(new Error(m.message));
       });
       void w.exitedPromise.then((why) => (clearTimeout(timer), reject(new Error(`worker ${why} while booting`))));
     });
-    w.child.send({ t: "boot", launch, snapshot });
+    w.post({ t: "boot", launch, snapshot });
     try {
       await ready;
     } catch (e) {
@@ -66,16 +79,16 @@ export class WorkerHandle {
     if (this.exited) return Promise.reject(new Error("enclave worker is not running"));
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject, cb });
-      this.child.send({ t: "exec", id, args });
+      this.post({ t: "exec", id, args });
     });
   }
 
   stdin(id: number, data: Uint8Array | undefined, eof: boolean): void {
-    if (!this.exited) this.child.send({ t: "stdin", id, data, eof });
+    if (!this.exited) this.post({ t: "stdin", id, data, eof });
   }
 
   cancel(id: number): void {
-    if (!this.exited) this.child.send({ t: "kill", id });
+    if (!this.exited) this.post({ t: "kill", id });
   }
 
   /** Asks the worker to hand over the exec's violations recorded so far, before it is
@@ -91,7 +104,7 @@ export class WorkerHandle {
         resolve();
       }
       drains.set(id, done);
-      this.child.send({ t: "drain", id });
+      this.post({ t: "drain", id });
     });
   }
 
@@ -101,13 +114,26 @@ export class WorkerHandle {
     return new Promise((resolve) => {
       const timer = setTimeout(() => resolve(undefined), deadlineMs);
       this.snapshotWaiter = (e) => (clearTimeout(timer), (this.snapshotWaiter = undefined), resolve(e));
-      this.child.send({ t: "snapshot" });
+      this.post({ t: "snapshot" });
     });
   }
 
-  /** SIGKILL: the only way to stop a guest thread that ignores the SDK's timeout. */
+  /** Terminates the thread: the only way to stop a guest that ignores the SDK's timeout. */
   kill(): void {
-    if (!this.exited) this.child.kill("SIGKILL");
+    if (this.exited) return;
+    this.killed = true;
+    void this.thread.terminate();
+  }
+
+  /** Ends the thread as a crash would (the host's fault-injection signal, for tests). */
+  crash(): void {
+    if (this.exited) return;
+    this.failure = "fault injected by the host (SIGUSR2)";
+    void this.thread.terminate();
+  }
+
+  private post(m: ToWorker): void {
+    this.thread.postMessage(m);
   }
 
   private onMessage(m: FromWorker) {

@@ -1,16 +1,19 @@
-// The enclave worker: the only process of an instance that runs @wasmer/sdk. It is a
-// child of the supervisor, which hard-kills it when a guest overruns (the SDK cannot
-// stop a guest's thread) and starts a fresh one. It exits as soon as its supervisor goes
-// away. Everything it does is EnclaveSandbox's; this file is the IPC around it.
+// The enclave worker: the only thread of an instance's host that runs @wasmer/sdk. The
+// supervisor terminates it when a guest overruns (the SDK cannot stop a guest's thread)
+// and starts a fresh one. Everything it does is EnclaveSandbox's; this file is the
+// messaging around it, and giving memory back once the instance is idle.
+import { parentPort } from "node:worker_threads";
 import { EnclaveSandbox, firstLine } from "./enclave-sandbox.js";
+import { collectWhenIdle } from "./idle-gc.js";
 import type { FromWorker, ToWorker } from "./worker-messages.js";
 
-const send = (m: FromWorker) => process.send?.(m);
-process.on("disconnect", () => process.exit(0));
+if (!parentPort) throw new Error("worker-main.js runs as the host's worker thread");
+const port = parentPort;
+const send = (m: FromWorker) => port.postMessage(m);
 
 let box: EnclaveSandbox;
 
-process.on("message", (msg: ToWorker) => {
+port.on("message", (msg: ToWorker) => {
   const fail = (id: number, e: unknown) => send({ t: "error", id, message: firstLine(e) });
   switch (msg.t) {
     case "boot":
@@ -25,7 +28,8 @@ process.on("message", (msg: ToWorker) => {
           output: (stream, data) => send({ t: "output", id: msg.id, stream, data }),
           violations: (records) => send({ t: "violations", id: msg.id, records }),
         })
-        .then((body) => send({ t: "result", id: msg.id, body }), (e) => fail(msg.id, e));
+        .then((body) => send({ t: "result", id: msg.id, body }), (e) => fail(msg.id, e))
+        .finally(() => collectWhenIdle(() => box.idle()));
       break;
     case "stdin":
       box.stdin(msg.id, msg);

@@ -68,7 +68,11 @@ export function treePids(root: number): number[] {
   const out = [root];
   for (let grew = true; grew; ) {
     grew = false;
-    for (const [p, pp] of parent) if (out.includes(pp) && !out.includes(p)) (out.push(p), (grew = true));
+    for (const [p, pp] of parent) {
+      if (!out.includes(pp) || out.includes(p)) continue;
+      out.push(p);
+      grew = true;
+    }
   }
   return out;
 }
