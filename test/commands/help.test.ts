@@ -49,7 +49,7 @@ describe("help and the hidden sys-diagnostics topic", () => {
     ["a non-integer", ["sys-diagnostics", "sandbox-start", "--enclave", "OpenShell", "--memory-pages", "abc"], "Parsing --memory-pages: Expected an integer but received: abc"],
     ["an unknown flag", ["sys-diagnostics", "sandbox-list", "--bogus"], "Nonexistent flag: --bogus"],
     ["a flag given twice", ["sys-diagnostics", "sandbox-exec", "--enclave", "OpenShell", "--cmd", "a", "--cmd", "b"], "Flag --cmd can only be specified once"],
-    ["two problems at once", ["sys-diagnostics", "sandbox-exec"], "Exactly one of the following must be provided: --cmd, --wasm; Missing required flag enclave"],
+    ["two problems at once", ["sys-diagnostics", "sandbox-exec", "-t", "--cmd", "a"], "--tty=true cannot also be provided when using --cmd; Missing required flag enclave"],
   ];
   for (const [what, args, message] of usage) {
     it(`usage error, ${what}: one line naming it, a hint, exit 2 (and the JSON error shape with --json)`, () => {

@@ -26,6 +26,10 @@ static void drop(int i) {
   table.n--;
 }
 
+void sh_aliases_each(void (*fn)(void *, const char *, const char *), void *ctx) {
+  for (int i = 0; i < table.n; i++) fn(ctx, table.v[i].name, table.v[i].value);
+}
+
 void sh_aliases_clear(void) { while (table.n) drop(table.n - 1); }
 
 void *sh_aliases_save(void) {

@@ -36,6 +36,10 @@ void sh_unset_func(const char *name) {
     if (!strcmp(funcs[i].name, name)) { free(funcs[i].name); funcs[i] = funcs[--nfuncs]; return; }
 }
 
+void sh_funcs_each(void (*fn)(void *, const char *, struct node *), void *ctx) {
+  for (int i = 0; i < nfuncs; i++) fn(ctx, funcs[i].name, funcs[i].body);
+}
+
 void sh_fresh_state(void) {
   for (int i = 0; i < nfuncs; i++) free(funcs[i].name);
   nfuncs = 0;

@@ -140,6 +140,16 @@ void sh_vars_keep_exported(void);
 void sh_set_pos(char **argv, int n);            /* copies */
 char *sh_quote(const char *s);                  /* 'single quoted' form for set/export -p */
 
+/* session.c: the interactive session of sandbox-exec -it (state kept between execs) */
+void sh_session_init(void);
+int sh_session_active(void);
+int sh_session_run(const char *script);
+void sh_session_emit(void);
+int sh_session_tty(const char *fd);
+void sh_vars_each(void (*fn)(void *ctx, const char *name, const char *value, int flags), void *ctx);
+void sh_funcs_each(void (*fn)(void *ctx, const char *name, struct node *body), void *ctx);
+void sh_aliases_each(void (*fn)(void *ctx, const char *name, const char *value), void *ctx);
+
 /* alias.c */
 const char *sh_alias(const char *name);         /* its value, or NULL */
 void *sh_aliases_save(void);                    /* subshells and fresh shells */

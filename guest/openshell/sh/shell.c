@@ -107,6 +107,7 @@ static int invoke(int argc, char **argv) {
   sh_set_pos(argv + i, argc - i);
   sh_setvar("OPTIND", "1", 0);   /* also resets getopts */
   sh.status = 0;
+  if (script && sh_session_active()) { int st = sh_session_run(script); free(script); return st; }
   if (script) sh_run_string(script, 1);
   else { sh_stdio_reset(); run_stream(0); }
   free(script);
@@ -149,6 +150,7 @@ static void init(void) {
   static int done;
   if (done++) return;
   getenv("PATH");   /* makes wasi-libc fill environ */
+  sh_session_init();
   sh_vars_from_environ();
   sh_setvar("IFS", " \t\n", 0);
   sh.umask = 022;
@@ -171,5 +173,6 @@ int sh_main(int argc, char **argv) {
   sh_redir_pop(0);
   fflush(stdout);
   fflush(stderr);
+  sh_session_emit();
   return rc;
 }

@@ -42,8 +42,8 @@ static int unary(char op, const char *a) {
   switch (op) {
   case 'z': return !*a;
   case 'n': return *a != 0;
-  case 't': return 0;   /* no terminal in an enclave: stdio are pipes to the engine
-                            (wasmer calls them character devices, so isatty would say yes) */
+  case 't': return sh_session_tty(a);   /* a terminal only in `sandbox-exec -it`: stdio are
+                            pipes to the engine (wasmer calls them character devices) */
   case 'h': case 'L': return !lstat(a, &st) && S_ISLNK(st.st_mode);
   }
   if (stat(a, &st)) return 0;

@@ -119,6 +119,11 @@ void sh_var_print(int flags, const char *prefix) {
   }
 }
 
+void sh_vars_each(void (*fn)(void *, const char *, const char *, int), void *ctx) {
+  qsort(vars, nvars, sizeof *vars, byname);
+  for (int i = 0; i < nvars; i++) fn(ctx, vars[i].name, vars[i].value, vars[i].flags);
+}
+
 /* Subshells copy the whole table and put it back afterwards. */
 struct var *sh_vars_save(int *n) {
   struct var *c = sh_alloc((nvars + 1) * sizeof *c);

@@ -36,6 +36,9 @@ export interface ExecOptions {
   /** The --wasm module resolves paths exactly as the enclave's own guest (its guard,
    *  without the foreign modules' relative paths in the workdir): sandbox-cp's helper. */
   guestPaths?: boolean;
+  /** Ask the host to stop the guest and still wait for the exec's result, violations
+   *  included (the interactive shell's Ctrl-C). */
+  interrupt?: AbortSignal;
 }
 
 export interface ExecResult {
@@ -120,6 +123,7 @@ export async function execInInstance(opts: ExecOptions): Promise<ExecResult> {
     (e.body.stream === "stdout" ? stdout : stderr).push(data);
     opts.onOutput?.(e.body.stream, data);
   });
+  opts.interrupt?.addEventListener("abort", () => conn.notify("cancel", { request_seq: seq }), { once: true });
   if (opts.stdin) forwardStdin(opts.stdin, (data) => conn.notify("stdin", { request_seq: seq, data: data.toString("base64") }), () => conn.notify("stdin", { request_seq: seq, eof: true }));
   // the host is done with a held module once it has answered (a lost connection is not an answer)
   let hostAnswered = false;

@@ -157,7 +157,13 @@ class Supervisor {
           // Reply as soon as the guest is done; a recycle then holds the queue, so the
           // next exec never lands on a worker with a runaway guest in it.
           return await this.enqueue(async () => {
-            if (control.cancelled) return void inflight.delete(req.seq); // its client left while it queued
+            if (control.cancelled) {
+              // cancelled while it queued: a client that is still there (a cancel request,
+              // the interactive shell's Ctrl-C) gets its answer; nothing ran
+              inflight.delete(req.seq);
+              const body: ExecResponseBody = { guestExitCode: null, reason: "killed", durationMs: 0, violations: [], truncated: false, message: "cancelled before it ran" };
+              return this.reply(socket, req, undefined, body as unknown as Record<string, unknown>);
+            }
             const { body, recycle } = await this.exec(socket, req.seq, control, req.arguments as unknown as ExecRequestArgs);
             inflight.delete(req.seq);
             try {
