@@ -1,6 +1,5 @@
 import { Args } from "@oclif/core";
 import { EngineCommand, usageError } from "../../cli/engine-command.js";
-import { EXIT_CODES_HELP } from "../../cli/exit-codes.js";
 import { ExecOutput } from "../../cli/render/exec-output.js";
 import { readStdinBounded } from "../../cli/read-stdin.js";
 import { sandboxCopy, type CopyResult } from "../../engine/files/copy.js";
@@ -13,7 +12,7 @@ export default class SysDiagnosticsSandboxCp extends EngineCommand {
     src: Args.string({ description: "source: INSTANCE:/guest/path, a host path, or - (a tar stream on stdin)", required: true }),
     dest: Args.string({ description: "destination: INSTANCE:/guest/path, a host path, or - (a tar stream on stdout)", required: true }),
   };
-  static override description = `Copies files and directory trees between a running instance and the host, as docker cp does: exactly one side is INSTANCE:/guest/path. The copy runs inside the instance under its policy: a path the policy does not grant is denied (DENIED on stdout, exit 77, audited). Links are copied as links.\n\nEXIT CODES\n${EXIT_CODES_HELP}`;
+  static override description = `Copies files and directory trees between a running instance and the host, as docker cp does: exactly one side is INSTANCE:/guest/path. The copy runs inside the instance under its policy: a path the policy does not grant is denied (DENIED on stdout, exit 77, audited). Links are copied as links.`;
   static override examples = [
     "<%= config.bin %> <%= command.id %> ./data OpenShell:/workspace/data",
     "<%= config.bin %> <%= command.id %> OpenShell:/workspace/out.json ./out.json",
