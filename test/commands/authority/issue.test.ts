@@ -38,7 +38,7 @@ describe("authority issue", () => {
     expect(cli.run(["authority", "issue", "--subject", "ci", "--scope", "enclave:everything"]).status).to.equal(2);
     expectCleanError(cli.run(["authority", "issue", "--subject", "ci", "--scope", "enclave:read", "--ttl", "soon"]), 2, /--ttl 'soon': expected a number and a unit/);
     expectCleanError(cli.run(["authority", "issue", "--subject", "ci", "--scope", "enclave:read", "--ttl", "400d"]), 2, /at most 366d/);
-    expectCleanError(cli.run(["authority", "issue", "--subject", "ci", "--scope", "enclave:read", "--enclave", "../x"]), 2, /invalid enclave name '\.\.\/x'/);
+    expectCleanError(cli.run(["authority", "issue", "--subject", "ci", "--scope", "enclave:read", "--enclave", "../x"]), 2, /invalid instance name '\.\.\/x'/);
     expect(cli.run(["authority", "issue", "--scope", "enclave:read"]).status).to.equal(2);
   });
 });
