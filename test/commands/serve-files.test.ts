@@ -15,6 +15,7 @@ interface Res {
   headers: Record<string, string>;
   rawPayload: Buffer;
   body: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each test reads its route's fields
   json(): any;
 }
 

@@ -238,7 +238,7 @@ export class GuardModel {
       if (cur.kind === "unknown") return "unknown";
       if (cur.kind !== "dir") return { errno: ERRNO.NOTDIR };
       const name = comps[i];
-      let child = cur.entries.get(name);
+      const child = cur.entries.get(name);
       if (child === undefined && cur === this.root) return "unknown"; // the SDK's image
       if (child === undefined && !plainName(name)) return "unknown";
       const last = i === comps.length - 1;

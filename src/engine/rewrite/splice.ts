@@ -59,9 +59,12 @@ function parseImports(body: Uint8Array): Import[] {
     const kind = r.byte();
     let typeIndex: number | undefined;
     if (kind === 0) typeIndex = r.u32();
-    else if (kind === 1) (r.byte(), limits(r));
+    else if (kind === 1) {
+      r.byte();
+      limits(r);
+    }
     else if (kind === 2) limits(r);
-    else if (kind === 3) (r.byte(), r.byte());
+    else if (kind === 3) r.skip(2);
     else throw new Error(`import kind ${kind}`);
     out.push({ module, name: field, kind, typeIndex, raw: body.subarray(start, r.i) });
   }

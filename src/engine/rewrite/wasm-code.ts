@@ -230,7 +230,10 @@ export function rewriteBody(body: Uint8Array, maps: IndexMaps, onCall?: (target:
       case 0xfc: {
         const sub = r.u32();
         if (sub <= 7) break;
-        if (sub === 8 || sub === 10 || sub === 12 || sub === 14) (r.u32(), r.u32());
+        if (sub === 8 || sub === 10 || sub === 12 || sub === 14) {
+          r.u32();
+          r.u32();
+        }
         else if (sub === 9 || sub === 11 || sub === 13 || sub === 15 || sub === 16 || sub === 17) r.u32();
         else throw new Error(`unknown instruction 0xfc ${sub}`);
         break;
@@ -240,7 +243,10 @@ export function rewriteBody(body: Uint8Array, maps: IndexMaps, onCall?: (target:
         if (MEMARG_SIMD.has(sub)) memarg();
         else if (sub === 12 || sub === 13) r.skip(16);
         else if (LANE_SIMD.has(sub)) r.skip(1);
-        else if (MEMARG_LANE_SIMD.has(sub)) (memarg(), r.skip(1));
+        else if (MEMARG_LANE_SIMD.has(sub)) {
+          memarg();
+          r.skip(1);
+        }
         break;
       }
       case 0xfe: {
