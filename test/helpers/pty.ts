@@ -14,7 +14,9 @@ export class PtySession {
   private readonly child: ChildProcessWithoutNullStreams;
 
   constructor(cli: CliSandbox, args: string[]) {
-    const command = [process.execPath, join(ROOT, "bin", "run.js"), ...args].map(quote).join(" ");
+    // `exec`: script runs the command through $SHELL -c; a shell that stays as the CLI's
+    // parent (dash does) dies of the terminal's Ctrl-C and script reports 130 for it
+    const command = "exec " + [process.execPath, join(ROOT, "bin", "run.js"), ...args].map(quote).join(" ");
     this.child = spawn("script", ["-qfec", command, "/dev/null"], { env: cli.env() });
     this.child.stdout.on("data", (d: Buffer) => (this.screen += d.toString("utf8")));
     this.child.stderr.on("data", (d: Buffer) => (this.screen += d.toString("utf8")));
