@@ -1,7 +1,7 @@
 import { Flags } from "@oclif/core";
 import { EngineCommand } from "../cli/engine-command.js";
-import { runDaemon, ServeResult } from "../engine/serve/daemon.js";
-import { DEFAULT_BODY_LIMIT } from "../engine/serve/server.js";
+import { runDaemon, ServeResult } from "../serve/daemon.js";
+import { DEFAULT_BODY_LIMIT } from "../serve/server.js";
 
 export default class Serve extends EngineCommand {
   static override description = `Serves the engine over HTTP: GET /healthz and /openapi.json without a token; /v1/enclaves (start, list, stop, exec, probe, audit) with a capability token from authority issue (Authorization: Bearer). Shares the state directory with the CLI. The address is logged on stderr ("listening url=..."), as is one line per request. SIGTERM or SIGINT stops accepting, lets in-flight requests finish for up to 10 s and exits 0; running instances keep running.`;

@@ -1,11 +1,11 @@
 // serve's files routes: PUT and GET /v1/enclaves/{name}/files move tar streams in and
 // out of a running instance under its policy; the scope enclave:files is required.
 import { expect } from "chai";
-import { initAuthority } from "../../src/engine/authority/keys.js";
-import { issueToken } from "../../src/engine/authority/tokens.js";
+import { initAuthority } from "../../src/authority/keys.js";
+import { issueToken } from "../../src/authority/tokens.js";
 import { readTar, writeTar } from "../../src/engine/files/tar.js";
-import { buildOpenApi } from "../../src/engine/serve/openapi.js";
-import { buildServer } from "../../src/engine/serve/server.js";
+import { buildOpenApi } from "../../src/serve/openapi.js";
+import { buildServer } from "../../src/serve/server.js";
 import { CliSandbox, expectSchema } from "../helpers/cli.js";
 
 /** Real HTTP (not inject: an error answered after the body was read waits for a body

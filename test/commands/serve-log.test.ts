@@ -4,10 +4,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
-import { issueToken } from "../../src/engine/authority/tokens.js";
-import { initAuthority } from "../../src/engine/authority/keys.js";
-import type { LogEntry } from "../../src/engine/serve/request-log.js";
-import { buildServer } from "../../src/engine/serve/server.js";
+import { issueToken } from "../../src/authority/tokens.js";
+import { initAuthority } from "../../src/authority/keys.js";
+import type { LogEntry } from "../../src/serve/request-log.js";
+import { buildServer } from "../../src/serve/server.js";
 
 describe("serve request log", () => {
   const saved = process.env.COREASON_STATE_DIR;

@@ -5,7 +5,7 @@ import { ChildProcess, spawn } from "node:child_process";
 import { request as httpRequest } from "node:http";
 import { join } from "node:path";
 import { expect } from "chai";
-import { DRAIN_MS } from "../../src/engine/serve/daemon.js";
+import { DRAIN_MS } from "../../src/serve/daemon.js";
 import { CliSandbox, expectSchema, ROOT } from "../helpers/cli.js";
 
 const BIN = join(ROOT, "bin", "run.js");

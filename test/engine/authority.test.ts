@@ -3,11 +3,11 @@ import { appendFileSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from "
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
-import { initAuthority } from "../../src/engine/authority/keys.js";
-import { registryPath } from "../../src/engine/authority/paths.js";
-import { revokeToken } from "../../src/engine/authority/revoke.js";
-import { issueToken, listTokens, verifyToken } from "../../src/engine/authority/tokens.js";
-import { parseTtl } from "../../src/engine/authority/ttl.js";
+import { initAuthority } from "../../src/authority/keys.js";
+import { registryPath } from "../../src/authority/paths.js";
+import { revokeToken } from "../../src/authority/revoke.js";
+import { issueToken, listTokens, verifyToken } from "../../src/authority/tokens.js";
+import { parseTtl } from "../../src/authority/ttl.js";
 
 describe("engine: authority", () => {
   const saved = process.env.COREASON_STATE_DIR;

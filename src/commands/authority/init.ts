@@ -1,6 +1,6 @@
 import { Flags } from "@oclif/core";
 import { EngineCommand } from "../../cli/engine-command.js";
-import { initAuthority, InitResult } from "../../engine/authority/keys.js";
+import { initAuthority, InitResult } from "../../authority/keys.js";
 
 export default class AuthorityInit extends EngineCommand {
   static override description = "Creates the Ed25519 key pair that signs capability tokens, in <state>/authority/signing-key.json with mode 0600. Refuses to replace an existing key (exit 1) unless --force is given; replacing it invalidates every token signed so far.";

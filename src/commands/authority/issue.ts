@@ -1,9 +1,9 @@
 import { Flags } from "@oclif/core";
 import { EngineCommand } from "../../cli/engine-command.js";
 import { valueParser } from "../../cli/flags.js";
-import { SCOPES } from "../../engine/authority/scopes.js";
-import { issueToken } from "../../engine/authority/tokens.js";
-import { parseTtl } from "../../engine/authority/ttl.js";
+import { SCOPES } from "../../authority/scopes.js";
+import { issueToken } from "../../authority/tokens.js";
+import { parseTtl } from "../../authority/ttl.js";
 
 export interface IssueResult {
   token: string;

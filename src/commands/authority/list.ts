@@ -1,7 +1,7 @@
 import { EngineCommand } from "../../cli/engine-command.js";
 import { renderTable } from "../../cli/render/table.js";
-import type { TokenRecord } from "../../engine/authority/registry.js";
-import { listTokens } from "../../engine/authority/tokens.js";
+import type { TokenRecord } from "../../authority/registry.js";
+import { listTokens } from "../../authority/tokens.js";
 
 export interface ListTokensResult {
   tokens: TokenRecord[];

@@ -1,6 +1,6 @@
 import { Args } from "@oclif/core";
 import { EngineCommand } from "../../cli/engine-command.js";
-import { revokeToken, RevokeResult } from "../../engine/authority/revoke.js";
+import { revokeToken, RevokeResult } from "../../authority/revoke.js";
 
 export default class AuthorityRevoke extends EngineCommand {
   static override args = {

@@ -1,8 +1,8 @@
 import { Args } from "@oclif/core";
 import { EngineCommand } from "../../cli/engine-command.js";
 import { ExitCode } from "../../engine/exit-codes.js";
-import type { TokenRecord } from "../../engine/authority/registry.js";
-import { verifyToken } from "../../engine/authority/tokens.js";
+import type { TokenRecord } from "../../authority/registry.js";
+import { verifyToken } from "../../authority/tokens.js";
 
 export interface VerifyResult {
   valid: boolean;

@@ -4,10 +4,10 @@
 import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, readFileSync, statSync } from "node:fs";
 import { exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from "jose";
-import { ExitCode } from "../exit-codes.js";
-import { schemaErrors } from "../schema/validator.js";
-import { writeFileAtomic } from "../state/atomic-file.js";
-import { ensureDir } from "../state/state-dir.js";
+import { ExitCode } from "../engine/exit-codes.js";
+import { schemaErrors } from "../engine/schema/validator.js";
+import { writeFileAtomic } from "../engine/state/atomic-file.js";
+import { ensureDir } from "../engine/state/state-dir.js";
 import { AuthorityError } from "./errors.js";
 import { authorityDir, signingKeyPath } from "./paths.js";
 

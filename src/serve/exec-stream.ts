@@ -6,7 +6,7 @@
 import { PassThrough } from "node:stream";
 import { StringDecoder } from "node:string_decoder";
 import type { FastifyReply } from "fastify";
-import type { ExecResult } from "../client/exec.js";
+import type { ExecResult } from "../engine/client/exec.js";
 import { runExec, ExecRequestBody } from "./exec-request.js";
 import { errorBody, toHttpError } from "./http-error.js";
 import { shutdownOr } from "./inflight.js";

@@ -2,8 +2,8 @@
 // request bodies validated against schemas/ (the same strict ajv instance as the
 // CLI), every error as `{error, message}`, one log line per request.
 import Fastify, { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { schemaErrors } from "../schema/validator.js";
-import { checkInstanceName } from "../state/state-dir.js";
+import { schemaErrors } from "../engine/schema/validator.js";
+import { checkInstanceName } from "../engine/state/state-dir.js";
 import { authenticate, requireEnclave, requireScope, type Grant } from "./auth.js";
 import { discardBody } from "./drain-body.js";
 import { errorBody, HttpError, toHttpError } from "./http-error.js";

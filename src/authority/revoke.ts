@@ -1,5 +1,5 @@
 // Revocation: append to the registry; the daemon sees it on its next request.
-import { ExitCode } from "../exit-codes.js";
+import { ExitCode } from "../engine/exit-codes.js";
 import { AuthorityError } from "./errors.js";
 import { readRegistry, recordRevoked, TokenRecord } from "./registry.js";
 

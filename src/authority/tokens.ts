@@ -3,9 +3,9 @@
 // its id and has not revoked it.
 import { randomBytes } from "node:crypto";
 import { decodeJwt, errors as joseErrors, jwtVerify, SignJWT } from "jose";
-import { schemaErrors } from "../schema/validator.js";
-import { checkInstanceName } from "../state/state-dir.js";
-import { EngineError } from "../errors.js";
+import { schemaErrors } from "../engine/schema/validator.js";
+import { checkInstanceName } from "../engine/state/state-dir.js";
+import { EngineError } from "../engine/errors.js";
 import type { AuthorityError } from "./errors.js";
 import { readKeyFile, signingKey, verifyKey } from "./keys.js";
 import { readRegistry, recordIssued, TokenRecord } from "./registry.js";

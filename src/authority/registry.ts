@@ -3,9 +3,9 @@
 // lines; readers fold the events. The daemon re-reads it whenever its size or mtime
 // changes, which is how a revoke takes effect on the next request.
 import { appendFileSync, readFileSync, statSync } from "node:fs";
-import { ExitCode } from "../exit-codes.js";
-import { schemaErrors } from "../schema/validator.js";
-import { ensureDir } from "../state/state-dir.js";
+import { ExitCode } from "../engine/exit-codes.js";
+import { schemaErrors } from "../engine/schema/validator.js";
+import { ensureDir } from "../engine/state/state-dir.js";
 import { AuthorityError } from "./errors.js";
 import { authorityDir, registryPath } from "./paths.js";
 import type { Scope } from "./scopes.js";

@@ -1,5 +1,5 @@
 // Token lifetimes as written on the command line: 90s, 15m, 1h, 7d.
-import { EngineError } from "../errors.js";
+import { EngineError } from "../engine/errors.js";
 
 const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
 /** A year: capability tokens are meant to be short-lived; this bounds a typo. */

@@ -7,8 +7,8 @@
 import type { AddressInfo } from "node:net";
 import { existsSync } from "node:fs";
 import { signingKeyPath } from "../authority/paths.js";
-import { ENGINE_VERSION } from "../package-root.js";
-import { stateDir } from "../state/state-dir.js";
+import { ENGINE_VERSION } from "../engine/package-root.js";
+import { stateDir } from "../engine/state/state-dir.js";
 import { HttpError } from "./http-error.js";
 import { stderrLog } from "./request-log.js";
 import { buildServer } from "./server.js";

@@ -5,10 +5,10 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
-import { DEFAULT_ARGV0 } from "../client/argv0.js";
-import { execInInstance, ExecOptions, ExecResult } from "../client/exec.js";
-import { instanceStatus, notRunning } from "../client/instances.js";
-import { EngineError } from "../errors.js";
+import { DEFAULT_ARGV0 } from "../engine/client/argv0.js";
+import { execInInstance, ExecOptions, ExecResult } from "../engine/client/exec.js";
+import { instanceStatus, notRunning } from "../engine/client/instances.js";
+import { EngineError } from "../engine/errors.js";
 
 export interface ExecRequestBody {
   cmd?: string;

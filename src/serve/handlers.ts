@@ -1,19 +1,19 @@
 // The /v1 handlers: each is one engine call and the response it makes.
-import { inspectInstance } from "../client/inspect.js";
-import { startResult } from "../client/start-result.js";
+import { inspectInstance } from "../engine/client/inspect.js";
+import { startResult } from "../engine/client/start-result.js";
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { auditOf } from "../client/audit.js";
-import { listInstances, startInstance, stopInstance } from "../client/instances.js";
-import { ENGINE_VERSION } from "../package-root.js";
-import type { Policy } from "../policy/policy.js";
-import { runProbeSuite } from "../probe/run-suite.js";
+import { auditOf } from "../engine/client/audit.js";
+import { listInstances, startInstance, stopInstance } from "../engine/client/instances.js";
+import { ENGINE_VERSION } from "../engine/package-root.js";
+import type { Policy } from "../engine/policy/policy.js";
+import { runProbeSuite } from "../engine/probe/run-suite.js";
 import { mayUse, requireEnclave, type Grant } from "./auth.js";
 import { runExec, ExecRequestBody } from "./exec-request.js";
 import { NDJSON, streamExec } from "./exec-stream.js";
 import { shutdownOr } from "./inflight.js";
-import { checkInstanceName } from "../state/state-dir.js";
-import { sandboxCopy, type CopyResult } from "../files/copy.js";
-import { violationLine } from "../verdict.js";
+import { checkInstanceName } from "../engine/state/state-dir.js";
+import { sandboxCopy, type CopyResult } from "../engine/files/copy.js";
+import { violationLine } from "../engine/verdict.js";
 import { HttpError } from "./http-error.js";
 
 export interface Ctx {

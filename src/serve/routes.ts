@@ -1,7 +1,7 @@
 // The daemon's API in one table: fastify registers it, the OpenAPI document is built
 // from it, and each request body is validated against the named file in schemas/.
 import type { Scope } from "../authority/scopes.js";
-import { TAR_STREAM_MAX_BYTES } from "../files/entries.js";
+import { TAR_STREAM_MAX_BYTES } from "../engine/files/entries.js";
 import * as h from "./handlers.js";
 
 export interface RouteSpec {

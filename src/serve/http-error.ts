@@ -1,6 +1,6 @@
 // HTTP errors and the one table mapping EngineError codes to statuses. Every error
 // response body is `{error, message, violations?}` (schemas/api/error.json).
-import { EngineError, EngineErrorCode, isEngineError } from "../errors.js";
+import { EngineError, EngineErrorCode, isEngineError } from "../engine/errors.js";
 
 export class HttpError extends Error {
   constructor(

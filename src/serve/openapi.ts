@@ -2,7 +2,7 @@
 // schema files the daemon validates with. Each file becomes a component; its
 // draft-07 `definitions` are lifted to components of their own and `$ref`s rewritten.
 import { readFileSync } from "node:fs";
-import { ENGINE_VERSION, packagePath } from "../package-root.js";
+import { ENGINE_VERSION, packagePath } from "../engine/package-root.js";
 import { ROUTES, RouteSpec } from "./routes.js";
 import { NDJSON } from "./exec-stream.js";
 
