@@ -4,11 +4,10 @@
 import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, readFileSync, statSync } from "node:fs";
 import { exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from "jose";
-import { ExitCode } from "../engine/exit-codes.js";
 import { schemaErrors } from "../engine/schema/validator.js";
 import { writeFileAtomic } from "../engine/state/atomic-file.js";
 import { ensureDir } from "../engine/state/state-dir.js";
-import { AuthorityError } from "./errors.js";
+import { EngineError } from "../engine/errors.js";
 import { authorityDir, signingKeyPath } from "./paths.js";
 
 export interface SigningKeyFile {
@@ -31,9 +30,9 @@ export async function initAuthority(opts: { force?: boolean } = {}): Promise<Ini
   const file = signingKeyPath();
   const replaced = existsSync(file);
   if (replaced && !opts.force) {
-    throw new AuthorityError("AUTHORITY_KEY_EXISTS", `an authority key already exists at ${file}; tokens it signed stay valid until it is replaced`, ExitCode.FAILURE, [
+    throw new EngineError("AUTHORITY_KEY_EXISTS", `an authority key already exists at ${file}; tokens it signed stay valid until it is replaced`, { suggestions: [
       "pass --force to replace it: coreason-server authority init --force (every token issued so far stops verifying)",
-    ]);
+    ] });
   }
   const { privateKey, publicKey } = await generateKeyPair("EdDSA", { crv: "Ed25519", extractable: true });
   const doc: SigningKeyFile = {
@@ -54,7 +53,7 @@ function pick(jwk: JWK, keys: (keyof JWK)[]): JWK {
   return Object.fromEntries(keys.map((k) => [k, jwk[k]])) as JWK;
 }
 
-/** The key file, validated; AuthorityError when missing or unusable. */
+/** The key file, validated; EngineError when missing or unusable. */
 export function readKeyFile(): SigningKeyFile {
   const file = signingKeyPath();
   let text: string;
@@ -62,18 +61,18 @@ export function readKeyFile(): SigningKeyFile {
     text = readFileSync(file, "utf8");
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "ENOENT") {
-      throw new AuthorityError("AUTHORITY_KEY_MISSING", `no authority key at ${file}`, ExitCode.FAILURE, ["create one with coreason-server authority init"]);
+      throw new EngineError("AUTHORITY_KEY_MISSING", `no authority key at ${file}`, { suggestions: ["create one with coreason-server authority init"] });
     }
-    throw new AuthorityError("STATE_CORRUPT", `authority key ${file} is unreadable: ${(e as NodeJS.ErrnoException).code}`);
+    throw new EngineError("AUTHORITY_UNREADABLE", `authority key ${file} is unreadable: ${(e as NodeJS.ErrnoException).code}`);
   }
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch {
-    throw new AuthorityError("STATE_CORRUPT", `authority key ${file} is corrupt (not valid JSON)`, ExitCode.CONFIG_INVALID, ["replace it with coreason-server authority init --force (tokens issued with the old key stop working)"]);
+    throw new EngineError("AUTHORITY_CORRUPT", `authority key ${file} is corrupt (not valid JSON)`, { suggestions: ["replace it with coreason-server authority init --force (tokens issued with the old key stop working)"] });
   }
   const errors = schemaErrors("authority/signing-key.json", data);
-  if (errors.length) throw new AuthorityError("STATE_CORRUPT", `authority key ${file} is corrupt (${errors.join("; ")})`, ExitCode.CONFIG_INVALID, ["replace it with coreason-server authority init --force (tokens issued with the old key stop working)"]);
+  if (errors.length) throw new EngineError("AUTHORITY_CORRUPT", `authority key ${file} is corrupt (${errors.join("; ")})`, { suggestions: ["replace it with coreason-server authority init --force (tokens issued with the old key stop working)"] });
   return data as SigningKeyFile;
 }
 

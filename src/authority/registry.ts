@@ -3,10 +3,9 @@
 // lines; readers fold the events. The daemon re-reads it whenever its size or mtime
 // changes, which is how a revoke takes effect on the next request.
 import { appendFileSync, readFileSync, statSync } from "node:fs";
-import { ExitCode } from "../engine/exit-codes.js";
 import { schemaErrors } from "../engine/schema/validator.js";
 import { ensureDir } from "../engine/state/state-dir.js";
-import { AuthorityError } from "./errors.js";
+import { EngineError } from "../engine/errors.js";
 import { authorityDir, registryPath } from "./paths.js";
 import type { Scope } from "./scopes.js";
 
@@ -54,7 +53,7 @@ export function readRegistry(): Map<string, TokenRecord> {
     stamp = `${s.ino}:${s.size}:${s.mtimeMs}`;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "ENOENT") return new Map();
-    throw new AuthorityError("STATE_CORRUPT", `token registry ${file} is unreadable: ${(e as NodeJS.ErrnoException).code}`);
+    throw new EngineError("AUTHORITY_UNREADABLE", `token registry ${file} is unreadable: ${(e as NodeJS.ErrnoException).code}`);
   }
   if (cached?.stamp === stamp) return cached.tokens;
   const tokens = fold(readFileSync(file, "utf8"), file);
@@ -83,7 +82,7 @@ function fold(text: string, file: string): Map<string, TokenRecord> {
   return tokens;
 }
 
-function corrupt(file: string, index: number, why: string): AuthorityError {
+function corrupt(file: string, index: number, why: string): EngineError {
   // Fail closed: a registry we cannot read cannot tell us what was revoked.
-  return new AuthorityError("STATE_CORRUPT", `token registry ${file} line ${index + 1} is corrupt (${why})`, ExitCode.CONFIG_INVALID);
+  return new EngineError("AUTHORITY_CORRUPT", `token registry ${file} line ${index + 1} is corrupt (${why})`);
 }

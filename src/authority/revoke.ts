@@ -1,6 +1,5 @@
 // Revocation: append to the registry; the daemon sees it on its next request.
-import { ExitCode } from "../engine/exit-codes.js";
-import { AuthorityError } from "./errors.js";
+import { EngineError } from "../engine/errors.js";
 import { readRegistry, recordRevoked, TokenRecord } from "./registry.js";
 
 export interface RevokeResult {
@@ -12,7 +11,7 @@ export interface RevokeResult {
 
 export function revokeToken(id: string): RevokeResult {
   const record: TokenRecord | undefined = readRegistry().get(id);
-  if (!record) throw new AuthorityError("TOKEN_UNKNOWN", `no token with id '${id}' in the registry`, ExitCode.FAILURE, ["list issued tokens with coreason-server authority list"]);
+  if (!record) throw new EngineError("TOKEN_UNKNOWN", `no token with id '${id}' in the registry`, { suggestions: ["list issued tokens with coreason-server authority list"] });
   if (record.revoked) return { id, revoked: true, revokedAt: record.revokedAt!, alreadyRevoked: true };
   const at = new Date();
   recordRevoked(id, at);

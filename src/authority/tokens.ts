@@ -6,7 +6,6 @@ import { decodeJwt, errors as joseErrors, jwtVerify, SignJWT } from "jose";
 import { schemaErrors } from "../engine/schema/validator.js";
 import { checkInstanceName } from "../engine/state/state-dir.js";
 import { EngineError } from "../engine/errors.js";
-import type { AuthorityError } from "./errors.js";
 import { readKeyFile, signingKey, verifyKey } from "./keys.js";
 import { readRegistry, recordIssued, TokenRecord } from "./registry.js";
 import { isScope, Scope, SCOPES } from "./scopes.js";
@@ -111,7 +110,7 @@ export function listTokens(): TokenRecord[] {
   try {
     readKeyFile();
   } catch (e) {
-    if ((e as AuthorityError).code !== "AUTHORITY_KEY_MISSING") throw e;
+    if ((e as EngineError).code !== "AUTHORITY_KEY_MISSING") throw e;
   }
   return [...readRegistry().values()];
 }

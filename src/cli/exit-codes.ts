@@ -13,6 +13,7 @@ const BY_CODE: Record<EngineErrorCode, number> = {
   BOOT_FAILED: ExitCode.ENGINE_FAILURE,
   MODULE_REJECTED: ExitCode.ENGINE_FAILURE,
   MODULE_UNREADABLE: ExitCode.CANNOT_EXECUTE,
+  MODULE_NOT_FOUND: ExitCode.NOT_FOUND,
   POLICY_INVALID: ExitCode.CONFIG_INVALID,
   DEFINITION_INVALID: ExitCode.CONFIG_INVALID,
   STATE_CORRUPT: ExitCode.ENGINE_FAILURE,
@@ -21,9 +22,14 @@ const BY_CODE: Record<EngineErrorCode, number> = {
   AUTHORITY_KEY_EXISTS: ExitCode.FAILURE,
   AUTHORITY_KEY_MISSING: ExitCode.FAILURE,
   TOKEN_UNKNOWN: ExitCode.FAILURE,
+  AUTHORITY_UNREADABLE: ExitCode.FAILURE,
+  AUTHORITY_CORRUPT: ExitCode.CONFIG_INVALID,
   COPY_FAILED: ExitCode.FAILURE,
   COPY_TOO_LARGE: ExitCode.FAILURE,
   TAR_INVALID: ExitCode.FAILURE,
+  // the copy's guest helper was stopped by the engine (its timeout, or a trap or kill)
+  COPY_TIMEOUT: ExitCode.TIMEOUT,
+  COPY_STOPPED: ExitCode.ENGINE_FAILURE,
   INTERNAL: ExitCode.ENGINE_FAILURE,
   // -w DIR: not granted by the policy (a denial); not a directory in the enclave (docker exec -w: 126)
   WORKDIR_DENIED: ExitCode.POLICY_DENIED,
@@ -31,7 +37,7 @@ const BY_CODE: Record<EngineErrorCode, number> = {
 };
 
 export function exitFor(e: EngineError): number {
-  return (e as EngineError & { exit?: number }).exit ?? BY_CODE[e.code] ?? ExitCode.ENGINE_FAILURE;
+  return BY_CODE[e.code] ?? ExitCode.ENGINE_FAILURE;
 }
 
 /** A command's exit statuses, as its help's EXIT CODES section lists them. */

@@ -1,6 +1,6 @@
-// Typed engine failures. The engine never exits the process: commands map `code` (or
-// an error's own `exit`, for the few that carry one) to an exit status in one place,
-// src/cli/exit-codes.ts.
+// Typed engine failures. The engine never exits the process: each adapter maps `code`
+// through its one exhaustive table (exit statuses in src/cli/exit-codes.ts, HTTP
+// statuses in src/serve/http-error.ts); a distinct outcome gets a distinct code.
 
 export type EngineErrorCode =
   | "ENCLAVE_UNKNOWN"
@@ -13,6 +13,7 @@ export type EngineErrorCode =
   | "BOOT_FAILED"
   | "MODULE_REJECTED"
   | "MODULE_UNREADABLE"
+  | "MODULE_NOT_FOUND"
   | "POLICY_INVALID"
   | "DEFINITION_INVALID"
   | "STATE_CORRUPT"
@@ -21,11 +22,15 @@ export type EngineErrorCode =
   | "AUTHORITY_KEY_EXISTS"
   | "AUTHORITY_KEY_MISSING"
   | "TOKEN_UNKNOWN"
+  | "AUTHORITY_UNREADABLE"
+  | "AUTHORITY_CORRUPT"
   | "WORKDIR_DENIED"
   | "WORKDIR_MISSING"
   | "COPY_FAILED"
   | "COPY_TOO_LARGE"
   | "TAR_INVALID"
+  | "COPY_TIMEOUT"
+  | "COPY_STOPPED"
   | "INTERNAL";
 
 export class EngineError extends Error {

@@ -23,13 +23,18 @@ export const STATUS_BY_CODE: Record<EngineErrorCode, number> = {
   POLICY_INVALID: 400, // with the violations
   MODULE_REJECTED: 400,
   MODULE_UNREADABLE: 400,
+  MODULE_NOT_FOUND: 400,
   USAGE: 400,
   AUTHORITY_KEY_EXISTS: 500, // not reachable over HTTP; listed for completeness
   AUTHORITY_KEY_MISSING: 500, // the daemon cannot verify tokens until authority init
   TOKEN_UNKNOWN: 404,
+  AUTHORITY_UNREADABLE: 500,
+  AUTHORITY_CORRUPT: 500,
   COPY_FAILED: 400, // a docker-cp rule (no such source, destination parent missing, ...)
   COPY_TOO_LARGE: 413,
   TAR_INVALID: 400,
+  COPY_TIMEOUT: 504, // the copy ran past the instance's timeout
+  COPY_STOPPED: 500,
   HOST_UNREACHABLE: 503,
   VERSION_MISMATCH: 503, // the instance was started by another engine version: restart it
   BOOT_FAILED: 500,

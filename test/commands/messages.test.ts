@@ -96,6 +96,6 @@ describe("messages that lead somewhere", () => {
     expect(r.stderr).to.include("Hint: replace it with coreason-server authority init --force");
     const j = cli.run(["authority", "list", "--json"]);
     expect(j.status).to.equal(78);
-    expect(JSON.parse(j.stdout).error).to.include({ code: "STATE_CORRUPT", exit: 78 });
+    expect(JSON.parse(j.stdout).error).to.include({ code: "AUTHORITY_CORRUPT", exit: 78 });
   });
 });

@@ -3,7 +3,6 @@
 import { readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { EngineError } from "../errors.js";
-import { ExitCode } from "../exit-codes.js";
 import type { ExecRequestArgs, ExecResponseBody, Violation } from "../protocol/messages.js";
 import { instanceDir, moduleCacheDir } from "../state/state-dir.js";
 import { execExitCode } from "../verdict.js";
@@ -56,21 +55,15 @@ export interface ExecResult {
   notice?: string;
 }
 
-export class ExecFileError extends EngineError {
-  constructor(message: string, readonly exit: number) {
-    super("MODULE_UNREADABLE", message);
-  }
-}
-
 export function readWasmFile(file: string): Uint8Array {
   try {
-    if (statSync(file).isDirectory()) throw new ExecFileError(`--wasm ${file}: is a directory, not a module file`, ExitCode.CANNOT_EXECUTE);
+    if (statSync(file).isDirectory()) throw new EngineError("MODULE_UNREADABLE", `--wasm ${file}: is a directory, not a module file`);
     return readFileSync(file);
   } catch (e) {
-    if (e instanceof ExecFileError) throw e;
+    if (e instanceof EngineError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") throw new ExecFileError(`--wasm ${file}: no such file`, ExitCode.NOT_FOUND);
-    throw new ExecFileError(`--wasm ${file}: cannot read (${code})`, ExitCode.CANNOT_EXECUTE);
+    if (code === "ENOENT") throw new EngineError("MODULE_NOT_FOUND", `--wasm ${file}: no such file`);
+    throw new EngineError("MODULE_UNREADABLE", `--wasm ${file}: cannot read (${code})`);
   }
 }
 

@@ -7,7 +7,6 @@
 import { Readable } from "node:stream";
 import { execInInstance, type ExecResult } from "../client/exec.js";
 import { EngineError } from "../errors.js";
-import { ExitCode } from "../exit-codes.js";
 import { packagePath } from "../package-root.js";
 import { escapeGuestText } from "../verdict.js";
 import { copyTooLarge, TarLimits } from "./tar.js";
@@ -30,12 +29,6 @@ export class CopyDenied extends Error {
   }
 }
 
-class CopyExecError extends EngineError {
-  constructor(message: string, readonly exit: number) {
-    super("COPY_FAILED", message);
-  }
-}
-
 export async function runHelper(enclave: string, args: string[], opts: { stdin?: Buffer; outputBytes?: number; limits: TarLimits; signal?: AbortSignal }): Promise<HelperRun> {
   const out: Buffer[] = [];
   const exec = await execInInstance({
@@ -51,10 +44,10 @@ export async function runHelper(enclave: string, args: string[], opts: { stdin?:
     onOutput: (stream, data) => void (stream === "stdout" && out.push(data)),
   });
   if (exec.violations.length) throw new CopyDenied(exec);
-  if (exec.reason !== "exited") throw new CopyExecError(`sandbox-cp: the copy in ${enclave} ${exec.message ? `stopped: ${escapeGuestText(exec.message)}` : `ended: ${exec.reason}`}`, exec.exitCode);
+  if (exec.reason !== "exited") throw new EngineError(exec.reason === "timeout" ? "COPY_TIMEOUT" : "COPY_STOPPED", `sandbox-cp: the copy in ${enclave} ${exec.message ? `stopped: ${escapeGuestText(exec.message)}` : `ended: ${exec.reason}`}`);
   if (exec.guestExitCode === STATUS.tooLarge) throw copyTooLarge(opts.limits);
   if (exec.guestExitCode === STATUS.failed) throw new EngineError("COPY_FAILED", helperMessage(exec.stderr));
-  if (exec.guestExitCode !== STATUS.ok) throw new CopyExecError(`sandbox-cp: the guest helper failed (status ${exec.guestExitCode}): ${helperMessage(exec.stderr)}`, ExitCode.ENGINE_FAILURE);
+  if (exec.guestExitCode !== STATUS.ok) throw new EngineError("COPY_STOPPED", `sandbox-cp: the guest helper failed (status ${exec.guestExitCode}): ${helperMessage(exec.stderr)}`);
   return { stdout: Buffer.concat(out), exec };
 }
 
