@@ -3,13 +3,13 @@
 // this process; exiting is how the runner stops it).
 import { Flags } from "@oclif/core";
 import { runOnce, type HostCopy, type RunOnceOptions } from "../engine/runner/run-once.js";
-import { EngineCommand, usageError } from "./engine-command.js";
-import { parseEnvPairs } from "./env-flag.js";
+import type { EngineCommand } from "./engine-command.js";
+import { copyFlag, envFlag, envRecord, type EnvPair } from "./env-flag.js";
 import { ExecOutput } from "./render/exec-output.js";
 
 export const oneShotFlags = {
-  copy: Flags.string({ description: "HOST:GUEST, put a host file or directory into the enclave first (repeatable; GUEST under /workspace or /tmp)", multiple: true }),
-  env: Flags.string({ char: "e", description: "KEY=VALUE for the guest's environment (repeatable)", multiple: true }),
+  copy: copyFlag(),
+  env: envFlag(),
   "memory-pages": Flags.integer({ description: "cap on guest linear memory, in 64 KiB pages", min: 1, max: 65536 }),
   policy: Flags.string({ description: "policy file (default: OpenShell's)" }),
   "timeout-ms": Flags.integer({ description: "timeout of the run", min: 1, max: 86400000 }),
@@ -17,8 +17,8 @@ export const oneShotFlags = {
 };
 
 export interface OneShotFlags {
-  copy?: string[];
-  env?: string[];
+  copy?: HostCopy[];
+  env?: EnvPair[];
   "memory-pages"?: number;
   policy?: string;
   "timeout-ms"?: number;
@@ -32,18 +32,12 @@ export async function runOneShot(cmd: EngineCommand, flags: OneShotFlags, what: 
     policyFile: flags.policy,
     memoryPages: flags["memory-pages"],
     timeoutMs: flags["timeout-ms"],
-    env: parseEnvPairs(flags.env ?? []),
-    copies: (flags.copy ?? []).map(parseCopy),
+    env: envRecord(flags.env),
+    copies: flags.copy ?? [],
     workdir: flags.workdir,
     onOutput: json ? undefined : (stream, data) => output.guest(stream, data),
   });
   if (json) cmd.logJson(result);
   else output.verdict(result);
   process.exit(result.exitCode);
-}
-
-function parseCopy(spec: string): HostCopy {
-  const at = spec.lastIndexOf(":");
-  if (at <= 0 || !spec.slice(at + 1).startsWith("/")) throw usageError(`--copy ${JSON.stringify(spec)}: expected HOST:GUEST with GUEST an absolute path`);
-  return { host: spec.slice(0, at), guest: spec.slice(at + 1).replace(/\/+$/, "") || "/" };
 }

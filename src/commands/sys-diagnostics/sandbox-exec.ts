@@ -1,7 +1,8 @@
 import { Flags } from "@oclif/core";
 import { EngineCommand, usageError } from "../../cli/engine-command.js";
 import { execInInstance, ExecResult } from "../../engine/client/exec.js";
-import { parseEnvPairs } from "../../cli/env-flag.js";
+import { envFlag, envRecord, type EnvPair } from "../../cli/env-flag.js";
+import { nonEmptyString } from "../../cli/flags.js";
 import { ExecOutput } from "../../cli/render/exec-output.js";
 import { readInstanceRecord } from "../../engine/state/instance-record.js";
 import { instanceDir } from "../../engine/state/state-dir.js";
@@ -22,9 +23,9 @@ export default class SysDiagnosticsSandboxExec extends EngineCommand {
   ];
   static override flags = {
     argv0: Flags.string({ description: "argv[0] of the --wasm module (default: the file's base name), as wasmtime --argv0", dependsOn: ["wasm"] }),
-    cmd: Flags.string({ description: "script for the enclave's shell (without --cmd and --wasm, -it opens an interactive shell)", exclusive: ["wasm", "tty"] }),
+    cmd: nonEmptyString({ description: "script for the enclave's shell (without --cmd and --wasm, -it opens an interactive shell)", exclusive: ["wasm", "tty"] }),
     enclave: Flags.string({ description: "running instance to use", required: true }),
-    env: Flags.string({ char: "e", description: "KEY=VALUE for the guest's environment (repeatable)", multiple: true }),
+    env: envFlag(),
     "env-clear": Flags.boolean({ description: "the guest gets only the --env variables, not the enclave's PATH, HOME, USER" }),
     interactive: Flags.boolean({ char: "i", description: "connect host stdin to the guest's stdin" }),
     tty: Flags.boolean({ char: "t", description: "with -i and no --cmd: an interactive shell on this terminal (the guest sees a terminal)" }),
@@ -38,7 +39,6 @@ export default class SysDiagnosticsSandboxExec extends EngineCommand {
   async run(): Promise<ExecResult | InteractiveShellResult> {
     const { flags, argv } = await this.parse(SysDiagnosticsSandboxExec);
     if (flags.cmd === undefined && flags.wasm === undefined) return this.shell(flags);
-    if (flags.cmd !== undefined && flags.cmd.trim() === "") throw usageError("--cmd must not be empty");
     if (flags.cmd !== undefined && argv.length) throw usageError(`unexpected arguments ${JSON.stringify(argv)}: arguments after -- are only for --wasm`);
     const json = this.jsonEnabled();
     const output = new ExecOutput();
@@ -47,7 +47,7 @@ export default class SysDiagnosticsSandboxExec extends EngineCommand {
       script: flags.cmd,
       wasmFile: flags.wasm,
       args: argv as string[],
-      env: parseEnvPairs(flags.env ?? []),
+      env: envRecord(flags.env),
       envClear: flags["env-clear"],
       argv0: flags.argv0,
       timeoutMs: flags["timeout-ms"],
@@ -63,12 +63,12 @@ export default class SysDiagnosticsSandboxExec extends EngineCommand {
   }
 
   /** No --cmd and no --wasm: the interactive shell (-it on a terminal, -i on a pipe). */
-  private async shell(flags: { enclave: string; env?: string[]; "env-clear": boolean; interactive: boolean; tty: boolean; "timeout-ms"?: number }): Promise<InteractiveShellResult> {
+  private async shell(flags: { enclave: string; env?: EnvPair[]; "env-clear": boolean; interactive: boolean; tty: boolean; "timeout-ms"?: number }): Promise<InteractiveShellResult> {
     if (!flags.interactive) throw usageError(flags.tty ? "-t needs -i: use -it for an interactive shell" : "give --cmd SCRIPT or --wasm FILE, or -it for an interactive shell");
     if (this.jsonEnabled()) throw usageError("--json is not available for the interactive shell: give --cmd SCRIPT");
     if (flags.tty && !process.stdin.isTTY) throw usageError("-t needs a terminal, and stdin is not one (without -t, -i reads shell lines from stdin)");
     const { runInteractiveShell } = await import("../../cli/interactive/shell.js");
-    const result = await runInteractiveShell({ enclave: flags.enclave, env: parseEnvPairs(flags.env ?? []), envClear: flags["env-clear"], timeoutMs: flags["timeout-ms"], tty: flags.tty });
+    const result = await runInteractiveShell({ enclave: flags.enclave, env: envRecord(flags.env), envClear: flags["env-clear"], timeoutMs: flags["timeout-ms"], tty: flags.tty });
     process.exitCode = result.exitCode;
     return result;
   }
