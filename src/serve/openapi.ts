@@ -3,6 +3,7 @@
 // draft-07 `definitions` are lifted to components of their own and `$ref`s rewritten.
 import { readFileSync } from "node:fs";
 import { ENGINE_VERSION, packagePath } from "../engine/package-root.js";
+import { NAME_PATTERN } from "../engine/state/state-dir.js";
 import { ROUTES, RouteSpec } from "./routes.js";
 import { NDJSON } from "./exec-stream.js";
 
@@ -33,7 +34,7 @@ export function buildOpenApi(routes: RouteSpec[] = ROUTES): Json {
       security: r.scope ? [{ bearer: [r.scope] }] : [],
       responses: responses(r, components),
     };
-    if (r.url.includes(":name")) op.parameters = [{ name: "name", in: "path", required: true, description: "instance name", schema: { type: "string", pattern: "^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$" } }];
+    if (r.url.includes(":name")) op.parameters = [{ name: "name", in: "path", required: true, description: "instance name", schema: { type: "string", pattern: NAME_PATTERN.source } }];
     for (const q of r.query ?? []) (op.parameters as Json[]).push({ name: q.name, in: "query", required: true, description: q.description, schema: { type: "string" } });
     if (r.body) op.requestBody = { required: !r.body.optional, content: { "application/json": { schema: components.ref(r.body.schema) } } };
     if (r.tarBody) op.requestBody = { required: true, description: `a tar stream (ustar/pax), at most ${r.tarBody} bytes`, content: { [TAR]: { schema: { type: "string", format: "binary" } } } };

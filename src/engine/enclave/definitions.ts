@@ -8,6 +8,7 @@ import { EngineError } from "../errors.js";
 import { ENGINE_VERSION, PACKAGE_ROOT } from "../package-root.js";
 import { Policy, policyViolations, syntaxProblem } from "../policy/policy.js";
 import { schemaErrors } from "../schema/validator.js";
+import { NAME_PATTERN } from "../state/state-dir.js";
 import { CatalogEntry, definitionCatalog, describeSource } from "./catalog.js";
 import { DIAGNOSTICS, nearestName, startCommand } from "./hints.js";
 
@@ -26,14 +27,13 @@ export interface EnclaveDefinition {
   from: CatalogEntry;
 }
 
-const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
 export function knownEnclaves(): string[] {
   return [...new Set(definitionCatalog().entries.map((e) => e.name))].sort();
 }
 
 export function loadDefinition(name: string): EnclaveDefinition {
-  if (!NAME.test(name) || name.includes("..")) {
+  if (!NAME_PATTERN.test(name) || name.includes("..")) {
     throw new EngineError("USAGE", `invalid enclave name '${name}': use letters, digits, '.', '_' and '-' (at most 64)`);
   }
   const entries = definitionCatalog().entries;

@@ -15,11 +15,12 @@ export function stateDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(homedir(), ".local", "state", "coreason-server");
 }
 
-const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+/** The one name pattern of instances and definitions (schemas/defs.json#/definitions/name). */
+export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
 /** Instance names become directory names: only a safe alphabet, never a path. */
 export function checkInstanceName(name: string, what = "enclave name"): string {
-  if (!NAME.test(name) || name.includes("..")) {
+  if (!NAME_PATTERN.test(name) || name.includes("..")) {
     throw new EngineError("USAGE", `invalid ${what} '${name}': use letters, digits, '.', '_' and '-' (at most 64)`);
   }
   return name;
