@@ -8,7 +8,8 @@ export const DRAIN_MAX_BYTES = 256 * 1024 * 1024;
 export const DRAIN_MAX_MS = 15000;
 
 export function discardBody(req: IncomingMessage, maxBytes = DRAIN_MAX_BYTES, maxMs = DRAIN_MAX_MS): Promise<void> {
-  if (req.complete || req.destroyed) return Promise.resolve();
+  // readableEnded: the body was read (parsed); light-my-request never sets `complete`
+  if (req.complete || req.readableEnded || req.destroyed) return Promise.resolve();
   return new Promise((resolve) => {
     let seen = 0;
     const done = () => {

@@ -16,8 +16,9 @@ import { sandboxCopy, type CopyResult } from "../engine/files/copy.js";
 import { violationLine } from "../engine/verdict.js";
 import { HttpError } from "./http-error.js";
 
-export interface Ctx {
-  req: FastifyRequest;
+/** A handler's request: its body and query as the route's schema checked them. */
+export interface Ctx<Body = unknown, Query = unknown> {
+  req: FastifyRequest<{ Body: Body; Querystring: Query }>;
   reply: FastifyReply;
   grant?: Grant;
   /** the validated {name} path parameter */
@@ -39,8 +40,8 @@ export async function health(): Promise<object> {
   return { status: "ok", engineVersion: ENGINE_VERSION, instances: instances.filter((i) => i.status === "running").length };
 }
 
-export async function startEnclave({ req, reply, grant }: Ctx): Promise<object> {
-  const body = req.body as StartBody;
+export async function startEnclave({ req, reply, grant }: Ctx<StartBody>): Promise<object> {
+  const body = req.body;
   const name = checkInstanceName(body.name ?? body.enclave, "instance name");
   requireEnclave(grant!, name);
   const { record, plan } = await startInstance({ enclave: body.enclave, name, memoryPages: body.memoryPages, policy: body.policy });
@@ -59,8 +60,8 @@ export async function stopEnclave({ reply, name }: Ctx): Promise<undefined> {
   return undefined;
 }
 
-export async function execEnclave({ req, reply, name, signal }: Ctx): Promise<unknown> {
-  const body = req.body as ExecRequestBody;
+export async function execEnclave({ req, reply, name, signal }: Ctx<ExecRequestBody>): Promise<unknown> {
+  const body = req.body;
   if (wantsNdjson(req)) return streamExec(name!, body, reply, signal);
   try {
     return await runExec(name!, body, undefined, signal);
@@ -69,12 +70,19 @@ export async function execEnclave({ req, reply, name, signal }: Ctx): Promise<un
   }
 }
 
-function wantsNdjson(req: FastifyRequest): boolean {
+function wantsNdjson(req: FastifyRequest<{ Body: ExecRequestBody }>): boolean {
   return (req.headers.accept ?? "").split(",").some((t) => t.trim().split(";")[0].toLowerCase() === NDJSON);
 }
 
-export async function probeEnclave({ req, name }: Ctx): Promise<object> {
-  const body = (req.body ?? {}) as { only?: string; memoryPages?: number; policy?: Policy };
+interface ProbeBody {
+  only?: string;
+  memoryPages?: number;
+  policy?: Policy;
+}
+
+/** The body is optional: fastify gives a missing one as null. */
+export async function probeEnclave({ req, name }: Ctx<ProbeBody | null>): Promise<object> {
+  const body = req.body ?? {};
   return runProbeSuite({ enclave: name!, only: body.only, memoryPages: body.memoryPages, policy: body.policy });
 }
 
@@ -96,18 +104,22 @@ function copied(r: CopyResult): Omit<CopyResult, "tar"> {
   return doc;
 }
 
-function guestPath(req: FastifyRequest, name: string): string {
-  const path = (req.query as { path?: unknown }).path;
+interface FilesQuery {
+  path?: unknown;
+}
+
+function guestPath(req: FastifyRequest<{ Querystring: FilesQuery }>, name: string): string {
+  const path = req.query.path;
   if (typeof path !== "string" || !path.startsWith("/")) throw new HttpError(400, "BAD_REQUEST", "query parameter path must be an absolute guest path (?path=/workspace/...)");
   return `${name}:${path}`;
 }
 
-export async function uploadFiles({ req, name, signal }: Ctx): Promise<object> {
+export async function uploadFiles({ req, name, signal }: Ctx<Buffer | undefined, FilesQuery>): Promise<object> {
   const tarIn = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
   return copied(await sandboxCopy({ src: "-", dest: guestPath(req, name!), tarIn, signal }));
 }
 
-export async function downloadFiles({ req, reply, name, signal }: Ctx): Promise<Buffer> {
+export async function downloadFiles({ req, reply, name, signal }: Ctx<unknown, FilesQuery>): Promise<Buffer> {
   const r = await sandboxCopy({ src: guestPath(req, name!), dest: "-", signal });
   copied(r);
   reply.type("application/x-tar");

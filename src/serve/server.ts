@@ -1,7 +1,8 @@
-// The fastify application: routes from the table, a token check per /v1 request,
-// request bodies validated against schemas/ (the same strict ajv instance as the
-// CLI), every error as `{error, message}`, one log line per request.
-import Fastify, { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+// The fastify application: routes from the table, the /v1 routes in a plugin whose
+// onRequest hook checks the token (so no /v1 route can miss it), request bodies
+// validated against schemas/ through fastify's validator compiler (the same strict
+// validators as the CLI), every error as `{error, message}`, one log line per request.
+import Fastify, { FastifyInstance, FastifyRequest } from "fastify";
 import { schemaErrors } from "../engine/schema/validator.js";
 import { checkInstanceName } from "../engine/state/state-dir.js";
 import { authenticate, requireEnclave, requireScope, type Grant } from "./auth.js";
@@ -29,13 +30,31 @@ export interface Server {
   requests(): number;
 }
 
-interface RequestState {
-  grant?: Grant;
-  name?: string;
-  error?: string;
+declare module "fastify" {
+  interface FastifyRequest {
+    /** The token's grant (set by the /v1 auth hook; null outside /v1). */
+    grant: Grant | null;
+    /** The validated {name} path parameter. */
+    instanceName: string | null;
+    /** The error code answered, for the request log. */
+    errorCode: string | null;
+  }
+  interface FastifyContextConfig {
+    route?: RouteSpec;
+  }
 }
 
+/** A body schema as routes declare it: a file of schemas/, validated by our ajv. */
+interface BodySchema {
+  file: string;
+  optional?: boolean;
+}
+
+export const V1 = "/v1";
+
 export function buildServer(opts: ServerOptions): Server {
+  // Fail at start-up, not per request: /v1 routes need a scope, others must not have one.
+  for (const r of ROUTES) if (isV1(r) !== !!r.scope) throw new Error(`serve: route ${r.method} ${r.url} ${r.scope ? "has a scope outside /v1" : "under /v1 has no scope"}`);
   const limit = opts.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const app = Fastify({
     logger: false,
@@ -48,14 +67,17 @@ export function buildServer(opts: ServerOptions): Server {
   useJsonBodyParser(app);
   // tar streams, only for the routes that take one (the others answer 415, see preValidation)
   app.addContentTypeParser("application/x-tar", { parseAs: "buffer" }, (_req, body, done) => done(null, body));
+  app.decorateRequest("grant", null);
+  app.decorateRequest("instanceName", null);
+  app.decorateRequest("errorCode", null);
+  // Bodies are checked by the same strict, precompiled validators as the CLI's files.
+  app.setValidatorCompiler(({ schema }) => bodyValidator(schema as BodySchema));
   const inflight = new Inflight();
-  const state = new WeakMap<FastifyRequest, RequestState>();
   let draining = false;
   let count = 0;
 
   app.addHook("onRequest", async (req, reply) => {
     count++;
-    state.set(req, {});
     inflight.add(req, reply);
     if (draining) {
       reply.header("connection", "close");
@@ -64,7 +86,15 @@ export function buildServer(opts: ServerOptions): Server {
   });
 
   app.addHook("onRequestAbort", async (req) => inflight.delete(req));
-  for (const route of ROUTES) register(app, route, state, inflight);
+  for (const route of ROUTES.filter((r) => !isV1(r))) register(app, route, inflight, route.url);
+  // Everything under /v1 sits behind the token check: the boundary is the plugin's scope.
+  void app.register(
+    async (v1) => {
+      v1.addHook("onRequest", authorize);
+      for (const route of ROUTES.filter(isV1)) register(v1, route, inflight, route.url.slice(V1.length));
+    },
+    { prefix: V1 },
+  );
   const openapi = buildOpenApi(); // at start-up: a broken schema file stops the daemon here
   app.get("/openapi.json", async () => openapi);
 
@@ -77,14 +107,12 @@ export function buildServer(opts: ServerOptions): Server {
     // Refused before the body was read (401, 403, 413, 503...): read the rest first,
     // or the client may see a reset instead of this answer.
     await discardBody(req.raw);
-    const s = state.get(req);
-    if (s) s.error = e.code;
+    req.errorCode = e.code;
     reply.code(e.status).headers(e.headers).type("application/json");
     return errorBody(e);
   });
   app.addHook("onResponse", async (req, reply) => {
     inflight.delete(req);
-    const s = state.get(req);
     opts.log({
       time: new Date().toISOString(),
       level: reply.statusCode >= 500 ? "error" : reply.statusCode >= 400 ? "warn" : "info",
@@ -94,45 +122,55 @@ export function buildServer(opts: ServerOptions): Server {
       status: reply.statusCode,
       ms: Math.round(reply.elapsedTime * 10) / 10,
       remote: req.ip,
-      ...(s?.grant ? { subject: s.grant.record.subject, tokenId: s.grant.record.id } : {}),
-      ...(s?.error ? { error: s.error } : {}),
+      ...(req.grant ? { subject: req.grant.record.subject, tokenId: req.grant.record.id } : {}),
+      ...(req.errorCode ? { error: req.errorCode } : {}),
     });
   });
 
   return { app, drain: () => void (draining = true), abortInflight: (reason) => inflight.abortAll(reason), requests: () => count };
 }
 
-function register(app: FastifyInstance, route: RouteSpec, state: WeakMap<FastifyRequest, RequestState>, inflight: Inflight) {
-  app.route({
+function isV1(route: RouteSpec): boolean {
+  return route.url === V1 || route.url.startsWith(V1 + "/");
+}
+
+/** The /v1 hook: token first (401/403 before anything about the request is looked at),
+ *  then the instance name, so a traversal name is a 400 and never reaches a path. A
+ *  request no route matched has no route config: the 404 handler answers it. */
+async function authorize(req: FastifyRequest): Promise<void> {
+  const route = req.routeOptions.config?.route;
+  if (!route) return;
+  req.grant = await authenticate(req);
+  requireScope(req.grant, route.scope!);
+  const name = (req.params as { name?: string }).name;
+  if (name !== undefined) {
+    req.instanceName = checkName(name);
+    requireEnclave(req.grant, req.instanceName);
+  }
+}
+
+function register(app: FastifyInstance, route: RouteSpec, inflight: Inflight, url: string) {
+  app.route<{ Body: unknown; Querystring: unknown }>({
     method: route.method,
-    url: route.url,
+    url,
+    config: { route },
     ...(route.tarBody ? { bodyLimit: route.tarBody } : {}),
-    // Token first (401/403 before anything about the request is looked at), then the
-    // instance name: a traversal name is a 400 here and never reaches a path.
-    onRequest: async (req) => {
-      if (!route.scope) return;
-      const s = state.get(req)!;
-      s.grant = await authenticate(req);
-      requireScope(s.grant, route.scope);
-      const name = (req.params as { name?: string }).name;
-      if (name !== undefined) {
-        s.name = checkName(name);
-        requireEnclave(s.grant, s.name);
-      }
-    },
+    ...(route.body ? { schema: { body: { file: route.body.schema, optional: route.body.optional } satisfies BodySchema } } : {}),
     preValidation: async (req) => {
       const tar = Buffer.isBuffer(req.body);
       if (tar !== !!route.tarBody && req.body !== undefined) throw new HttpError(415, "UNSUPPORTED_MEDIA_TYPE", `this route takes ${route.tarBody ? "application/x-tar" : "application/json"}`);
-      if (!route.body) return;
-      if (req.body === undefined && route.body.optional) return;
-      const errors = schemaErrors(route.body.schema, req.body ?? null);
-      if (errors.length) throw new HttpError(400, "BAD_REQUEST", `invalid request body: ${explain(errors)}`, errors);
     },
-    handler: async (req: FastifyRequest, reply: FastifyReply) => {
-      const s = state.get(req)!;
-      return route.handler({ req, reply, grant: s.grant, name: s.name, signal: inflight.signalOf(req) });
-    },
+    handler: async (req, reply) => route.handler({ req, reply, grant: req.grant ?? undefined, name: req.instanceName ?? undefined, signal: inflight.signalOf(req) }),
   });
+}
+
+/** fastify hands a missing body over as null: an optional body may be absent. */
+function bodyValidator(schema: BodySchema) {
+  return (data: unknown) => {
+    if (data === null && schema.optional) return true;
+    const errors = schemaErrors(schema.file, data);
+    return errors.length ? { error: new HttpError(400, "BAD_REQUEST", `invalid request body: ${explain(errors)}`, errors) } : { value: data };
+  };
 }
 
 function checkName(name: string): string {
