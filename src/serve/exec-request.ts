@@ -51,11 +51,8 @@ export async function runExec(name: string, body: ExecRequestBody, onOutput?: Ex
   const file = join(dir, WASM_LABEL);
   try {
     writeFileSync(file, Buffer.from(body.wasm, "base64"), { mode: 0o600 });
-    return await execInInstance({ ...opts, wasmFile: file });
-  } catch (e) {
-    // Messages name the module by its file; the client knows it as the body's field.
-    if (e instanceof EngineError) e.message = e.message.replaceAll(`--wasm ${file}`, "wasm").replaceAll(file, WASM_LABEL).replace(/^--argv0 /, "argv0 ");
-    throw e;
+    // messages name the module as the client knows it: the body's field
+    return await execInInstance({ ...opts, wasmFile: file, labels: { file: "wasm", module: WASM_LABEL, argv0: "argv0" } });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

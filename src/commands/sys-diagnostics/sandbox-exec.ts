@@ -52,6 +52,7 @@ export default class SysDiagnosticsSandboxExec extends EngineCommand {
       argv0: flags.argv0,
       timeoutMs: flags["timeout-ms"],
       workdir: flags.workdir,
+      labels: { file: "--wasm", argv0: "--argv0" },
       stdin: flags.interactive ? process.stdin : undefined,
       onOutput: json ? undefined : (stream, data) => output.guest(stream, data),
     });

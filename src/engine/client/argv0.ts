@@ -15,12 +15,12 @@ function problem(name: string, enclaveCommands: readonly string[]): string | und
   return undefined;
 }
 
-/** An explicit --argv0 (checked: a bad one is a usage error), else the module file's
+/** An explicit argv0 (checked: a bad one is a usage error), else the module file's
  *  base name when it is usable, else "main". */
-export function resolveArgv0(explicit: string | undefined, file: string | undefined, enclaveCommands: readonly string[]): string {
+export function resolveArgv0(explicit: string | undefined, file: string | undefined, enclaveCommands: readonly string[], input = "argv0"): string {
   if (explicit !== undefined) {
     const why = problem(explicit, enclaveCommands);
-    if (why) throw new EngineError("USAGE", `--argv0 ${JSON.stringify(explicit)}: ${why}`);
+    if (why) throw new EngineError("USAGE", `${input} ${JSON.stringify(explicit)}: ${why}`);
     return explicit;
   }
   const base = file ? basename(file) : DEFAULT_ARGV0;

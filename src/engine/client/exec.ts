@@ -35,6 +35,9 @@ export interface ExecOptions {
   /** The --wasm module resolves paths exactly as the enclave's own guest (its guard,
    *  without the foreign modules' relative paths in the workdir): sandbox-cp's helper. */
   guestPaths?: boolean;
+  /** How messages name the inputs: each adapter spells its own (the CLI its flags,
+   *  serve its body fields); the engine's defaults name no interface. */
+  labels?: InputLabels;
   /** Ask the host to stop the guest and still wait for the exec's result, violations
    *  included (the interactive shell's Ctrl-C). */
   interrupt?: AbortSignal;
@@ -55,31 +58,40 @@ export interface ExecResult {
   notice?: string;
 }
 
-export function readWasmFile(file: string): Uint8Array {
+export interface InputLabels {
+  /** Names the module file's input, before the path ("module"; the CLI: "--wasm"). */
+  file?: string;
+  /** Names the module in admission messages (default: its path). */
+  module?: string;
+  /** Names the argv[0] input ("argv0"; the CLI: "--argv0"). */
+  argv0?: string;
+}
+
+export function readWasmFile(file: string, input = "module"): Uint8Array {
   try {
-    if (statSync(file).isDirectory()) throw new EngineError("MODULE_UNREADABLE", `--wasm ${file}: is a directory, not a module file`);
+    if (statSync(file).isDirectory()) throw new EngineError("MODULE_UNREADABLE", `${input} ${file}: is a directory, not a module file`);
     return readFileSync(file);
   } catch (e) {
     if (e instanceof EngineError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") throw new EngineError("MODULE_NOT_FOUND", `--wasm ${file}: no such file`);
-    throw new EngineError("MODULE_UNREADABLE", `--wasm ${file}: cannot read (${code})`);
+    if (code === "ENOENT") throw new EngineError("MODULE_NOT_FOUND", `${input} ${file}: no such file`);
+    throw new EngineError("MODULE_UNREADABLE", `${input} ${file}: cannot read (${code})`);
   }
 }
 
 /** A --wasm module admitted and guarded with the instance's own policy and cap.
  *  Loaded lazily: a plain script needs none of this. */
-async function prepareForeignModule(enclave: string, file: string, args: string[], argv0: { explicit?: string; fileName?: string }, workdir?: string, guestPaths = false): Promise<ExecRequestArgs["wasm"]> {
-  const bytes = readWasmFile(file);
+async function prepareForeignModule(enclave: string, file: string, args: string[], argv0: { explicit?: string; fileName?: string }, labels: InputLabels, workdir?: string, guestPaths = false): Promise<ExecRequestArgs["wasm"]> {
+  const bytes = readWasmFile(file, labels.file);
   const { readLaunchConfig } = await import("../host/launch-config.js");
   const { prepareModule } = await import("../admission/module-cache.js");
   const launch = readLaunchConfig(instanceDir(enclave));
   if (workdir) checkWorkdirGranted(workdir, launch.guard);
-  const name = resolveArgv0(argv0.explicit, argv0.fileName ?? file, launch.commands);
+  const name = resolveArgv0(argv0.explicit, argv0.fileName ?? file, launch.commands, labels.argv0);
   // held in the instance's directory until its host has answered: the module cache
   // may evict its entry meanwhile (a link left by a killed client goes with the instance)
   const guard = guestPaths ? launch.guard : (await import("../policy/policy.js")).foreignGuardConfig(launch.guard, workdir);
-  const mod = await prepareModule(bytes, file, guard, launch.memoryPages, moduleCacheDir(), launch.unguarded, join(instanceDir(enclave), "held"));
+  const mod = await prepareModule(bytes, labels.module ?? file, guard, launch.memoryPages, moduleCacheDir(), launch.unguarded, join(instanceDir(enclave), "held"));
   const { recordExecModule } = await import("./inspect.js");
   recordExecModule(enclave, file, bytes, mod.path, launch.guard.networkDisabled);
   return { path: mod.path, digest: mod.digest, args, argv0: name };
@@ -92,7 +104,7 @@ export async function execInInstance(opts: ExecOptions): Promise<ExecResult> {
   const { conn, record } = await connectInstance(opts.enclave);
   let wasm: ExecRequestArgs["wasm"];
   try {
-    if (opts.wasmFile) wasm = await prepareForeignModule(opts.enclave, opts.wasmFile, opts.args ?? [], { explicit: opts.argv0, fileName: opts.wasmName }, workdir, opts.guestPaths);
+    if (opts.wasmFile) wasm = await prepareForeignModule(opts.enclave, opts.wasmFile, opts.args ?? [], { explicit: opts.argv0, fileName: opts.wasmName }, opts.labels ?? {}, workdir, opts.guestPaths);
     else if (workdir) checkWorkdirGranted(workdir, (await import("../host/launch-config.js")).readLaunchConfig(instanceDir(opts.enclave)).guard);
   } catch (e) {
     conn.close();
