@@ -5,6 +5,7 @@ import { EngineError, isEngineError } from "../engine/errors.js";
 import { registerDefinitionPackages } from "../engine/enclave/catalog.js";
 import { exitFor, type ExitCodeTable } from "./exit-codes.js";
 import { FlagValueError } from "./flags.js";
+import { renderHint } from "./hints.js";
 import { exitOnSignals } from "./signals.js";
 
 export abstract class EngineCommand extends Command {
@@ -48,7 +49,7 @@ export abstract class EngineCommand extends Command {
       // One line naming the problem (oclif's own formatter wraps at 80 columns),
       // then any hint on its own line.
       process.stderr.write(`Error: ${err instanceof FlagValueError ? err.reason : oneLine(err)}\n`);
-      for (const s of err.details.suggestions ?? []) process.stderr.write(`Hint: ${s}\n`);
+      for (const s of err.details.suggestions ?? []) process.stderr.write(`Hint: ${renderHint(s)}\n`);
       this.exit(exit);
     }
     if (isUsageError(err)) {

@@ -33,11 +33,18 @@ export type EngineErrorCode =
   | "COPY_STOPPED"
   | "INTERNAL";
 
+/** A step a hint suggests, named by what it does: each adapter spells it (the CLI as a
+ *  command line to paste), so engine messages name no interface. */
+export type Action = { do: "start"; definition: string; name?: string } | { do: "stop"; name: string } | { do: "list" } | { do: "definitions" };
+
+/** A hint: plain text, or text with the actions it suggests. */
+export type Hint = string | readonly (string | Action)[];
+
 export class EngineError extends Error {
   constructor(
     readonly code: EngineErrorCode,
     message: string,
-    readonly details: { violations?: string[]; suggestions?: string[] } = {},
+    readonly details: { violations?: string[]; suggestions?: Hint[] } = {},
   ) {
     super(message);
     this.name = "EngineError";

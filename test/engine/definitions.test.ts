@@ -10,6 +10,7 @@ import { readFileSync } from "node:fs";
 import { definitionCatalog, registerDefinitionPackages } from "../../src/engine/enclave/catalog.js";
 import { definitionModule, knownEnclaves, listDefinitions, loadDefinition, loadDefinitionFile, startSuggestions } from "../../src/engine/enclave/definitions.js";
 import { nearestName } from "../../src/engine/enclave/hints.js";
+import { renderHint } from "../../src/cli/hints.js";
 import { EngineError } from "../../src/engine/errors.js";
 import { ROOT } from "../helpers/cli.js";
 
@@ -123,10 +124,10 @@ describe("enclave definition sources", () => {
     expect(thrown(() => loadDefinition("../etc")).code).to.equal("USAGE");
     const e = thrown(() => loadDefinition("openshel"));
     expect(e.code).to.equal("ENCLAVE_UNKNOWN");
-    expect(e.details.suggestions?.[0]).to.equal("did you mean coreason-server sys-diagnostics sandbox-start --enclave OpenShell?");
+    expect(renderHint(e.details.suggestions![0])).to.equal("did you mean coreason-server sys-diagnostics sandbox-start --enclave OpenShell?");
     expect(nearestName("Zebra", ["OpenShell"])).to.equal(undefined);
-    expect(startSuggestions("OpenShell")).to.deep.equal(["start it with coreason-server sys-diagnostics sandbox-start --enclave OpenShell"]);
-    expect(startSuggestions("ci-1", "OpenShell")).to.deep.equal(["start it with coreason-server sys-diagnostics sandbox-start --enclave OpenShell --name ci-1"]);
-    expect(startSuggestions("Zebra").join(" ")).not.to.include("--enclave Zebra");
+    expect(startSuggestions("OpenShell").map(renderHint)).to.deep.equal(["start it with coreason-server sys-diagnostics sandbox-start --enclave OpenShell"]);
+    expect(startSuggestions("ci-1", "OpenShell").map(renderHint)).to.deep.equal(["start it with coreason-server sys-diagnostics sandbox-start --enclave OpenShell --name ci-1"]);
+    expect(startSuggestions("Zebra").map(renderHint).join(" ")).not.to.include("--enclave Zebra");
   });
 });

@@ -52,7 +52,7 @@ export function checkMemory(bytes: Uint8Array, label: string, memoryPages: numbe
   const [mem] = memories;
   if (mem.shared) throw refuse(label, "uses shared memory: threads are not admitted");
   if (mem.initial > memoryPages) {
-    throw refuse(label, `needs ${mem.initial} initial memory pages, more than the cap of ${memoryPages} pages (--memory-pages)`);
+    throw refuse(label, `needs ${mem.initial} initial memory pages, more than the cap of ${memoryPages} pages`);
   }
   return mem;
 }

@@ -58,7 +58,7 @@ export async function connectInstance(name: string): Promise<{ conn: HostConnect
     }
     if (status.state === "unreachable") {
       throw new EngineError("HOST_DEAD", `enclave ${name} cannot be reached: ${status.why}`, {
-        suggestions: [`run sandbox-stop --enclave ${name} to stop its host, then sandbox-start --enclave ${name}`],
+        suggestions: [["stop its host with ", { do: "stop", name }, ", then start it again"]],
       });
     }
     const why = status.state === "dead" ? status.why : (e as Error).message;

@@ -9,7 +9,6 @@ import { prepareModule } from "../admission/module-cache.js";
 import { HELD_DIR } from "../admission/cache-bound.js";
 import { definitionCommands, definitionModule, loadDefinition, loadDefinitionFile } from "../enclave/definitions.js";
 import { EngineError } from "../errors.js";
-import { DIAGNOSTICS } from "../enclave/hints.js";
 import { archiveAudit } from "../state/audit-archive.js";
 import { LaunchConfig, writeLaunchConfig } from "../host/launch-config.js";
 import { checkedPolicy, guardConfig, loadPolicyFile, Policy, policyDigest } from "../policy/policy.js";
@@ -185,7 +184,7 @@ async function clearStale(name: string, plan: StartPlan) {
   const live = findHostProcesses(name);
   const refuse = (why: string) =>
     new EngineError("ENCLAVE_RUNNING", `enclave ${name} already has a live host (${pidList(live)}) ${why}`, {
-      suggestions: [`stop it first with sandbox-stop --enclave ${name}`],
+      suggestions: [["stop it first with ", { do: "stop", name }]],
     });
   let status: InstanceStatus = { state: "absent" };
   try {
@@ -200,7 +199,7 @@ async function clearStale(name: string, plan: StartPlan) {
   }
   if (status.state === "running") {
     throw new EngineError("ENCLAVE_RUNNING", `enclave ${name} is already running (pid ${status.record.pid}, started ${status.record.startedAt})`, {
-      suggestions: [`stop it first with ${DIAGNOSTICS} sandbox-stop --enclave ${name}`],
+      suggestions: [["stop it first with ", { do: "stop", name }]],
     });
   }
   if (status.state === "unreachable") throw refuse(`that cannot be reached: ${status.why}`);

@@ -4,13 +4,13 @@
 import { existsSync, readFileSync, realpathSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
-import { EngineError } from "../errors.js";
+import { EngineError, type Hint } from "../errors.js";
 import { ENGINE_VERSION, PACKAGE_ROOT } from "../package-root.js";
 import { Policy, policyViolations, syntaxProblem } from "../policy/policy.js";
 import { schemaErrors } from "../schema/validator.js";
 import { NAME_PATTERN } from "../state/state-dir.js";
 import { CatalogEntry, definitionCatalog, describeSource } from "./catalog.js";
-import { DIAGNOSTICS, nearestName, startCommand } from "./hints.js";
+import { nearestName } from "./hints.js";
 
 export interface EnclaveDefinition {
   version: 1;
@@ -42,7 +42,7 @@ export function loadDefinition(name: string): EnclaveDefinition {
     const known = [...new Set(entries.map((e) => e.name))].sort();
     const near = nearestName(name, known);
     throw new EngineError("ENCLAVE_UNKNOWN", `unknown enclave '${name}'; known enclaves: ${known.join(", ") || "none"}`, {
-      suggestions: [...(near ? [`did you mean ${startCommand(near)}?`] : []), `${DIAGNOSTICS} sandbox-definitions lists every definition and where it comes from`],
+      suggestions: [...(near ? [["did you mean ", { do: "start", definition: near }, "?"] as const] : []), [{ do: "definitions" }, " lists every definition and where it comes from"]],
     });
   }
   if (found.length > 1) throw conflict(name, found);
@@ -139,7 +139,7 @@ export function listDefinitions(): { definitions: ListedDefinition[]; problems: 
 }
 
 /** What to run to (re)start instance `instance`: only ever a definition that exists. */
-export function startSuggestions(instance: string, definition?: string): string[] {
+export function startSuggestions(instance: string, definition?: string): Hint[] {
   let known: string[];
   try {
     known = knownEnclaves();
@@ -147,7 +147,7 @@ export function startSuggestions(instance: string, definition?: string): string[
     known = [];
   }
   const def = definition && known.includes(definition) ? definition : known.includes(instance) ? instance : undefined;
-  if (def) return [`start it with ${startCommand(def)}${def === instance ? "" : ` --name ${instance}`}`];
+  if (def) return [["start it with ", { do: "start", definition: def, ...(def === instance ? {} : { name: instance }) }]];
   const near = nearestName(definition ?? instance, known);
-  return [...(near ? [`to start the nearest definition: ${startCommand(near)}`] : []), `${DIAGNOSTICS} sandbox-list shows the instances; ${DIAGNOSTICS} sandbox-definitions the definitions`];
+  return [...(near ? [["to start the nearest definition: ", { do: "start", definition: near }] as const] : []), [{ do: "list" }, " shows the instances; ", { do: "definitions" }, " the definitions"]];
 }

@@ -1,12 +1,5 @@
-// Hints spell the whole command a user can paste, and only ever suggest a definition
-// that exists (the nearest known name when the one given does not).
-
-/** How the CLI spells the diagnostics topic (the engine itself has no CLI). */
-export const DIAGNOSTICS = "coreason-server sys-diagnostics";
-
-export function startCommand(definition: string): string {
-  return `${DIAGNOSTICS} sandbox-start --enclave ${definition}`;
-}
+// Hints only ever suggest a definition that exists: the nearest known name when the
+// one given does not.
 
 /** The known name closest to `name` (case-insensitive edit distance), if any is close. */
 export function nearestName(name: string, known: string[]): string | undefined {

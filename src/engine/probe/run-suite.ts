@@ -64,7 +64,7 @@ export class ProbeSession {
 
   constructor(private readonly opts: ProbeOptions) {
     this.probes = selectProbes(catalogue(), opts.only);
-    if (!this.probes.length) throw new EngineError("USAGE", `--only ${[opts.only].flat().join(", ")}: no probe id or category matches`);
+    if (!this.probes.length) throw new EngineError("USAGE", `no probe id or category matches ${[opts.only].flat().join(", ")}`);
   }
 
   /** Boots the throwaway instance (with the canary in this process's environment). */

@@ -2,7 +2,6 @@
 import { readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { EngineError } from "../errors.js";
-import { DIAGNOSTICS } from "../enclave/hints.js";
 import { schemaErrors } from "../schema/validator.js";
 import { writeFileAtomic } from "./atomic-file.js";
 
@@ -50,7 +49,7 @@ export function readInstanceRecord(dir: string): InstanceRecord | undefined {
 
 function corrupt(dir: string, why: string) {
   return new EngineError("STATE_CORRUPT", `state file ${recordPath(dir)} is corrupt (${why})`, {
-    suggestions: [`clear it with ${DIAGNOSTICS} sandbox-stop --enclave ${basename(dir)}`],
+    suggestions: [["clear it with ", { do: "stop", name: basename(dir) }]],
   });
 }
 
