@@ -93,21 +93,36 @@ function insideRoot(root: string, path: string): boolean {
   return rel !== "" && !rel.startsWith("..") && !isAbsolute(rel);
 }
 
+/** A file the definition names (its module, its command list): a missing one is an
+ *  engine failure that says which definition named it and how to fix it. */
+function definitionFile(def: EnclaveDefinition, rel: string, what: string): string {
+  const path = join(def.from.root, rel);
+  if (!existsSync(path)) {
+    const fix = def.from.root === PACKAGE_ROOT ? "; run npm run build" : `, named by ${describeSource(def.from)}`;
+    throw new EngineError("BOOT_FAILED", `enclave ${def.name}: ${what} ${path} is missing${fix}`);
+  }
+  return path;
+}
+
 /** Bytes of the definition's guest module; a missing build is an engine failure. */
 export function definitionModule(def: EnclaveDefinition): Uint8Array {
-  const path = join(def.from.root, def.module);
-  if (!existsSync(path)) {
-    const fix = def.from.root === PACKAGE_ROOT ? "; run npm run build" : ` (${describeSource(def.from)})`;
-    throw new EngineError("BOOT_FAILED", `enclave ${def.name}: guest module ${path} is missing${fix}`);
-  }
-  return readFileSync(path);
+  return readFileSync(definitionFile(def, def.module, "guest module"));
 }
 
 /** Command names of a multi-call module (each appears as /bin/<name>). */
 export function definitionCommands(def: EnclaveDefinition): string[] {
   if (!def.commands) return [def.shell];
-  const list = JSON.parse(readFileSync(join(def.from.root, def.commands), "utf8")) as string[];
-  return [...new Set([def.shell, ...list])];
+  const path = definitionFile(def, def.commands, "command list");
+  let list: unknown;
+  try {
+    list = JSON.parse(readFileSync(path, "utf8"));
+  } catch (e) {
+    throw new EngineError("DEFINITION_INVALID", `enclave ${def.name}: command list ${path} is not valid JSON (${(e as Error).message})`);
+  }
+  if (!Array.isArray(list) || !list.every((c) => typeof c === "string" && /^[A-Za-z0-9._+-]+$/.test(c))) {
+    throw new EngineError("DEFINITION_INVALID", `enclave ${def.name}: command list ${path} must be a JSON array of command names`);
+  }
+  return [...new Set([def.shell, ...(list as string[])])];
 }
 
 export interface ListedDefinition {

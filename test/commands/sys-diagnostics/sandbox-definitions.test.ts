@@ -145,4 +145,20 @@ describe("enclave definitions from plugins, COREASON_ENCLAVE_PATH and --definiti
     expectCleanError(run(["sys-diagnostics", "sandbox-start", "--definition", join(root, "enclaves", "Mine.yaml")]), 125, /guest module .*enclaves\/dist\/hello\.wasm is missing/);
     expectCleanError(run(["sys-diagnostics", "sandbox-start", "--definition", file, "--enclave", "OpenShell"]), 2, /--enclave|--definition/);
   });
+
+  it("a definition's command list that is missing or malformed is a one-line error naming the file (125, 78)", () => {
+    const root = plugin("cmdlist", "Cmds", (d) => (d.commands = "dist/commands.json"));
+    const file = join(root, "Cmds.yaml");
+    copyFileSync(join(root, "enclaves", "Cmds.yaml"), file);
+    const start = () => run(["sys-diagnostics", "sandbox-start", "--definition", file]);
+    expectCleanError(start(), 125, /enclave Cmds: command list .*dist\/commands\.json is missing, named by --definition \(/);
+    writeFileSync(join(root, "dist", "commands.json"), "[not json");
+    expectCleanError(start(), 78, /command list .*commands\.json is not valid JSON/);
+    writeFileSync(join(root, "dist", "commands.json"), JSON.stringify(["ok", "../bin/x"]));
+    expectCleanError(start(), 78, /must be a JSON array of command names/);
+    // positive control: a good list boots, and its commands are there
+    writeFileSync(join(root, "dist", "commands.json"), JSON.stringify(["hello", "extra"]));
+    expect(start().status).to.equal(0);
+    expect(run(["sys-diagnostics", "sandbox-stop", "--enclave", "Cmds"]).status).to.equal(0);
+  });
 });
