@@ -7,7 +7,8 @@ import { join } from "node:path";
 import { INSTRUMENTATION_VERSION } from "../admission/module-cache.js";
 import { definitionModule, loadDefinition } from "../enclave/definitions.js";
 import { readAudit } from "../host/audit-log.js";
-import { readLaunchConfig } from "../host/launch-config.js";
+import { readLaunchConfig, type LaunchConfig } from "../host/launch-config.js";
+import { EngineError } from "../errors.js";
 import type { Policy } from "../policy/policy.js";
 import { GUARDED_FUNCTIONS } from "../rewrite/wasi-preview1.js";
 import { instanceDir } from "../state/state-dir.js";
@@ -85,14 +86,24 @@ function readExecModules(dir: string): AdmittedModule[] {
     });
 }
 
+/** The guest module as started: its file, read again (a definition from --definition
+ *  FILE or a plugin is not in the catalogue, and may be gone). */
+function guestBytes(launch: LaunchConfig): Uint8Array {
+  if (!launch.guest) return definitionModule(loadDefinition(launch.definition));
+  try {
+    return readFileSync(launch.guest.file);
+  } catch (e) {
+    throw new EngineError("STATE_CORRUPT", `${launch.guest.label}: ${launch.guest.file} cannot be read any more (${(e as NodeJS.ErrnoException).code}); the instance runs its instrumented copy`);
+  }
+}
+
 export async function inspectInstance(name: string): Promise<InspectResult> {
   // the host must answer: a dead or absent instance fails as every command does
   const { conn, record } = await connectInstance(name);
   conn.close();
   const dir = instanceDir(name);
   const launch = readLaunchConfig(dir);
-  const def = loadDefinition(launch.definition);
-  const guest = describeModule("guest", `enclave ${def.name} module ${def.module}`, definitionModule(def), launch.modulePath, launch.guard.networkDisabled);
+  const guest = describeModule("guest", launch.guest?.label ?? launch.definition, guestBytes(launch), launch.modulePath, launch.guard.networkDisabled);
   return {
     enclave: record.name,
     definition: record.definition,

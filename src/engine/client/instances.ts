@@ -67,7 +67,8 @@ export async function prepareLaunch(opts: StartOptions, plan: StartPlan): Promis
   const name = checkInstanceName(opts.name ?? def.name);
   const guard = guardConfig(policy, def.workdir);
   // held: the cache may evict its entry before or while the instance runs
-  const mod = await prepareModule(definitionModule(def), `enclave ${def.name} module ${def.module}`, guard, memoryPages, moduleCacheDir(), opts.unguarded, join(moduleCacheDir(), HELD_DIR));
+  const guest = { file: join(def.from.root, def.module), label: `enclave ${def.name} module ${def.module}` };
+  const mod = await prepareModule(definitionModule(def), guest.label, guard, memoryPages, moduleCacheDir(), opts.unguarded, join(moduleCacheDir(), HELD_DIR));
   plan.moduleCached = mod.cached;
   const dir = instanceDir(name);
   plan.launch = {
@@ -87,6 +88,7 @@ export async function prepareLaunch(opts: StartOptions, plan: StartPlan): Promis
     onViolation: guard.onViolation,
     policyDigest: policyDigest(policy),
     policy,
+    guest,
     guard,
     socket: socketPathFor(dir),
     token: randomBytes(16).toString("hex"),

@@ -26,6 +26,8 @@ export interface LaunchConfig {
   policyDigest: string;
   /** The effective policy (what policyDigest is the digest of). */
   policy?: Policy;
+  /** The definition's guest module file as started, and how messages name it. */
+  guest?: { file: string; label: string };
   /** Guard configuration, so --wasm modules are instrumented with the same policy. */
   guard: GuardConfig;
   socket: string;

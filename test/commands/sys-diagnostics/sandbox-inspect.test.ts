@@ -1,6 +1,6 @@
 // sandbox-inspect: attestation of what runs, checked against the files it describes.
 import { createHash } from "node:crypto";
-import { readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "chai";
 import { CliSandbox, expectCleanError, expectSchema, ROOT } from "../../helpers/cli.js";
@@ -66,6 +66,25 @@ describe("sys-diagnostics sandbox-inspect", () => {
     expect(r.status).to.equal(0);
     expect(r.stdout).to.include(`policy:       ${started.policyDigest}`);
     expect(r.stdout).to.match(/guarded .*path_open/);
+  });
+
+  it("an instance of a --definition FILE (in no catalogue) is inspected too: its guest as started", () => {
+    const dir = join(cli.stateDir, "loose");
+    mkdirSync(join(dir, "dist", "guest"), { recursive: true });
+    for (const f of ["openshell.wasm", "openshell.commands.json"]) copyFileSync(join(ROOT, "dist", "guest", f), join(dir, "dist", "guest", f));
+    const yaml = readFileSync(join(ROOT, "enclaves", "OpenShell.yaml"), "utf8").replace(/^name: .*$/m, "name: Loose");
+    writeFileSync(join(dir, "Loose.yaml"), yaml);
+    expect(cli.run(["sys-diagnostics", "sandbox-start", "--definition", join(dir, "Loose.yaml")]).status).to.equal(0);
+    try {
+      const r = cli.run(["sys-diagnostics", "sandbox-inspect", "--enclave", "Loose", "--json"]);
+      expect(r.status, r.stderr).to.equal(0);
+      const doc = JSON.parse(r.stdout);
+      expectSchema("output/sys-diagnostics-sandbox-inspect.json", doc);
+      expect(doc).to.include({ enclave: "Loose", definition: "Loose" });
+      expect(doc.modules[0]).to.include({ role: "guest", label: "enclave Loose module dist/guest/openshell.wasm", sha256: sha256(join(dir, "dist", "guest", "openshell.wasm")) });
+    } finally {
+      cli.run(["sys-diagnostics", "sandbox-stop", "--enclave", "Loose"]);
+    }
   });
 
   it("an instance that is not running: 125, one line", () => {
