@@ -48,7 +48,7 @@ for (const id of ["sandbox-exec", "sandbox-start"]) await build({
   external: ["@wasmer/sdk", "@wasmer/sdk/*", "binaryen", "fastify", "ajv", "ajv-formats", "typescript", "ts-node"],
   banner: { js: 'const __fileUrl = (rel) => require("node:url").pathToFileURL(require("node:path").join(__dirname, rel)).href;' },
   plugins: [keepImportMetaUrl, hotCommand(id)],
-  minify: true,
+  minify: !process.env.NO_MINIFY,
   keepNames: true,
   logLevel: "warning",
 });

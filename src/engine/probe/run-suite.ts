@@ -58,9 +58,24 @@ const OWN_INSTANCE: Record<string, string> = {
   "verdict.violation-then-trap": "verdict",
 };
 
+/** A promise settled from outside, once (the first settle wins). */
+interface Gate {
+  promise: Promise<void>;
+  settle(error?: Error): void;
+}
+
+function gate(): Gate {
+  let settle!: Gate["settle"];
+  const promise = new Promise<void>((resolve, reject) => (settle = (e) => (e ? reject(e) : resolve())));
+  promise.catch(() => {}); // a lane nobody ran yet must not be an unhandled rejection
+  return { promise, settle };
+}
+
 interface Lane {
   name: string;
   record?: InstanceRecord;
+  /** resolves when this lane's instance is up, rejects if the boot failed */
+  up: Gate;
   /** the lane's probes run one after another, in catalogue order */
   queue: Promise<unknown>;
 }
@@ -80,33 +95,50 @@ export class ProbeSession {
   };
   private readonly started = performance.now();
   private policyDigest = "";
+  private booting?: Promise<void>;
 
   constructor(private readonly opts: ProbeOptions) {
     this.probes = selectProbes(catalogue(), opts.only);
     if (!this.probes.length) throw new EngineError("USAGE", `--only ${[opts.only].flat().join(", ")}: no probe id or category matches`);
     for (const p of this.probes) {
       const lane = OWN_INSTANCE[p.id] ?? "main";
-      if (!this.lanes.has(lane)) this.lanes.set(lane, { name: lane === "main" ? `probe-${this.id}` : `probe-${this.id}-${lane}`, queue: Promise.resolve() });
+      if (!this.lanes.has(lane)) this.lanes.set(lane, { name: lane === "main" ? `probe-${this.id}` : `probe-${this.id}-${lane}`, up: gate(), queue: Promise.resolve() });
     }
   }
 
-  /** Boots the throwaway instances (with the canary in this process's environment). */
-  async boot(): Promise<void> {
-    writeFileSync(this.canary.path, this.canary.content, { mode: 0o600 });
-    process.env[this.canary.env] = this.canary.envValue;
-    const launches = [];
-    for (const lane of this.lanes.values()) launches.push({ lane, launch: await prepareLaunch({ ...this.opts, name: lane.name, unguarded: this.opts.unsafeDisableGuard }, {}) });
-    this.policyDigest = launches[0].launch.policyDigest;
-    const booted = await Promise.allSettled(launches.map(async ({ lane, launch }) => (lane.record = await bootInstance(launch, {}))));
-    const failed = booted.find((b) => b.status === "rejected");
-    if (failed) throw (failed as PromiseRejectedResult).reason;
+  /** Boots the throwaway instances (with the canary in this process's environment).
+   *  Each instance's probes start as soon as it is up (run() may be called before this
+   *  settles); this settles when all are, and fails with the first boot failure. */
+  boot(): Promise<void> {
+    return (this.booting ??= this.bootAll());
   }
 
-  /** Runs `probe` after the probes before it on its instance; other instances' probes
-   *  run meanwhile. */
+  private async bootAll(): Promise<void> {
+    try {
+      writeFileSync(this.canary.path, this.canary.content, { mode: 0o600 });
+      process.env[this.canary.env] = this.canary.envValue;
+      const launches = [];
+      for (const lane of this.lanes.values()) launches.push({ lane, launch: await prepareLaunch({ ...this.opts, name: lane.name, unguarded: this.opts.unsafeDisableGuard }, {}) });
+      this.policyDigest = launches[0].launch.policyDigest;
+      const booted = await Promise.allSettled(
+        launches.map(async ({ lane, launch }) => {
+          lane.record = await bootInstance(launch, {});
+          lane.up.settle();
+        }),
+      );
+      const failed = booted.find((b) => b.status === "rejected");
+      if (failed) throw (failed as PromiseRejectedResult).reason;
+    } catch (e) {
+      for (const lane of this.lanes.values()) lane.up.settle(e as Error);
+      throw e;
+    }
+  }
+
+  /** Runs `probe` once its instance is up and the probes before it on that instance are
+   *  done; other instances' probes run meanwhile. */
   run(probe: Probe): Promise<ProbeResult> {
     const lane = this.lanes.get(OWN_INSTANCE[probe.id] ?? "main")!;
-    const result = lane.queue.then(() => this.runNow(probe, lane));
+    const result = lane.queue.then(() => lane.up.promise).then(() => this.runNow(probe, lane));
     lane.queue = result.catch(() => {});
     return result;
   }
@@ -173,9 +205,11 @@ function scrub(text: string, canary: string): string {
 export async function runProbeSuite(opts: ProbeOptions, onResult?: (r: ProbeResult) => void): Promise<ProbeReport> {
   const session = new ProbeSession(opts);
   try {
-    await session.boot();
     // each instance's probes in order, the instances side by side; onResult as each ends
-    await Promise.all(session.probes.map((p) => session.run(p).then((r) => onResult?.(r))));
+    const runs = session.probes.map((p) => session.run(p).then((r) => onResult?.(r)));
+    for (const r of runs) r.catch(() => {}); // a failed boot is reported once, below
+    await session.boot();
+    await Promise.all(runs);
   } catch (e) {
     await session.finish();
     throw e;
