@@ -38,8 +38,8 @@ export function checked(ok, ...cells) {
   return row(...cells, ok ? "met" : "**MISSED**");
 }
 
-/** The CLI as a child process, in the state directory `state`. */
-export const cliIn = (state) => (...args) => execFileSync(process.execPath, ["bin/run.js", ...args], { env: { ...process.env, COREASON_STATE_DIR: state }, stdio: ["ignore", "pipe", "pipe"] });
+/** The CLI as a child process, in the state directory `state` (and `env`). */
+export const cliIn = (state, env = {}) => (...args) => execFileSync(process.execPath, ["bin/run.js", ...args], { env: { ...process.env, COREASON_STATE_DIR: state, ...env }, stdio: ["ignore", "pipe", "pipe"] });
 
 /** Proportional set size of `pid` and its descendants (/proc/PID/smaps_rollup), bytes. */
 export function treePss(pid) {

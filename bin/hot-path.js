@@ -5,7 +5,7 @@
 // (atomically) when missing or rejected (another Node version), if the directory is
 // writable. Only argv that oclif runs as one of these commands takes this path; help,
 // version and everything else go through bin/run.js's ordinary execute.
-import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import Module, { createRequire } from "node:module";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -32,7 +32,7 @@ export function loadHotBundle(id) {
   const BUNDLE = fileURLToPath(new URL(`../dist/fast/${id}.cjs`, import.meta.url));
   const CODE_CACHE = `${BUNDLE}.v8-cache`;
   // the bundle swaps in its class where oclif loads the command from the manifest
-  if (!existsSync(BUNDLE) || !existsSync(MANIFEST)) return undefined;
+  if (!existsSync(MANIFEST) || !hotBundleFresh(id)) return undefined;
   let cachedData;
   try {
     cachedData = readFileSync(CODE_CACHE);
@@ -45,6 +45,18 @@ export function loadHotBundle(id) {
   // after the command ran, the cache holds the functions it compiled too
   if (cachedData === undefined || script.cachedDataRejected) process.once("exit", () => saveCodeCache(script, CODE_CACHE));
   return module.exports;
+}
+
+/** `id`'s bundle exists and is no older than any compiled file it holds (a `tsc` since
+ *  the last build makes it stale: the ordinary path runs the new code). */
+export function hotBundleFresh(id) {
+  try {
+    const root = fileURLToPath(new URL("..", import.meta.url));
+    const built = statSync(`${root}dist/fast/${id}.cjs`).mtimeMs;
+    return JSON.parse(readFileSync(`${root}dist/fast/${id}.inputs.json`, "utf8")).every((f) => statSync(root + f).mtimeMs <= built);
+  } catch {
+    return false;
+  }
 }
 
 function saveCodeCache(script, file) {

@@ -4,7 +4,7 @@
 // file instead of ~250 modules. Each module's import.meta.url stays its dist/ file's URL,
 // computed from the bundle's directory, so paths resolve as they do unbundled.
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { readFile } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
@@ -35,7 +35,8 @@ const hotCommand = (id) => ({
   },
 });
 
-for (const id of ["sandbox-exec", "sandbox-start"]) await build({
+for (const id of ["sandbox-exec", "sandbox-start"]) {
+  const { metafile } = await build({
   entryPoints: { [id]: join(root, "scripts", "fast-path-entry.cjs") },
   outdir,
   outExtension: { ".js": ".cjs" },
@@ -50,8 +51,14 @@ for (const id of ["sandbox-exec", "sandbox-start"]) await build({
   plugins: [keepImportMetaUrl, hotCommand(id)],
   minify: !process.env.NO_MINIFY,
   keepNames: true,
+  metafile: true,
   logLevel: "warning",
 });
+  // the compiled files it holds: bin/hot-path.js ignores a bundle older than any of them
+  // (a `tsc` since the last build), as make would
+  const inputs = Object.keys(metafile.inputs).map((f) => relative(root, join(process.cwd(), f)).split("\\").join("/")).filter((f) => f.startsWith("dist/"));
+  writeFileSync(join(outdir, `${id}.inputs.json`), JSON.stringify(inputs) + "\n");
+}
 
 // Seed each bundle's V8 code cache (bin/hot-path.js writes it on a run without one): a
 // run that loads the config, parses and fails on an instance that cannot exist.

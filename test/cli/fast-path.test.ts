@@ -2,22 +2,23 @@
 // scripts/build-fast-path.mjs). It must be the same CLI: every outcome below is compared
 // with the ordinary path (COREASON_NO_FAST_PATH=1) byte for byte, and the argv that take
 // the fast path are exactly the ones oclif runs as those commands.
-import { existsSync, rmSync } from "node:fs";
+import { existsSync, rmSync, statSync, utimesSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "chai";
 import { CliSandbox, ROOT } from "../helpers/cli.js";
 
-type HotCommand = (argv: string[], env?: Record<string, string>) => string | undefined;
+type HotPath = { hotCommand(argv: string[], env?: Record<string, string>): string | undefined; hotBundleFresh(id: string): boolean };
 
 /** Timing fields differ run to run; everything else must not. */
 const normalise = (text: string) => text.replace(/"(durationMs|startedAt|pid|elapsedMs)": [^,\n]+/g, '"$1": X').replace(/pid \d+/g, "pid X");
 
 describe("the hot commands' fast path", () => {
   const cli = new CliSandbox();
-  let hotCommand: HotCommand;
+  let hotCommand: HotPath["hotCommand"];
+  let hotBundleFresh: HotPath["hotBundleFresh"];
   before(async function () {
     this.timeout(60000);
-    ({ hotCommand } = (await import(join(ROOT, "bin", "hot-path.js"))) as { hotCommand: HotCommand });
+    ({ hotCommand, hotBundleFresh } = (await import(join(ROOT, "bin", "hot-path.js"))) as HotPath);
     cli.start();
   });
   after(() => {
@@ -25,8 +26,21 @@ describe("the hot commands' fast path", () => {
     cli.cleanup();
   });
 
-  it("is built: one bundle per hot command", () => {
-    for (const id of ["sandbox-exec", "sandbox-start"]) expect(existsSync(join(ROOT, "dist", "fast", `${id}.cjs`)), id).to.equal(true);
+  it("is built: one bundle per hot command, newer than what it holds", () => {
+    for (const id of ["sandbox-exec", "sandbox-start"]) expect(hotBundleFresh(id), id).to.equal(true);
+  });
+
+  it("is not taken once a compiled file it holds is newer (a tsc since the build)", () => {
+    const file = join(ROOT, "dist", "engine", "client", "exec.js");
+    const { atime, mtime } = statSync(file);
+    const later = new Date(statSync(join(ROOT, "dist", "fast", "sandbox-exec.cjs")).mtimeMs + 60000);
+    try {
+      utimesSync(file, later, later);
+      expect(hotBundleFresh("sandbox-exec")).to.equal(false);
+    } finally {
+      utimesSync(file, atime, mtime);
+    }
+    expect(hotBundleFresh("sandbox-exec")).to.equal(true);
   });
 
   it("is what a hot command runs: a run without the bundle's code cache writes it", function () {
