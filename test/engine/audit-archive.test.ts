@@ -1,13 +1,13 @@
-// The kept audit log (host/audit-archive.ts) and the -w checks (enclave/workdir.ts),
+// The kept audit log (state/audit-archive.ts) and the -w checks (client/workdir.ts),
 // without booting an enclave.
 import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
 import { appendAudit, auditPath, toAuditRecords } from "../../src/engine/host/audit-log.js";
-import { ARCHIVE_MAX_BYTES, ARCHIVE_MAX_NAMES, archiveAudit, auditArchiveDir, readArchivedAudit } from "../../src/engine/host/audit-archive.js";
+import { ARCHIVE_MAX_BYTES, ARCHIVE_MAX_NAMES, archiveAudit, auditArchiveDir, readArchivedAudit } from "../../src/engine/state/audit-archive.js";
 import type { InstanceRecord } from "../../src/engine/state/instance-record.js";
-import { backingPath, checkWorkdirGranted, imageDirectories, normaliseWorkdir } from "../../src/engine/enclave/workdir.js";
+import { backingPath, checkWorkdirGranted, imageDirectories, normaliseWorkdir } from "../../src/engine/client/workdir.js";
 import { EngineError } from "../../src/engine/errors.js";
 import { expectSchema } from "../helpers/cli.js";
 

@@ -3,7 +3,7 @@
 import { existsSync } from "node:fs";
 import { EngineError } from "../errors.js";
 import { readAudit, type AuditRecord } from "../host/audit-log.js";
-import { readArchivedAudit, type AuditRun } from "../host/audit-archive.js";
+import { readArchivedAudit, type AuditRun } from "../state/audit-archive.js";
 import { instanceDir } from "../state/state-dir.js";
 import { instanceStatus, notRunning } from "./connect.js";
 

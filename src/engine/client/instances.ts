@@ -9,7 +9,7 @@ import { prepareModule } from "../admission/module-cache.js";
 import { HELD_DIR } from "../admission/cache-bound.js";
 import { definitionCommands, definitionModule, loadDefinition, loadDefinitionFile } from "../enclave/definitions.js";
 import { EngineError } from "../errors.js";
-import { archiveAudit } from "../host/audit-archive.js";
+import { archiveAudit } from "../state/audit-archive.js";
 import { LaunchConfig, writeLaunchConfig } from "../host/launch-config.js";
 import { checkedPolicy, guardConfig, loadPolicyFile, Policy, policyDigest } from "../policy/policy.js";
 import { ensureDir, instanceDir, instancesDir, moduleCacheDir, checkInstanceName } from "../state/state-dir.js";

@@ -16,7 +16,7 @@ import {
   StdinRequestArgs,
 } from "../protocol/messages.js";
 import { ENGINE_VERSION } from "../package-root.js";
-import { procIdentity } from "../os/process-tree.js";
+import { procIdentity } from "../probe/process-tree.js";
 import { InstanceRecord, writeInstanceRecord } from "../state/instance-record.js";
 import { removeOwnSocket, removeStaleSocket, SocketIdentity, socketIdentity } from "../state/socket-file.js";
 import { appendAudit, toAuditRecords } from "./audit-log.js";
