@@ -10,6 +10,7 @@ import type binaryen from "binaryen";
 import { Expr, FnBuilder, i32, i64, none } from "./ir.js";
 import { Rule } from "./violation-codes.js";
 import { Errno } from "./wasi-preview1.js";
+import { S } from "./guard-scratch.js";
 import type { GuardEmitter } from "./guard-ir.js";
 
 type GuardSpec = (g: GuardEmitter, f: FnBuilder) => Expr[];
@@ -19,13 +20,13 @@ const WHENCE_SET = 0;
 const WHENCE_CUR = 1;
 const WHENCE_END = 2;
 const FILETYPE_CHARACTER_DEVICE = 2;
-/** Scratch offsets (see S in guard-ir.ts): the path buffer, a u64, a 64-byte area
- *  (S.name, which __cr_resolve overwrites), a byte it does not, the mapped path. */
-const PATH_A = 0;
-const U64 = 8232;
-const AREA64 = 8288;
-const DOT = 8688;
-const MAPPED = 8800;
+/** Scratch offsets: the path buffer, a u64, a 64-byte area (S.name, which __cr_resolve
+ *  overwrites), a byte it does not, the mapped path. */
+const PATH_A = S.pathA;
+const U64 = S.u64;
+const AREA64 = S.name;
+const DOT = S.name + 400;
+const MAPPED = S.mapped;
 
 /** `__cr_fd_label(fd, out) -> len`: "<fd N>", the path a descriptor's violation is
  *  recorded under (the guard keeps no paths for descriptors). */
@@ -147,7 +148,7 @@ export function fdGuards(maxFileBytes: number): Record<string, GuardSpec> {
             m.if(f.get(rule), m.return(g.deny("futimes", f.get(rule), at(PATH_A), f.get(n)))),
             m.call("__cr_map", [at(PATH_A), f.get(n), at(MAPPED)], none),
             m.if(isDot, m.return(rawTimes())),
-            m.return(g.callRaw("path_filestat_set_times", [p(f, 0), m.i32.const(0), rel(), relLen(), p(f, 1), p(f, 2), p(f, 3)])),
+            m.return(g.callRaw("path_filestat_set_times", [m.global.get("__cr_real_fd", i32), m.i32.const(0), rel(), relLen(), p(f, 1), p(f, 2), p(f, 3)])),
           ]),
         ),
         m.if(m.call("__cr_fd_tracked", [p(f, 0)], i32), m.block(null, [m.if(writable, m.return(rawTimes())), ...denyFd(Rule.READ_ONLY)])),

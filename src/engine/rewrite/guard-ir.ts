@@ -17,9 +17,11 @@ import { bytesEqual, Expr, FnBuilder, i32, i64, none, storeBytes } from "./ir.js
 import { AUDIT_FILE_NAME, opCode, Operation, Rule } from "./violation-codes.js";
 import { Errno, GUARDED_FUNCTIONS } from "./wasi-preview1.js";
 import { GUARD_SCRATCH_BYTES } from "./stack-layout.js";
+import { PATH_MAX, S } from "./guard-scratch.js";
 import { fdstatGuardBody } from "./stdio-guard.js";
 import { narrowUnlessWritable, openWrites } from "./open-rights.js";
 import { emitFdLabel, fdGuards } from "./guard-fd.js";
+import { emitFsChecks, FILETYPE } from "./guard-fs-checks.js";
 
 export interface GuardConfig {
   readOnly: string[];
@@ -53,25 +55,9 @@ export type GuardMutation =
 export const GUARD_MUTATIONS: readonly GuardMutation[] = ["dotdot-shallow", "grant-prefix", "symlink-unchecked", "swap-access"];
 
 const enc = (s: string) => new TextEncoder().encode(s);
-const PATH_MAX = 4096;
 /** Longest startDir (it lives in the second half of the scratch's 512-byte name area). */
 export const MAX_START_DIR = 255;
-// Scratch layout, offsets from the scratch base (16-byte aligned, below the stack pointer).
-const S = {
-  pathA: 0, // PATH_MAX + 8: first normalised path
-  pathB: 4112, // PATH_MAX + 8: second path (rename/link/symlink target)
-  prestat: 8224, // 8: fd_prestat_get result
-  u64: 8232, // 8: fd_seek result, nwritten, opened fd
-  iovecs: 8240, // 16: two ciovecs for the audit record
-  header: 8256, // 4: record header
-  fdstat: 8264, // 24: fd_fdstat_get result
-  name: 8288, // 512: preopen name, then the audit file's path
-  mapped: 8800, // PATH_MAX + 264: pathA rewritten onto its mount's backing directory
-  mapped2: 13168, // PATH_MAX + 264: the same for pathB
-  size: 17536,
-};
 const SCRATCH_BELOW_SP = GUARD_SCRATCH_BYTES;
-if (S.size > SCRATCH_BELOW_SP) throw new Error("guard scratch layout exceeds GUARD_SCRATCH_BYTES");
 const ACCESS_READ = 1;
 const ENOENT = 44;
 const ACCESS_WRITE = 2;
@@ -102,6 +88,7 @@ export const G = {
   fdWrite: "__cr_fd_write",
   cwdFd: "__cr_cwd_fd",
   fdList: "__cr_fd_list",
+  realFd: "__cr_real_fd",
 };
 /** Descriptors below this are tracked (opened through the guard) in i64 bitmasks. */
 const TRACKED_FDS = 64;
@@ -134,6 +121,7 @@ export class GuardEmitter {
     for (const g of [G.scratch, G.prefixLen, G.minLen, G.sawDotDot, G.relPtr, G.relLen]) m.addGlobal(g, i32, true, m.i32.const(0));
     m.addGlobal(G.rootFd, i32, true, m.i32.const(-1));
     m.addGlobal(G.cwdFd, i32, true, m.i32.const(-1));
+    m.addGlobal(G.realFd, i32, true, m.i32.const(-1));
     m.addGlobal(G.preopens, i32, true, m.i32.const(0));
     m.addGlobal(G.rootPreopens, i32, true, m.i32.const(0));
     m.addGlobal(G.dotPreopens, i32, true, m.i32.const(0));
@@ -160,6 +148,7 @@ export class GuardEmitter {
     this.emitRootName();
     this.emitListingOnly();
     emitFdLabel(m);
+    emitFsChecks(m, G.scratch, raw("path_filestat_get"));
   }
 
   /** Descriptors opened through the guard, with what their subtree allows, kept in
@@ -249,8 +238,13 @@ export class GuardEmitter {
       const fromRoot = enc(mount.backing.replace(/^\/+/, ""));
       body.push(m.if(m.i32.and(this.within(f, mount.guest), viaRoot()), rewrite(guest, fromRoot)));
       if (mount.backing.startsWith(wd + "/") && (this.cfg.mounts ?? []).includes(mount)) {
+        // wasmer keeps hard links per view: one made through the workdir preopen is not
+        // seen through "/" and back, so the real call goes through the root preopen
+        // whenever there is one (one view of the backing directories for every call)
         const fromWorkdir = enc(mount.backing.slice(wd.length + 1));
-        body.push(m.if(m.i32.and(this.within(f, mount.guest), viaWorkdir()), rewrite(guest, fromWorkdir)));
+        const root = () => m.global.get(G.rootFd, i32);
+        const viaRootPreopen = m.block(null, [m.global.set(G.realFd, root()), rewrite(guest, fromRoot)]);
+        body.push(m.if(m.i32.and(this.within(f, mount.guest), viaWorkdir()), m.if(m.i32.ge_s(root(), m.i32.const(0)), viaRootPreopen, rewrite(guest, fromWorkdir))));
       }
     }
     f.finish(body);
@@ -606,6 +600,7 @@ export class GuardEmitter {
       m.if(m.i32.gt_u(f.get("len"), m.i32.const(PATH_MAX)), m.return(m.i32.const(-Errno.NAMETOOLONG))),
       m.if(m.i32.eqz(m.call("__cr_in_bounds", [f.get("ptr"), f.get("len")], i32)), m.return(m.i32.const(-Errno.FAULT))),
       m.global.set(G.relMode, m.i32.const(0)),
+      m.global.set(G.realFd, f.get("fd")),
       m.if(
         m.i32.eqz(m.call("__cr_is_preopen", [f.get("fd")], i32)),
         m.block(null, [
@@ -987,7 +982,7 @@ export class GuardEmitter {
   resolveAndCheck(f: FnBuilder, op: Operation, fdArg: number, ptrArg: number, lenArg: number, out: number, access: Expr, suffix: string): Expr[] {
     const m = this.m;
     const [fd, ptr, len] = [() => p(f, fdArg), () => p(f, ptrArg), () => p(f, lenArg)];
-    const [n, rule, rp, rl] = [f.local(`n${suffix}`), f.local(`rule${suffix}`), f.local(`rp${suffix}`), f.local(`rl${suffix}`)];
+    const [n, rule, rp, rl, rd] = [f.local(`n${suffix}`), f.local(`rule${suffix}`), f.local(`rp${suffix}`), f.local(`rl${suffix}`), f.local(`rd${suffix}`)];
     const buf = () => m.i32.add(m.global.get(G.scratch, i32), m.i32.const(out));
     return [
       f.set(n, m.call("__cr_resolve", [fd(), ptr(), len(), buf()], i32)),
@@ -1013,6 +1008,8 @@ export class GuardEmitter {
             f.set(rl, m.global.get(G.relLen, i32)),
           ]
         : []),
+      // the descriptor the real call is made on (the root preopen for a mapped workdir path)
+      f.set(rd, m.global.get(G.realFd, i32)),
     ];
   }
 
@@ -1035,6 +1032,27 @@ export class GuardEmitter {
 
   callRaw(name: string, args: Expr[]): Expr {
     return this.m.call(raw(name), args, i32);
+  }
+
+  /** Linux refuses a hard link to a directory (EPERM; wasmer makes one, a cycle, even of
+   *  the workdir into itself), after a missing or non-directory parent of the new name
+   *  and EEXIST, in that order. Uses the locals resolveAndCheck left for both paths. */
+  refuseDirectoryLink(f: FnBuilder): Expr[] {
+    const m = this.m;
+    const pt = f.local("ptype");
+    const type = (fd: string, lookup: number, ptr: string, len: string) => m.call("__cr_filetype", [f.get(fd), m.i32.const(lookup), f.get(ptr), f.get(len)], i32);
+    return [
+      m.if(
+        m.i32.eq(type("rd", 0, "rp", "rl"), m.i32.const(FILETYPE.DIRECTORY)),
+        m.block(null, [
+          f.set(pt, m.call("__cr_parent_type", [f.get("rd2"), f.get("rp2"), f.get("rl2")], i32)),
+          m.if(m.i32.lt_s(f.get(pt), m.i32.const(0)), m.return(m.i32.sub(m.i32.const(0), f.get(pt)))),
+          m.if(m.i32.ne(f.get(pt), m.i32.const(FILETYPE.DIRECTORY)), m.return(m.i32.const(Errno.NOTDIR))),
+          m.if(m.i32.ge_s(type("rd2", 0, "rp2", "rl2"), m.i32.const(0)), m.return(m.i32.const(Errno.EXIST))),
+          m.return(m.i32.const(Errno.PERM)),
+        ]),
+      ),
+    ];
   }
 
   symlinkTargetCheck(f: FnBuilder, ptrArg: number, lenArg: number): Expr[] {
@@ -1079,7 +1097,7 @@ const simplePath =
   (g, f) => {
     const m = f.m;
     const checks = g.resolveAndCheck(f, op, fdArg, ptrArg, lenArg, S.pathA, m.i32.const(access), "");
-    const args = Array.from({ length: argCount }, (_, k) => (k === ptrArg ? f.get("rp") : k === lenArg ? f.get("rl") : p(f, k)));
+    const args = Array.from({ length: argCount }, (_, k) => (k === fdArg ? f.get("rd") : k === ptrArg ? f.get("rp") : k === lenArg ? f.get("rl") : p(f, k)));
     return [g.setupScratch(), ...checks, m.return(g.callRaw(rawName, args))];
   };
 
@@ -1101,7 +1119,7 @@ const GUARDS: Record<string, GuardSpec> = {
         f,
         m.if(m.global.get("__cr_rel_mode", i32), dirfdWritable(), m.i32.eqz(m.call("__cr_policy", [bufA(), f.get("n"), m.i32.const(ACCESS_WRITE)], i32))),
       ),
-      f.set(err, g.callRaw("path_open", [p(f, 0), p(f, 1), f.get("rp"), f.get("rl"), p(f, 4), p(f, 5), p(f, 6), p(f, 7), p(f, 8)])),
+      f.set(err, g.callRaw("path_open", [f.get("rd"), p(f, 1), f.get("rp"), f.get("rl"), p(f, 4), p(f, 5), p(f, 6), p(f, 7), p(f, 8)])),
       ...g.followLinks(f, "open", access, err, m.i32.and(p(f, 1), m.i32.const(1)), (dirfd, rp, rl) => g.callRaw("path_open", [dirfd, p(f, 1), rp, rl, p(f, 4), p(f, 5), p(f, 6), p(f, 7), p(f, 8)])),
       m.if(f.get(err), m.return(f.get(err))),
       // Remember what the new descriptor's subtree allows (read already checked).
@@ -1121,7 +1139,7 @@ const GUARDS: Record<string, GuardSpec> = {
     return [
       g.setupScratch(),
       ...g.resolveAndCheck(f, "stat", 0, 2, 3, S.pathA, m.i32.const(ACCESS_STAT), ""),
-      f.set(err, g.callRaw("path_filestat_get", [p(f, 0), p(f, 1), f.get("rp"), f.get("rl"), p(f, 4)])),
+      f.set(err, g.callRaw("path_filestat_get", [f.get("rd"), p(f, 1), f.get("rp"), f.get("rl"), p(f, 4)])),
       ...g.followLinks(f, "stat", m.i32.const(ACCESS_STAT), err, m.i32.and(p(f, 1), m.i32.const(1)), (dirfd, rp, rl) => g.callRaw("path_filestat_get", [dirfd, p(f, 1), rp, rl, p(f, 4)])),
       m.return(f.get(err)),
     ];
@@ -1140,7 +1158,7 @@ const GUARDS: Record<string, GuardSpec> = {
     return [
       g.setupScratch(),
       ...g.resolveAndCheck(f, "readlink", 0, 1, 2, S.pathA, m.i32.const(ACCESS_READ), ""),
-      f.set(err, g.callRaw("path_readlink", [p(f, 0), f.get("rp"), f.get("rl"), at(S.mapped2), m.i32.const(PATH_MAX), at(S.u64)])),
+      f.set(err, g.callRaw("path_readlink", [f.get("rd"), f.get("rp"), f.get("rl"), at(S.mapped2), m.i32.const(PATH_MAX), at(S.u64)])),
       m.if(f.get(err), m.return(f.get(err))),
       f.set(n, m.i32.load(0, 4, at(S.u64))),
       m.if(
@@ -1178,7 +1196,7 @@ const GUARDS: Record<string, GuardSpec> = {
       g.setupScratch(),
       ...g.resolveAndCheck(f, "rename", 0, 1, 2, S.pathA, m.i32.const(ACCESS_REMOVE), ""),
       ...g.resolveAndCheck(f, "rename", 3, 4, 5, S.pathB, m.i32.const(ACCESS_REPLACE), "2"),
-      m.return(g.callRaw("path_rename", [p(f, 0), f.get("rp"), f.get("rl"), p(f, 3), f.get("rp2"), f.get("rl2")])),
+      m.return(g.callRaw("path_rename", [f.get("rd"), f.get("rp"), f.get("rl"), f.get("rd2"), f.get("rp2"), f.get("rl2")])),
     ];
   },
   path_link: (g, f) => {
@@ -1189,7 +1207,8 @@ const GUARDS: Record<string, GuardSpec> = {
       g.setupScratch(),
       ...g.resolveAndCheck(f, "link", 0, 2, 3, S.pathA, m.i32.const(ACCESS_WRITE), ""),
       ...g.resolveAndCheck(f, "link", 4, 5, 6, S.pathB, m.i32.const(ACCESS_REPLACE), "2"),
-      m.return(g.callRaw("path_link", [p(f, 0), p(f, 1), f.get("rp"), f.get("rl"), p(f, 4), f.get("rp2"), f.get("rl2")])),
+      ...g.refuseDirectoryLink(f),
+      m.return(g.callRaw("path_link", [f.get("rd"), p(f, 1), f.get("rp"), f.get("rl"), f.get("rd2"), f.get("rp2"), f.get("rl2")])),
     ];
   },
   path_symlink: (g, f) => {
@@ -1224,14 +1243,14 @@ const GUARDS: Record<string, GuardSpec> = {
           m.i32.store8(0, 1, mappedB(), m.i32.const(46)),
           m.i32.store8(1, 1, mappedB(), m.i32.const(47)),
           m.call("__cr_copy", [m.i32.add(mappedB(), m.i32.const(2)), m.i32.add(bufB(), f.get(start)), f.get(rest)], none),
-          m.return(g.callRaw("path_symlink", [mappedB(), m.i32.add(f.get(rest), m.i32.const(2)), p(f, 2), f.get("rp"), f.get("rl")])),
+          m.return(g.callRaw("path_symlink", [mappedB(), m.i32.add(f.get(rest), m.i32.const(2)), f.get("rd"), f.get("rp"), f.get("rl")])),
         ]),
       ),
       m.if(
         m.i32.and(m.i32.gt_u(p(f, 1), m.i32.const(0)), absolute),
-        m.return(g.callRaw("path_symlink", [mappedB(), m.call("__cr_map_abs", [bufB(), f.get("tn"), mappedB()], i32), p(f, 2), f.get("rp"), f.get("rl")])),
+        m.return(g.callRaw("path_symlink", [mappedB(), m.call("__cr_map_abs", [bufB(), f.get("tn"), mappedB()], i32), f.get("rd"), f.get("rp"), f.get("rl")])),
       ),
-      m.return(g.callRaw("path_symlink", [m.i32.add(bufB(), m.i32.const(1)), m.i32.sub(f.get("tn"), m.i32.const(1)), p(f, 2), f.get("rp"), f.get("rl")])),
+      m.return(g.callRaw("path_symlink", [m.i32.add(bufB(), m.i32.const(1)), m.i32.sub(f.get("tn"), m.i32.const(1)), f.get("rd"), f.get("rp"), f.get("rl")])),
     ];
   },
   sock_accept: (g) => [g.setupScratch(), g.m.return(g.denyNoPath("sock_accept", Rule.NETWORK_DISABLED, Errno.NOTCAPABLE))],
@@ -1266,7 +1285,7 @@ const GUARDS: Record<string, GuardSpec> = {
           m.if(
             m.i32.eqz(isDot),
             m.block(null, [
-              f.set(err, g.callRaw("path_open", [p(f, 0), m.i32.const(0), rel(), relLen(), m.i32.const(2), m.i64.const(READDIR_RIGHTS, 0), m.i64.const(0, 0), m.i32.const(0), m.i32.add(s(), m.i32.const(S.u64))])),
+              f.set(err, g.callRaw("path_open", [m.global.get(G.realFd, i32), m.i32.const(0), rel(), relLen(), m.i32.const(2), m.i64.const(READDIR_RIGHTS, 0), m.i64.const(0, 0), m.i32.const(0), m.i32.add(s(), m.i32.const(S.u64))])),
               m.if(f.get(err), m.return(f.get(err))),
               f.set(dir, m.i32.load(0, 4, m.i32.add(s(), m.i32.const(S.u64)))),
               f.set(err, g.callRaw("fd_readdir", [f.get(dir), p(f, 1), p(f, 2), p(f, 3), p(f, 4)])),

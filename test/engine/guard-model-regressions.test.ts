@@ -1,0 +1,82 @@
+// Regressions for the guard defects the model check found (issue 17, test/model/
+// known-defects.ts): each case runs the wasi-ops interpreter instrumented with the real
+// guard, as admission instruments any guest, in @wasmer/sdk, and asserts the answers
+// Linux gives, with a positive control beside each refusal.
+import { expect } from "chai";
+import { DEFAULT_POLICY } from "../model/arbitraries.js";
+import type { Call } from "../model/calls.js";
+import { RealGuard, RealRun } from "../model/real-guard.js";
+
+const hex = (s: string) => Buffer.from(s, "latin1").toString("hex");
+const listing = (...names: string[]) => names.sort().map(hex).join(",");
+const run = async (calls: Call[]): Promise<RealRun> => (await RealGuard.for(DEFAULT_POLICY)).run(calls);
+const errnos = (r: RealRun) => r.lines.map((l) => l.errno);
+
+const RW = 6291526; // read, seek, write, filestat get/set size
+const DIR = 532676096; // every path right: a directory to work below
+const create = (fd: number, path: string): Call => ({ op: "open", fd, path, lookup: 1, oflags: 1, rights: RW, fdflags: 0 });
+const openRead = (fd: number, path: string): Call => ({ op: "open", fd, path, lookup: 1, oflags: 0, rights: 2, fdflags: 0 });
+
+describe("guard regressions found by the model check (issue 17)", function () {
+  this.timeout(60000);
+
+  describe("readdir-workdir-preopen: one view of the workdir for every call", () => {
+    it("a hard link made through / is listed and opened through the workdir preopen, and back", async () => {
+      const r = await run([
+        create(3, "workspace/f"),
+        { op: "write", fd: { slot: 0 }, data: "hello" },
+        { op: "link", fd: 3, path: "workspace/f", fd2: 3, path2: "workspace/hard" },
+        { op: "link", fd: 4, path: "f", fd2: 4, path2: "hard2" },
+        { op: "readdir", fd: 4 },
+        openRead(4, "hard"),
+        { op: "read", fd: { slot: 1 } },
+        { op: "open", fd: 3, path: "workspace", lookup: 1, oflags: 2, rights: DIR, fdflags: 0 },
+        { op: "readdir", fd: { slot: 2 } },
+      ]);
+      expect(errnos(r)).to.deep.equal([0, 0, 0, 0, 0, 0, 0, 0, 0]);
+      expect(r.lines[4].extra).to.equal(listing("f", "hard", "hard2"));
+      expect(r.lines[6].extra).to.equal(hex("hello"));
+      expect(r.lines[8].extra).to.equal(listing("f", "hard", "hard2"));
+      expect(r.violations).to.deep.equal([]);
+    });
+
+    it("positive control: listing the workdir still needs read access to it, and names only the guest's files", async () => {
+      const r = await run([create(4, "only"), { op: "readdir", fd: 4 }, { op: "readdir", fd: 3 }]);
+      expect(errnos(r).slice(0, 2)).to.deep.equal([0, 0]);
+      expect(r.lines[1].extra).to.equal(listing("only")); // no home, tmp or audit file
+      expect(r.lines[2].errno).to.equal(2); // "/" itself is not granted
+      expect(r.violations).to.deep.equal([{ operation: "readdir", path: "/", rule: "filesystem_policy: not granted" }]);
+    });
+  });
+
+  describe("hard-link-to-directory: a directory cannot be hard-linked (EPERM, as on Linux)", () => {
+    it("link of the workdir into itself, of a subdirectory and through the workdir preopen are refused; nothing is made", async () => {
+      const r = await run([
+        { op: "link", fd: 3, path: "workspace", fd2: 3, path2: "workspace/loop" },
+        { op: "mkdir", fd: 4, path: "d" },
+        { op: "link", fd: 4, path: "d", fd2: 4, path2: "d2" },
+        { op: "link", fd: 3, path: "workspace/d", fd2: 3, path2: "tmp/d3" },
+        { op: "link", fd: 4, path: "d", fd2: 4, path2: "d" }, // an existing name: EEXIST first
+        { op: "link", fd: 4, path: "d", fd2: 4, path2: "nowhere/d4" }, // a missing parent: ENOENT first
+        { op: "readdir", fd: 4 },
+      ]);
+      expect(errnos(r)).to.deep.equal([63, 0, 63, 63, 20, 44, 0]);
+      expect(r.lines[6].extra).to.equal(listing("d"));
+      expect(r.violations).to.deep.equal([]);
+    });
+
+    it("positive control: a hard link to a file still works, and a read-only source is still denied", async () => {
+      const r = await run([
+        create(4, "f"),
+        { op: "write", fd: { slot: 0 }, data: "x" },
+        { op: "link", fd: 4, path: "f", fd2: 4, path2: "g" },
+        openRead(4, "g"),
+        { op: "read", fd: { slot: 1 } },
+        { op: "link", fd: 3, path: "etc/os-release", fd2: 3, path2: "workspace/os" },
+      ]);
+      expect(errnos(r)).to.deep.equal([0, 0, 0, 0, 0, 2]);
+      expect(r.lines[4].extra).to.equal(hex("x"));
+      expect(r.violations).to.deep.equal([{ operation: "link", path: "/etc/os-release", rule: "filesystem_policy: read-only" }]);
+    });
+  });
+});
