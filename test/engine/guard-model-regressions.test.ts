@@ -79,4 +79,39 @@ describe("guard regressions found by the model check (issue 17)", function () {
       expect(r.violations).to.deep.equal([{ operation: "link", path: "/etc/os-release", rule: "filesystem_policy: read-only" }]);
     });
   });
+
+  describe("trailing-slash-on-non-directory: a path ending in / names a directory", () => {
+    it("open, stat, utimes, unlink, rename and link of \"f/\" for a file fail as on Linux; O_CREAT of \"new/\" makes nothing", async () => {
+      const r = await run([
+        create(4, "f"),
+        openRead(4, "f/"),
+        { op: "stat", fd: 4, path: "f/", lookup: 1 },
+        { op: "utimes", fd: 4, path: "f//" },
+        { op: "unlink", fd: 4, path: "f/" },
+        { op: "rename", fd: 4, path: "f/", fd2: 4, path2: "g" },
+        { op: "link", fd: 4, path: "f", fd2: 4, path2: "g/" },
+        create(4, "new/"),
+        { op: "open", fd: 4, path: "f/", lookup: 1, oflags: 5, rights: RW, fdflags: 0 }, // O_CREAT|O_EXCL: EEXIST
+        { op: "readdir", fd: 4 },
+      ]);
+      expect(errnos(r)).to.deep.equal([0, 54, 54, 54, 54, 54, 54, 31, 20, 0]);
+      expect(r.lines[9].extra).to.equal(listing("f"));
+      expect(r.violations).to.deep.equal([]);
+    });
+
+    it("positive control: a directory and a symlink to one, named with a trailing /, still work; a denial still comes first", async () => {
+      const r = await run([
+        { op: "mkdir", fd: 4, path: "d/" },
+        { op: "open", fd: 4, path: "d/", lookup: 1, oflags: 2, rights: DIR, fdflags: 0 },
+        { op: "stat", fd: 4, path: "d/", lookup: 1 },
+        { op: "symlink", target: "d", fd: 4, path: "ld" },
+        { op: "stat", fd: 4, path: "ld/", lookup: 1 },
+        { op: "rename", fd: 4, path: "d/", fd2: 4, path2: "e/" },
+        { op: "open", fd: 3, path: "etc/passwd/", lookup: 1, oflags: 0, rights: 2, fdflags: 0 }, // still denied first
+      ]);
+      expect(errnos(r)).to.deep.equal([0, 0, 0, 0, 0, 0, 2]);
+      expect(r.lines[2].extra).to.equal("3");
+      expect(r.violations).to.deep.equal([{ operation: "open", path: "/etc/passwd", rule: "filesystem_policy: not granted" }]);
+    });
+  });
 });

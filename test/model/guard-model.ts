@@ -545,7 +545,14 @@ export class GuardModel {
     const w = this.walkFrom(r, false);
     // wasmer 0.16 panics (the guest traps) on a symlink whose parent is not a directory
     if (w !== "unknown" && "errno" in w && w.errno === ERRNO.NOTDIR) this.features.add("sdk-panic-symlink-below-file");
-    if (stored === "") return { errno: null }; // an empty target, or ".": the SDK's business
+    if (stored === "") {
+      // an empty target, or ".": the SDK's business, and it may have made the link
+      if (w !== "unknown" && !("errno" in w)) {
+        this.taintDir(w.parent);
+        this.taint(w);
+      }
+      return { errno: null };
+    }
     if (!t.comps.every(plainName)) {
       this.taintPrefix(r.comps);
       return { errno: null };
@@ -558,7 +565,12 @@ export class GuardModel {
       this.taint(w);
       return { errno: null };
     }
-    if (trailingSlash(c.path)) return { errno: null };
+    if (trailingSlash(c.path)) {
+      // a link named "name/": the SDK's answer, and it may have made the link
+      this.taintDir(w.parent);
+      this.taint(w);
+      return { errno: null };
+    }
     (w.parent as DirNode).entries.set(w.name, { kind: "link", target: stored });
     return { errno: 0 };
   }

@@ -4,9 +4,6 @@
 // once the guard is fixed, so the entry is then removed and the class joins the main
 // property. Remove an entry only together with the guard fix it waits for.
 export const KNOWN_GUARD_DEFECTS: readonly string[] = [
-  // found by the model: the guard drops a trailing "/", so "f/" opens the regular file f
-  // (Linux: ENOTDIR).
-  "trailing-slash-on-non-directory",
   // found by the model: below a directory descriptor the guest opened, the guard applies
   // one access to the whole subtree, so the README's rules and its answer differ when
   // grants nest (read_only /workspace/a inside read_write /workspace: writing <dirfd>/x

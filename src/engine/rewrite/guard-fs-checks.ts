@@ -3,10 +3,12 @@
 // refused (EPERM; wasmer makes one, even of the workdir into itself). They ask the SDK
 // with raw path_filestat_get calls on the relative path the real call will use.
 import type binaryen from "binaryen";
-import { FnBuilder, i32 } from "./ir.js";
+import { Expr, FnBuilder, i32 } from "./ir.js";
 import { S } from "./guard-scratch.js";
+import { Errno } from "./wasi-preview1.js";
 
 export const FILETYPE = { DIRECTORY: 3, SYMLINK: 7 } as const;
+const OFLAGS = { CREAT: 1, EXCL: 4 } as const;
 const SLASH = 0x2f;
 const DOT = 0x2e;
 /** Offset of `filetype` in a WASI filestat. */
@@ -65,4 +67,116 @@ export function emitFsChecks(m: binaryen.Module, scratchGlobal: string, rawStat:
     m.if(m.i32.and(m.i32.eq(m.i32.sub(ts.get(end), ts.get(k)), m.i32.const(2)), m.i32.and(dotAt(0), dotAt(1))), m.return(m.i32.const(0))),
     m.return(m.i32.const(1)),
   ]);
+}
+
+// Statements for the guards. They run after resolveAndCheck, whose locals name the real
+// call: rd/rp/rl (first path), rd2/rp2/rl2 (second); `ptr`/`len` are the guest's own path.
+const param = (f: FnBuilder, k: number) => f.get(`p${k}`);
+const type = (f: FnBuilder, lookup: Expr, s = "") => f.m.call("__cr_filetype", [f.get(`rd${s}`), lookup, f.get(`rp${s}`), f.get(`rl${s}`)], i32);
+const slashAt = (f: FnBuilder, ptrArg: number, lenArg: number) => f.m.call("__cr_trailing_slash", [param(f, ptrArg), param(f, lenArg)], i32);
+/** -errno of a missing or non-directory parent of the second path, else nothing. */
+const parentMissing = (f: FnBuilder, s: string): Expr[] => {
+  const m = f.m;
+  const pt = f.local(`ptype${s}`);
+  return [
+    f.set(pt, m.call("__cr_parent_type", [f.get(`rd${s}`), f.get(`rp${s}`), f.get(`rl${s}`)], i32)),
+    m.if(m.i32.lt_s(f.get(pt), m.i32.const(0)), m.return(m.i32.sub(m.i32.const(0), f.get(pt)))),
+    m.if(m.i32.ne(f.get(pt), m.i32.const(FILETYPE.DIRECTORY)), m.return(m.i32.const(Errno.NOTDIR))),
+  ];
+};
+
+/** A path ending in "/" names a directory: ENOTDIR when it names anything else. */
+export function slashNamesDirectory(f: FnBuilder, ptrArg: number, lenArg: number, lookup: Expr): Expr[] {
+  const m = f.m;
+  const t = f.local("slashtype");
+  return [
+    m.if(
+      slashAt(f, ptrArg, lenArg),
+      m.block(null, [f.set(t, type(f, lookup)), m.if(m.i32.and(m.i32.ge_s(f.get(t), m.i32.const(0)), m.i32.ne(f.get(t), m.i32.const(FILETYPE.DIRECTORY))), m.return(m.i32.const(Errno.NOTDIR)))]),
+    ),
+  ];
+}
+
+/** path_open (fd, dirflags, path, len, oflags, ...) of "name/": an existing non-directory
+ *  is EEXIST (O_CREAT|O_EXCL), ELOOP (a symlink not followed) or ENOTDIR; a missing one
+ *  that O_CREAT would make is EISDIR once its parent is known to be a directory. */
+export function openSlashChecks(f: FnBuilder): Expr[] {
+  const m = f.m;
+  const t = f.local("slashtype");
+  const oflag = (bit: number) => m.i32.ne(m.i32.and(param(f, 4), m.i32.const(bit)), m.i32.const(0));
+  const excl = () => m.i32.and(oflag(OFLAGS.CREAT), oflag(OFLAGS.EXCL));
+  const follow = m.i32.and(m.i32.and(param(f, 1), m.i32.const(1)), m.i32.eqz(excl()));
+  return [
+    m.if(
+      slashAt(f, 2, 3),
+      m.block(null, [
+        f.set(t, type(f, follow)),
+        m.if(
+          m.i32.ge_s(f.get(t), m.i32.const(0)),
+          m.if(
+            m.i32.ne(f.get(t), m.i32.const(FILETYPE.DIRECTORY)),
+            m.block(null, [
+              m.if(excl(), m.return(m.i32.const(Errno.EXIST))),
+              m.if(m.i32.eq(f.get(t), m.i32.const(FILETYPE.SYMLINK)), m.return(m.i32.const(Errno.LOOP))),
+              m.return(m.i32.const(Errno.NOTDIR)),
+            ]),
+          ),
+          m.if(m.i32.and(oflag(OFLAGS.CREAT), m.i32.eq(f.get(t), m.i32.const(-Errno.NOENT))), m.block(null, [...parentMissing(f, ""), m.return(m.i32.const(Errno.ISDIR))])),
+        ),
+      ]),
+    ),
+  ];
+}
+
+/** After a successful open of "name/" (a symlink the guard followed may have led to a
+ *  file): a descriptor on anything but a directory is closed again, ENOTDIR. */
+export function openSlashPostCheck(f: FnBuilder, newFd: string, rawFilestat: string, rawClose: string): Expr[] {
+  const m = f.m;
+  const stat = () => m.i32.add(m.global.get("__cr_scratch", i32), m.i32.const(S.name));
+  return [
+    m.if(
+      m.i32.and(slashAt(f, 2, 3), m.i32.eqz(m.call(rawFilestat, [f.get(newFd), stat()], i32))),
+      m.if(
+        m.i32.ne(m.i32.load8_u(FILESTAT_FILETYPE, 1, stat()), m.i32.const(FILETYPE.DIRECTORY)),
+        m.block(null, [m.drop(m.call(rawClose, [f.get(newFd)], i32)), m.return(m.i32.const(Errno.NOTDIR))]),
+      ),
+    ),
+  ];
+}
+
+/** path_filestat_get's answer for "name/": ENOTDIR unless the filestat it filled in
+ *  (at `statArg`) is a directory's. */
+export function statSlashCheck(f: FnBuilder, err: string, statArg: number): Expr[] {
+  const m = f.m;
+  const isDir = m.i32.eq(m.i32.load8_u(FILESTAT_FILETYPE, 1, param(f, statArg)), m.i32.const(FILETYPE.DIRECTORY));
+  return [m.if(m.i32.and(m.i32.eqz(f.get(err)), slashAt(f, 2, 3)), m.if(m.i32.eqz(isDir), m.return(m.i32.const(Errno.NOTDIR))))];
+}
+
+/** rename or link with a "/" at the end of either path: the source must be a directory
+ *  (ENOTDIR), after a missing or non-directory parent of the destination. */
+export function twoPathSlashChecks(f: FnBuilder, first: [number, number], second: [number, number]): Expr[] {
+  const m = f.m;
+  const t = f.local("slashtype");
+  return [
+    m.if(
+      m.i32.or(slashAt(f, ...first), slashAt(f, ...second)),
+      m.block(null, [
+        f.set(t, type(f, m.i32.const(0))),
+        m.if(m.i32.and(m.i32.ge_s(f.get(t), m.i32.const(0)), m.i32.ne(f.get(t), m.i32.const(FILETYPE.DIRECTORY))), m.block(null, [...parentMissing(f, "2"), m.return(m.i32.const(Errno.NOTDIR))])),
+      ]),
+    ),
+  ];
+}
+
+/** Linux refuses a hard link to a directory (EPERM; wasmer makes one, a cycle, even of
+ *  the workdir into itself), after a missing or non-directory parent of the new name
+ *  and EEXIST, in that order. */
+export function refuseDirectoryLink(f: FnBuilder): Expr[] {
+  const m = f.m;
+  return [
+    m.if(
+      m.i32.eq(type(f, m.i32.const(0)), m.i32.const(FILETYPE.DIRECTORY)),
+      m.block(null, [...parentMissing(f, "2"), m.if(m.i32.ge_s(type(f, m.i32.const(0), "2"), m.i32.const(0)), m.return(m.i32.const(Errno.EXIST))), m.return(m.i32.const(Errno.PERM))]),
+    ),
+  ];
 }

@@ -21,7 +21,7 @@ import { PATH_MAX, S } from "./guard-scratch.js";
 import { fdstatGuardBody } from "./stdio-guard.js";
 import { narrowUnlessWritable, openWrites } from "./open-rights.js";
 import { emitFdLabel, fdGuards } from "./guard-fd.js";
-import { emitFsChecks, FILETYPE } from "./guard-fs-checks.js";
+import { emitFsChecks, openSlashChecks, openSlashPostCheck, refuseDirectoryLink, slashNamesDirectory, statSlashCheck, twoPathSlashChecks } from "./guard-fs-checks.js";
 
 export interface GuardConfig {
   readOnly: string[];
@@ -1034,27 +1034,6 @@ export class GuardEmitter {
     return this.m.call(raw(name), args, i32);
   }
 
-  /** Linux refuses a hard link to a directory (EPERM; wasmer makes one, a cycle, even of
-   *  the workdir into itself), after a missing or non-directory parent of the new name
-   *  and EEXIST, in that order. Uses the locals resolveAndCheck left for both paths. */
-  refuseDirectoryLink(f: FnBuilder): Expr[] {
-    const m = this.m;
-    const pt = f.local("ptype");
-    const type = (fd: string, lookup: number, ptr: string, len: string) => m.call("__cr_filetype", [f.get(fd), m.i32.const(lookup), f.get(ptr), f.get(len)], i32);
-    return [
-      m.if(
-        m.i32.eq(type("rd", 0, "rp", "rl"), m.i32.const(FILETYPE.DIRECTORY)),
-        m.block(null, [
-          f.set(pt, m.call("__cr_parent_type", [f.get("rd2"), f.get("rp2"), f.get("rl2")], i32)),
-          m.if(m.i32.lt_s(f.get(pt), m.i32.const(0)), m.return(m.i32.sub(m.i32.const(0), f.get(pt)))),
-          m.if(m.i32.ne(f.get(pt), m.i32.const(FILETYPE.DIRECTORY)), m.return(m.i32.const(Errno.NOTDIR))),
-          m.if(m.i32.ge_s(type("rd2", 0, "rp2", "rl2"), m.i32.const(0)), m.return(m.i32.const(Errno.EXIST))),
-          m.return(m.i32.const(Errno.PERM)),
-        ]),
-      ),
-    ];
-  }
-
   symlinkTargetCheck(f: FnBuilder, ptrArg: number, lenArg: number): Expr[] {
     const [ptr, len] = [() => p(f, ptrArg), () => p(f, lenArg)];
     // Targets may not contain ".." (resolution would leave the lexical view) and an
@@ -1092,11 +1071,13 @@ const p = (f: FnBuilder, k: number) => f.get(`p${k}`);
 // fd_readdir and fd_filestat_get: what a descriptor opened only to list needs.
 const READDIR_RIGHTS = (1 << 14) | (1 << 21);
 
+/** `slashLookup`: a trailing "/" must name a directory, looked up with these lookup flags. */
 const simplePath =
-  (op: Operation, access: number, fdArg: number, ptrArg: number, lenArg: number, rawName: string, argCount: number): GuardSpec =>
+  (op: Operation, access: number, fdArg: number, ptrArg: number, lenArg: number, rawName: string, argCount: number, slashLookup?: number): GuardSpec =>
   (g, f) => {
     const m = f.m;
     const checks = g.resolveAndCheck(f, op, fdArg, ptrArg, lenArg, S.pathA, m.i32.const(access), "");
+    if (slashLookup !== undefined) checks.push(...slashNamesDirectory(f, ptrArg, lenArg, m.i32.const(slashLookup)));
     const args = Array.from({ length: argCount }, (_, k) => (k === fdArg ? f.get("rd") : k === ptrArg ? f.get("rp") : k === lenArg ? f.get("rl") : p(f, k)));
     return [g.setupScratch(), ...checks, m.return(g.callRaw(rawName, args))];
   };
@@ -1119,11 +1100,13 @@ const GUARDS: Record<string, GuardSpec> = {
         f,
         m.if(m.global.get("__cr_rel_mode", i32), dirfdWritable(), m.i32.eqz(m.call("__cr_policy", [bufA(), f.get("n"), m.i32.const(ACCESS_WRITE)], i32))),
       ),
+      ...openSlashChecks(f),
       f.set(err, g.callRaw("path_open", [f.get("rd"), p(f, 1), f.get("rp"), f.get("rl"), p(f, 4), p(f, 5), p(f, 6), p(f, 7), p(f, 8)])),
       ...g.followLinks(f, "open", access, err, m.i32.and(p(f, 1), m.i32.const(1)), (dirfd, rp, rl) => g.callRaw("path_open", [dirfd, p(f, 1), rp, rl, p(f, 4), p(f, 5), p(f, 6), p(f, 7), p(f, 8)])),
       m.if(f.get(err), m.return(f.get(err))),
       // Remember what the new descriptor's subtree allows (read already checked).
       f.set(newFd, m.i32.load(0, 4, p(f, 8))),
+      ...openSlashPostCheck(f, newFd, raw("fd_filestat_get"), raw("fd_close")),
       m.if(
         m.global.get("__cr_rel_mode", i32),
         m.call("__cr_fd_set", [f.get(newFd), m.i32.const(1), m.i64.ne(m.i64.and(m.global.get("__cr_fd_write", i64), m.i64.shl(m.i64.const(1, 0), m.i64.extend_u(p(f, 0)))), m.i64.const(0, 0)), m.i32.const(0)], none),
@@ -1141,13 +1124,14 @@ const GUARDS: Record<string, GuardSpec> = {
       ...g.resolveAndCheck(f, "stat", 0, 2, 3, S.pathA, m.i32.const(ACCESS_STAT), ""),
       f.set(err, g.callRaw("path_filestat_get", [f.get("rd"), p(f, 1), f.get("rp"), f.get("rl"), p(f, 4)])),
       ...g.followLinks(f, "stat", m.i32.const(ACCESS_STAT), err, m.i32.and(p(f, 1), m.i32.const(1)), (dirfd, rp, rl) => g.callRaw("path_filestat_get", [dirfd, p(f, 1), rp, rl, p(f, 4)])),
+      ...statSlashCheck(f, err, 4),
       m.return(f.get(err)),
     ];
   },
-  path_filestat_set_times: simplePath("utimes", ACCESS_WRITE, 0, 2, 3, "path_filestat_set_times", 7),
+  path_filestat_set_times: simplePath("utimes", ACCESS_WRITE, 0, 2, 3, "path_filestat_set_times", 7, 1),
   path_create_directory: simplePath("mkdir", ACCESS_WRITE, 0, 1, 2, "path_create_directory", 3),
   path_remove_directory: simplePath("rmdir", ACCESS_REMOVE, 0, 1, 2, "path_remove_directory", 3),
-  path_unlink_file: simplePath("unlink", ACCESS_REMOVE, 0, 1, 2, "path_unlink_file", 3),
+  path_unlink_file: simplePath("unlink", ACCESS_REMOVE, 0, 1, 2, "path_unlink_file", 3, 0),
   path_readlink: (g, f) => {
     const m = f.m;
     // (fd, path, len, buf, buf_len, bufused): the SDK's text is read into scratch and
@@ -1196,6 +1180,7 @@ const GUARDS: Record<string, GuardSpec> = {
       g.setupScratch(),
       ...g.resolveAndCheck(f, "rename", 0, 1, 2, S.pathA, m.i32.const(ACCESS_REMOVE), ""),
       ...g.resolveAndCheck(f, "rename", 3, 4, 5, S.pathB, m.i32.const(ACCESS_REPLACE), "2"),
+      ...twoPathSlashChecks(f, [1, 2], [4, 5]),
       m.return(g.callRaw("path_rename", [f.get("rd"), f.get("rp"), f.get("rl"), f.get("rd2"), f.get("rp2"), f.get("rl2")])),
     ];
   },
@@ -1207,7 +1192,8 @@ const GUARDS: Record<string, GuardSpec> = {
       g.setupScratch(),
       ...g.resolveAndCheck(f, "link", 0, 2, 3, S.pathA, m.i32.const(ACCESS_WRITE), ""),
       ...g.resolveAndCheck(f, "link", 4, 5, 6, S.pathB, m.i32.const(ACCESS_REPLACE), "2"),
-      ...g.refuseDirectoryLink(f),
+      ...twoPathSlashChecks(f, [2, 3], [5, 6]),
+      ...refuseDirectoryLink(f),
       m.return(g.callRaw("path_link", [f.get("rd"), p(f, 1), f.get("rp"), f.get("rl"), f.get("rd2"), f.get("rp2"), f.get("rl2")])),
     ];
   },
