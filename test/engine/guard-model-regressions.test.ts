@@ -9,7 +9,7 @@ import { RealGuard, RealRun } from "../model/real-guard.js";
 
 const hex = (s: string) => Buffer.from(s, "latin1").toString("hex");
 const listing = (...names: string[]) => names.sort().map(hex).join(",");
-const run = async (calls: Call[]): Promise<RealRun> => (await RealGuard.for(DEFAULT_POLICY)).run(calls);
+const run = async (calls: Call[], policy = DEFAULT_POLICY): Promise<RealRun> => (await RealGuard.for(policy)).run(calls);
 const errnos = (r: RealRun) => r.lines.map((l) => l.errno);
 
 const RW = 6291526; // read, seek, write, filestat get/set size
@@ -112,6 +112,53 @@ describe("guard regressions found by the model check (issue 17)", function () {
       expect(errnos(r)).to.deep.equal([0, 0, 0, 0, 0, 0, 2]);
       expect(r.lines[2].extra).to.equal("3");
       expect(r.violations).to.deep.equal([{ operation: "open", path: "/etc/passwd", rule: "filesystem_policy: not granted" }]);
+    });
+  });
+
+  describe("descriptor-access-approximation: below a descriptor, each path has its own access", () => {
+    const nestedReadOnly = { ...DEFAULT_POLICY, readOnly: [...DEFAULT_POLICY.readOnly, "/workspace/a"] };
+    const nestedReadWrite = { ...DEFAULT_POLICY, includeWorkdir: false, readOnly: [...DEFAULT_POLICY.readOnly, "/workspace"], readWrite: ["/workspace/rw", "/tmp"] };
+    const openDir = (fd: number | { slot: number }, path: string): Call => ({ op: "open", fd, path, lookup: 1, oflags: 2, rights: DIR, fdflags: 0 });
+    const createBelow = (slot: number, path: string): Call => ({ op: "open", fd: { slot }, path, lookup: 1, oflags: 1, rights: RW, fdflags: 0 });
+
+    // README Policy: "Grants add up ...: a path is writable when it lies in any read_write entry"
+    it("a read-only grant inside a read-write one does not make a descriptor's subtree read-only; the workdir itself cannot be removed through it", async () => {
+      const r = await run(
+        [openDir(4, ""), { op: "mkdir", fd: { slot: 0 }, path: "a" }, createBelow(0, "a/x"), createBelow(0, "b"), { op: "rmdir", fd: { slot: 0 }, path: "" }, { op: "rename", fd: { slot: 0 }, path: ".", fd2: 3, path2: "tmp/w" }],
+        nestedReadOnly,
+      );
+      expect(errnos(r)).to.deep.equal([0, 0, 0, 0, 2, 2]);
+      expect(r.violations).to.deep.equal([
+        { operation: "rmdir", path: "<dirfd>", rule: "engine: reserved path" },
+        { operation: "rename", path: "<dirfd>", rule: "engine: reserved path" },
+      ]);
+    });
+
+    it("a read-write grant inside a read-only one is writable below a descriptor on the outer one (positive control: its siblings are not)", async () => {
+      const r = await run([{ op: "mkdir", fd: 4, path: "rw" }, openDir(4, ""), createBelow(0, "rw/x"), createBelow(0, "y"), openDir({ slot: 0 }, "rw"), createBelow(2, "z")], nestedReadWrite);
+      expect(errnos(r)).to.deep.equal([0, 0, 0, 2, 0, 0]);
+      expect(r.violations).to.deep.equal([{ operation: "open", path: "<dirfd>/y", rule: "filesystem_policy: read-only" }]);
+    });
+
+    it("a descriptor on / decides each path like the absolute path, and keeps its place through fd_renumber", async () => {
+      const readableRoot = { ...DEFAULT_POLICY, readOnly: ["/"] };
+      const r = await run(
+        [
+          openDir(3, ""),
+          createBelow(0, "workspace/ok"),
+          createBelow(0, "etc/x"),
+          openDir(3, "tmp"),
+          { op: "renumber", fd: { slot: 0 }, to: { slot: 2 } },
+          createBelow(2, "workspace/ok2"),
+          createBelow(2, "bin/x"),
+        ],
+        readableRoot,
+      );
+      expect(errnos(r)).to.deep.equal([0, 0, 2, 0, 0, 0, 2]);
+      expect(r.violations).to.deep.equal([
+        { operation: "open", path: "<dirfd>/etc/x", rule: "filesystem_policy: read-only" },
+        { operation: "open", path: "<dirfd>/bin/x", rule: "filesystem_policy: read-only" },
+      ]);
     });
   });
 });

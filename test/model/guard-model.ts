@@ -76,7 +76,7 @@ interface Resolved {
 
 type FdEntry =
   | { kind: "preopen"; base: string[]; name: "/" | "." }
-  | { kind: "opened"; path: string[]; node: Node; offset: number; append: boolean; writable: boolean; readable: boolean; subtreeWritable?: boolean };
+  | { kind: "opened"; path: string[]; node: Node; offset: number; append: boolean; writable: boolean; readable: boolean };
 
 /** wasmer's preopens (ENGINE-NOTES): fd 3 "/", fd 4 "." (the workdir), fd 5 "/". */
 export const PREOPENS: Record<number, "/" | "."> = { 3: "/", 4: ".", 5: "/" };
@@ -178,7 +178,6 @@ export class GuardModel {
     if (!clamps && minDepth < base.length) return this.deny(op, RULE.ESCAPES, path, out);
     const abs = joinPath(comps);
     const rule = policyRule(this.grants, abs, access);
-    if (e.kind === "opened" && rule !== this.descriptorRule(e, abs, access)) this.features.add("descriptor-access-approximation");
     if (rule) {
       // README Policy: "A violation below a descriptor the guest opened is recorded as
       // `<dirfd>/PATH`, PATH relative to that descriptor."
@@ -202,24 +201,6 @@ export class GuardModel {
     // (EACCES where Linux says EEXIST or EINVAL)
     if (access !== "read" && access !== "stat" && comps.length === base.length) opaque = true;
     return { comps, opaque };
-  }
-
-  /** Not a rule of the model: the README's "Descriptors the guard opened are remembered,
-   *  with their access" as the guard implements it (one access for a whole subtree), used
-   *  only to classify the cases where it differs from the rules (known-defects.ts). */
-  private descriptorRule(e: Extract<FdEntry, { kind: "opened" }>, abs: string, access: Access): string | null {
-    if (abs.split("/").includes(".coreason-audit")) return RULE.RESERVED;
-    if (access !== "write" && access !== "remove") return null;
-    return e.subtreeWritable ? null : RULE.READ_ONLY;
-  }
-
-  /** The guard's access bit for a directory it opened (see descriptorRule). */
-  private subtreeWritable(dir: FdRef, comps: string[]): boolean {
-    const d = this.fds.get(this.fdNumber(dir)!);
-    if (d?.kind === "opened") return d.subtreeWritable ?? false;
-    const abs = joinPath(comps);
-    if (policyRule(this.grants, abs, "write")) return false;
-    return !this.grants.readOnly.some((r) => abs === "/" || r.startsWith(abs + "/"));
   }
 
   /** README "sandbox-exec": the violation is recorded and the call answers EACCES (or, under
@@ -390,7 +371,7 @@ export class GuardModel {
     const w = this.walkFrom(r, (c.lookup & LOOKUP_FOLLOW) !== 0 && !excl);
     const opened = (node: Node): Outcome => {
       const fd = this.fdAlloc();
-      this.fds.set(fd, { kind: "opened", path: r.comps, node, offset: 0, append: (c.fdflags & 1) !== 0, writable: writes, readable: true, subtreeWritable: this.subtreeWritable(c.fd, r.comps) });
+      this.fds.set(fd, { kind: "opened", path: r.comps, node, offset: 0, append: (c.fdflags & 1) !== 0, writable: writes, readable: true });
       this.slots.push(fd);
       return { errno: 0, extra: String(fd) };
     };
@@ -398,7 +379,7 @@ export class GuardModel {
       // The outcome lies outside the model: take the real run's answer for the state only.
       if (this.oracle(index) === 0) {
         const fd = this.fdAlloc();
-        this.fds.set(fd, { kind: "opened", path: r.comps, node: UNKNOWN, offset: 0, append: false, writable: writes, readable: true, subtreeWritable: this.subtreeWritable(c.fd, r.comps) });
+        this.fds.set(fd, { kind: "opened", path: r.comps, node: UNKNOWN, offset: 0, append: false, writable: writes, readable: true });
         this.slots.push(fd);
       }
       return { errno: null };

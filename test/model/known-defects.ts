@@ -4,10 +4,4 @@
 // once the guard is fixed, so the entry is then removed and the class joins the main
 // property. Remove an entry only together with the guard fix it waits for.
 export const KNOWN_GUARD_DEFECTS: readonly string[] = [
-  // found by the model: below a directory descriptor the guest opened, the guard applies
-  // one access to the whole subtree, so the README's rules and its answer differ when
-  // grants nest (read_only /workspace/a inside read_write /workspace: writing <dirfd>/x
-  // from a descriptor on /workspace is denied as read-only), and removing or renaming the
-  // descriptor's own directory (rmdir(fd, "")) is not checked against the mounts rule.
-  "descriptor-access-approximation",
 ];

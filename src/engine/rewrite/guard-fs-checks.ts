@@ -1,7 +1,9 @@
 // Checks of what a path names, for the answers Linux gives and the SDK does not: a
 // trailing "/" names a directory (ENOTDIR otherwise), and a hard link to a directory is
 // refused (EPERM; wasmer makes one, even of the workdir into itself). They ask the SDK
-// with raw path_filestat_get calls on the relative path the real call will use.
+// with raw path_open calls (O_DIRECTORY, no rights) on the relative path the real call
+// will use: path_open, fd_fdstat_get and fd_close are imports every guarded module has
+// already, and each new import would cost the SDK work on every run.
 import type binaryen from "binaryen";
 import { Expr, FnBuilder, i32 } from "./ir.js";
 import { S } from "./guard-scratch.js";
@@ -11,21 +13,29 @@ export const FILETYPE = { DIRECTORY: 3, SYMLINK: 7 } as const;
 const OFLAGS = { CREAT: 1, EXCL: 4 } as const;
 const SLASH = 0x2f;
 const DOT = 0x2e;
-/** Offset of `filetype` in a WASI filestat. */
+/** Offset of `filetype` in a WASI filestat (path_filestat_get's answer). */
 const FILESTAT_FILETYPE = 16;
+const OPEN_DIRECTORY = 2;
+/** What __cr_filetype answers for something that exists and is no directory. */
+const NOT_A_DIRECTORY = 4;
 
-/** Emits `__cr_filetype`, `__cr_parent_type` and `__cr_trailing_slash`. `rawStat` is the
- *  raw path_filestat_get import; the filestat goes to the name area (free once resolved). */
-export function emitFsChecks(m: binaryen.Module, scratchGlobal: string, rawStat: string): void {
-  const stat = () => m.i32.add(m.global.get(scratchGlobal, i32), m.i32.const(S.name));
+/** Emits `__cr_filetype`, `__cr_parent_type` and `__cr_trailing_slash`. `raw` names a raw
+ *  import; the opened fd and the fdstat go to the name area (free once resolved). */
+export function emitFsChecks(m: binaryen.Module, scratchGlobal: string, raw: (name: string) => string): void {
+  const area = (off: number) => m.i32.add(m.global.get(scratchGlobal, i32), m.i32.const(S.name + off));
 
-  // __cr_filetype(dirfd, lookup, ptr, len) -> filetype | -errno
+  // __cr_filetype(dirfd, lookup, ptr, len) -> DIRECTORY | NOT_A_DIRECTORY | SYMLINK
+  // (a link not followed) | -errno
   const ft = new FnBuilder(m, "__cr_filetype", [["fd", i32], ["lookup", i32], ["ptr", i32], ["len", i32]], i32);
   const err = ft.local("err");
+  const openAs = (oflags: number) =>
+    m.call(raw("path_open"), [ft.get("fd"), ft.get("lookup"), ft.get("ptr"), ft.get("len"), m.i32.const(oflags), m.i64.const(0, 0), m.i64.const(0, 0), m.i32.const(0), area(0)], i32);
   ft.finish([
-    ft.set(err, m.call(rawStat, [ft.get("fd"), ft.get("lookup"), ft.get("ptr"), ft.get("len"), stat()], i32)),
-    m.if(ft.get(err), m.return(m.i32.sub(m.i32.const(0), ft.get(err)))),
-    m.return(m.i32.load8_u(FILESTAT_FILETYPE, 1, stat())),
+    ft.set(err, openAs(OPEN_DIRECTORY)),
+    m.if(m.i32.eqz(ft.get(err)), m.block(null, [m.drop(m.call(raw("fd_close"), [m.i32.load(0, 4, area(0))], i32)), m.return(m.i32.const(FILETYPE.DIRECTORY))])),
+    m.if(m.i32.eq(ft.get(err), m.i32.const(Errno.NOTDIR)), m.return(m.i32.const(NOT_A_DIRECTORY))),
+    m.if(m.i32.eq(ft.get(err), m.i32.const(Errno.LOOP)), m.if(m.i32.eqz(ft.get("lookup")), m.return(m.i32.const(FILETYPE.SYMLINK)))),
+    m.return(m.i32.sub(m.i32.const(0), ft.get(err))),
   ]);
 
   // __cr_parent_type(dirfd, ptr, len) -> filetype | -errno of the normalised relative
@@ -130,14 +140,14 @@ export function openSlashChecks(f: FnBuilder): Expr[] {
 
 /** After a successful open of "name/" (a symlink the guard followed may have led to a
  *  file): a descriptor on anything but a directory is closed again, ENOTDIR. */
-export function openSlashPostCheck(f: FnBuilder, newFd: string, rawFilestat: string, rawClose: string): Expr[] {
+export function openSlashPostCheck(f: FnBuilder, newFd: string, rawFdstat: string, rawClose: string): Expr[] {
   const m = f.m;
   const stat = () => m.i32.add(m.global.get("__cr_scratch", i32), m.i32.const(S.name));
   return [
     m.if(
-      m.i32.and(slashAt(f, 2, 3), m.i32.eqz(m.call(rawFilestat, [f.get(newFd), stat()], i32))),
+      m.i32.and(slashAt(f, 2, 3), m.i32.eqz(m.call(rawFdstat, [f.get(newFd), stat()], i32))),
       m.if(
-        m.i32.ne(m.i32.load8_u(FILESTAT_FILETYPE, 1, stat()), m.i32.const(FILETYPE.DIRECTORY)),
+        m.i32.ne(m.i32.load8_u(0, 1, stat()), m.i32.const(FILETYPE.DIRECTORY)),
         m.block(null, [m.drop(m.call(rawClose, [f.get(newFd)], i32)), m.return(m.i32.const(Errno.NOTDIR))]),
       ),
     ),

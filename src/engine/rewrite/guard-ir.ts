@@ -21,6 +21,7 @@ import { PATH_MAX, S } from "./guard-scratch.js";
 import { fdstatGuardBody } from "./stdio-guard.js";
 import { narrowUnlessWritable, openWrites } from "./open-rights.js";
 import { emitFdLabel, fdGuards } from "./guard-fd.js";
+import { DescriptorPaths, policyAncestors, TRACKED_FDS } from "./guard-fd-paths.js";
 import { emitFsChecks, openSlashChecks, openSlashPostCheck, refuseDirectoryLink, slashNamesDirectory, statSlashCheck, twoPathSlashChecks } from "./guard-fs-checks.js";
 
 export interface GuardConfig {
@@ -89,9 +90,8 @@ export const G = {
   cwdFd: "__cr_cwd_fd",
   fdList: "__cr_fd_list",
   realFd: "__cr_real_fd",
+  fdFixed: "__cr_fd_fixed",
 };
-/** Descriptors below this are tracked (opened through the guard) in i64 bitmasks. */
-const TRACKED_FDS = 64;
 /** Directories of devices, listable when a device in them is granted. */
 const DEVICE_DIRS = ["/dev", "/dev/fd"];
 /** Resolved paths relative to a tracked descriptor start with this component. */
@@ -126,9 +126,8 @@ export class GuardEmitter {
     m.addGlobal(G.rootPreopens, i32, true, m.i32.const(0));
     m.addGlobal(G.dotPreopens, i32, true, m.i32.const(0));
     m.addGlobal(G.relMode, i32, true, m.i32.const(0));
-    m.addGlobal(G.fdRead, i64, true, m.i64.const(0, 0));
-    m.addGlobal(G.fdWrite, i64, true, m.i64.const(0, 0));
-    m.addGlobal(G.fdList, i64, true, m.i64.const(0, 0));
+    const fixedPaths = [this.cfg.workdir, ...[...(this.cfg.mounts ?? []), ...(this.cfg.devices ?? [])].map((x) => x.guest)];
+    new DescriptorPaths(m, policyAncestors([...this.cfg.readOnly, ...this.cfg.readWrite, ...fixedPaths, ...this.listingOnlyDirs()])).emit();
     this.emitScratch();
     this.emitInBounds();
     this.emitNormalise();
@@ -148,7 +147,7 @@ export class GuardEmitter {
     this.emitRootName();
     this.emitListingOnly();
     emitFdLabel(m);
-    emitFsChecks(m, G.scratch, raw("path_filestat_get"));
+    emitFsChecks(m, G.scratch, raw);
   }
 
   /** Descriptors opened through the guard, with what their subtree allows, kept in
@@ -179,10 +178,26 @@ export class GuardEmitter {
     set.finish([m.if(m.i32.eqz(small(() => set.get("fd"))), m.return()), upd(G.fdRead, "r"), upd(G.fdWrite, "w"), upd(G.fdList, "x")]);
 
     // __cr_fd_policy(fd, buf, len, access) -> 0 | rule, for a path below a tracked fd
+    // (guard-fd-paths.ts): below an ancestor of the policy's paths, the policy of the
+    // path rebuilt in full (in the second mapped area); below any other descriptor,
+    // its bits; the descriptor's own directory may not be removed if it is structure
     const pol = new FnBuilder(m, "__cr_fd_policy", [["fd", i32], ["buf", i32], ["len", i32], ["access", i32]], i32);
     const writes = m.i32.or(m.i32.eq(pol.get("access"), m.i32.const(ACCESS_WRITE)), m.i32.ge_u(pol.get("access"), m.i32.const(ACCESS_REMOVE)));
+    const abs = () => m.i32.add(m.global.get(G.scratch, i32), m.i32.const(S.mapped2));
+    const absLen = pol.local("abslen");
     pol.finish([
       this.reservedCheck(pol),
+      m.if(
+        m.call("__cr_fd_anc", [pol.get("fd")], i32),
+        m.block(null, [
+          pol.set(absLen, m.call("__cr_fd_abs", [pol.get("fd"), pol.get("buf"), pol.get("len"), abs()], i32)),
+          m.return(m.call("__cr_policy", [abs(), pol.get(absLen), pol.get("access")], i32)),
+        ]),
+      ),
+      m.if(
+        m.i32.and(m.i32.and(m.i32.ge_u(pol.get("access"), m.i32.const(ACCESS_REMOVE)), m.i32.eq(pol.get("len"), m.i32.const(2))), has(G.fdFixed, pol.get("fd"))),
+        m.return(m.i32.const(Rule.RESERVED)),
+      ),
       m.if(m.i32.and(has(G.fdList, pol.get("fd")), m.i32.ne(pol.get("access"), m.i32.const(ACCESS_STAT))), m.return(m.i32.const(Rule.NOT_GRANTED))),
       m.if(writes, m.if(has(G.fdWrite, pol.get("fd")), m.return(m.i32.const(0)), m.return(m.i32.const(Rule.READ_ONLY)))),
       m.return(m.i32.const(0)),
@@ -1088,6 +1103,15 @@ const GUARDS: Record<string, GuardSpec> = {
     // (fd, dirflags, path, len, oflags, rights_base i64, rights_inheriting i64, fdflags, fd_out)
     const access = m.if(openWrites(m, f), m.i32.const(ACCESS_WRITE), m.i32.const(ACCESS_READ));
     const dirfdWritable = () => m.i64.ne(m.i64.and(m.global.get("__cr_fd_write", i64), m.i64.shl(m.i64.const(1, 0), m.i64.extend_u(p(f, 0)))), m.i64.const(0, 0));
+    const absB = () => m.i32.add(m.global.get("__cr_scratch", i32), m.i32.const(S.mapped2));
+    const absLen = f.local("abslen");
+    const fixed = (buf: Expr, len: Expr) => m.i32.eq(m.call("__cr_policy", [buf, len, m.i32.const(ACCESS_REMOVE)], i32), m.i32.const(Rule.RESERVED));
+    const fixedBit = () => m.i32.wrap(m.i64.and(m.i64.shr_u(m.global.get("__cr_fd_fixed", i64), m.i64.extend_u(p(f, 0))), m.i64.const(1, 0)));
+    // the new descriptor's bits from its absolute path (known, or rebuilt below an ancestor)
+    const remember = (buf: () => Expr, len: () => Expr) => [
+      m.call("__cr_fd_set", [f.get(newFd), m.i32.const(1), m.call("__cr_subtree_writable", [buf(), len()], i32), m.call("__cr_listing_only", [buf(), len()], i32)], none),
+      m.call("__cr_fd_set_anc", [f.get(newFd), m.call("__cr_anc_index", [buf(), len()], i32), fixed(buf(), len())], none),
+    ];
     const [err, newFd] = [f.local("err"), f.local("newfd")];
     const bufA = () => m.i32.add(m.global.get("__cr_scratch", i32), m.i32.const(S.pathA));
     const checks = g.resolveAndCheck(f, "open", 0, 2, 3, S.pathA, access, "");
@@ -1098,7 +1122,11 @@ const GUARDS: Record<string, GuardSpec> = {
       narrowUnlessWritable(
         m,
         f,
-        m.if(m.global.get("__cr_rel_mode", i32), dirfdWritable(), m.i32.eqz(m.call("__cr_policy", [bufA(), f.get("n"), m.i32.const(ACCESS_WRITE)], i32))),
+        m.if(
+          m.global.get("__cr_rel_mode", i32),
+          m.i32.eqz(m.call("__cr_fd_policy", [p(f, 0), bufA(), f.get("n"), m.i32.const(ACCESS_WRITE)], i32)),
+          m.i32.eqz(m.call("__cr_policy", [bufA(), f.get("n"), m.i32.const(ACCESS_WRITE)], i32)),
+        ),
       ),
       ...openSlashChecks(f),
       f.set(err, g.callRaw("path_open", [f.get("rd"), p(f, 1), f.get("rp"), f.get("rl"), p(f, 4), p(f, 5), p(f, 6), p(f, 7), p(f, 8)])),
@@ -1106,11 +1134,19 @@ const GUARDS: Record<string, GuardSpec> = {
       m.if(f.get(err), m.return(f.get(err))),
       // Remember what the new descriptor's subtree allows (read already checked).
       f.set(newFd, m.i32.load(0, 4, p(f, 8))),
-      ...openSlashPostCheck(f, newFd, raw("fd_filestat_get"), raw("fd_close")),
+      ...openSlashPostCheck(f, newFd, raw("fd_fdstat_get"), raw("fd_close")),
       m.if(
         m.global.get("__cr_rel_mode", i32),
-        m.call("__cr_fd_set", [f.get(newFd), m.i32.const(1), m.i64.ne(m.i64.and(m.global.get("__cr_fd_write", i64), m.i64.shl(m.i64.const(1, 0), m.i64.extend_u(p(f, 0)))), m.i64.const(0, 0)), m.i32.const(0)], none),
-        m.call("__cr_fd_set", [f.get(newFd), m.i32.const(1), m.call("__cr_subtree_writable", [bufA(), f.get("n")], i32), m.call("__cr_listing_only", [bufA(), f.get("n")], i32)], none),
+        m.if(
+          m.call("__cr_fd_anc", [p(f, 0)], i32),
+          m.block(null, [f.set(absLen, m.call("__cr_fd_abs", [p(f, 0), bufA(), f.get("n"), absB()], i32)), ...remember(absB, () => f.get(absLen))]),
+          // below a descriptor with no policy path under it: its access, and "" is itself
+          m.block(null, [
+            m.call("__cr_fd_set", [f.get(newFd), m.i32.const(1), dirfdWritable(), m.i32.const(0)], none),
+            m.call("__cr_fd_set_anc", [f.get(newFd), m.i32.const(0), m.i32.and(m.i32.eq(f.get("n"), m.i32.const(2)), fixedBit())], none),
+          ]),
+        ),
+        m.block(null, remember(bufA, () => f.get("n"))),
       ),
       m.return(m.i32.const(0)),
     ];
@@ -1296,18 +1332,8 @@ function protectPreopen(op: "fd_close" | "fd_renumber", fdArgs: number[], argCou
     const m = f.m;
     const isPreopen = (k: number) => m.call("__cr_is_preopen", [p(f, k)], i32);
     const err = f.local("err");
-    const bits = (g: string) => m.i64.ne(m.i64.and(m.global.get(g, i64), m.i64.shl(m.i64.const(1, 0), m.i64.extend_u(p(f, 0)))), m.i64.const(0, 0));
-    const follow =
-      op === "fd_close"
-        ? [m.call("__cr_fd_set", [p(f, 0), m.i32.const(0), m.i32.const(0), m.i32.const(0)], none)]
-        : [
-            m.call(
-              "__cr_fd_set",
-              [p(f, 1), ...["__cr_fd_read", "__cr_fd_write", "__cr_fd_list"].map((b) => m.if(m.i32.lt_u(p(f, 0), m.i32.const(TRACKED_FDS)), bits(b), m.i32.const(0)))],
-              none,
-            ),
-            m.call("__cr_fd_set", [p(f, 0), m.i32.const(0), m.i32.const(0), m.i32.const(0)], none),
-          ];
+    // what the guard knows of a descriptor goes with it, or is forgotten
+    const follow = [m.call("__cr_fd_move", [p(f, 0), op === "fd_close" ? m.i32.const(-1) : p(f, 1)], none)];
     return [
       g.setupScratch(),
       ...fdArgs.map((k) => m.if(isPreopen(k), m.return(g.denyNoPath(op, Rule.PROTECTED_FD, Errno.BADF)))),
