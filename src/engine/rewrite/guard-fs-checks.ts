@@ -33,7 +33,10 @@ export function emitFsChecks(m: binaryen.Module, scratchGlobal: string, raw: (na
   ft.finish([
     ft.set(err, openAs(OPEN_DIRECTORY)),
     m.if(m.i32.eqz(ft.get(err)), m.block(null, [m.drop(m.call(raw("fd_close"), [m.i32.load(0, 4, area(0))], i32)), m.return(m.i32.const(FILETYPE.DIRECTORY))])),
-    m.if(m.i32.eq(ft.get(err), m.i32.const(Errno.NOTDIR)), m.return(m.i32.const(NOT_A_DIRECTORY))),
+    // ENOTDIR: the path, or a directory on the way to it, is no directory; opened as
+    // anything, the path itself tells which
+    m.if(m.i32.eq(ft.get(err), m.i32.const(Errno.NOTDIR)), ft.set(err, openAs(0))),
+    m.if(m.i32.eqz(ft.get(err)), m.block(null, [m.drop(m.call(raw("fd_close"), [m.i32.load(0, 4, area(0))], i32)), m.return(m.i32.const(NOT_A_DIRECTORY))])),
     m.if(m.i32.eq(ft.get(err), m.i32.const(Errno.LOOP)), m.if(m.i32.eqz(ft.get("lookup")), m.return(m.i32.const(FILETYPE.SYMLINK)))),
     m.return(m.i32.sub(m.i32.const(0), ft.get(err))),
   ]);
