@@ -1,5 +1,5 @@
 // The policy rules of README.md ("Policy" and "How enforcement works"), as plain
-// functions of a guest path. Written from the README, not from guard-ir.ts: each rule
+// functions of a guest path. Written from the README, not from guard/emitter.ts: each rule
 // names the README sentence it implements (quoted, so a reader can grep for it).
 
 export const WORKDIR = "/workspace";

@@ -1,6 +1,6 @@
 // The in-module policy guard, generated as binaryen IR.
 //
-// One guard per path-taking WASI function, built into a template module (guard-template.ts)
+// One guard per path-taking WASI function, built into a template module (template.ts)
 // and exported as `guard_<name>`; splice.ts points every call site and table entry of
 // the guest's import at it, and only guard code calls the real import (`__cr_raw_<name>`
 // in the template). A guard:
@@ -13,37 +13,17 @@
 // Scratch memory is carved below the shadow-stack pointer, like a C local array; no
 // guest code runs while a guard does (threads and shared memory are refused).
 import binaryen from "binaryen";
+import type { GuardConfig } from "../policy/guard-config.js";
 import { bytesEqual, Expr, FnBuilder, i32, i64, none, storeBytes } from "./ir.js";
 import { AUDIT_FILE_NAME, opCode, Operation, Rule } from "./violation-codes.js";
-import { Errno, GUARDED_FUNCTIONS } from "./wasi-preview1.js";
-import { GUARD_SCRATCH_BYTES } from "./stack-layout.js";
-import { PATH_MAX, S } from "./guard-scratch.js";
+import { Errno, GUARDED_FUNCTIONS } from "../rewrite/wasi-preview1.js";
+import { GUARD_SCRATCH_BYTES } from "../rewrite/stack-layout.js";
+import { PATH_MAX, S } from "./scratch.js";
 import { fdstatGuardBody } from "./stdio-guard.js";
 import { narrowUnlessWritable, openWrites } from "./open-rights.js";
-import { emitFdLabel, fdGuards } from "./guard-fd.js";
-import { DescriptorPaths, policyAncestors, TRACKED_FDS } from "./guard-fd-paths.js";
-import { emitFsChecks, openSlashChecks, openSlashPostCheck, refuseDirectoryLink, slashNamesDirectory, statSlashCheck, twoPathSlashChecks } from "./guard-fs-checks.js";
-
-export interface GuardConfig {
-  readOnly: string[];
-  readWrite: string[];
-  /** Directory the "." preopen stands for, and where the audit file lives. */
-  workdir: string;
-  onViolation: "deny" | "trap";
-  networkDisabled: boolean;
-  /** Guest directories backed by another directory (/workspace by /workspace/home, /tmp
-   *  by /workspace/tmp: only /workspace survives between commands in the SDK). */
-  mounts?: { guest: string; backing: string }[];
-  /** Guest paths that stand for another SDK path (/dev/random for /dev/urandom,
-   *  /dev/fd/1 for /dev/stdout): mapped on the way in, never shown back. */
-  devices?: { guest: string; backing: string }[];
-  /** Foreign modules: a relative path on the preopen wasi-libc resolves against
-   *  (the last one named "/" or ".") starts in the workdir, see emitResolve. */
-  startInWorkdir?: boolean;
-  /** With startInWorkdir: the directory relative paths start in instead of the workdir
-   *  (sandbox-exec -w DIR); absent for the default, so cached guards stay valid. */
-  startDir?: string;
-}
+import { emitFdLabel, fdGuards } from "./fd-guards.js";
+import { DescriptorPaths, policyAncestors, TRACKED_FDS } from "./fd-paths.js";
+import { emitFsChecks, openSlashChecks, openSlashPostCheck, refuseDirectoryLink, slashNamesDirectory, statSlashCheck, twoPathSlashChecks } from "./fs-checks.js";
 
 /** Test hook (engine API only: buildGuardTemplate's second argument; no policy file, flag,
  *  HTTP body or state file reaches it): breaks one rule of the guard, so the model-based
@@ -178,7 +158,7 @@ export class GuardEmitter {
     set.finish([m.if(m.i32.eqz(small(() => set.get("fd"))), m.return()), upd(G.fdRead, "r"), upd(G.fdWrite, "w"), upd(G.fdList, "x")]);
 
     // __cr_fd_policy(fd, buf, len, access) -> 0 | rule, for a path below a tracked fd
-    // (guard-fd-paths.ts): below an ancestor of the policy's paths, the policy of the
+    // (fd-paths.ts): below an ancestor of the policy's paths, the policy of the
     // path rebuilt in full (in the second mapped area); below any other descriptor,
     // its bits; the descriptor's own directory may not be removed if it is structure
     const pol = new FnBuilder(m, "__cr_fd_policy", [["fd", i32], ["buf", i32], ["len", i32], ["access", i32]], i32);
@@ -1346,7 +1326,7 @@ function protectPreopen(op: "fd_close" | "fd_renumber", fdArgs: number[], argCou
 
 
 // GUARDED_FUNCTIONS (binaryen-free, used when splicing) must name exactly these guards
-// (and proc_exit, whose guard is guard-exit.ts).
+// (and proc_exit, whose guard is exit-guard.ts).
 if (Object.keys(GUARDS).sort().join() !== GUARDED_FUNCTIONS.filter((n) => n !== "proc_exit").sort().join()) {
   throw new Error("GUARDED_FUNCTIONS and the guard table disagree");
 }

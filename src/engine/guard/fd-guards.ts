@@ -9,9 +9,9 @@
 import type binaryen from "binaryen";
 import { Expr, FnBuilder, i32, i64, none } from "./ir.js";
 import { Rule } from "./violation-codes.js";
-import { Errno } from "./wasi-preview1.js";
-import { S } from "./guard-scratch.js";
-import type { GuardEmitter } from "./guard-ir.js";
+import { Errno } from "../rewrite/wasi-preview1.js";
+import { S } from "./scratch.js";
+import type { GuardEmitter } from "./emitter.js";
 
 type GuardSpec = (g: GuardEmitter, f: FnBuilder) => Expr[];
 const p = (f: FnBuilder, k: number) => f.get(`p${k}`);

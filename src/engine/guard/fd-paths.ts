@@ -10,7 +10,7 @@
 // below any other descriptor by the descriptor's own bits.
 import type binaryen from "binaryen";
 import { bytesEqual, Expr, FnBuilder, i32, i64, none, storeBytes } from "./ir.js";
-import { PATH_MAX } from "./guard-scratch.js";
+import { PATH_MAX } from "./scratch.js";
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const SLASH = 0x2f;

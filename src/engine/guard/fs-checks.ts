@@ -6,8 +6,8 @@
 // already, and each new import would cost the SDK work on every run.
 import type binaryen from "binaryen";
 import { Expr, FnBuilder, i32 } from "./ir.js";
-import { S } from "./guard-scratch.js";
-import { Errno } from "./wasi-preview1.js";
+import { S } from "./scratch.js";
+import { Errno } from "../rewrite/wasi-preview1.js";
 
 export const FILETYPE = { DIRECTORY: 3, SYMLINK: 7 } as const;
 const OFLAGS = { CREAT: 1, EXCL: 4 } as const;

@@ -1,5 +1,5 @@
 // A thin layer over binaryen's expression builders: functions with named locals and
-// a few byte-level helpers. Keeps the guard code in guard-ir.ts readable.
+// a few byte-level helpers. Keeps the guard code in the guard readable.
 import binaryen from "binaryen";
 
 export type Expr = number;

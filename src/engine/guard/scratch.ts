@@ -1,6 +1,6 @@
 // The guard's scratch area, carved below the shadow-stack pointer while a guard runs:
 // offsets from its 16-byte aligned base, each computed from the sizes of what it holds.
-import { GUARD_SCRATCH_BYTES } from "./stack-layout.js";
+import { GUARD_SCRATCH_BYTES } from "../rewrite/stack-layout.js";
 
 export const PATH_MAX = 4096;
 /** A normalised path: PATH_MAX bytes, room for "/." after it, 16-byte aligned. */

@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { Wasmer, type Package, type Process, type Sandbox } from "@wasmer/sdk/node";
 import type { ExecRequestArgs, Violation } from "../protocol/messages.js";
-import { AUDIT_FILE_NAME } from "../rewrite/violation-codes.js";
+import { AUDIT_FILE_NAME } from "../guard/violation-codes.js";
 import { AuditWatch } from "./audit-watch.js";
 import { guestPackage } from "./guest-package.js";
 import type { LaunchConfig } from "./launch-config.js";

@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
 import { parse as parseYaml } from "yaml";
 import { EngineError } from "../errors.js";
 import { schemaErrors } from "../schema/validator.js";
-import type { GuardConfig } from "../rewrite/guard-ir.js";
+import type { GuardConfig } from "./guard-config.js";
 import { DEVICE_ALIASES } from "./devices.js";
 
 export interface Policy {

@@ -1,5 +1,5 @@
 // Instrumentation without a binaryen round trip: the guard is generated once per
-// policy as a small template module (guard-template.ts), then spliced into the guest's
+// policy as a small template module (guard/template.ts), then spliced into the guest's
 // binary. Guarded imports are redirected to their guards, the real imports the guards
 // need are appended, and every function index in the code is renumbered. The proof that
 // only guard code reaches a raw import is taken on the way, from the rewritten calls.
