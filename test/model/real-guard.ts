@@ -8,7 +8,7 @@ import { capMemory } from "../../src/engine/admission/wasm-sections.js";
 import { guestPackage } from "../../src/engine/host/guest-package.js";
 import { guardConfig, Policy } from "../../src/engine/policy/policy.js";
 import type { GuardConfig } from "../../src/engine/policy/guard-config.js";
-import type { GuardMutation } from "../../src/engine/guard/emitter.js";
+import type { GuardMutation } from "../../src/engine/guard/names.js";
 import { buildGuardTemplate } from "../../src/engine/guard/template.js";
 import { instrumentModule } from "../../src/engine/rewrite/instrument.js";
 import { AUDIT_FILE_NAME, decodeViolations } from "../../src/engine/guard/violation-codes.js";

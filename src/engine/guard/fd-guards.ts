@@ -7,14 +7,13 @@
 //                          EFBIG (the SDK would grow the file in the worker's memory
 //                          until the timeout or the host-memory watchdog).
 import type binaryen from "binaryen";
-import { Expr, FnBuilder, i32, i64, none } from "./ir.js";
+import { Expr, FnBuilder, i32, i64, none, p } from "./ir.js";
 import { Rule } from "./violation-codes.js";
 import { Errno } from "../rewrite/wasi-preview1.js";
 import { S } from "./scratch.js";
 import type { GuardEmitter } from "./emitter.js";
 
 type GuardSpec = (g: GuardEmitter, f: FnBuilder) => Expr[];
-const p = (f: FnBuilder, k: number) => f.get(`p${k}`);
 const TRACKED_FDS = 64;
 const WHENCE_SET = 0;
 const WHENCE_CUR = 1;

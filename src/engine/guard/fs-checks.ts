@@ -5,7 +5,7 @@
 // will use: path_open, fd_fdstat_get and fd_close are imports every guarded module has
 // already, and each new import would cost the SDK work on every run.
 import type binaryen from "binaryen";
-import { Expr, FnBuilder, i32 } from "./ir.js";
+import { Expr, FnBuilder, i32, p } from "./ir.js";
 import { S } from "./scratch.js";
 import { Errno } from "../rewrite/wasi-preview1.js";
 
@@ -84,9 +84,8 @@ export function emitFsChecks(m: binaryen.Module, scratchGlobal: string, raw: (na
 
 // Statements for the guards. They run after resolveAndCheck, whose locals name the real
 // call: rd/rp/rl (first path), rd2/rp2/rl2 (second); `ptr`/`len` are the guest's own path.
-const param = (f: FnBuilder, k: number) => f.get(`p${k}`);
 const type = (f: FnBuilder, lookup: Expr, s = "") => f.m.call("__cr_filetype", [f.get(`rd${s}`), lookup, f.get(`rp${s}`), f.get(`rl${s}`)], i32);
-const slashAt = (f: FnBuilder, ptrArg: number, lenArg: number) => f.m.call("__cr_trailing_slash", [param(f, ptrArg), param(f, lenArg)], i32);
+const slashAt = (f: FnBuilder, ptrArg: number, lenArg: number) => f.m.call("__cr_trailing_slash", [p(f, ptrArg), p(f, lenArg)], i32);
 /** -errno of a missing or non-directory parent of the second path, else nothing. */
 const parentMissing = (f: FnBuilder, s: string): Expr[] => {
   const m = f.m;
@@ -116,9 +115,9 @@ export function slashNamesDirectory(f: FnBuilder, ptrArg: number, lenArg: number
 export function openSlashChecks(f: FnBuilder): Expr[] {
   const m = f.m;
   const t = f.local("slashtype");
-  const oflag = (bit: number) => m.i32.ne(m.i32.and(param(f, 4), m.i32.const(bit)), m.i32.const(0));
+  const oflag = (bit: number) => m.i32.ne(m.i32.and(p(f, 4), m.i32.const(bit)), m.i32.const(0));
   const excl = () => m.i32.and(oflag(OFLAGS.CREAT), oflag(OFLAGS.EXCL));
-  const follow = m.i32.and(m.i32.and(param(f, 1), m.i32.const(1)), m.i32.eqz(excl()));
+  const follow = m.i32.and(m.i32.and(p(f, 1), m.i32.const(1)), m.i32.eqz(excl()));
   return [
     m.if(
       slashAt(f, 2, 3),
@@ -161,7 +160,7 @@ export function openSlashPostCheck(f: FnBuilder, newFd: string, rawFdstat: strin
  *  (at `statArg`) is a directory's. */
 export function statSlashCheck(f: FnBuilder, err: string, statArg: number): Expr[] {
   const m = f.m;
-  const isDir = m.i32.eq(m.i32.load8_u(FILESTAT_FILETYPE, 1, param(f, statArg)), m.i32.const(FILETYPE.DIRECTORY));
+  const isDir = m.i32.eq(m.i32.load8_u(FILESTAT_FILETYPE, 1, p(f, statArg)), m.i32.const(FILETYPE.DIRECTORY));
   return [m.if(m.i32.and(m.i32.eqz(f.get(err)), slashAt(f, 2, 3)), m.if(m.i32.eqz(isDir), m.return(m.i32.const(Errno.NOTDIR))))];
 }
 

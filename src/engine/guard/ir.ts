@@ -85,3 +85,6 @@ export function bytesEqual(m: binaryen.Module, ptr: () => Expr, text: Uint8Array
 export function storeBytes(m: binaryen.Module, ptr: () => Expr, text: Uint8Array, offset = 0): Expr[] {
   return Array.from(text, (b, k) => m.i32.store8(offset + k, 1, ptr(), m.i32.const(b)));
 }
+
+/** A guard's k-th parameter (guards name their parameters p0, p1, ...). */
+export const p = (f: FnBuilder, k: number) => f.get(`p${k}`);

@@ -6,7 +6,8 @@
 import binaryen from "binaryen";
 import { emitExitGuard } from "./exit-guard.js";
 import type { GuardConfig } from "../policy/guard-config.js";
-import { GUARD_RUNTIME_IMPORTS, GuardEmitter, GuardMutation, RAW_PREFIX } from "./emitter.js";
+import { GuardEmitter } from "./emitter.js";
+import { GUARD_RUNTIME_IMPORTS, GuardMutation, RAW_PREFIX } from "./names.js";
 import { STACK_FLOOR } from "../rewrite/stack-layout.js";
 import { GUARDED_FUNCTIONS, LINK_FOLLOWING_GUARDS, NO_RESULT, PREVIEW1_SIGNATURES, WASI_MODULE } from "../rewrite/wasi-preview1.js";
 
