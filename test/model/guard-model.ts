@@ -273,7 +273,11 @@ export class GuardModel {
 
   /** Make what a call may have changed unknown (its outcome could not be predicted). */
   private taint(...targets: { parent: Node; name: string }[]) {
-    for (const t of targets) if (t.parent.kind === "dir") t.parent.entries.set(t.name, UNKNOWN);
+    // the entry may or may not exist now: its directory's listing is unknown too
+    for (const t of targets) if (t.parent.kind === "dir") {
+      t.parent.entries.set(t.name, UNKNOWN);
+      t.parent.tainted = true;
+    }
   }
 
   // ---- one call -------------------------------------------------------------------------
