@@ -27,6 +27,9 @@ import { emitFollow, emitMapAbsolute, emitMounts, emitNormalise, emitResolve, em
 import { emitFdTracking, emitListingOnly, emitPolicy } from "./policy-code.js";
 import { GUARDS } from "./guards.js";
 
+/** A guard: its statements, over the emitter's helpers and the function being built. */
+export type GuardSpec = (g: GuardEmitter, f: FnBuilder) => Expr[];
+
 export class GuardEmitter {
   readonly cfg: GuardConfig;
   constructor(
