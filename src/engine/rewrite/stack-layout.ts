@@ -11,7 +11,7 @@
 // A module whose stack cannot hold the scratch region at its start is refused, so the
 // guard never traps later for want of memory.
 import { EngineError } from "../errors.js";
-import { Reader, rewriteBody } from "./wasm-code.js";
+import { Reader, rewriteBody } from "../wasm/code.js";
 
 /** The guard template's import of the floor (an immutable i32), supplied by splice.ts. */
 export const STACK_FLOOR = "__cr_stack_floor";
