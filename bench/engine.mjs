@@ -5,7 +5,7 @@ import { readFileSync, statSync } from "node:fs";
 import { Wasmer } from "@wasmer/sdk/node";
 import { definitionCommands, loadDefinition } from "../dist/engine/enclave/definitions.js";
 import { guardConfig } from "../dist/engine/policy/policy.js";
-import { instrumentModule } from "../dist/engine/rewrite/instrument.js";
+import { instrumentModule } from "../dist/engine/admission/instrument.js";
 import { buildGuardTemplate } from "../dist/engine/guard/template.js";
 import { capMemory } from "../dist/engine/admission/wasm-sections.js";
 import { guestPackage } from "../dist/engine/host/guest-package.js";

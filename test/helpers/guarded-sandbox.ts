@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Wasmer, type Package, type Sandbox } from "@wasmer/sdk/node";
 import { guardConfig, Policy } from "../../src/engine/policy/policy.js";
-import { instrumentModule } from "../../src/engine/rewrite/instrument.js";
+import { instrumentModule } from "../../src/engine/admission/instrument.js";
 import { buildGuardTemplate } from "../../src/engine/guard/template.js";
 
 const templates = new Map<string, Uint8Array>();

@@ -10,7 +10,7 @@ import { guardConfig, Policy } from "../../src/engine/policy/policy.js";
 import type { GuardConfig } from "../../src/engine/policy/guard-config.js";
 import type { GuardMutation } from "../../src/engine/guard/names.js";
 import { buildGuardTemplate } from "../../src/engine/guard/template.js";
-import { instrumentModule } from "../../src/engine/rewrite/instrument.js";
+import { instrumentModule } from "../../src/engine/admission/instrument.js";
 import { AUDIT_FILE_NAME, decodeViolations } from "../../src/engine/guard/violation-codes.js";
 import { guestFile } from "../helpers/guarded-sandbox.js";
 import { Call, encodeCall } from "./calls.js";

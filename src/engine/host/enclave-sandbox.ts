@@ -10,7 +10,7 @@ import { AuditWatch } from "./audit-watch.js";
 import { guestPackage } from "./guest-package.js";
 import type { LaunchConfig } from "./launch-config.js";
 import type { WorkerOutcome, WorkspaceEntry } from "./worker-messages.js";
-import { backingPath, imageDirectories } from "../client/workdir.js";
+import { backingPath, imageDirectories } from "../policy/workdir.js";
 import { DEVICE_PLACEHOLDER_FILES } from "../policy/devices.js";
 
 /** Host memory allowed to a sandbox besides its guest's linear memory. */

@@ -11,7 +11,7 @@ import { ENGINE_VERSION } from "../package-root.js";
 import type { Policy } from "../policy/policy.js";
 import type { InstanceRecord } from "../state/instance-record.js";
 import { catalogue, Probe, ProbeContext, selectProbes, Verdict } from "./catalogue.js";
-import { cpuSecondsOfTree } from "./process-tree.js";
+import { cpuSecondsOfTree } from "../state/process-tree.js";
 
 export interface ProbeOptions {
   enclave: string;
