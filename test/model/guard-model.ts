@@ -538,7 +538,9 @@ export class GuardModel {
     const stored = absolute ? shown : t.comps.join("/");
     const w = this.walkFrom(r, false);
     // wasmer 0.16 panics (the guest traps) on a symlink whose parent is not a directory
-    if (w !== "unknown" && "errno" in w && w.errno === ERRNO.NOTDIR) this.features.add("sdk-panic-symlink-below-file");
+    // (the parent is walked even when odd bytes make the outcome the SDK's)
+    const parent = r.opaque ? this.walk(r.comps, false) : w;
+    if (parent !== "unknown" && "errno" in parent && parent.errno === ERRNO.NOTDIR) this.features.add("sdk-panic-symlink-below-file");
     if (stored === "") {
       // an empty target, or ".": the SDK's business, and it may have made the link
       if (w !== "unknown" && !("errno" in w)) {
