@@ -19,9 +19,6 @@ export interface ProbeOptions {
   policy?: Policy;
   policyFile?: string;
   only?: string | string[];
-  /** Test hook (no CLI flag reaches it): boot the enclave without the policy guard,
-   *  to prove that probes report breaches when enforcement is off. */
-  unsafeDisableGuard?: boolean;
 }
 
 export interface ProbeResult {
@@ -62,7 +59,11 @@ export class ProbeSession {
   private readonly started = performance.now();
   private policyDigest = "";
 
-  constructor(private readonly opts: ProbeOptions) {
+  constructor(
+    private readonly opts: ProbeOptions,
+    /** Only runProbeSuiteUnguardedForTests sets it. */
+    private readonly unguarded = false,
+  ) {
     this.probes = selectProbes(catalogue(), opts.only);
     if (!this.probes.length) throw new EngineError("USAGE", `--only ${[opts.only].flat().join(", ")}: no probe id or category matches`);
   }
@@ -71,7 +72,7 @@ export class ProbeSession {
   async boot(): Promise<void> {
     writeFileSync(this.canary.path, this.canary.content, { mode: 0o600 });
     process.env[this.canary.env] = this.canary.envValue;
-    const launch = await prepareLaunch({ ...this.opts, name: this.name, unguarded: this.opts.unsafeDisableGuard }, {});
+    const launch = await prepareLaunch({ ...this.opts, name: this.name, unguarded: this.unguarded }, {});
     this.policyDigest = launch.policyDigest;
     this.record = await bootInstance(launch, {});
   }
@@ -132,8 +133,18 @@ function scrub(text: string, canary: string): string {
   return text.split(canary).join("<canary>");
 }
 
-export async function runProbeSuite(opts: ProbeOptions, onResult?: (r: ProbeResult) => void): Promise<ProbeReport> {
-  const session = new ProbeSession(opts);
+export function runProbeSuite(opts: ProbeOptions, onResult?: (r: ProbeResult) => void): Promise<ProbeReport> {
+  return runSuite(new ProbeSession(opts), onResult);
+}
+
+/** TEST ONLY (no command, HTTP route or library export reaches it): the suite on an
+ *  enclave booted without its policy guard, to prove the probes report breaches when
+ *  enforcement is off. */
+export function runProbeSuiteUnguardedForTests(opts: ProbeOptions): Promise<ProbeReport> {
+  return runSuite(new ProbeSession(opts, true));
+}
+
+async function runSuite(session: ProbeSession, onResult?: (r: ProbeResult) => void): Promise<ProbeReport> {
   try {
     await session.boot();
     for (const p of session.probes) {
