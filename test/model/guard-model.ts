@@ -550,7 +550,9 @@ export class GuardModel {
       return { errno: null };
     }
     if (!t.comps.every(plainName)) {
+      // a target with odd bytes: the SDK's answer, and it may have made the link
       this.taintPrefix(r.comps);
+      if (w !== "unknown" && !("errno" in w)) this.taint(w);
       return { errno: null };
     }
     if (w === "unknown") return { errno: null };
