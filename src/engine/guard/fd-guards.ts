@@ -219,7 +219,7 @@ function protectPreopen(op: "fd_close" | "fd_renumber", fdArgs: number[], argCou
     const isPreopen = (k: number) => m.call("__cr_is_preopen", [p(f, k)], i32);
     const err = f.local("err");
     // what the guard knows of a descriptor goes with it, or is forgotten
-    const follow = [m.call("__cr_fd_move", [p(f, 0), op === "fd_close" ? m.i32.const(-1) : p(f, 1)], none)];
+    const follow = [op === "fd_close" ? m.call("__cr_fd_close", [p(f, 0)], none) : m.call("__cr_fd_move", [p(f, 0), p(f, 1)], none)];
     return [
       g.setupScratch(),
       ...fdArgs.map((k) => m.if(isPreopen(k), m.return(g.denyNoPath(op, Rule.PROTECTED_FD, Errno.BADF)))),

@@ -32,6 +32,10 @@ export function policyAncestors(paths: string[]): string[] {
 }
 
 export const FD_BITS = { read: "__cr_fd_read", write: "__cr_fd_write", list: "__cr_fd_list", fixed: "__cr_fd_fixed" } as const;
+/** Descriptors the guest closed (until one is opened again with that number): the SDK
+ *  keeps answering fd_fdstat_get on a closed descriptor on "/", which must still be
+ *  EBADF to a path call, not "not a preopen". */
+const CLOSED = "__cr_fd_closed";
 const plane = (b: number) => `__cr_fd_anc${b}`;
 
 export class DescriptorPaths {
@@ -51,7 +55,7 @@ export class DescriptorPaths {
 
   emit(): void {
     const m = this.m;
-    for (const g of this.bitGlobals) m.addGlobal(g, i64, true, m.i64.const(0, 0));
+    for (const g of [...this.bitGlobals, CLOSED]) m.addGlobal(g, i64, true, m.i64.const(0, 0));
     this.emitIndex();
     this.emitGetSet();
     this.emitRebuild();
@@ -92,14 +96,21 @@ export class DescriptorPaths {
       m.if(m.i32.eqz(small(set.get("fd"))), m.return()),
       ...Array.from({ length: this.planes }, (_, b) => assign(plane(b), () => set.get("fd"), m.i32.and(m.i32.shr_u(set.get("k"), m.i32.const(b)), m.i32.const(1)))),
       assign(FD_BITS.fixed, () => set.get("fd"), set.get("fixed")),
+      assign(CLOSED, () => set.get("fd"), m.i32.const(0)),
     ]);
+
+    // __cr_fd_closed(fd) -> 1|0, and __cr_fd_close(fd): forget fd's bits, mark it closed
+    const closed = new FnBuilder(m, "__cr_fd_closed", [["fd", i32]], i32);
+    closed.finish([m.return(m.if(small(closed.get("fd")), bitAt(CLOSED, closed.get("fd")), m.i32.const(0)))]);
+    const close = new FnBuilder(m, "__cr_fd_close", [["fd", i32]], none);
+    close.finish([m.call("__cr_fd_move", [close.get("fd"), m.i32.const(-1)], none), m.if(small(close.get("fd")), assign(CLOSED, () => close.get("fd"), m.i32.const(1)))]);
 
     const mv = new FnBuilder(m, "__cr_fd_move", [["from", i32], ["to", i32]], none);
     const bits = this.bitGlobals.map((_, j) => mv.local(`b${j}`));
     mv.finish([
       ...this.bitGlobals.map((g, j) => mv.set(bits[j], m.if(small(mv.get("from")), bitAt(g, mv.get("from")), m.i32.const(0)))),
       m.if(small(mv.get("from")), m.block(null, this.bitGlobals.map((g) => assign(g, () => mv.get("from"), m.i32.const(0))))),
-      m.if(small(mv.get("to")), m.block(null, this.bitGlobals.map((g, j) => assign(g, () => mv.get("to"), mv.get(bits[j]))))),
+      m.if(small(mv.get("to")), m.block(null, [...this.bitGlobals.map((g, j) => assign(g, () => mv.get("to"), mv.get(bits[j]))), assign(CLOSED, () => mv.get("to"), m.i32.const(0))])),
     ]);
   }
 

@@ -271,6 +271,7 @@ export function emitResolve(e: GuardEmitter) {
       m.i32.eqz(m.call("__cr_is_preopen", [f.get("fd")], i32)),
       m.block(null, [
         m.if(m.call("__cr_fd_tracked", [f.get("fd")], i32), m.return(m.call("__cr_resolve_tracked", [f.get("ptr"), f.get("len"), f.get("out")], i32))),
+        m.if(m.call("__cr_fd_closed", [f.get("fd")], i32), m.return(m.i32.const(-Errno.BADF))),
         m.if(m.i32.ne(rawCall("fd_fdstat_get", [f.get("fd"), m.i32.add(s(), m.i32.const(S.fdstat))]), m.i32.const(0)), m.return(m.i32.const(-Errno.BADF))),
         m.return(m.i32.const(-(1000 + Rule.NOT_PREOPEN))),
       ]),
