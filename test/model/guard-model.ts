@@ -122,6 +122,10 @@ export class GuardModel {
   readonly grants: Grants;
   private readonly fds = new Map<number, FdEntry>();
   private readonly slots: number[] = [];
+  /** Descriptors on the SDK's own "/" the guest closed: wasmer answers success but may
+   *  keep them open, so reading from one is the SDK's answer (path calls and readdir are
+   *  the guard's: EBADF). Until the number is reused. */
+  private readonly zombies = new Set<number>();
   private readonly root: DirNode = { kind: "dir", entries: new Map() };
   readonly features = new Set<string>();
 
@@ -263,7 +267,7 @@ export class GuardModel {
 
   private fdAlloc(): number {
     let n = 6;
-    while (this.fds.has(n)) n++;
+    while (this.fds.has(n) || this.zombies.has(n)) n++;
     return n;
   }
 
@@ -595,6 +599,7 @@ export class GuardModel {
 
   private readWrite(c: { op: "read" | "write"; fd: FdRef; data?: string }): Outcome {
     const fd = this.fdNumber(c.fd);
+    if (fd !== undefined && this.zombies.has(fd)) return { errno: null };
     const e = fd === undefined ? undefined : this.fds.get(fd);
     if (e === undefined) return { errno: fd !== undefined && fd <= 2 ? null : ERRNO.BADF };
     if (e.kind === "preopen") return { errno: null };
@@ -620,7 +625,10 @@ export class GuardModel {
       this.deny("fd_close", RULE.PROTECTED_FD, "", out);
       return { errno: ERRNO.BADF };
     }
+    if (fd !== undefined && this.zombies.has(fd)) return { errno: null };
     if (fd === undefined || !this.fds.has(fd)) return { errno: ERRNO.BADF };
+    const e = this.fds.get(fd)!;
+    if (e.kind === "opened" && e.path.length === 0) this.zombies.add(fd);
     this.fds.delete(fd);
     return { errno: 0 };
   }
@@ -631,6 +639,10 @@ export class GuardModel {
     if ((a !== undefined && a in PREOPENS) || (b !== undefined && b in PREOPENS)) {
       this.deny("fd_renumber", RULE.PROTECTED_FD, "", out);
       return { errno: ERRNO.BADF };
+    }
+    if ((a !== undefined && this.zombies.has(a)) || (b !== undefined && this.zombies.has(b))) {
+      this.features.add("unobservable-open"); // what the SDK did with its descriptor table is unknown
+      return { errno: null };
     }
     if (a === undefined || b === undefined || !this.fds.has(a) || !this.fds.has(b)) return { errno: ERRNO.BADF };
     if (a === b) return { errno: 0 };

@@ -26,7 +26,7 @@ export interface PreparedModule {
 }
 
 /** Bump with every change to the generated guard: old cache entries then miss. */
-export const INSTRUMENTATION_VERSION = 21;
+export const INSTRUMENTATION_VERSION = 22;
 
 /** Pre-instrumented modules written by the build (read-only at run time). */
 export const PREBUILT_CACHE = packagePath("dist", "cache", "modules");

@@ -91,6 +91,8 @@ export function fdGuards(maxFileBytes: number): Record<string, GuardSpec> {
       const isDot = m.i32.and(m.i32.eq(relLen(), m.i32.const(1)), m.i32.eq(m.i32.load8_u(0, 1, rel()), m.i32.const(46)));
       return [
         g.setupScratch(),
+        // a descriptor the guest closed (which the SDK may still list) is gone
+        m.if(m.call("__cr_fd_closed", [p(f, 0)], i32), m.return(m.i32.const(Errno.BADF))),
         m.if(
           m.call("__cr_is_preopen", [p(f, 0)], i32),
           m.block(null, [
