@@ -181,7 +181,9 @@ export class GuardModel {
     // descriptor the guest opened, it escapes and is denied with the path as given.
     if (tooLong(e.kind === "opened" ? ["#"] : base, path)) return { errno: ERRNO.NAMETOOLONG };
     const clamps = e.kind === "preopen" && e.name === "/";
-    if (!clamps && minDepth < base.length) return this.deny(op, RULE.ESCAPES, path, out);
+    // (below a descriptor on "/" too: measured from the descriptor, not clamped at "/")
+    const escapes = e.kind === "opened" ? lexical(["#"], path).minDepth < 1 : !clamps && minDepth < base.length;
+    if (escapes) return this.deny(op, RULE.ESCAPES, path, out);
     const abs = joinPath(comps);
     const rule = policyRule(this.grants, abs, access);
     if (rule) {
