@@ -516,7 +516,10 @@ export class GuardModel {
       return { errno: 0 };
     }
     if (src.node === dst.node) return { errno: 0 };
-    if (src.node.kind === "dir" || dst.node !== undefined || this.openedDirIs(src.node)) {
+    const followed = src.node.kind === "link" ? this.walk(a.comps, true) : undefined;
+    // wasmer answers ENOENT to moving a symlink to a directory: the SDK's business too
+    const linkToDir = followed !== undefined && followed !== "unknown" && !("errno" in followed) && followed.node?.kind !== "file" && followed.node?.kind !== "link";
+    if (src.node.kind === "dir" || linkToDir || dst.node !== undefined || this.openedDirIs(src.node)) {
       // directory moves and replacements: many Linux rules (EINVAL into itself, ENOTEMPTY,
       // EISDIR): left to the SDK, the state becomes unknown
       this.taint(src, dst);
