@@ -9,7 +9,7 @@ import { guardKey, guardTemplate, PREBUILT_CACHE } from "../dist/engine/admissio
 import { loadDefinition } from "../dist/engine/enclave/definitions.js";
 import { packagePath } from "../dist/engine/package-root.js";
 import { foreignGuardConfig, guardConfig } from "../dist/engine/policy/policy.js";
-import { instrumentModule } from "../dist/engine/rewrite/instrument.js";
+import { instrumentModule } from "../dist/engine/admission/instrument.js";
 
 const def = loadDefinition("OpenShell");
 const guard = guardConfig(def.policy, def.workdir);

@@ -10,7 +10,7 @@ import { inspectInstance as inspect, type InspectResult } from "./engine/client/
 import { startResult, type StartResult } from "./engine/client/start-result.js";
 import { registerDefinitionPackages as register, type DefinitionPackage } from "./engine/enclave/catalog.js";
 import { listDefinitions as definitions, type ListedDefinition } from "./engine/enclave/definitions.js";
-import type { AuditRecord } from "./engine/host/audit-log.js";
+import type { AuditRecord } from "./engine/state/audit-log.js";
 import type { Policy } from "./engine/policy/policy.js";
 import { runProbeSuite, type ProbeReport, type ProbeResult } from "./engine/probe/run-suite.js";
 import { runOnce as runOnceInProcess, type RunOnceOptions } from "./engine/runner/run-once.js";

@@ -4,7 +4,7 @@ import { expect } from "chai";
 import { ExecOutput } from "../../src/cli/render/exec-output.js";
 import type { ExecResult } from "../../src/engine/client/exec.js";
 import { escapeGuestText, execExitCode, guestStatus } from "../../src/engine/verdict.js";
-import { guestBytesToText } from "../../src/engine/rewrite/violation-codes.js";
+import { guestBytesToText } from "../../src/engine/guard/violation-codes.js";
 
 class Capture extends Writable {
   text = "";

@@ -4,8 +4,8 @@ import { expect } from "chai";
 import { admitModule } from "../../src/engine/admission/admit.js";
 import { capMemory, definedMemories } from "../../src/engine/admission/wasm-sections.js";
 import { EngineError } from "../../src/engine/errors.js";
-import { InstrumentHooks, instrumentModule } from "../../src/engine/rewrite/instrument.js";
-import { buildGuardTemplate } from "../../src/engine/rewrite/guard-template.js";
+import { InstrumentHooks, instrumentModule } from "../../src/engine/admission/instrument.js";
+import { buildGuardTemplate } from "../../src/engine/guard/template.js";
 import { GuardedSandbox, guestFile, openShellGuard } from "../helpers/guarded-sandbox.js";
 
 const fixture = (name: string) => readFileSync(guestFile("fixtures", `${name}.wasm`));

@@ -4,10 +4,10 @@ import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
-import { appendAudit, auditPath, toAuditRecords } from "../../src/engine/host/audit-log.js";
+import { appendAudit, auditPath, toAuditRecords } from "../../src/engine/state/audit-log.js";
 import { ARCHIVE_MAX_BYTES, ARCHIVE_MAX_NAMES, archiveAudit, auditArchiveDir, readArchivedAudit } from "../../src/engine/state/audit-archive.js";
 import type { InstanceRecord } from "../../src/engine/state/instance-record.js";
-import { backingPath, checkWorkdirGranted, imageDirectories, normaliseWorkdir } from "../../src/engine/client/workdir.js";
+import { backingPath, checkWorkdirGranted, imageDirectories, normaliseWorkdir } from "../../src/engine/policy/workdir.js";
 import { EngineError } from "../../src/engine/errors.js";
 import { expectSchema } from "../helpers/cli.js";
 

@@ -4,7 +4,7 @@
 import { expect } from "chai";
 import { GuardedSandbox, guestFile, openShellGuard } from "../helpers/guarded-sandbox.js";
 import { foreignGuardConfig } from "../../src/engine/policy/policy.js";
-import { MAX_FILE_BYTES } from "../../src/engine/rewrite/guard-ir.js";
+import { MAX_FILE_BYTES } from "../../src/engine/guard/names.js";
 import { Errno } from "../../src/engine/rewrite/wasi-preview1.js";
 
 const EFBIG = Errno.FBIG;

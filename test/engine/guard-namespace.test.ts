@@ -5,7 +5,7 @@
 // probe module (raw WASI calls), each with a positive control.
 import { expect } from "chai";
 import { GuardedSandbox, guestFile, openShellGuard } from "../helpers/guarded-sandbox.js";
-import { AUDIT_FILE_NAME } from "../../src/engine/rewrite/violation-codes.js";
+import { AUDIT_FILE_NAME } from "../../src/engine/guard/violation-codes.js";
 import { Errno } from "../../src/engine/rewrite/wasi-preview1.js";
 
 const ENOENT = 44;

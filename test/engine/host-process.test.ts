@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { expect } from "chai";
 import { findHostProcesses, hostDirArg, hostProcessOf, stopHostProcess } from "../../src/engine/client/host-process.js";
 import { withInstanceLock } from "../../src/engine/client/instance-lock.js";
-import { procIdentity } from "../../src/engine/probe/process-tree.js";
+import { procIdentity } from "../../src/engine/state/process-tree.js";
 
 const SLEEPER = "setInterval(() => {}, 1000)";
 

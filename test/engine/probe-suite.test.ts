@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
-import { runProbeSuite, ProbeReport } from "../../src/engine/probe/run-suite.js";
+import { runProbeSuite, runProbeSuiteUnguardedForTests, ProbeReport } from "../../src/engine/probe/run-suite.js";
 import { catalogue } from "../../src/engine/probe/catalogue.js";
 import { toJUnit } from "../../src/engine/probe/junit.js";
 
@@ -29,7 +29,7 @@ describe("probe suite self-test: weakened enclaves are caught", () => {
   });
 
   it("with enforcement switched off (test hook), every enforcement probe breaches and controls still pass", async () => {
-    const report = await runProbeSuite({ enclave: "OpenShell", unsafeDisableGuard: true, only: "*" });
+    const report = await runProbeSuiteUnguardedForTests({ enclave: "OpenShell", only: "*" });
     const v = verdicts(report);
     for (const id of ["fs.sh.etc-passwd", "fs.sh.write-bin", "fs.sh.ls-root", "fs.raw.etc-passwd", "fs.raw.fd3-dotdot", "fs.raw.fd4-escape", "fs.raw.write-ro", "fs.raw.hardlink-ro", "fs.raw.rename-out", "fs.raw.readdir-root", "fs.raw.renumber", "net.sockets", "verdict.own-exit-256", "verdict.violation-then-spin", "verdict.violation-then-trap", "verdict.forged-denied-line"]) {
       expect(v[id], id).to.equal("breached");

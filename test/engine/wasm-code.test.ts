@@ -1,6 +1,6 @@
 // The code rewriter's encodings: a block's type index is a signed LEB128 (s33).
 import { expect } from "chai";
-import { rewriteBody, slebNonNegative } from "../../src/engine/rewrite/wasm-code.js";
+import { rewriteBody, slebNonNegative } from "../../src/engine/wasm/code.js";
 
 const identity = { func: (i: number) => i, global: (i: number) => i, type: (i: number) => i };
 

@@ -6,7 +6,7 @@ import { expect } from "chai";
 import { EngineError } from "../../src/engine/errors.js";
 import { findShadowStack, GUARD_SCRATCH_BYTES, NULL_PAGE } from "../../src/engine/rewrite/stack-layout.js";
 import { spliceGuard } from "../../src/engine/rewrite/splice.js";
-import { buildGuardTemplate } from "../../src/engine/rewrite/guard-template.js";
+import { buildGuardTemplate } from "../../src/engine/guard/template.js";
 import { GuardedSandbox, openShellGuard } from "../helpers/guarded-sandbox.js";
 import { AS_GUEST, C_GUEST } from "./harness.js";
 

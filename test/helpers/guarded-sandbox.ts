@@ -4,8 +4,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Wasmer, type Package, type Sandbox } from "@wasmer/sdk/node";
 import { guardConfig, Policy } from "../../src/engine/policy/policy.js";
-import { instrumentModule } from "../../src/engine/rewrite/instrument.js";
-import { buildGuardTemplate } from "../../src/engine/rewrite/guard-template.js";
+import { instrumentModule } from "../../src/engine/admission/instrument.js";
+import { buildGuardTemplate } from "../../src/engine/guard/template.js";
 
 const templates = new Map<string, Uint8Array>();
 const templateFor = (guard: GuardConfig) => {
@@ -14,8 +14,8 @@ const templateFor = (guard: GuardConfig) => {
   return templates.get(key)!;
 };
 import { capMemory } from "../../src/engine/admission/wasm-sections.js";
-import type { GuardConfig } from "../../src/engine/rewrite/guard-ir.js";
-import { AUDIT_FILE_NAME, decodeViolations, DecodedViolation } from "../../src/engine/rewrite/violation-codes.js";
+import type { GuardConfig } from "../../src/engine/policy/guard-config.js";
+import { AUDIT_FILE_NAME, decodeViolations, DecodedViolation } from "../../src/engine/guard/violation-codes.js";
 import { loadDefinition } from "../../src/engine/enclave/definitions.js";
 import { guestPackage } from "../../src/engine/host/guest-package.js";
 import { ROOT } from "./cli.js";

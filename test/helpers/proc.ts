@@ -1,2 +1,2 @@
 // The engine's own process-tree accounting, reused by the reliability tests.
-export { cpuSecondsOfTree as cpuSecondsDuring } from "../../src/engine/probe/process-tree.js";
+export { cpuSecondsOfTree as cpuSecondsDuring } from "../../src/engine/state/process-tree.js";

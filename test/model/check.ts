@@ -2,7 +2,7 @@
 // the same answer for every call (errno, and the data where the model knows it), the
 // same violation records in the same order, the same trap.
 import fc from "fast-check";
-import type { GuardMutation } from "../../src/engine/rewrite/guard-ir.js";
+import type { GuardMutation } from "../../src/engine/guard/names.js";
 import { Case, caseArb } from "./arbitraries.js";
 import { Call, showCall } from "./calls.js";
 import { GuardModel, ModelRun } from "./guard-model.js";

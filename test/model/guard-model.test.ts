@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { expect } from "chai";
 import fc from "fast-check";
 import { guardConfig, policyViolations } from "../../src/engine/policy/policy.js";
-import { GUARD_MUTATIONS } from "../../src/engine/rewrite/guard-ir.js";
+import { GUARD_MUTATIONS } from "../../src/engine/guard/names.js";
 import { schemaErrors } from "../../src/engine/schema/validator.js";
 import { ROOT } from "../helpers/cli.js";
 import { DEFAULT_POLICY, policyPool } from "./arbitraries.js";

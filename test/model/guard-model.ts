@@ -57,6 +57,8 @@ interface DirNode {
 interface FileNode {
   kind: "file";
   data: string;
+  /** It has more than one name (path_link). */
+  linked?: boolean;
 }
 interface LinkNode {
   kind: "link";
@@ -76,7 +78,7 @@ interface Resolved {
 
 type FdEntry =
   | { kind: "preopen"; base: string[]; name: "/" | "." }
-  | { kind: "opened"; path: string[]; node: Node; offset: number; append: boolean; writable: boolean; readable: boolean; subtreeWritable?: boolean };
+  | { kind: "opened"; path: string[]; node: Node; offset: number; append: boolean; writable: boolean; readable: boolean };
 
 /** wasmer's preopens (ENGINE-NOTES): fd 3 "/", fd 4 "." (the workdir), fd 5 "/". */
 export const PREOPENS: Record<number, "/" | "."> = { 3: "/", 4: ".", 5: "/" };
@@ -120,6 +122,10 @@ export class GuardModel {
   readonly grants: Grants;
   private readonly fds = new Map<number, FdEntry>();
   private readonly slots: number[] = [];
+  /** Descriptors on the SDK's own "/" the guest closed: wasmer answers success but may
+   *  keep them open, so reading from one is the SDK's answer (path calls and readdir are
+   *  the guard's: EBADF). Until the number is reused. */
+  private readonly zombies = new Set<number>();
   private readonly root: DirNode = { kind: "dir", entries: new Map() };
   readonly features = new Set<string>();
 
@@ -175,10 +181,11 @@ export class GuardModel {
     // descriptor the guest opened, it escapes and is denied with the path as given.
     if (tooLong(e.kind === "opened" ? ["#"] : base, path)) return { errno: ERRNO.NAMETOOLONG };
     const clamps = e.kind === "preopen" && e.name === "/";
-    if (!clamps && minDepth < base.length) return this.deny(op, RULE.ESCAPES, path, out);
+    // (below a descriptor on "/" too: measured from the descriptor, not clamped at "/")
+    const escapes = e.kind === "opened" ? lexical(["#"], path).minDepth < 1 : !clamps && minDepth < base.length;
+    if (escapes) return this.deny(op, RULE.ESCAPES, path, out);
     const abs = joinPath(comps);
     const rule = policyRule(this.grants, abs, access);
-    if (e.kind === "opened" && rule !== this.descriptorRule(e, abs, access)) this.features.add("descriptor-access-approximation");
     if (rule) {
       // README Policy: "A violation below a descriptor the guest opened is recorded as
       // `<dirfd>/PATH`, PATH relative to that descriptor."
@@ -202,24 +209,6 @@ export class GuardModel {
     // (EACCES where Linux says EEXIST or EINVAL)
     if (access !== "read" && access !== "stat" && comps.length === base.length) opaque = true;
     return { comps, opaque };
-  }
-
-  /** Not a rule of the model: the README's "Descriptors the guard opened are remembered,
-   *  with their access" as the guard implements it (one access for a whole subtree), used
-   *  only to classify the cases where it differs from the rules (known-defects.ts). */
-  private descriptorRule(e: Extract<FdEntry, { kind: "opened" }>, abs: string, access: Access): string | null {
-    if (abs.split("/").includes(".coreason-audit")) return RULE.RESERVED;
-    if (access !== "write" && access !== "remove") return null;
-    return e.subtreeWritable ? null : RULE.READ_ONLY;
-  }
-
-  /** The guard's access bit for a directory it opened (see descriptorRule). */
-  private subtreeWritable(dir: FdRef, comps: string[]): boolean {
-    const d = this.fds.get(this.fdNumber(dir)!);
-    if (d?.kind === "opened") return d.subtreeWritable ?? false;
-    const abs = joinPath(comps);
-    if (policyRule(this.grants, abs, "write")) return false;
-    return !this.grants.readOnly.some((r) => abs === "/" || r.startsWith(abs + "/"));
   }
 
   /** README "sandbox-exec": the violation is recorded and the call answers EACCES (or, under
@@ -280,7 +269,7 @@ export class GuardModel {
 
   private fdAlloc(): number {
     let n = 6;
-    while (this.fds.has(n)) n++;
+    while (this.fds.has(n) || this.zombies.has(n)) n++;
     return n;
   }
 
@@ -290,7 +279,11 @@ export class GuardModel {
 
   /** Make what a call may have changed unknown (its outcome could not be predicted). */
   private taint(...targets: { parent: Node; name: string }[]) {
-    for (const t of targets) if (t.parent.kind === "dir") t.parent.entries.set(t.name, UNKNOWN);
+    // the entry may or may not exist now: its directory's listing is unknown too
+    for (const t of targets) if (t.parent.kind === "dir") {
+      t.parent.entries.set(t.name, UNKNOWN);
+      t.parent.tainted = true;
+    }
   }
 
   // ---- one call -------------------------------------------------------------------------
@@ -390,7 +383,7 @@ export class GuardModel {
     const w = this.walkFrom(r, (c.lookup & LOOKUP_FOLLOW) !== 0 && !excl);
     const opened = (node: Node): Outcome => {
       const fd = this.fdAlloc();
-      this.fds.set(fd, { kind: "opened", path: r.comps, node, offset: 0, append: (c.fdflags & 1) !== 0, writable: writes, readable: true, subtreeWritable: this.subtreeWritable(c.fd, r.comps) });
+      this.fds.set(fd, { kind: "opened", path: r.comps, node, offset: 0, append: (c.fdflags & 1) !== 0, writable: writes, readable: true });
       this.slots.push(fd);
       return { errno: 0, extra: String(fd) };
     };
@@ -398,7 +391,7 @@ export class GuardModel {
       // The outcome lies outside the model: take the real run's answer for the state only.
       if (this.oracle(index) === 0) {
         const fd = this.fdAlloc();
-        this.fds.set(fd, { kind: "opened", path: r.comps, node: UNKNOWN, offset: 0, append: false, writable: writes, readable: true, subtreeWritable: this.subtreeWritable(c.fd, r.comps) });
+        this.fds.set(fd, { kind: "opened", path: r.comps, node: UNKNOWN, offset: 0, append: false, writable: writes, readable: true });
         this.slots.push(fd);
       }
       return { errno: null };
@@ -466,6 +459,12 @@ export class GuardModel {
     } else {
       if (w.node.kind === "dir") return { errno: ERRNO.ISDIR };
       if (trailingSlash(c.path)) return this.slashOnNonDir();
+      if (w.node.kind === "file" && w.node.linked) {
+        // wasmer still lists a hard-linked file's name after unlinking it: the SDK's
+        // file system, not the guard's decision (which is all that is compared here)
+        this.taint(w);
+        return this.taintDir(w.parent);
+      }
     }
     this.detach(w.parent, w.name);
     return { errno: 0 };
@@ -512,11 +511,15 @@ export class GuardModel {
         return { errno: ERRNO.PERM };
       }
       this.features.add("hard-link");
+      if (src.node.kind === "file") src.node.linked = true;
       (dst.parent as DirNode).entries.set(dst.name, src.node);
       return { errno: 0 };
     }
     if (src.node === dst.node) return { errno: 0 };
-    if (src.node.kind === "dir" || dst.node !== undefined || this.openedDirIs(src.node)) {
+    const followed = src.node.kind === "link" ? this.walk(a.comps, true) : undefined;
+    // wasmer answers ENOENT to moving a symlink to a directory: the SDK's business too
+    const linkToDir = followed !== undefined && followed !== "unknown" && !("errno" in followed) && followed.node?.kind !== "file" && followed.node?.kind !== "link";
+    if (src.node.kind === "dir" || linkToDir || dst.node !== undefined || this.openedDirIs(src.node)) {
       // directory moves and replacements: many Linux rules (EINVAL into itself, ENOTEMPTY,
       // EISDIR): left to the SDK, the state becomes unknown
       this.taint(src, dst);
@@ -544,10 +547,21 @@ export class GuardModel {
     const stored = absolute ? shown : t.comps.join("/");
     const w = this.walkFrom(r, false);
     // wasmer 0.16 panics (the guest traps) on a symlink whose parent is not a directory
-    if (w !== "unknown" && "errno" in w && w.errno === ERRNO.NOTDIR) this.features.add("sdk-panic-symlink-below-file");
-    if (stored === "") return { errno: null }; // an empty target, or ".": the SDK's business
+    // (the parent is walked even when odd bytes make the outcome the SDK's)
+    const parent = r.opaque ? this.walk(r.comps, false) : w;
+    if (parent !== "unknown" && "errno" in parent && parent.errno === ERRNO.NOTDIR) this.features.add("sdk-panic-symlink-below-file");
+    if (stored === "") {
+      // an empty target, or ".": the SDK's business, and it may have made the link
+      if (w !== "unknown" && !("errno" in w)) {
+        this.taintDir(w.parent);
+        this.taint(w);
+      }
+      return { errno: null };
+    }
     if (!t.comps.every(plainName)) {
+      // a target with odd bytes: the SDK's answer, and it may have made the link
       this.taintPrefix(r.comps);
+      if (w !== "unknown" && !("errno" in w)) this.taint(w);
       return { errno: null };
     }
     if (w === "unknown") return { errno: null };
@@ -558,7 +572,12 @@ export class GuardModel {
       this.taint(w);
       return { errno: null };
     }
-    if (trailingSlash(c.path)) return { errno: null };
+    if (trailingSlash(c.path)) {
+      // a link named "name/": the SDK's answer, and it may have made the link
+      this.taintDir(w.parent);
+      this.taint(w);
+      return { errno: null };
+    }
     (w.parent as DirNode).entries.set(w.name, { kind: "link", target: stored });
     return { errno: 0 };
   }
@@ -585,6 +604,7 @@ export class GuardModel {
 
   private readWrite(c: { op: "read" | "write"; fd: FdRef; data?: string }): Outcome {
     const fd = this.fdNumber(c.fd);
+    if (fd !== undefined && this.zombies.has(fd)) return { errno: null };
     const e = fd === undefined ? undefined : this.fds.get(fd);
     if (e === undefined) return { errno: fd !== undefined && fd <= 2 ? null : ERRNO.BADF };
     if (e.kind === "preopen") return { errno: null };
@@ -610,7 +630,10 @@ export class GuardModel {
       this.deny("fd_close", RULE.PROTECTED_FD, "", out);
       return { errno: ERRNO.BADF };
     }
+    if (fd !== undefined && this.zombies.has(fd)) return { errno: null };
     if (fd === undefined || !this.fds.has(fd)) return { errno: ERRNO.BADF };
+    const e = this.fds.get(fd)!;
+    if (e.kind === "opened" && e.path.length === 0) this.zombies.add(fd);
     this.fds.delete(fd);
     return { errno: 0 };
   }
@@ -621,6 +644,10 @@ export class GuardModel {
     if ((a !== undefined && a in PREOPENS) || (b !== undefined && b in PREOPENS)) {
       this.deny("fd_renumber", RULE.PROTECTED_FD, "", out);
       return { errno: ERRNO.BADF };
+    }
+    if ((a !== undefined && this.zombies.has(a)) || (b !== undefined && this.zombies.has(b))) {
+      this.features.add("unobservable-open"); // what the SDK did with its descriptor table is unknown
+      return { errno: null };
     }
     if (a === undefined || b === undefined || !this.fds.has(a) || !this.fds.has(b)) return { errno: ERRNO.BADF };
     if (a === b) return { errno: 0 };

@@ -4,20 +4,4 @@
 // once the guard is fixed, so the entry is then removed and the class joins the main
 // property. Remove an entry only together with the guard fix it waits for.
 export const KNOWN_GUARD_DEFECTS: readonly string[] = [
-  // fd_readdir on preopen 4 now lists the guest's /workspace, but the model still finds
-  // listings that differ (a hard link made in the same run is missing from readdir(4)).
-  "readdir-workdir-preopen",
-  // found by the model: the guard drops a trailing "/", so "f/" opens the regular file f
-  // (Linux: ENOTDIR).
-  "trailing-slash-on-non-directory",
-  // found by the model: below a directory descriptor the guest opened, the guard applies
-  // one access to the whole subtree, so the README's rules and its answer differ when
-  // grants nest (read_only /workspace/a inside read_write /workspace: writing <dirfd>/x
-  // from a descriptor on /workspace is denied as read-only), and removing or renaming the
-  // descriptor's own directory (rmdir(fd, "")) is not checked against the mounts rule.
-  "descriptor-access-approximation",
-  // found by the model: path_link of a directory succeeds (wasmer allows it; Linux says
-  // EPERM), e.g. link(5, "workspace", 5, "workspace/a") links the workdir's backing
-  // directory into itself. The guard should refuse directory sources.
-  "hard-link-to-directory",
 ];

@@ -1,5 +1,5 @@
 // The policy rules of README.md ("Policy" and "How enforcement works"), as plain
-// functions of a guest path. Written from the README, not from guard-ir.ts: each rule
+// functions of a guest path. Written from the README, not from guard/emitter.ts: each rule
 // names the README sentence it implements (quoted, so a reader can grep for it).
 
 export const WORKDIR = "/workspace";
@@ -71,12 +71,12 @@ export function policyRule(g: Grants, path: string, access: Access): string | nu
   return RULE.NOT_GRANTED;
 }
 
-/** README Policy: "`path_open` writes when it creates or truncates (O_CREAT, O_TRUNC),
- *  appends (FDFLAGS_APPEND) or asks for a right that changes contents (fd_write,
- *  fd_datasync, fd_allocate, fd_filestat_set_size)"; any other open reads. */
-export function openWrites(oflags: number, rights: number, fdflags: number): boolean {
-  const WRITE_RIGHTS = (1 << 0) | (1 << 6) | (1 << 8) | (1 << 22);
-  return (oflags & (1 | 8)) !== 0 || (fdflags & 1) !== 0 || (rights & WRITE_RIGHTS) !== 0;
+/** README Policy: "`path_open` writes when it creates or truncates (O_CREAT, O_TRUNC) or
+ *  asks for `fd_write` on something it does not open as a directory (O_DIRECTORY); any
+ *  other open reads, with its write rights removed when the path is not writable". */
+export function openWrites(oflags: number, rights: number, _fdflags: number): boolean {
+  const [CREAT, DIRECTORY, TRUNC, FD_WRITE] = [1, 2, 8, 1 << 6];
+  return (oflags & (CREAT | TRUNC)) !== 0 || ((rights & FD_WRITE) !== 0 && (oflags & DIRECTORY) === 0);
 }
 
 /** Lexical normalisation (README "How enforcement works": the guard "normalises `.`/`..`

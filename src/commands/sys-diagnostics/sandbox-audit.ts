@@ -1,7 +1,7 @@
 import { Flags } from "@oclif/core";
 import { EngineCommand } from "../../cli/engine-command.js";
 import { auditOf, auditStateNote, type AuditResult } from "../../engine/client/audit.js";
-import { auditLine } from "../../engine/host/audit-log.js";
+import { auditLine } from "../../engine/state/audit-log.js";
 
 export default class SysDiagnosticsSandboxAudit extends EngineCommand {
   // the spelling of the original bug report (hidden topic, like sys-diagnostics)

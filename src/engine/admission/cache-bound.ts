@@ -9,8 +9,8 @@ import { randomBytes } from "node:crypto";
 import { copyFileSync, linkSync, readdirSync, rmSync, statSync, utimesSync } from "node:fs";
 import { join } from "node:path";
 import { EngineError } from "../errors.js";
-import { pidAlive } from "../client/pid-alive.js";
-import { procIdentity } from "../probe/process-tree.js";
+import { pidAlive } from "../state/pid-alive.js";
+import { procIdentity } from "../state/process-tree.js";
 import { ensureDir } from "../state/state-dir.js";
 
 export const CACHE_BYTES_ENV = "COREASON_MODULE_CACHE_BYTES";

@@ -9,7 +9,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { packagePath } from "../package-root.js";
-import type { GuardConfig } from "../rewrite/guard-ir.js";
+import type { GuardConfig } from "../policy/guard-config.js";
 import { writeFileAtomic } from "../state/atomic-file.js";
 import { ensureDir } from "../state/state-dir.js";
 import { admitModule, checkMemory } from "./admit.js";
@@ -26,7 +26,7 @@ export interface PreparedModule {
 }
 
 /** Bump with every change to the generated guard: old cache entries then miss. */
-export const INSTRUMENTATION_VERSION = 17;
+export const INSTRUMENTATION_VERSION = 22;
 
 /** Pre-instrumented modules written by the build (read-only at run time). */
 export const PREBUILT_CACHE = packagePath("dist", "cache", "modules");
@@ -62,7 +62,7 @@ export async function guardTemplate(guard: GuardConfig, cacheDir: string): Promi
   const name = `template-${createHash("sha256").update(JSON.stringify({ guard, v: INSTRUMENTATION_VERSION })).digest("hex")}.wasm`;
   const hit = fromCaches(name, cacheDir);
   if (hit) return hit;
-  const { buildGuardTemplate } = await import("../rewrite/guard-template.js");
+  const { buildGuardTemplate } = await import("../guard/template.js");
   const template = buildGuardTemplate(guard);
   writeFileAtomic(join(ensureDir(cacheDir), name), template, 0o644);
   bound(cacheDir);

@@ -1,6 +1,7 @@
-// Just enough of the wasm binary format to read and rewrite memory limits (the cap is
-// applied per start, on top of a cached guarded module).
-import { leb, Reader } from "../rewrite/wasm-code.js";
+// Memory limits of a module, read and rewritten (the cap is applied per start, on top
+// of a cached guarded module), over the shared section reader (src/engine/wasm/).
+import { leb, Reader } from "../wasm/code.js";
+import { sections } from "../wasm/sections.js";
 
 export function readLeb(bytes: Uint8Array, at: number): { value: number; next: number } {
   const r = new Reader(bytes, at);
@@ -9,26 +10,6 @@ export function readLeb(bytes: Uint8Array, at: number): { value: number; next: n
 }
 
 export const writeLeb = leb;
-
-export interface Section {
-  id: number;
-  start: number; // first byte of the payload
-  end: number;
-  headerStart: number;
-}
-
-export function sections(bytes: Uint8Array): Section[] {
-  const out: Section[] = [];
-  let i = 8;
-  while (i < bytes.length) {
-    const headerStart = i;
-    const id = bytes[i++];
-    const { value: size, next } = readLeb(bytes, i);
-    out.push({ id, start: next, end: next + size, headerStart });
-    i = next + size;
-  }
-  return out;
-}
 
 export interface MemoryLimits {
   initial: number;

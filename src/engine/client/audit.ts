@@ -2,7 +2,7 @@
 // (schemas/output/sys-diagnostics-sandbox-audit.json).
 import { existsSync } from "node:fs";
 import { EngineError } from "../errors.js";
-import { readAudit, type AuditRecord } from "../host/audit-log.js";
+import { readAudit, type AuditRecord } from "../state/audit-log.js";
 import { readArchivedAudit, type AuditRun } from "../state/audit-archive.js";
 import { instanceDir } from "../state/state-dir.js";
 import { instanceStatus, notRunning } from "./connect.js";

@@ -6,7 +6,7 @@ import { instanceDir } from "../state/state-dir.js";
 import { InstanceRecord, readInstanceRecord } from "../state/instance-record.js";
 import { HostConnection } from "./connection.js";
 import { canVerifyHosts, hostProcessOf } from "./host-process.js";
-import { pidAlive } from "./pid-alive.js";
+import { pidAlive } from "../state/pid-alive.js";
 
 export { pidAlive };
 

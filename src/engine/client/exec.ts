@@ -8,7 +8,7 @@ import { instanceDir, moduleCacheDir } from "../state/state-dir.js";
 import { execExitCode } from "../verdict.js";
 import { resolveArgv0 } from "./argv0.js";
 import { connectInstance } from "./connect.js";
-import { checkWorkdirGranted, normaliseWorkdir } from "./workdir.js";
+import { checkWorkdirGranted, normaliseWorkdir } from "../policy/workdir.js";
 
 export interface ExecOptions {
   enclave: string;

@@ -7,9 +7,9 @@
 // every live host of the state directory, including one no record points at.
 import { existsSync, realpathSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import { allPids, procAvailable, procIdentity, startTimeOf } from "../probe/process-tree.js";
+import { allPids, procAvailable, procIdentity, startTimeOf } from "../state/process-tree.js";
 import { checkInstanceName, instancesDir } from "../state/state-dir.js";
-import { pidAlive } from "./pid-alive.js";
+import { pidAlive } from "../state/pid-alive.js";
 
 export const HOST_SCRIPT = "supervisor-main.js";
 

@@ -6,7 +6,7 @@ import { appendFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { INSTRUMENTATION_VERSION } from "../admission/module-cache.js";
 import { definitionModule, loadDefinition } from "../enclave/definitions.js";
-import { readAudit } from "../host/audit-log.js";
+import { readAudit } from "../state/audit-log.js";
 import { readLaunchConfig, type LaunchConfig } from "../host/launch-config.js";
 import { EngineError } from "../errors.js";
 import type { Policy } from "../policy/policy.js";

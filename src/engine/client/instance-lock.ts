@@ -6,8 +6,8 @@ import { closeSync, openSync, readFileSync, rmSync, statSync, writeSync } from "
 import { join } from "node:path";
 import { EngineError } from "../errors.js";
 import { checkInstanceName, ensureDir, stateDir } from "../state/state-dir.js";
-import { procIdentity } from "../probe/process-tree.js";
-import { pidAlive } from "./pid-alive.js";
+import { procIdentity } from "../state/process-tree.js";
+import { pidAlive } from "../state/pid-alive.js";
 
 const POLL_MS = 50;
 /** A lock file still empty after this long was left by an owner that died writing it. */

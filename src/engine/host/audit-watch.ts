@@ -3,7 +3,7 @@
 // call cannot take its violations with it. The guard only appends; records are read
 // from where the last read ended, and one still being written waits for the next read.
 import type { Sandbox } from "@wasmer/sdk/node";
-import { decodeViolationsFrom, type DecodedViolation } from "../rewrite/violation-codes.js";
+import { decodeViolationsFrom, type DecodedViolation } from "../guard/violation-codes.js";
 
 /** How often the file is checked while a guest runs (a stat; read only when it grew). */
 const POLL_MS = 20;

@@ -5,12 +5,12 @@
 import { readFileSync } from "node:fs";
 import { Wasmer, type Package, type Process, type Sandbox } from "@wasmer/sdk/node";
 import type { ExecRequestArgs, Violation } from "../protocol/messages.js";
-import { AUDIT_FILE_NAME } from "../rewrite/violation-codes.js";
+import { AUDIT_FILE_NAME } from "../guard/violation-codes.js";
 import { AuditWatch } from "./audit-watch.js";
 import { guestPackage } from "./guest-package.js";
 import type { LaunchConfig } from "./launch-config.js";
 import type { WorkerOutcome, WorkspaceEntry } from "./worker-messages.js";
-import { backingPath, imageDirectories } from "../client/workdir.js";
+import { backingPath, imageDirectories } from "../policy/workdir.js";
 import { DEVICE_PLACEHOLDER_FILES } from "../policy/devices.js";
 
 /** Host memory allowed to a sandbox besides its guest's linear memory. */

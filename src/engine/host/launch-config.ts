@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { EngineError } from "../errors.js";
 import type { Policy } from "../policy/policy.js";
-import type { GuardConfig } from "../rewrite/guard-ir.js";
+import type { GuardConfig } from "../policy/guard-config.js";
 import { schemaErrors } from "../schema/validator.js";
 import { writeFileAtomic } from "../state/atomic-file.js";
 

@@ -16,10 +16,10 @@ import {
   StdinRequestArgs,
 } from "../protocol/messages.js";
 import { ENGINE_VERSION } from "../package-root.js";
-import { procIdentity } from "../probe/process-tree.js";
+import { procIdentity } from "../state/process-tree.js";
 import { InstanceRecord, writeInstanceRecord } from "../state/instance-record.js";
 import { removeOwnSocket, removeStaleSocket, SocketIdentity, socketIdentity } from "../state/socket-file.js";
-import { appendAudit, toAuditRecords } from "./audit-log.js";
+import { appendAudit, toAuditRecords } from "../state/audit-log.js";
 import { LaunchConfig, readLaunchConfig } from "./launch-config.js";
 import { ViolationTally } from "./violation-summary.js";
 import { WorkerHandle } from "./worker-handle.js";

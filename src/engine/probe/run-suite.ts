@@ -11,7 +11,7 @@ import { ENGINE_VERSION } from "../package-root.js";
 import type { Policy } from "../policy/policy.js";
 import type { InstanceRecord } from "../state/instance-record.js";
 import { catalogue, Probe, ProbeContext, selectProbes, Verdict } from "./catalogue.js";
-import { cpuSecondsOfTree } from "./process-tree.js";
+import { cpuSecondsOfTree } from "../state/process-tree.js";
 
 export interface ProbeOptions {
   enclave: string;
@@ -19,9 +19,6 @@ export interface ProbeOptions {
   policy?: Policy;
   policyFile?: string;
   only?: string | string[];
-  /** Test hook (no CLI flag reaches it): boot the enclave without the policy guard,
-   *  to prove that probes report breaches when enforcement is off. */
-  unsafeDisableGuard?: boolean;
 }
 
 export interface ProbeResult {
@@ -97,7 +94,11 @@ export class ProbeSession {
   private policyDigest = "";
   private booting?: Promise<void>;
 
-  constructor(private readonly opts: ProbeOptions) {
+  constructor(
+    private readonly opts: ProbeOptions,
+    /** Only runProbeSuiteUnguardedForTests sets it. */
+    private readonly unguarded = false,
+  ) {
     this.probes = selectProbes(catalogue(), opts.only);
     if (!this.probes.length) throw new EngineError("USAGE", `no probe id or category matches ${[opts.only].flat().join(", ")}`);
     for (const p of this.probes) {
@@ -118,7 +119,7 @@ export class ProbeSession {
       writeFileSync(this.canary.path, this.canary.content, { mode: 0o600 });
       process.env[this.canary.env] = this.canary.envValue;
       const launches = [];
-      for (const lane of this.lanes.values()) launches.push({ lane, launch: await prepareLaunch({ ...this.opts, name: lane.name, unguarded: this.opts.unsafeDisableGuard }, {}) });
+      for (const lane of this.lanes.values()) launches.push({ lane, launch: await prepareLaunch({ ...this.opts, name: lane.name, unguarded: this.unguarded }, {}) });
       this.policyDigest = launches[0].launch.policyDigest;
       const booted = await Promise.allSettled(
         launches.map(async ({ lane, launch }) => {
@@ -202,8 +203,18 @@ function scrub(text: string, canary: string): string {
   return text.split(canary).join("<canary>");
 }
 
-export async function runProbeSuite(opts: ProbeOptions, onResult?: (r: ProbeResult) => void): Promise<ProbeReport> {
-  const session = new ProbeSession(opts);
+export function runProbeSuite(opts: ProbeOptions, onResult?: (r: ProbeResult) => void): Promise<ProbeReport> {
+  return runSuite(new ProbeSession(opts), onResult);
+}
+
+/** TEST ONLY (no command, HTTP route or library export reaches it): the suite on an
+ *  enclave booted without its policy guard, to prove the probes report breaches when
+ *  enforcement is off. */
+export function runProbeSuiteUnguardedForTests(opts: ProbeOptions): Promise<ProbeReport> {
+  return runSuite(new ProbeSession(opts, true));
+}
+
+async function runSuite(session: ProbeSession, onResult?: (r: ProbeResult) => void): Promise<ProbeReport> {
   try {
     // each instance's probes in order, the instances side by side; onResult as each ends
     const runs = session.probes.map((p) => session.run(p).then((r) => onResult?.(r)));

@@ -1,93 +1,14 @@
 // Instrumentation without a binaryen round trip: the guard is generated once per
-// policy as a small template module (guard-template.ts), then spliced into the guest's
+// policy as a small template module (guard/template.ts), then spliced into the guest's
 // binary. Guarded imports are redirected to their guards, the real imports the guards
 // need are appended, and every function index in the code is renumbered. The proof that
 // only guard code reaches a raw import is taken on the way, from the rewritten calls.
 import { EngineError } from "../errors.js";
 import { GUARDED_FUNCTIONS, WASI_MODULE } from "./wasi-preview1.js";
 import { findShadowStack, GUARD_SCRATCH_BYTES, STACK_FLOOR } from "./stack-layout.js";
-import { ByteWriter, IndexMaps, leb, Reader, rewriteBody, slebNonNegative } from "./wasm-code.js";
+import { ByteWriter, IndexMaps, leb, Reader, rewriteBody, slebNonNegative } from "../wasm/code.js";
+import { entries, Import, parseImports, readName as name, sections, vecCount } from "../wasm/sections.js";
 
-interface Section {
-  id: number;
-  body: Uint8Array;
-}
-
-interface Import {
-  module: string;
-  name: string;
-  kind: number;
-  raw: Uint8Array; // the whole entry, re-emitted as is
-  typeIndex?: number;
-}
-
-const dec = new TextDecoder();
-
-function sections(bytes: Uint8Array): Section[] {
-  const r = new Reader(bytes, 8);
-  const out: Section[] = [];
-  while (r.i < bytes.length) {
-    const id = r.byte();
-    const size = r.u32();
-    out.push({ id, body: bytes.subarray(r.i, r.i + size) });
-    r.skip(size);
-  }
-  return out;
-}
-
-const name = (r: Reader) => {
-  const n = r.u32();
-  const s = dec.decode(r.b.subarray(r.i, r.i + n));
-  r.skip(n);
-  return s;
-};
-
-function limits(r: Reader) {
-  const flags = r.byte();
-  r.u32();
-  if (flags & 1) r.u32();
-}
-
-function parseImports(body: Uint8Array): Import[] {
-  const r = new Reader(body);
-  const n = r.u32();
-  const out: Import[] = [];
-  for (let k = 0; k < n; k++) {
-    const start = r.i;
-    const module = name(r);
-    const field = name(r);
-    const kind = r.byte();
-    let typeIndex: number | undefined;
-    if (kind === 0) typeIndex = r.u32();
-    else if (kind === 1) {
-      r.byte();
-      limits(r);
-    }
-    else if (kind === 2) limits(r);
-    else if (kind === 3) r.skip(2);
-    else throw new Error(`import kind ${kind}`);
-    out.push({ module, name: field, kind, typeIndex, raw: body.subarray(start, r.i) });
-  }
-  return out;
-}
-
-function vecCount(body: Uint8Array | undefined): number {
-  return body ? new Reader(body).u32() : 0;
-}
-
-/** Entries of a vec section as raw byte ranges, using `skipEntry` to find each end. */
-function entries(body: Uint8Array | undefined, skipEntry: (r: Reader) => void): Uint8Array[] {
-  if (!body) return [];
-  const r = new Reader(body);
-  const n = r.u32();
-  const out: Uint8Array[] = [];
-  for (let k = 0; k < n; k++) {
-    const start = r.i;
-    skipEntry(r);
-    out.push(body.subarray(start, r.i));
-  }
-  return out;
-}
 
 /** Rewrites a constant expression (ref.func, global.get) up to and including `end`. */
 function constExpr(r: Reader, maps: IndexMaps, out: number[]) {

@@ -11,11 +11,11 @@
 // A module whose stack cannot hold the scratch region at its start is refused, so the
 // guard never traps later for want of memory.
 import { EngineError } from "../errors.js";
-import { Reader, rewriteBody } from "./wasm-code.js";
+import { Reader, rewriteBody } from "../wasm/code.js";
 
 /** The guard template's import of the floor (an immutable i32), supplied by splice.ts. */
 export const STACK_FLOOR = "__cr_stack_floor";
-/** Bytes of scratch the guard carves below the stack pointer (guard-ir.ts lays them out). */
+/** Bytes of scratch the guard carves below the stack pointer (guard/emitter.ts lays them out). */
 export const GUARD_SCRATCH_BYTES = 17664;
 /** Addresses below this are never lent to the guard (address 0 is NULL). */
 export const NULL_PAGE = 1024;

@@ -94,9 +94,15 @@ export const NO_RESULT = new Set(["proc_exit"]);
 export const Errno = {
   ACCES: 2,
   BADF: 8,
+  EXIST: 20,
   FAULT: 21,
   FBIG: 22,
+  ISDIR: 31,
+  LOOP: 32,
   NAMETOOLONG: 37,
+  NOENT: 44,
   NOMEM: 48,
+  NOTDIR: 54,
+  PERM: 63,
   NOTCAPABLE: 76,
 } as const;

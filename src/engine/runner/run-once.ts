@@ -15,7 +15,7 @@ import { EnclaveSandbox, type SandboxConfig } from "../host/enclave-sandbox.js";
 import { ViolationTally } from "../host/violation-summary.js";
 import type { WorkerOutcome } from "../host/worker-messages.js";
 import { foreignGuardConfig, guardConfig } from "../policy/policy.js";
-import { checkWorkdirGranted, normaliseWorkdir } from "../client/workdir.js";
+import { checkWorkdirGranted, normaliseWorkdir } from "../policy/workdir.js";
 import { moduleCacheDir } from "../state/state-dir.js";
 
 /** Past the timeout, how long the SDK gets to answer before the runner answers itself. */

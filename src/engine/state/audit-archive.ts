@@ -7,7 +7,7 @@
 // archive, so a killed process leaves the old archive or the new one, never half.
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { auditPath, parseAudit, type AuditRecord } from "../host/audit-log.js";
+import { auditPath, parseAudit, type AuditRecord } from "./audit-log.js";
 import { schemaErrors } from "../schema/validator.js";
 import { writeFileAtomic } from "./atomic-file.js";
 import type { InstanceRecord } from "./instance-record.js";

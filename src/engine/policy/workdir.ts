@@ -3,7 +3,7 @@
 // directory the policy grants (else WORKDIR_DENIED, 77); whether it exists is for the
 // enclave's host to say (WORKDIR_MISSING, 126, as docker exec -w answers a missing one).
 import { EngineError } from "../errors.js";
-import type { GuardConfig } from "../rewrite/guard-ir.js";
+import type { GuardConfig } from "./guard-config.js";
 
 /** The guard keeps a --wasm module's start directory in 255 bytes of its scratch. */
 const MAX_WORKDIR = 255;

@@ -1,5 +1,5 @@
 // A thin layer over binaryen's expression builders: functions with named locals and
-// a few byte-level helpers. Keeps the guard code in guard-ir.ts readable.
+// a few byte-level helpers. Keeps the guard code in the guard readable.
 import binaryen from "binaryen";
 
 export type Expr = number;
@@ -85,3 +85,6 @@ export function bytesEqual(m: binaryen.Module, ptr: () => Expr, text: Uint8Array
 export function storeBytes(m: binaryen.Module, ptr: () => Expr, text: Uint8Array, offset = 0): Expr[] {
   return Array.from(text, (b, k) => m.i32.store8(offset + k, 1, ptr(), m.i32.const(b)));
 }
+
+/** A guard's k-th parameter (guards name their parameters p0, p1, ...). */
+export const p = (f: FnBuilder, k: number) => f.get(`p${k}`);

@@ -1,10 +1,10 @@
 // Instrumentation: admitted bytes in, guarded bytes out (the memory cap is applied
 // separately, see admission/module-cache.ts). The guard is a template module generated
-// once per guard configuration (guard-template.ts, binaryen) and spliced into the
-// guest's binary (splice.ts), which keeps a first start of a large module fast.
-import { admitModule, AdmissionReport } from "../admission/admit.js";
-import type { GuardConfig } from "./guard-ir.js";
-import { SpliceHooks, spliceGuard } from "./splice.js";
+// once per guard configuration (guard/template.ts, binaryen) and spliced into the
+// guest's binary (rewrite/splice.ts), which keeps a first start of a large module fast.
+import { admitModule, AdmissionReport } from "./admit.js";
+import type { GuardConfig } from "../policy/guard-config.js";
+import { SpliceHooks, spliceGuard } from "../rewrite/splice.js";
 
 export interface InstrumentResult {
   bytes: Uint8Array;

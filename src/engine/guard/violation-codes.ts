@@ -20,7 +20,7 @@ export const OPERATIONS = [
   "fd_close",
   "fd_renumber",
   "readdir",
-  "exit", // not a violation: the guest's real exit status (see guard-exit.ts)
+  "exit", // not a violation: the guest's real exit status (see exit-guard.ts)
   "futimes",
 ] as const;
 export type Operation = Exclude<(typeof OPERATIONS)[number], "">;

@@ -1,5 +1,9 @@
 // Guards for calls on a descriptor rather than a path: what they may do depends on how
 // the descriptor was opened (the guard's fd bits) and on the engine's bounds.
+//   fd_readdir             a preopen lists only when its directory is readable (the
+//                          workdir preopen lists the guest's workdir, not the storage);
+//   fd_close, fd_renumber  preopens are protected; a descriptor's bits go with it;
+//   fd_fdstat_get          stdio answers honestly (stdio-guard.ts);
 //   fd_filestat_set_times  a write: denied (EACCES, recorded) on a descriptor whose
 //                          path is read-only, like every other write there;
 //   fd_filestat_set_size, fd_allocate, fd_pwrite, fd_seek
@@ -7,25 +11,28 @@
 //                          EFBIG (the SDK would grow the file in the worker's memory
 //                          until the timeout or the host-memory watchdog).
 import type binaryen from "binaryen";
-import { Expr, FnBuilder, i32, i64, none } from "./ir.js";
+import { Expr, FnBuilder, i32, i64, none, p } from "./ir.js";
 import { Rule } from "./violation-codes.js";
-import { Errno } from "./wasi-preview1.js";
-import type { GuardEmitter } from "./guard-ir.js";
+import { Errno } from "../rewrite/wasi-preview1.js";
+import { S } from "./scratch.js";
+import { TRACKED_FDS } from "./fd-paths.js";
+import { fdstatGuardBody } from "./stdio-guard.js";
+import { ACCESS_READ, G, raw } from "./names.js";
+import type { GuardSpec } from "./emitter.js";
 
-type GuardSpec = (g: GuardEmitter, f: FnBuilder) => Expr[];
-const p = (f: FnBuilder, k: number) => f.get(`p${k}`);
-const TRACKED_FDS = 64;
+// fd_readdir and fd_filestat_get: what a descriptor opened only to list needs.
+const READDIR_RIGHTS = (1 << 14) | (1 << 21);
 const WHENCE_SET = 0;
 const WHENCE_CUR = 1;
 const WHENCE_END = 2;
 const FILETYPE_CHARACTER_DEVICE = 2;
-/** Scratch offsets (see S in guard-ir.ts): the path buffer, a u64, a 64-byte area
- *  (S.name, which __cr_resolve overwrites), a byte it does not, the mapped path. */
-const PATH_A = 0;
-const U64 = 8232;
-const AREA64 = 8288;
-const DOT = 8688;
-const MAPPED = 8800;
+/** Scratch offsets: the path buffer, a u64, a 64-byte area (S.name, which __cr_resolve
+ *  overwrites), a byte it does not, the mapped path. */
+const PATH_A = S.pathA;
+const U64 = S.u64;
+const AREA64 = S.name;
+const DOT = S.name + 400;
+const MAPPED = S.mapped;
 
 /** `__cr_fd_label(fd, out) -> len`: "<fd N>", the path a descriptor's violation is
  *  recorded under (the guard keeps no paths for descriptors). */
@@ -68,6 +75,52 @@ export function fdGuards(maxFileBytes: number): Record<string, GuardSpec> {
       return [m.if(over, m.return(m.i32.const(Errno.FBIG))), m.return(g.callRaw(rawName, Array.from({ length: argCount }, (_, k) => p(f, k))))];
     };
   return {
+    fd_readdir: (g, f) => {
+      const m = f.m;
+      // (fd, buf, len, cookie i64, bufused): listing a preopen directly needs no path
+      // call, so the preopen's own directory must be readable under the policy.
+      const s = () => m.global.get("__cr_scratch", i32);
+      const dot = S.name + 400;
+      const bufA = () => m.i32.add(s(), m.i32.const(S.pathA));
+      // A preopen whose directory is backed elsewhere (the workdir preopen "." is the
+      // storage root, which holds the backing directories and the audit file) lists its
+      // backing directory, through a descriptor opened for this call only.
+      const [n, rule, dir, err] = [f.local("n"), f.local("rule"), f.local("dir"), f.local("err")];
+      const rel = () => m.global.get("__cr_rel_ptr", i32);
+      const relLen = () => m.global.get("__cr_rel_len", i32);
+      const isDot = m.i32.and(m.i32.eq(relLen(), m.i32.const(1)), m.i32.eq(m.i32.load8_u(0, 1, rel()), m.i32.const(46)));
+      return [
+        g.setupScratch(),
+        // a descriptor the guest closed (which the SDK may still list) is gone
+        m.if(m.call("__cr_fd_closed", [p(f, 0)], i32), m.return(m.i32.const(Errno.BADF))),
+        m.if(
+          m.call("__cr_is_preopen", [p(f, 0)], i32),
+          m.block(null, [
+            m.i32.store8(dot, 1, s(), m.i32.const(46)),
+            f.set(n, m.call("__cr_resolve", [p(f, 0), m.i32.add(s(), m.i32.const(dot)), m.i32.const(1), bufA()], i32)),
+            m.if(m.i32.lt_s(f.get(n), m.i32.const(0)), m.return(m.i32.const(Errno.BADF))),
+            f.set(rule, m.call("__cr_policy", [bufA(), f.get(n), m.i32.const(ACCESS_READ)], i32)),
+            m.if(f.get(rule), m.return(g.deny("readdir", f.get(rule), bufA(), f.get(n)))),
+            m.call("__cr_map", [bufA(), f.get(n), m.i32.add(s(), m.i32.const(S.mapped))], none),
+            m.if(
+              m.i32.eqz(isDot),
+              m.block(null, [
+                f.set(err, g.callRaw("path_open", [m.global.get(G.realFd, i32), m.i32.const(0), rel(), relLen(), m.i32.const(2), m.i64.const(READDIR_RIGHTS, 0), m.i64.const(0, 0), m.i32.const(0), m.i32.add(s(), m.i32.const(S.u64))])),
+                m.if(f.get(err), m.return(f.get(err))),
+                f.set(dir, m.i32.load(0, 4, m.i32.add(s(), m.i32.const(S.u64)))),
+                f.set(err, g.callRaw("fd_readdir", [f.get(dir), p(f, 1), p(f, 2), p(f, 3), p(f, 4)])),
+                m.drop(g.callRaw("fd_close", [f.get(dir)])),
+                m.return(f.get(err)),
+              ]),
+            ),
+          ]),
+        ),
+        m.return(g.callRaw("fd_readdir", [p(f, 0), p(f, 1), p(f, 2), p(f, 3), p(f, 4)])),
+      ];
+    },
+    fd_fdstat_get: (_g, f) => fdstatGuardBody(f.m, f, raw("fd_fdstat_get")),
+    fd_close: protectPreopen("fd_close", [0], 1),
+    fd_renumber: protectPreopen("fd_renumber", [0, 1], 2),
     // (fd, size i64). Truncating a device to 0 (what `> /dev/stderr` does) is a no-op
     // that succeeds, as on Linux; the SDK refuses it with EACCES.
     fd_filestat_set_size: (g, f) => {
@@ -147,7 +200,7 @@ export function fdGuards(maxFileBytes: number): Record<string, GuardSpec> {
             m.if(f.get(rule), m.return(g.deny("futimes", f.get(rule), at(PATH_A), f.get(n)))),
             m.call("__cr_map", [at(PATH_A), f.get(n), at(MAPPED)], none),
             m.if(isDot, m.return(rawTimes())),
-            m.return(g.callRaw("path_filestat_set_times", [p(f, 0), m.i32.const(0), rel(), relLen(), p(f, 1), p(f, 2), p(f, 3)])),
+            m.return(g.callRaw("path_filestat_set_times", [m.global.get("__cr_real_fd", i32), m.i32.const(0), rel(), relLen(), p(f, 1), p(f, 2), p(f, 3)])),
           ]),
         ),
         m.if(m.call("__cr_fd_tracked", [p(f, 0)], i32), m.block(null, [m.if(writable, m.return(rawTimes())), ...denyFd(Rule.READ_ONLY)])),
@@ -158,5 +211,23 @@ export function fdGuards(maxFileBytes: number): Record<string, GuardSpec> {
         ...denyFd(Rule.UNTRACKED_FD),
       ];
     },
+  };
+}
+
+/** Preopens are the guard's roots (and its way to the audit file): never closed. */
+function protectPreopen(op: "fd_close" | "fd_renumber", fdArgs: number[], argCount: number): GuardSpec {
+  return (g, f) => {
+    const m = f.m;
+    const isPreopen = (k: number) => m.call("__cr_is_preopen", [p(f, k)], i32);
+    const err = f.local("err");
+    // what the guard knows of a descriptor goes with it, or is forgotten
+    const follow = [op === "fd_close" ? m.call("__cr_fd_close", [p(f, 0)], none) : m.call("__cr_fd_move", [p(f, 0), p(f, 1)], none)];
+    return [
+      g.setupScratch(),
+      ...fdArgs.map((k) => m.if(isPreopen(k), m.return(g.denyNoPath(op, Rule.PROTECTED_FD, Errno.BADF)))),
+      f.set(err, g.callRaw(op, Array.from({ length: argCount }, (_, k) => p(f, k)))),
+      m.if(m.i32.eqz(f.get(err)), m.block(null, follow)),
+      m.return(f.get(err)),
+    ];
   };
 }

@@ -4,7 +4,7 @@
 // knows the guest's real status and never reports 0 for it. The exit itself is the
 // guest's call, unchanged.
 import binaryen from "binaryen";
-import { G } from "./guard-ir.js";
+import { G } from "./names.js";
 import { FnBuilder, i32, none } from "./ir.js";
 import { opCode } from "./violation-codes.js";
 

@@ -4,10 +4,12 @@
 // the guest's memory, its stack-pointer global and its `_start`; splice.ts maps those
 // onto the guest module.
 import binaryen from "binaryen";
-import { emitExitGuard } from "./guard-exit.js";
-import { GUARD_RUNTIME_IMPORTS, GuardConfig, GuardEmitter, GuardMutation, RAW_PREFIX } from "./guard-ir.js";
-import { STACK_FLOOR } from "./stack-layout.js";
-import { GUARDED_FUNCTIONS, LINK_FOLLOWING_GUARDS, NO_RESULT, PREVIEW1_SIGNATURES, WASI_MODULE } from "./wasi-preview1.js";
+import { emitExitGuard } from "./exit-guard.js";
+import type { GuardConfig } from "../policy/guard-config.js";
+import { GuardEmitter } from "./emitter.js";
+import { GUARD_RUNTIME_IMPORTS, GuardMutation, RAW_PREFIX } from "./names.js";
+import { STACK_FLOOR } from "../rewrite/stack-layout.js";
+import { GUARDED_FUNCTIONS, LINK_FOLLOWING_GUARDS, NO_RESULT, PREVIEW1_SIGNATURES, WASI_MODULE } from "../rewrite/wasi-preview1.js";
 
 const typeOf = (letters: string) => binaryen.createType(Array.from(letters, (c) => (c === "I" ? binaryen.i64 : binaryen.i32)));
 

@@ -1,0 +1,391 @@
+// Path resolution in the guard: a (dirfd, path) made absolute and normalised into a
+// private copy, the workdir start for foreign modules, the mounts' backing paths, and
+// the absolute symlinks the guard follows itself.
+import { bytesEqual, Expr, FnBuilder, i32, none, storeBytes } from "./ir.js";
+import { Rule } from "./violation-codes.js";
+import { Errno } from "../rewrite/wasi-preview1.js";
+import { PATH_MAX, S } from "./scratch.js";
+import { DIRFD_SENTINEL, enc, G, MAX_START_DIR, raw } from "./names.js";
+import type { GuardEmitter } from "./emitter.js";
+
+/** `__cr_map(buf, len)`: if the path lies in a mount, point relPtr/relLen at the
+ *  same path under the mount's backing directory (checked paths stay guest paths). */
+export function emitMounts(e: GuardEmitter) {
+  const m = e.m;
+  const f = new FnBuilder(m, "__cr_map", [["buf", i32], ["len", i32], ["dest", i32]], none);
+  const k = f.local("k");
+  const wd = e.cfg.workdir;
+  const wdBytes = enc(wd);
+  const prefixLen = () => m.global.get(G.prefixLen, i32);
+  // The real call is relative to the dirfd's preopen: "/" (fd 3, 5) or the workdir (fd 4).
+  const viaRoot = () => m.i32.eq(prefixLen(), m.i32.const(1));
+  const viaWorkdir = () => m.i32.and(m.i32.eq(prefixLen(), m.i32.const(wdBytes.length)), bytesEqual(m, () => f.get("buf"), wdBytes));
+  const rewrite = (guest: Uint8Array, backingRel: Uint8Array): Expr =>
+    m.block(null, [
+      ...storeBytes(m, () => f.get("dest"), backingRel),
+      f.set(k, m.i32.const(guest.length)),
+      f.whileLoop(
+        () => m.i32.lt_u(f.get(k), f.get("len")),
+        () => [
+          m.i32.store8(0, 1, m.i32.add(m.i32.add(f.get("dest"), f.get(k)), m.i32.const(backingRel.length - guest.length)), m.i32.load8_u(0, 1, m.i32.add(f.get("buf"), f.get(k)))),
+          f.set(k, m.i32.add(f.get(k), m.i32.const(1))),
+        ],
+      ),
+      m.global.set(G.relPtr, f.get("dest")),
+      m.global.set(G.relLen, m.i32.add(m.i32.const(backingRel.length - guest.length), f.get("len"))),
+      m.return(),
+    ]);
+  const body: Expr[] = [m.if(m.global.get(G.relMode, i32), m.return())];
+  for (const mount of [...(e.cfg.mounts ?? []), ...(e.cfg.devices ?? [])]) {
+    const guest = enc(mount.guest);
+    const fromRoot = enc(mount.backing.replace(/^\/+/, ""));
+    body.push(m.if(m.i32.and(e.within(f, mount.guest), viaRoot()), rewrite(guest, fromRoot)));
+    if (mount.backing.startsWith(wd + "/") && (e.cfg.mounts ?? []).includes(mount)) {
+      // wasmer keeps hard links per view: one made through the workdir preopen is not
+      // seen through "/" and back, so the real call goes through the root preopen
+      // whenever there is one (one view of the backing directories for every call)
+      const fromWorkdir = enc(mount.backing.slice(wd.length + 1));
+      const root = () => m.global.get(G.rootFd, i32);
+      const viaRootPreopen = m.block(null, [m.global.set(G.realFd, root()), rewrite(guest, fromRoot)]);
+      body.push(m.if(m.i32.and(e.within(f, mount.guest), viaWorkdir()), m.if(m.i32.ge_s(root(), m.i32.const(0)), viaRootPreopen, rewrite(guest, fromWorkdir))));
+    }
+  }
+  f.finish(body);
+}
+
+/** `__cr_follow(buf, len, out) -> len | -1`: the first component of the guest path
+ *  (buf, len) that is a symlink replaced by its target (an absolute one mapped back to
+ *  the guest's name; a relative one, which never has "..", joined to the link's
+ *  directory), in out; -1 when there is none. The SDK follows no absolute target when
+ *  opening, nor a relative link to one. Uses the second mapped area for the text. */
+export function emitFollow(e: GuardEmitter) {
+  const m = e.m;
+  const f = new FnBuilder(m, "__cr_follow", [["buf", i32], ["len", i32], ["out", i32]], i32);
+  const [i, mlen, t, u, d, o, st] = [f.local("i"), f.local("mlen"), f.local("t"), f.local("u"), f.local("d"), f.local("o"), f.local("st")];
+  const linkAt = (k: number) => m.i32.load8_u(k, 1, link());
+  const s = () => m.global.get(G.scratch, i32);
+  const link = () => m.i32.add(s(), m.i32.const(S.mapped2));
+  const root = () => m.global.get(G.rootFd, i32);
+  f.finish([
+    m.if(m.i32.lt_s(root(), m.i32.const(0)), m.return(m.i32.const(-1))),
+    f.set(i, m.i32.const(1)),
+    f.whileLoop(
+      () => m.i32.le_u(f.get(i), f.get("len")),
+      (done) => [
+        f.whileLoop(
+          () => m.i32.and(m.i32.lt_u(f.get(i), f.get("len")), m.i32.ne(m.i32.load8_u(0, 1, m.i32.add(f.get("buf"), f.get(i))), m.i32.const(47))),
+          () => [f.set(i, m.i32.add(f.get(i), m.i32.const(1)))],
+        ),
+        f.set(mlen, m.call("__cr_map_abs", [f.get("buf"), f.get(i), f.get("out")], i32)),
+        m.if(
+          m.i32.and(
+            m.i32.eqz(m.call(raw("path_readlink"), [root(), m.i32.add(f.get("out"), m.i32.const(1)), m.i32.sub(f.get(mlen), m.i32.const(1)), link(), m.i32.const(PATH_MAX), m.i32.add(s(), m.i32.const(S.u64))], i32)),
+            m.i32.gt_u(m.i32.load(S.u64, 4, s()), m.i32.const(0)),
+          ),
+          m.block(null, [
+            f.set(t, m.i32.load(S.u64, 4, s())),
+            m.if(m.i32.gt_u(m.i32.add(m.i32.add(f.get(t), f.get(i)), m.i32.sub(f.get("len"), f.get(i))), m.i32.const(PATH_MAX - 1)), m.return(m.i32.const(-1))),
+            m.if(
+              m.i32.eq(linkAt(0), m.i32.const(47)),
+              m.block(null, [
+                f.set(u, m.call("__cr_unmap_abs", [link(), f.get(t), f.get("out")], i32)),
+                m.call("__cr_copy", [m.i32.add(f.get("out"), f.get(u)), m.i32.add(f.get("buf"), f.get(i)), m.i32.sub(f.get("len"), f.get(i))], none),
+                m.return(m.i32.add(f.get(u), m.i32.sub(f.get("len"), f.get(i)))),
+              ]),
+            ),
+            // relative: the link's directory, "/", the target (without a "./"), the rest
+            f.set(d, m.call("__cr_dirname_len", [f.get("buf"), f.get(i)], i32)),
+            m.call("__cr_copy", [f.get("out"), f.get("buf"), f.get(d)], none),
+            f.set(o, m.if(m.i32.eq(f.get(d), m.i32.const(1)), m.i32.const(0), f.get(d))),
+            f.set(st, m.if(m.i32.and(m.i32.ge_u(f.get(t), m.i32.const(2)), m.i32.and(m.i32.eq(linkAt(0), m.i32.const(46)), m.i32.eq(linkAt(1), m.i32.const(47)))), m.i32.const(2), m.i32.const(0))),
+            m.if(
+              m.i32.gt_u(f.get(t), f.get(st)),
+              m.block(null, [
+                m.i32.store8(0, 1, m.i32.add(f.get("out"), f.get(o)), m.i32.const(47)),
+                m.call("__cr_copy", [m.i32.add(m.i32.add(f.get("out"), f.get(o)), m.i32.const(1)), m.i32.add(link(), f.get(st)), m.i32.sub(f.get(t), f.get(st))], none),
+                f.set(o, m.i32.add(f.get(o), m.i32.add(m.i32.const(1), m.i32.sub(f.get(t), f.get(st))))),
+              ]),
+            ),
+            m.call("__cr_copy", [m.i32.add(f.get("out"), f.get(o)), m.i32.add(f.get("buf"), f.get(i)), m.i32.sub(f.get("len"), f.get(i))], none),
+            f.set(o, m.i32.add(f.get(o), m.i32.sub(f.get("len"), f.get(i)))),
+            m.if(m.i32.eqz(f.get(o)), m.block(null, [m.i32.store8(0, 1, f.get("out"), m.i32.const(47)), f.set(o, m.i32.const(1))])),
+            m.return(f.get(o)),
+          ]),
+        ),
+        m.br(done, m.i32.ge_u(f.get(i), f.get("len"))),
+        f.set(i, m.i32.add(f.get(i), m.i32.const(1))),
+      ],
+    ),
+    m.return(m.i32.const(-1)),
+  ]);
+}
+
+/** `__cr_map_abs(buf, len, dest) -> len'` and `__cr_unmap_abs(...)`: an absolute
+ *  guest path rewritten into dest as the SDK path it is stored at (a symlink's target,
+ *  which the SDK resolves in its own namespace), and back (readlink). Only directory
+ *  mounts map back: a device alias is a second name, not the stored one. */
+export function emitMapAbsolute(e: GuardEmitter) {
+  const m = e.m;
+  const emit = (name: string, pairs: [string, string][]) => {
+    const f = new FnBuilder(m, name, [["buf", i32], ["len", i32], ["dest", i32]], i32);
+    const copyTo = (at: number, from: Expr, n: Expr) => m.call("__cr_copy", [m.i32.add(f.get("dest"), m.i32.const(at)), from, n], none);
+    const body: Expr[] = [];
+    for (const [from, to] of pairs) {
+      const a = enc(from);
+      const b = enc(to);
+      body.push(
+        m.if(
+          e.within(f, from),
+          m.block(null, [
+            ...storeBytes(m, () => f.get("dest"), b),
+            copyTo(b.length, m.i32.add(f.get("buf"), m.i32.const(a.length)), m.i32.sub(f.get("len"), m.i32.const(a.length))),
+            m.return(m.i32.add(m.i32.const(b.length - a.length), f.get("len"))),
+          ]),
+        ),
+      );
+    }
+    body.push(copyTo(0, f.get("buf"), f.get("len")), m.return(f.get("len")));
+    f.finish(body);
+  };
+  const mounts = e.cfg.mounts ?? [];
+  // longest first, so a nested mount wins over its parent
+  const byLength = (xs: [string, string][]) => xs.sort((x, y) => y[0].length - x[0].length);
+  emit("__cr_map_abs", byLength([...mounts, ...(e.cfg.devices ?? [])].map((x) => [x.guest, x.backing])));
+  emit("__cr_unmap_abs", byLength(mounts.map((x) => [x.backing, x.guest])));
+}
+
+/** `__cr_root_name(ptr, len) -> 1|0`: the path's first component is a root name. */
+export function emitRootName(e: GuardEmitter) {
+  const m = e.m;
+  const f = new FnBuilder(m, "__cr_root_name", [["ptr", i32], ["len", i32]], i32);
+  const c = f.local("c");
+  const body: Expr[] = [
+    f.set(c, m.i32.const(0)),
+    f.whileLoop(
+      () => m.i32.and(m.i32.lt_u(f.get(c), f.get("len")), m.i32.ne(m.i32.load8_u(0, 1, m.i32.add(f.get("ptr"), f.get(c))), m.i32.const(47))),
+      () => [f.set(c, m.i32.add(f.get(c), m.i32.const(1)))],
+    ),
+  ];
+  for (const name of e.rootNames()) {
+    const b = enc(name);
+    body.push(m.if(m.i32.and(m.i32.eq(f.get(c), m.i32.const(b.length)), bytesEqual(m, () => f.get("ptr"), b)), m.return(m.i32.const(1))));
+  }
+  body.push(m.return(m.i32.const(0)));
+  f.finish(body);
+}
+
+/** `__cr_norm(out, o, src, n) -> o'`: appends src's components to the absolute path
+ *  out[0..o), resolving "." and ".." lexically; -1 when the result would not fit. */
+export function emitNormalise(e: GuardEmitter) {
+  const m = e.m;
+  const f = new FnBuilder(m, "__cr_norm", [["out", i32], ["o", i32], ["src", i32], ["n", i32]], i32);
+  const [i, start, clen, k] = [f.local("i"), f.local("start"), f.local("clen"), f.local("k")];
+  const srcAt = (idx: Expr) => m.i32.load8_u(0, 1, m.i32.add(f.get("src"), idx));
+  const outAt = (idx: Expr) => m.i32.load8_u(0, 1, m.i32.add(f.get("out"), idx));
+  const SLASH = 47;
+  const DOT = 46;
+  const cont = f.label("next");
+  f.finish([
+    f.set(i, m.i32.const(0)),
+    f.whileLoop(
+      () => m.i32.const(1),
+      (done) => [
+        m.block(cont, [
+          // skip separators
+          f.whileLoop(
+            () => m.i32.and(m.i32.lt_u(f.get(i), f.get("n")), m.i32.eq(srcAt(f.get(i)), m.i32.const(SLASH))),
+            () => [f.set(i, m.i32.add(f.get(i), m.i32.const(1)))],
+          ),
+          m.br(done, m.i32.ge_u(f.get(i), f.get("n"))),
+          f.set(start, f.get(i)),
+          f.whileLoop(
+            () => m.i32.and(m.i32.lt_u(f.get(i), f.get("n")), m.i32.ne(srcAt(f.get(i)), m.i32.const(SLASH))),
+            () => [f.set(i, m.i32.add(f.get(i), m.i32.const(1)))],
+          ),
+          f.set(clen, m.i32.sub(f.get(i), f.get(start))),
+          // "."
+          m.br(cont, m.i32.and(m.i32.eq(f.get(clen), m.i32.const(1)), m.i32.eq(srcAt(f.get(start)), m.i32.const(DOT)))),
+          // ".."
+          m.if(
+            m.i32.and(
+              m.i32.eq(f.get(clen), m.i32.const(2)),
+              m.i32.and(
+                m.i32.eq(srcAt(f.get(start)), m.i32.const(DOT)),
+                m.i32.eq(srcAt(m.i32.add(f.get(start), m.i32.const(1))), m.i32.const(DOT)),
+              ),
+            ),
+            m.block(null, [
+              m.global.set(G.sawDotDot, m.i32.const(1)),
+              ...(e.mutation === "dotdot-shallow" ? [m.br(cont)] : []),
+              f.whileLoop(
+                () => m.i32.and(m.i32.gt_u(f.get("o"), m.i32.const(1)), m.i32.ne(outAt(m.i32.sub(f.get("o"), m.i32.const(1))), m.i32.const(SLASH))),
+                () => [f.set("o", m.i32.sub(f.get("o"), m.i32.const(1)))],
+              ),
+              m.if(m.i32.gt_u(f.get("o"), m.i32.const(1)), f.set("o", m.i32.sub(f.get("o"), m.i32.const(1)))),
+              m.if(m.i32.lt_u(f.get("o"), m.global.get(G.minLen, i32)), m.global.set(G.minLen, f.get("o"))),
+              m.br(cont),
+            ]),
+          ),
+          // a name: append "/name"
+          m.if(m.i32.gt_u(m.i32.add(m.i32.add(f.get("o"), f.get(clen)), m.i32.const(1)), m.i32.const(PATH_MAX)), m.return(m.i32.const(-1))),
+          m.if(
+            m.i32.gt_u(f.get("o"), m.i32.const(1)),
+            m.block(null, [
+              m.i32.store8(0, 1, m.i32.add(f.get("out"), f.get("o")), m.i32.const(SLASH)),
+              f.set("o", m.i32.add(f.get("o"), m.i32.const(1))),
+            ]),
+          ),
+          f.set(k, m.i32.const(0)),
+          f.whileLoop(
+            () => m.i32.lt_u(f.get(k), f.get(clen)),
+            () => [
+              m.i32.store8(0, 1, m.i32.add(m.i32.add(f.get("out"), f.get("o")), f.get(k)), srcAt(m.i32.add(f.get(start), f.get(k)))),
+              f.set(k, m.i32.add(f.get(k), m.i32.const(1))),
+            ],
+          ),
+          f.set("o", m.i32.add(f.get("o"), f.get(clen))),
+        ]),
+      ],
+    ),
+    m.return(f.get("o")),
+  ]);
+}
+
+/** `__cr_resolve(fd, ptr, len, out) -> len | -errno | -(1000+rule)`: the absolute,
+ *  normalised path of (fd, path) in out; sets relPtr/relLen to the same path
+ *  relative to fd's preopen, for the real call. */
+export function emitResolve(e: GuardEmitter) {
+  const m = e.m;
+  const f = new FnBuilder(m, "__cr_resolve", [["fd", i32], ["ptr", i32], ["len", i32], ["out", i32]], i32);
+  const s = () => m.global.get(G.scratch, i32);
+  const [nameLen, o, base] = [f.local("nameLen"), f.local("o"), f.local("base")];
+  const wd = enc(e.cfg.workdir);
+  const rawCall = (name: string, args: Expr[]) => m.call(raw(name), args, i32);
+  const nameAt = (k: number) => m.i32.load8_u(S.name + k, 1, s());
+  f.finish([
+    m.if(m.i32.gt_u(f.get("len"), m.i32.const(PATH_MAX)), m.return(m.i32.const(-Errno.NAMETOOLONG))),
+    m.if(m.i32.eqz(m.call("__cr_in_bounds", [f.get("ptr"), f.get("len")], i32)), m.return(m.i32.const(-Errno.FAULT))),
+    m.global.set(G.relMode, m.i32.const(0)),
+    m.global.set(G.realFd, f.get("fd")),
+    m.if(
+      m.i32.eqz(m.call("__cr_is_preopen", [f.get("fd")], i32)),
+      m.block(null, [
+        m.if(m.call("__cr_fd_tracked", [f.get("fd")], i32), m.return(m.call("__cr_resolve_tracked", [f.get("ptr"), f.get("len"), f.get("out")], i32))),
+        m.if(m.call("__cr_fd_closed", [f.get("fd")], i32), m.return(m.i32.const(-Errno.BADF))),
+        m.if(m.i32.ne(rawCall("fd_fdstat_get", [f.get("fd"), m.i32.add(s(), m.i32.const(S.fdstat))]), m.i32.const(0)), m.return(m.i32.const(-Errno.BADF))),
+        m.return(m.i32.const(-(1000 + Rule.NOT_PREOPEN))),
+      ]),
+    ),
+    // The preopen's name: "/" and "." are known from __cr_init; others are asked for.
+    m.if(
+      m.i32.and(m.global.get(G.rootPreopens, i32), m.i32.shl(m.i32.const(1), f.get("fd"))),
+      m.block(null, [f.set(nameLen, m.i32.const(1)), m.i32.store8(S.name, 1, s(), m.i32.const(47))]),
+      m.if(
+        m.i32.and(m.global.get(G.dotPreopens, i32), m.i32.shl(m.i32.const(1), f.get("fd"))),
+        m.block(null, [f.set(nameLen, m.i32.const(1)), m.i32.store8(S.name, 1, s(), m.i32.const(46))]),
+        m.block(null, [
+          m.drop(rawCall("fd_prestat_get", [f.get("fd"), m.i32.add(s(), m.i32.const(S.prestat))])),
+          f.set(nameLen, m.i32.load(S.prestat + 4, 4, s())),
+          m.if(m.i32.gt_u(f.get(nameLen), m.i32.const(250)), m.return(m.i32.const(-(1000 + Rule.NOT_PREOPEN)))),
+          m.drop(rawCall("fd_prestat_dir_name", [f.get("fd"), m.i32.add(s(), m.i32.const(S.name)), f.get(nameLen)])),
+        ]),
+      ),
+    ),
+    ...storeBytes(m, s, wd, S.name + 256),
+    m.i32.store8(0, 1, f.get("out"), m.i32.const(47)),
+    f.set(o, m.i32.const(1)),
+    f.set(base, m.i32.add(s(), m.i32.const(S.name))),
+    // A preopen named "." (or anything relative) stands for the workdir.
+    m.if(
+      m.i32.or(m.i32.eqz(f.get(nameLen)), m.i32.ne(nameAt(0), m.i32.const(47))),
+      m.block(null, [
+        m.if(m.i32.and(m.i32.eq(f.get(nameLen), m.i32.const(1)), m.i32.eq(nameAt(0), m.i32.const(46))), f.set(nameLen, m.i32.const(0))),
+        f.set(o, m.call("__cr_norm", [f.get("out"), m.i32.const(1), m.i32.add(s(), m.i32.const(S.name + 256)), m.i32.const(wd.length)], i32)),
+      ]),
+    ),
+    f.set(o, m.call("__cr_norm", [f.get("out"), f.get(o), f.get(base), f.get(nameLen)], i32)),
+    m.if(m.i32.lt_s(f.get(o), m.i32.const(0)), m.return(m.i32.const(-Errno.NAMETOOLONG))),
+    m.global.set(G.prefixLen, f.get(o)),
+    m.global.set(G.minLen, f.get(o)),
+    m.global.set(G.sawDotDot, m.i32.const(0)),
+    ...startInWorkdir(e, f, o),
+    f.set(o, m.call("__cr_norm", [f.get("out"), f.get(o), f.get("ptr"), f.get("len")], i32)),
+    m.if(m.i32.lt_s(f.get(o), m.i32.const(0)), m.return(m.i32.const(-Errno.NAMETOOLONG))),
+    // ".." above a preopen other than "/" leaves it: the real call could not express it.
+    m.if(
+      m.i32.and(m.i32.gt_u(m.global.get(G.prefixLen, i32), m.i32.const(1)), m.i32.lt_u(m.global.get(G.minLen, i32), m.global.get(G.prefixLen, i32))),
+      m.return(m.i32.const(-(1000 + Rule.ESCAPES_PREOPEN))),
+    ),
+    // relative form for the real call: strip the prefix and its separator
+    m.if(
+      m.i32.eq(m.global.get(G.prefixLen, i32), m.i32.const(1)),
+      m.global.set(G.relPtr, m.i32.add(f.get("out"), m.i32.const(1))),
+      m.global.set(G.relPtr, m.i32.add(f.get("out"), m.i32.add(m.global.get(G.prefixLen, i32), m.i32.const(1)))),
+    ),
+    m.global.set(G.relLen, m.i32.sub(m.i32.add(f.get("out"), f.get(o)), m.global.get(G.relPtr, i32))),
+    ...emptyRelIsDot(e, f, o),
+    m.return(f.get(o)),
+  ]);
+}
+
+/** Foreign modules start in the workdir. wasi-libc makes a relative path absolute
+ *  against its own cwd "/" (or, without chdir, treats it as absolute), strips the "/"
+ *  and sends it to the last preopen named "/" or ".": "data.txt" and "/data.txt"
+ *  arrive alike. On that preopen a path whose first component is not a root name
+ *  is resolved in the workdir (the "/" preopen stays the real call's base, so ".."
+ *  climbs out of the workdir as it would from a cwd of /workspace). */
+export function startInWorkdir(e: GuardEmitter, f: FnBuilder, o: string): Expr[] {
+  if (!e.cfg.startInWorkdir) return [];
+  const m = e.m;
+  const s = () => m.global.get(G.scratch, i32);
+  // emitResolve left the workdir at name+256 (256 bytes); a start directory replaces it
+  const start = e.cfg.startDir;
+  const wd = enc(start ?? e.cfg.workdir);
+  if (wd.length > MAX_START_DIR) throw new Error(`start directory longer than ${MAX_START_DIR} bytes`);
+  const relative = m.i32.or(m.i32.eqz(f.get("len")), m.i32.ne(m.i32.load8_u(0, 1, f.get("ptr")), m.i32.const(47)));
+  const join = f.set(o, m.call("__cr_norm", [f.get("out"), f.get(o), m.i32.add(s(), m.i32.const(S.name + 256)), m.i32.const(wd.length)], i32));
+  return [
+    m.if(
+      m.i32.and(
+        m.i32.and(m.i32.eq(f.get("fd"), m.global.get(G.cwdFd, i32)), m.i32.eq(m.global.get(G.prefixLen, i32), m.i32.const(1))),
+        m.i32.and(relative, m.i32.eqz(m.call("__cr_root_name", [f.get("ptr"), f.get("len")], i32))),
+      ),
+      start ? m.block(null, [...storeBytes(m, s, wd, S.name + 256), join]) : join,
+    ),
+  ];
+}
+
+/** An empty relative path means the directory itself: "." (stored after the path). */
+export function emptyRelIsDot(e: GuardEmitter, f: FnBuilder, o: string): Expr[] {
+  const m = e.m;
+  const after = () => m.i32.add(f.get("out"), m.i32.add(f.get(o), m.i32.const(1)));
+  return [
+    m.if(
+      m.i32.le_s(m.global.get(G.relLen, i32), m.i32.const(0)),
+      m.block(null, [m.i32.store8(0, 1, after(), m.i32.const(46)), m.global.set(G.relPtr, after()), m.global.set(G.relLen, m.i32.const(1))]),
+    ),
+  ];
+}
+
+/** `__cr_resolve_tracked(ptr, len, out)`: like __cr_resolve for a descriptor the
+ *  guard opened: the path, normalised, below the sentinel "/#"; ".." above it is an
+ *  escape. Sets relMode = 1 so the guard checks the descriptor's bits instead. */
+export function emitResolveTracked(e: GuardEmitter) {
+  const m = e.m;
+  const f = new FnBuilder(m, "__cr_resolve_tracked", [["ptr", i32], ["len", i32], ["out", i32]], i32);
+  const o = f.local("o");
+  const sentinel = enc(DIRFD_SENTINEL);
+  f.finish([
+    ...storeBytes(m, () => f.get("out"), sentinel),
+    m.global.set(G.prefixLen, m.i32.const(sentinel.length)),
+    m.global.set(G.minLen, m.i32.const(sentinel.length)),
+    m.global.set(G.relMode, m.i32.const(1)),
+    f.set(o, m.call("__cr_norm", [f.get("out"), m.i32.const(sentinel.length), f.get("ptr"), f.get("len")], i32)),
+    m.if(m.i32.lt_s(f.get(o), m.i32.const(0)), m.return(m.i32.const(-Errno.NAMETOOLONG))),
+    m.if(m.i32.lt_u(m.global.get(G.minLen, i32), m.i32.const(sentinel.length)), m.return(m.i32.const(-(1000 + Rule.ESCAPES_PREOPEN)))),
+    m.global.set(G.relPtr, m.i32.add(f.get("out"), m.i32.const(sentinel.length + 1))),
+    m.global.set(G.relLen, m.i32.sub(f.get(o), m.i32.const(sentinel.length + 1))),
+    ...emptyRelIsDot(e, f, o),
+    m.return(f.get(o)),
+  ]);
+}
