@@ -7,7 +7,7 @@
  * -E	extended regular expressions (-r too)
  * -i	edit FILEs in place
  * -s	treat files as separate streams
- * Addresses: N, $, /RE/, \cREc, FIRST~STEP, ADDR1,ADDR2, ADDR1,+N, ADDR! (negated).
+ * Addresses: N, $, /RE/, \cREc, FIRST~STEP, ADDR1,ADDR2, ADDR1,+N, 0,/RE/, ADDR! (negated).
  * Replacements: & \1..\9 \n, and \U \L \u \l \E case conversion.
  * Commands: s/RE/REPL/[gpiN] y/SRC/DST/ p P d D n N q[CODE] Q[CODE] = a i c TEXT
  *           h H g G x b t T :LABEL r FILE w FILE { } #comment; separated by ; or newlines.
@@ -29,7 +29,7 @@ static const char help[] =
   "-f\tadd the script in FILE (may repeat, mixes with -e in order)\n"
   "-E\textended regular expressions (-r too)\n-i\tedit FILEs in place\n"
   "-s\ttreat files as separate streams\n"
-  "Addresses: N, $, /RE/, \\cREc, FIRST~STEP, ADDR1,ADDR2, ADDR1,+N, ADDR! (negated).\n"
+  "Addresses: N, $, /RE/, \\cREc, FIRST~STEP, ADDR1,ADDR2, ADDR1,+N, 0,/RE/, ADDR! (negated).\n"
   "Replacements: & \\1..\\9 \\n, and \\U \\L \\u \\l \\E case conversion.\n"
   "Commands: s/RE/REPL/[gpiN] y/SRC/DST/ p P d D n N q[CODE] Q[CODE] = a i c TEXT\n"
   "          h H g G x b t T :LABEL r FILE w FILE { } #comment; separated by ; or newlines.\n"
@@ -236,6 +236,11 @@ static int parse(const char *script) {
       skip_space(&p);
       if (parse_addr(&p, &c->a2, script)) return -1;
       if (c->a2.type == A_NONE) return fail("unexpected `,'", p, script);
+    }
+    /* GNU's 0,/RE/: the range is open before line 1, so RE may end it on line 1 */
+    if (c->a1.type == A_LINE && !c->a1.line) {
+      if (c->a2.type != A_RE) return fail("invalid usage of line address 0", p, script);
+      c->active = c->started = 1;
     }
     skip_space(&p);
     while (*p == '!') { c->neg = 1; p++; skip_space(&p); }
