@@ -273,12 +273,16 @@ static int parse(const char *script) {
       int delim = *p++;
       char *a = delim ? delimited(&p, delim, 0) : NULL, *b = a ? delimited(&p, delim, 0) : NULL;
       if (!b) { free(a); return fail("unterminated `y' command", p, script); }
-      /* "\\" in y strings means a backslash */
-      char *q = a, *w = a;
-      for (; *q; q++) { if (*q == '\\' && q[1] == '\\') q++; *w++ = *q; }
-      *w = 0;
-      for (q = w = b; *q; q++) { if (*q == '\\' && q[1] == '\\') q++; *w++ = *q; }
-      *w = 0;
+      /* "\\" in y strings means a backslash; \t and the other C escapes as in GNU */
+      for (char *str = a; str; str = str == a ? b : NULL) {
+        char *w = str;
+        for (const char *q = str; *q; q++) {
+          if (*q == '\\' && q[1] == '\\') q++;
+          else if (*q == '\\' && q[1] && strchr("abfrtv", q[1])) { q++; *w++ = unescape_char(&q); q--; continue; }
+          *w++ = *q;
+        }
+        *w = 0;
+      }
       if (strlen(a) != strlen(b)) { free(a); free(b); return fail("strings for `y' command are different lengths", p, script); }
       for (int i = 0; i < 256; i++) c->map[i] = i;
       for (int i = 0; a[i]; i++) c->map[(unsigned char)a[i]] = b[i];
