@@ -21,7 +21,7 @@ static void put(int c) {
 }
 
 int base64_main(int argc, char **argv) {
-  if (toy_init(argc, argv, "diw:(wrap)D(decode)(ignore-garbage)", help, 1)) return toys.exitval;
+  if (toy_init(argc, argv, "d(decode)i(ignore-garbage)w:(wrap)D", help, 1)) return toys.exitval;
   wrap = 76;
   col = 0;
   if (FLAG('w') && (parse_long(OPTARG('w'), &wrap) || wrap < 0)) { error_msg("invalid wrap size: '%s'", OPTARG('w')); return 1; }
