@@ -76,8 +76,8 @@ int uniq_main(int argc, char **argv) {
   while ((len = getline(&line, &cap, in)) >= 0) {
     if (len && line[len - 1] == '\n') len--;
     if (count && same(line, len, prev, plen)) {
-      if (FLAG('D') && !FLAG('u')) {
-        if (count == 1) put_line(out, prev, plen);
+      if (FLAG('D')) {  /* GNU: with -u the first line of each group is left out */
+        if (count == 1 && !FLAG('u')) put_line(out, prev, plen);
         put_line(out, line, len);
       }
       count++;
