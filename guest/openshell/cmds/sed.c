@@ -106,7 +106,15 @@ static char *delimited(const char **pp, int delim, int re) {
         if (*q == '[' && (q[1] == ':' || q[1] == '.' || q[1] == '=')) { const char *e = strstr(q + 2, (char[]){q[1], ']', 0}); if (e) q = e + 1; }
         q++;
       }
-      if (*q == ']') { bput(&b, p, q - p + 1); p = q; continue; }
+      if (*q == ']') {
+        /* GNU turns \n and \t into the characters even inside brackets: [\n] is a newline */
+        for (const char *k = p; k <= q; k++) {
+          if (*k == '\\' && (k[1] == 'n' || k[1] == 't') && k < q - 1) { bput(&b, k[1] == 'n' ? "\n" : "\t", 1); k++; }
+          else bput(&b, k, 1);
+        }
+        p = q;
+        continue;
+      }
     }
     if (*p == '\\' && p[1]) {
       p++;
@@ -601,8 +609,23 @@ static void run(void) {
   if (in) { close_input(in); in = NULL; }
 }
 
+/* -iSUFFIX: keep the original as FILE + SUFFIX, or SUFFIX with each * replaced by the
+ * file's name (GNU) */
+static void backup(const char *file, const char *suffix) {
+  struct buf b = {0};
+  const char *slash = strrchr(file, '/'), *base = slash ? slash + 1 : file;
+  if (!strchr(suffix, '*')) { bput(&b, file, strlen(file)); bput(&b, suffix, strlen(suffix)); }
+  else {
+    if (slash && !strchr(suffix, '/')) bput(&b, file, base - file);
+    for (const char *k = suffix; *k; k++) { if (*k == '*') bput(&b, base, strlen(base)); else bput(&b, k, 1); }
+  }
+  bput(&b, "", 1);
+  if (rename(file, b.s)) perror_msg("cannot rename %s", file);
+  free(b.s);
+}
+
 int sed_main(int argc, char **argv) {
-  if (toy_init(argc, argv, "nEris(separate)e*(expression)f*(file)", help, 1)) return toys.exitval;
+  if (toy_init(argc, argv, "n(quiet)(silent)E(regexp-extended)ri?(in-place)s(separate)e*(expression)f*(file)", help, 1)) return toys.exitval;
   nw = 0;
   cmds = NULL;
   ncmds = nregs = 0;
@@ -632,7 +655,7 @@ int sed_main(int argc, char **argv) {
       if (a[1] == '-') {
         kind = !strncmp(a, "--expression", 12) ? 'e' : !strncmp(a, "--file", 6) ? 'f' : 0;
         if (kind) v = strchr(a, '=') ? strchr(a, '=') + 1 : argv[++i];
-      } else for (int j = 1; a[j] && !kind; j++)
+      } else for (int j = 1; a[j] && !kind && a[j] != 'i'; j++)  /* -iSUFFIX ends the cluster */
         if (a[j] == 'e' || a[j] == 'f') kind = a[j], v = a[j + 1] ? a + j + 1 : argv[++i];
       if (kind == 'e') bput(&script, v, strlen(v));
       else if (kind == 'f') {
@@ -666,15 +689,17 @@ int sed_main(int argc, char **argv) {
   while (files[nfiles]) nfiles++;
   out = stdout;
   owed_nl = 0;
-  if (FLAG('i')) {
-    if (!*ops) { error_msg("no input files"); goto out; }
+  if (FLAG('i') || FLAG('s')) {  /* each file its own stream: line numbers and $ per file */
+    if (FLAG('i') && !*ops) { error_msg("no input files"); goto out; }
     char **all = files;
     int n = nfiles;
     for (int i = 0; i < n && !quit; i++) {
       struct stat st;
+      char *tmp = NULL;
+      if (!FLAG('i')) goto stream;
       if (stat(all[i], &st)) { perror_msg("can't read %s", all[i]); toys.exitval = 2; continue; }
       if (!S_ISREG(st.st_mode)) { error_msg("couldn't edit %s: not a regular file", all[i]); toys.exitval = 4; continue; }
-      char *tmp = malloc(strlen(all[i]) + 16);
+      tmp = malloc(strlen(all[i]) + 16);
       int fd = -1;
       for (int k = 0; k < 100 && fd < 0; k++) {  /* wasi-libc has no mkstemp */
         sprintf(tmp, "%s.sed%06d", all[i], (int)((rand() + k) % 1000000));
@@ -682,14 +707,19 @@ int sed_main(int argc, char **argv) {
         if (fd < 0 && errno != EEXIST) break;
       }
       if (fd < 0 || !(out = fdopen(fd, "w"))) { perror_msg("couldn't open temporary file %s", tmp); free(tmp); toys.exitval = 4; continue; }
+    stream:
       files = &all[i];
       nfiles = 1;
       fileidx = 0;
       lineno = 0;
-      for (int k = 0; k < ncmds; k++) cmds[k].active = cmds[k].started = 0;
+      for (int k = 0; k < ncmds; k++) cmds[k].active = cmds[k].started = cmds[k].a1.type == A_LINE && !cmds[k].a1.line;  /* 0,/RE/ opens before line 1 */
       owed_nl = 0;
       run();
+      if (!tmp) continue;
       fclose(out);
+      out = stdout;
+      const char *suffix = OPTARG('i');
+      if (suffix && *suffix) backup(all[i], suffix);
       if (rename(tmp, all[i])) { perror_msg("cannot rename %s", tmp); unlink(tmp); }
       free(tmp);
     }
