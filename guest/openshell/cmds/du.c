@@ -32,7 +32,8 @@ static void show(unsigned long long kb, const char *path) {
 
 static unsigned long long walk(const char *path, int depth) {
   struct stat st;
-  if (lstat(path, &st)) { perror_msg("cannot access '%s'", path); return 0; }
+  /* the runtime resolves "" to the working directory; GNU: No such file or directory */
+  if ((!*path && (errno = ENOENT)) || lstat(path, &st)) { perror_msg("cannot access '%s'", path); return 0; }
   if (!S_ISDIR(st.st_mode)) {
     unsigned long long kb = st.st_blocks ? (unsigned long long)(st.st_blocks + 1) / 2 : (st.st_size + 4095) / 4096 * 4;
     if (!depth || FLAG('a')) { if (!FLAG('s') || !depth) show(kb, path); }

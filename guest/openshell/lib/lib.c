@@ -172,8 +172,9 @@ FILE *open_input(const char *path) {
     clearerr(stdin);
     return stdin;
   }
-  FILE *f = fopen(path, "r");
-  if (!f) perror_msg("%s", path);
+  /* the runtime resolves "" to the working directory; GNU: No such file or directory */
+  FILE *f = *path ? fopen(path, "r") : (errno = ENOENT, NULL);
+  if (!f) perror_msg("%s", *path ? path : "''");
   return f;
 }
 
