@@ -11,7 +11,8 @@
  * -i	ignore case
  * -b	ignore changes in the amount of white space
  * -w	ignore all white space
- * -B	ignore changes whose lines are all blank */
+ * -B	ignore changes whose lines are all blank
+ * -N	treat a missing file as empty */
 #include "lib/lib.h"
 #include <ctype.h>
 #include <dirent.h>
@@ -27,7 +28,7 @@ static const char help[] =
   "-r\tcompare common subdirectories too\n--label\tname printed instead of a file's name and time\n"
   "-q\tonly say whether the files differ\n-s\tsay when the files are the same\n"
   "-i\tignore case\n-b\tignore changes in the amount of white space\n-w\tignore all white space\n"
-  "-B\tignore changes whose lines are all blank\n";
+  "-B\tignore changes whose lines are all blank\n-N\ttreat a missing file as empty\n";
 
 enum { MAX_EDITS = 4000 };  /* Myers' trace is O(D^2) memory */
 
@@ -46,6 +47,11 @@ static int load(struct file *f, const char *name) {
   memset(f, 0, sizeof *f);
   f->name = name;
   FILE *fp = strcmp(name, "-") ? fopen(name, "r") : stdin;
+  if (!fp && errno == ENOENT && FLAG('N')) {  /* -N: a missing file is empty */
+    f->data = calloc(1, 1);
+    f->hash = malloc(sizeof *f->hash);
+    return 0;
+  }
   if (!fp || fstat(fileno(fp), &f->st)) { fprintf(stderr, "diff: %s: %s\n", name, strerror(errno)); if (fp && fp != stdin) fclose(fp); return -1; }
   f->data = read_all(fp, &f->len);
   if (fp != stdin) fclose(fp);
@@ -344,7 +350,7 @@ static int diff_dirs(const char *da, const char *db, long long ctx) {
 }
 
 int diff_main(int argc, char **argv) {
-  if (toy_init(argc, argv, "uU:c(context)qsibwBN(brief)a(text)rL*(label)", help, 2)) return toys.exitval;
+  if (toy_init(argc, argv, "u(unified)U:c(context)q(brief)s(report-identical-files)i(ignore-case)b(ignore-space-change)w(ignore-all-space)B(ignore-blank-lines)N(new-file)a(text)r(recursive)L*(label)", help, 2)) return toys.exitval;
   if (FLAG('c')) { error_msg("-c (context format) is not supported; use -u"); return 2; }
   if (toys.optc != 2) {
     if (toys.optc < 2) return usage_error("missing operand after '%s'", toys.optc ? toys.optargs[0] : "diff");
@@ -378,6 +384,9 @@ int diff_main(int argc, char **argv) {
     sprintf(p, "%s/%s", dir, base);
     status = da ? diff_files(p, nb, ctx) : diff_files(na, p, ctx);
     free(p);
+  } else if (FLAG('N') && strcmp(na, "-") && strcmp(nb, "-") && stat(na, &sa) && stat(nb, &sb)) {
+    fprintf(stderr, "diff: %s: %s\n", na, strerror(errno));  /* -N needs one of them (GNU) */
+    status = 2;
   } else status = diff_files(na, nb, ctx);
   int fin = finish();
   return fin && !status ? 2 : status;
