@@ -135,7 +135,12 @@ static char *delimited(const char **pp, int delim, int re) {
 }
 
 static regex_t *compile(char *pattern, int icase) {
-  if (!*pattern) { free(pattern); return last_re ? last_re : (regex_t *)-1; }
+  /* an empty regex is the last one used when it runs (GNU), so it is resolved then */
+  if (!*pattern) {
+    free(pattern);
+    if (!nregs && !err) err = "no previous regular expression", err_pos = -1;
+    return nregs ? (regex_t *)-1 : NULL;
+  }
   regex_t *re = malloc(sizeof *re);
   int rc = regcomp(re, pattern, (FLAG('E') || FLAG('r') ? REG_EXTENDED : 0) | (icase ? REG_ICASE : 0));
   free(pattern);
@@ -148,7 +153,7 @@ static regex_t *compile(char *pattern, int icase) {
   }
   regs = realloc(regs, (nregs + 1) * sizeof *regs);
   regs[nregs++] = re;
-  return last_re = re;
+  return re;
 }
 
 static int parse_addr(const char **pp, struct addr *a, const char *script) {
@@ -422,7 +427,7 @@ static int match_addr(struct addr *a) {
   if (a->type == A_STEP) return a->step > 0 ? lineno >= a->line && (lineno - a->line) % a->step == 0 : lineno == a->line;
   if (a->type == A_LAST) return !has_next;
   if (a->type == A_RE) {
-    regex_t *re = a->re == (regex_t *)-1 ? last_re : a->re;
+    regex_t *re = a->re == (regex_t *)-1 ? last_re : (last_re = a->re);
     regmatch_t m[10];
     return re && find(re, 0, m);
   }
@@ -468,7 +473,7 @@ static void put_case(struct buf *o, const char *s, size_t n) {
 }
 
 static int substitute(struct cmd *c) {
-  regex_t *re = c->re == (regex_t *)-1 ? last_re : c->re;
+  regex_t *re = c->re == (regex_t *)-1 ? last_re : (last_re = c->re);
   if (!re) return 0;
   struct buf o = {0};
   bput(&o, "", 0);
