@@ -4,10 +4,12 @@
  * -e	every component must exist (by default all but the last)
  * -m	no component needs to exist
  * -s	do not resolve symbolic links
+ * -L	resolve '..' before symbolic links (-P, the default: after)
  * -q	no error messages
  * -z	end each name with NUL
  * --relative-to=DIR	print the names relative to DIR */
 #include "lib/lib.h"
+#include <unistd.h>
 
 #pragma clang attribute push (__attribute__((minsize)), apply_to = function)
 
@@ -15,7 +17,7 @@ static const char help[] =
   "usage: realpath [-emsqz] FILE...\n\n"
   "Print the canonical absolute path of each FILE (symbolic links, . and .. resolved).\n"
   "-e\tevery component must exist (by default all but the last)\n-m\tno component needs to exist\n"
-  "-s\tdo not resolve symbolic links\n-q\tno error messages\n-z\tend each name with NUL\n"
+  "-s\tdo not resolve symbolic links\n-L\tresolve '..' before symbolic links (-P, the default: after)\n-q\tno error messages\n-z\tend each name with NUL\n"
   "--relative-to=DIR\tprint the names relative to DIR\n";
 
 /* PATH relative to BASE, both canonical absolute paths: "../" for each component of
@@ -35,6 +37,27 @@ static void put_relative(const char *path, const char *base) {
   else if (first) putchar('.');
 }
 
+/* -L: ".." removes the component before it, before any link is resolved */
+static char *logical(const char *path) {
+  char *cwd = path[0] == '/' ? NULL : getcwd(NULL, 0);
+  size_t len = (cwd ? strlen(cwd) : 0) + strlen(path) + 2;
+  char *in = malloc(len), *out = malloc(len), *save = NULL;
+  snprintf(in, len, "%s/%s", cwd ? cwd : "", path);
+  free(cwd);
+  size_t o = 0;
+  for (char *c = strtok_r(in, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
+    if (!strcmp(c, ".")) continue;
+    if (!strcmp(c, "..")) { while (o && out[--o] != '/') {} continue; }
+    out[o++] = '/';
+    strcpy(out + o, c);
+    o += strlen(c);
+  }
+  if (!o) out[o++] = '/';
+  out[o] = 0;
+  free(in);
+  return out;
+}
+
 int realpath_main(int argc, char **argv) {
   if (toy_init(argc, argv, "e(canonicalize-existing)m(canonicalize-missing)s(no-symlinks)(strip)q(quiet)z(zero)LP@:(relative-to)", help, 1)) return toys.exitval;
   if (!toys.optc) return usage_error("missing operand");
@@ -45,7 +68,9 @@ int realpath_main(int argc, char **argv) {
     return 1;
   }
   for (int i = 0; i < toys.optc; i++) {
-    char *out = canonicalize(toys.optargs[i], mode, !FLAG('s'));
+    char *lg = FLAG('L') ? logical(toys.optargs[i]) : NULL;
+    char *out = canonicalize(lg ? lg : toys.optargs[i], mode, !FLAG('s'));
+    free(lg);
     if (!out) {
       if (!FLAG('q')) perror_msg("%s", toys.optargs[i]);
       else toys.exitval = 1;
