@@ -18,8 +18,9 @@ const loud: [string, RegExp, number][] = [
   ["xargs -P2 echo </dev/null", /xargs: invalid option -- 'P'/, 1],
   ["find . -mtime 1 -fprint x", /find: unknown predicate `-fprint'/, 1],
   ["cp -u a b", /cp: invalid option -- 'u'/, 1],
+  ["diff -c /dev/null /dev/null", /diff: -c \(context format\) is not supported; use -u/, 2],
 ];
-const fine = ["od -t x2 /dev/null", "join /dev/null /dev/null", "grep -E x /dev/null; test $? = 1", "sort -V /dev/null", "touch -d @1 x", "xargs -s 100 echo </dev/null", "find . -newer /dev/null -size -1M"];
+const fine = ["od -t x2 /dev/null", "join /dev/null /dev/null", "grep -E x /dev/null; test $? = 1", "sort -V /dev/null", "touch -d @1 x", "xargs -s 100 echo </dev/null", "find . -newer /dev/null -size -1M", "mkdir A B; diff -r A B"];
 
 describe("OpenShell: unsupported options fail loudly", function () {
   let base: GuardedSandbox;

@@ -21,7 +21,7 @@ static void put(int c) {
 }
 
 int base64_main(int argc, char **argv) {
-  if (toy_init(argc, argv, "diw:(wrap)D(decode)(ignore-garbage)", help, 1)) return toys.exitval;
+  if (toy_init(argc, argv, "d(decode)i(ignore-garbage)w:(wrap)D", help, 1)) return toys.exitval;
   wrap = 76;
   col = 0;
   if (FLAG('w') && (parse_long(OPTARG('w'), &wrap) || wrap < 0)) { error_msg("invalid wrap size: '%s'", OPTARG('w')); return 1; }
@@ -34,7 +34,7 @@ int base64_main(int argc, char **argv) {
   if (!data) { perror_msg("read error"); return 1; }
   if (FLAG('d') || FLAG('D')) {
     unsigned acc = 0;
-    int bits = 0, pad = 0;
+    int bits = 0, pad = 0, n = 0;
     for (size_t i = 0; i < len; i++) {
       int c = data[i];
       const char *p = c ? strchr(alphabet, c) : NULL;
@@ -49,9 +49,11 @@ int base64_main(int argc, char **argv) {
       }
       acc = acc << 6 | (p - alphabet);
       bits += 6;
+      n++;
       if (bits >= 8) { bits -= 8; putchar((acc >> bits) & 255); }
     }
-    if (bits >= 6 || (pad && (bits + pad * 6) % 8)) { error_msg("invalid input"); free(data); finish(); return 1; }
+    if (bits >= 6 || (n + pad) % 4)  /* GNU: unpadded input is invalid */
+      { error_msg("invalid input"); free(data); finish(); return 1; }
   } else {
     for (size_t i = 0; i < len; i += 3) {
       unsigned v = data[i] << 16 | (i + 1 < len ? data[i + 1] << 8 : 0) | (i + 2 < len ? data[i + 2] : 0);

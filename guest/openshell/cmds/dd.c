@@ -3,7 +3,7 @@
  * Copy blocks from if (stdin) to of (stdout), reporting the records on stderr.
  * N takes the suffixes c w b K M G (1024s) kB MB GB (1000s) and xM products.
  * count, skip and seek count input, input and output blocks.
- * conv=notrunc,sync,noerror,ucase,lcase; status=none|noxfer|progress.
+ * conv=notrunc,sync,noerror,ucase,lcase,swab; status=none|noxfer|progress.
  * iflag= and oflag= are not supported. */
 #include "lib/lib.h"
 #include <ctype.h>
@@ -17,7 +17,7 @@ static const char help[] =
   "Copy blocks from if (stdin) to of (stdout), reporting the records on stderr.\n"
   "N takes the suffixes c w b K M G (1024s) kB MB GB (1000s) and xM products.\n"
   "count, skip and seek count input, input and output blocks.\n"
-  "conv=notrunc,sync,noerror,ucase,lcase; status=none|noxfer|progress.\n"
+  "conv=notrunc,sync,noerror,ucase,lcase,swab; status=none|noxfer|progress.\n"
   "iflag= and oflag= are not supported.\n";
 
 long long parse_size(const char *s);
@@ -46,7 +46,7 @@ int dd_main(int argc, char **argv) {
   toy_init(1, argv, "", help, 1);
   const char *in_name = NULL, *out_name = NULL;
   long long ibs = 512, obs = 512, count = -1, skip = 0, seek = 0;
-  int notrunc = 0, sync_pad = 0, noerror = 0, ucase = 0, lcase = 0, quiet = 0, noxfer = 0;
+  int notrunc = 0, sync_pad = 0, noerror = 0, ucase = 0, lcase = 0, swab = 0, quiet = 0, noxfer = 0;
   for (int i = 1; i < argc; i++) {
     char *eq = strchr(argv[i], '=');
     if (!eq) { error_msg("unrecognized operand '%s'", argv[i]); return 1; }
@@ -73,6 +73,7 @@ int dd_main(int argc, char **argv) {
         else if (!strcmp(c, "noerror")) noerror = 1;
         else if (!strcmp(c, "ucase")) ucase = 1;
         else if (!strcmp(c, "lcase")) lcase = 1;
+        else if (!strcmp(c, "swab")) swab = 1;
         else if (!strcmp(c, "fsync") || !strcmp(c, "fdatasync")) {}
         else { error_msg("invalid conversion: '%s'", c); free(copy); return 1; }
       }
@@ -106,6 +107,7 @@ int dd_main(int argc, char **argv) {
     if (!r) break;
     if (r == ibs) full_in++; else part_in++;
     if (sync_pad && r < ibs) { memset(buf + r, 0, ibs - r); r = ibs; }
+    for (ssize_t k = 0; swab && k + 1 < r; k += 2) { char t = buf[k]; buf[k] = buf[k + 1]; buf[k + 1] = t; }
     for (ssize_t k = 0; k < r; k++) {
       char c = buf[k];
       if (ucase) c = toupper((unsigned char)c);

@@ -1,28 +1,34 @@
 /* usage: diff [-u | -U NUM | -c] [-q] [-s] [-i] [-b] [-w] [-B] FILE1 FILE2
  *
  * Compare two files line by line (GNU output formats). Exit 0 if they are the
- * same, 1 if they differ, 2 on trouble. Directories are not supported.
+ * same, 1 if they differ, 2 on trouble. Two directories: their files by name,
+ * "Only in" for the rest; -r descends into common subdirectories.
  * -u	unified format, 3 lines of context (-U NUM: NUM lines)
+ * -r	compare common subdirectories too
+ * --label	name printed instead of a file's name and time (-u)
  * -q	only say whether the files differ
  * -s	say when the files are the same
  * -i	ignore case
  * -b	ignore changes in the amount of white space
  * -w	ignore all white space
- * -B	ignore changes whose lines are all blank */
+ * -B	ignore changes whose lines are all blank
+ * -N	treat a missing file as empty */
 #include "lib/lib.h"
 #include <ctype.h>
+#include <dirent.h>
 #include <time.h>
 
 #pragma clang attribute push (__attribute__((minsize)), apply_to = function)
 
 static const char help[] =
-  "usage: diff [-u | -U NUM] [-q] [-s] [-i] [-b] [-w] [-B] FILE1 FILE2\n\n"
+  "usage: diff [-u | -U NUM] [-r] [--label L1 [--label L2]] [-q] [-s] [-i] [-b] [-w] [-B] FILE1 FILE2\n\n"
   "Compare two files line by line (GNU output formats). Exit 0 if they are the\n"
-  "same, 1 if they differ, 2 on trouble. Directories are not supported.\n"
+  "same, 1 if they differ, 2 on trouble. Two directories: files by name.\n"
   "-u\tunified format, 3 lines of context (-U NUM: NUM lines)\n"
+  "-r\tcompare common subdirectories too\n--label\tname printed instead of a file's name and time\n"
   "-q\tonly say whether the files differ\n-s\tsay when the files are the same\n"
   "-i\tignore case\n-b\tignore changes in the amount of white space\n-w\tignore all white space\n"
-  "-B\tignore changes whose lines are all blank\n";
+  "-B\tignore changes whose lines are all blank\n-N\ttreat a missing file as empty\n";
 
 enum { MAX_EDITS = 4000 };  /* Myers' trace is O(D^2) memory */
 
@@ -41,8 +47,12 @@ static int load(struct file *f, const char *name) {
   memset(f, 0, sizeof *f);
   f->name = name;
   FILE *fp = strcmp(name, "-") ? fopen(name, "r") : stdin;
+  if (!fp && errno == ENOENT && FLAG('N')) {  /* -N: a missing file is empty */
+    f->data = calloc(1, 1);
+    f->hash = malloc(sizeof *f->hash);
+    return 0;
+  }
   if (!fp || fstat(fileno(fp), &f->st)) { fprintf(stderr, "diff: %s: %s\n", name, strerror(errno)); if (fp && fp != stdin) fclose(fp); return -1; }
-  if (S_ISDIR(f->st.st_mode)) { fprintf(stderr, "diff: %s: comparing directories is not supported\n", name); if (fp != stdin) fclose(fp); return -1; }
   f->data = read_all(fp, &f->len);
   if (fp != stdin) fclose(fp);
   else clearerr(stdin);
@@ -174,6 +184,7 @@ static int blank_only(struct file *f, int from, int count) {
 
 /* changes: runs of '-'/'+' ops; position in a and b at each op */
 static int *pa, *pb;
+static const char *header;  /* "diff OPTIONS" line before each pair in a directory */
 static int is_change(int k, struct file *a, struct file *b) {
   if (ops[k] == ' ') return 0;
   if (!FLAG('B')) return 1;
@@ -200,7 +211,9 @@ static void normal(struct file *a, struct file *b) {
   }
 }
 
-static void stamp(const char *mark, struct file *f) {
+static const char *label[2];  /* --label: printed instead of name and time */
+static void stamp(const char *mark, struct file *f, const char *lab) {
+  if (lab) { printf("%s %s\n", mark, lab); return; }
   char t[64];
   struct tm tm;
   time_t s = f->st.st_mtim.tv_sec;
@@ -209,8 +222,8 @@ static void stamp(const char *mark, struct file *f) {
   printf("%s %s\t%s.%09ld +0000\n", mark, f->name, t, (long)f->st.st_mtim.tv_nsec);
 }
 static void unified(struct file *a, struct file *b, int ctx) {
-  stamp("---", a);
-  stamp("+++", b);
+  stamp("---", a, label[0]);
+  stamp("+++", b, label[1]);
   for (int k = 0; k < nops;) {
     if (!is_change(k, a, b)) { k++; continue; }
     int first = k, last = k;  /* last change op of the hunk */
@@ -239,18 +252,11 @@ static void unified(struct file *a, struct file *b, int ctx) {
   }
 }
 
-int diff_main(int argc, char **argv) {
-  if (toy_init(argc, argv, "uU:c(context)qsibwBN(brief)a(text)", help, 2)) return toys.exitval;
-  if (FLAG('c')) { error_msg("-c (context format) is not supported; use -u"); return 2; }
-  if (toys.optc != 2) {
-    if (toys.optc < 2) return usage_error("missing operand after '%s'", toys.optc ? toys.optargs[0] : "diff");
-    return usage_error("extra operand '%s'", toys.optargs[2]);
-  }
-  long long ctx = 3;
-  if (FLAG('U') && (parse_long(OPTARG('U'), &ctx) || ctx < 0)) { error_msg("invalid context length '%s'", OPTARG('U')); return 2; }
+/* Compare two regular files (or streams); 0 same, 1 different, 2 trouble. */
+static int diff_files(const char *na, const char *nb, long long ctx) {
   struct file a, b;
-  if (load(&a, toys.optargs[0])) return 2;
-  if (load(&b, toys.optargs[1])) { free(a.data); return 2; }
+  if (load(&a, na)) return 2;
+  if (load(&b, nb)) { free(a.data); return 2; }
   int status = 0;
   if (a.len == b.len && !memcmp(a.data, b.data, a.len)) status = 0;
   else if (!FLAG('a') && (memchr(a.data, 0, a.len < 8192 ? a.len : 8192) || memchr(b.data, 0, b.len < 8192 ? b.len : 8192))) {
@@ -268,8 +274,11 @@ int diff_main(int argc, char **argv) {
       for (int k = 0; k < nops && !changed; k++) changed = is_change(k, &a, &b);
       status = changed;
       if (changed && FLAG('q')) printf("Files %s and %s differ\n", a.name, b.name);
-      else if (changed && (FLAG('u') || FLAG('U'))) unified(&a, &b, (int)ctx);
-      else if (changed) normal(&a, &b);
+      else if (changed) {
+        if (header) printf("diff%s %s %s\n", header, a.name, b.name);
+        if (FLAG('u') || FLAG('U')) unified(&a, &b, (int)ctx);
+        else normal(&a, &b);
+      }
       free(pa);
       free(pb);
       free(ops);
@@ -278,6 +287,107 @@ int diff_main(int argc, char **argv) {
   if (!status && FLAG('s')) printf("Files %s and %s are identical\n", a.name, b.name);
   free(a.data); free(a.line); free(a.llen); free(a.hash);
   free(b.data); free(b.line); free(b.llen); free(b.hash);
+  return status;
+}
+
+static int cmp_name(const void *x, const void *y) { return strcmp(*(char *const *)x, *(char *const *)y); }
+static char **list_dir(const char *path, int *n) {
+  DIR *d = opendir(path);
+  *n = 0;
+  if (!d) return NULL;
+  int cap = 16;
+  char **v = malloc(cap * sizeof *v);
+  for (struct dirent *e; (e = readdir(d));) {
+    if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+    if (*n == cap) v = realloc(v, (cap *= 2) * sizeof *v);
+    v[(*n)++] = strdup(e->d_name);
+  }
+  closedir(d);
+  qsort(v, *n, sizeof *v, cmp_name);
+  return v;
+}
+static const char *kind(const struct stat *st) {
+  mode_t m = st->st_mode;
+  return S_ISDIR(m) ? "directory" : S_ISREG(m) ? (st->st_size ? "regular file" : "regular empty file") : S_ISLNK(m) ? "symbolic link" : S_ISFIFO(m) ? "fifo" : "character special file";
+}
+
+/* GNU's directory comparison: names in C order, "Only in", subdirectories with -r. */
+static int diff_dirs(const char *da, const char *db, long long ctx) {
+  int na, nb, status = 0;
+  char **a = list_dir(da, &na), **b = list_dir(db, &nb);
+  if (!a || !b) { fprintf(stderr, "diff: %s: %s\n", a ? db : da, strerror(errno)); status = 2; }
+  for (int i = 0, j = 0; !status || status == 1 ? i < na || j < nb : 0;) {
+    int c = i == na ? 1 : j == nb ? -1 : strcmp(a[i], b[j]);
+    if (c) {
+      printf("Only in %s: %s\n", c < 0 ? da : db, c < 0 ? a[i] : b[j]);
+      status |= 1;
+      if (c < 0) i++; else j++;
+      continue;
+    }
+    char *pa_ = malloc(strlen(da) + strlen(a[i]) + 2), *pb_ = malloc(strlen(db) + strlen(b[j]) + 2);
+    sprintf(pa_, "%s/%s", da, a[i]);
+    sprintf(pb_, "%s/%s", db, b[j]);
+    struct stat sa, sb;
+    int r = 0;
+    if (stat(pa_, &sa) || stat(pb_, &sb)) { fprintf(stderr, "diff: %s: %s\n", pa_, strerror(errno)); r = 2; }
+    else if (S_ISDIR(sa.st_mode) && S_ISDIR(sb.st_mode)) {
+      if (FLAG('r')) r = diff_dirs(pa_, pb_, ctx);
+      else printf("Common subdirectories: %s and %s\n", pa_, pb_);
+    } else if (S_ISDIR(sa.st_mode) != S_ISDIR(sb.st_mode)) {
+      printf("File %s is a %s while file %s is a %s\n", pa_, kind(&sa), pb_, kind(&sb));
+      r = 1;
+    } else r = diff_files(pa_, pb_, ctx);
+    if (r > status) status = r;
+    free(pa_);
+    free(pb_);
+    i++, j++;
+  }
+  for (int i = 0; i < na; i++) free(a[i]);
+  for (int j = 0; j < nb; j++) free(b[j]);
+  free(a);
+  free(b);
+  return status;
+}
+
+int diff_main(int argc, char **argv) {
+  if (toy_init(argc, argv, "u(unified)U:c(context)q(brief)s(report-identical-files)i(ignore-case)b(ignore-space-change)w(ignore-all-space)B(ignore-blank-lines)N(new-file)a(text)r(recursive)L*(label)", help, 2)) return toys.exitval;
+  if (FLAG('c')) { error_msg("-c (context format) is not supported; use -u"); return 2; }
+  if (toys.optc != 2) {
+    if (toys.optc < 2) return usage_error("missing operand after '%s'", toys.optc ? toys.optargs[0] : "diff");
+    return usage_error("extra operand '%s'", toys.optargs[2]);
+  }
+  long long ctx = 3;
+  if (FLAG('U') && (parse_long(OPTARG('U'), &ctx) || ctx < 0)) { error_msg("invalid context length '%s'", OPTARG('U')); return 2; }
+  char **labs = toys.list[flagbit('L')];
+  label[0] = labs && labs[0] ? labs[0] : NULL;
+  label[1] = label[0] && labs[1] ? labs[1] : NULL;
+  if (label[0] && labs[1] && labs[2]) { error_msg("too many file label options"); return 2; }
+  const char *na = toys.optargs[0], *nb = toys.optargs[1];
+  struct stat sa, sb;
+  int da = strcmp(na, "-") && !stat(na, &sa) && S_ISDIR(sa.st_mode), db = strcmp(nb, "-") && !stat(nb, &sb) && S_ISDIR(sb.st_mode);
+  int status;
+  if (da && db) {
+    /* GNU names each differing pair with the options as typed, e.g. "diff -ru A/f B/f" */
+    size_t len = 1;
+    for (int i = 1; i < argc; i++) if (argv[i] != na && argv[i] != nb) len += strlen(argv[i]) + 1;
+    char *h = malloc(len);
+    *h = 0;
+    for (int i = 1; i < argc; i++) if (argv[i] != na && argv[i] != nb) strcat(strcat(h, " "), argv[i]);
+    header = h;
+    status = diff_dirs(na, nb, ctx);
+    header = NULL;
+    free(h);
+  } else if (da || db) {
+    /* DIR FILE compares DIR/basename(FILE) */
+    const char *file = da ? nb : na, *dir = da ? na : nb, *base = strrchr(file, '/') ? strrchr(file, '/') + 1 : file;
+    char *p = malloc(strlen(dir) + strlen(base) + 2);
+    sprintf(p, "%s/%s", dir, base);
+    status = da ? diff_files(p, nb, ctx) : diff_files(na, p, ctx);
+    free(p);
+  } else if (FLAG('N') && strcmp(na, "-") && strcmp(nb, "-") && stat(na, &sa) && stat(nb, &sb)) {
+    fprintf(stderr, "diff: %s: %s\n", na, strerror(errno));  /* -N needs one of them (GNU) */
+    status = 2;
+  } else status = diff_files(na, nb, ctx);
   int fin = finish();
   return fin && !status ? 2 : status;
 }

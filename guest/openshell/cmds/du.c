@@ -7,7 +7,8 @@
  * -a	show files too, not just directories
  * -c	print a grand total
  * -h	human-readable sizes (K, M, G)
- * -k	1 KiB blocks (the default) */
+ * -k	1 KiB blocks (the default)
+ * -S	a directory's size leaves out its subdirectories */
 #include "lib/lib.h"
 #include <dirent.h>
 
@@ -17,7 +18,8 @@ static const char help[] =
   "subdirectory, in 1 KiB blocks. WASI reports no block counts, so a file\n"
   "counts as its size rounded up to 4 KiB blocks and a directory as 4 KiB.\n"
   "-s\tonly a total for each FILE\n-a\tshow files too, not just directories\n"
-  "-c\tprint a grand total\n-h\thuman-readable sizes (K, M, G)\n-k\t1 KiB blocks (the default)\n";
+  "-c\tprint a grand total\n-h\thuman-readable sizes (K, M, G)\n-k\t1 KiB blocks (the default)\n"
+  "-S\ta directory's size leaves out its subdirectories\n";
 
 static void show(unsigned long long kb, const char *path) {
   if (FLAG('h')) {
@@ -30,25 +32,31 @@ static void show(unsigned long long kb, const char *path) {
   } else printf("%llu\t%s\n", kb, path);
 }
 
+static int walked_dir;  /* the last walk() was of a directory (-S leaves those out) */
 static unsigned long long walk(const char *path, int depth) {
   struct stat st;
-  if (lstat(path, &st)) { perror_msg("cannot access '%s'", path); return 0; }
+  walked_dir = 0;
+  /* the runtime resolves "" to the working directory; GNU: No such file or directory */
+  if ((!*path && (errno = ENOENT)) || lstat(path, &st)) { perror_msg("cannot access '%s'", path); return 0; }
   if (!S_ISDIR(st.st_mode)) {
     unsigned long long kb = st.st_blocks ? (unsigned long long)(st.st_blocks + 1) / 2 : (st.st_size + 4095) / 4096 * 4;
     if (!depth || FLAG('a')) { if (!FLAG('s') || !depth) show(kb, path); }
     return kb;
   }
-  unsigned long long kb = 4;
+  unsigned long long kb = 4, own = 4;
   size_t n;
   char **names = dir_names(path, &n);
   if (!names) { perror_msg("cannot read directory '%s'", path); return kb; }
   for (size_t i = 0; i < n; i++) {
     char *p = path_join(path, names[i]);
-    kb += walk(p, depth + 1);
+    unsigned long long sub = walk(p, depth + 1);
+    kb += sub;
+    if (!walked_dir) own += sub;
     free(p);
   }
   free_names(names, n);
-  if (!FLAG('s') || !depth) show(kb, path);
+  if (!FLAG('s') || !depth) show(FLAG('S') ? own : kb, path);
+  walked_dir = 1;
   return kb;
 }
 

@@ -218,7 +218,7 @@ static int evaluate(const char *path, struct stat *st, int skip) {
 
 static void walk(const char *path, int depth) {
   struct stat st;
-  if (lstat(path, &st)) { perror_msg("'%s'", path); return; }
+  if ((!*path && (errno = ENOENT)) || lstat(path, &st)) { perror_msg("'%s'", path); return; }
   pruned = 0;
   if (depth >= mindepth && !depth_first) evaluate(path, &st, 0);
   if (!eval_ok || !S_ISDIR(st.st_mode) || (maxdepth >= 0 && depth >= maxdepth) || (pruned && !depth_first)) goto post;

@@ -10,7 +10,8 @@
  * -o FORMAT	print these fields: 0 (the join field) or N.F, separated by , or blanks;
  *		auto: as many as the first line of each file has
  * -i	ignore case when comparing fields
- * Input order is checked: an unsorted file is reported and the status is 1. */
+ * Input order is checked as GNU does by default: once a line did not pair, an
+ * unsorted line read after it is reported and the status is 1. */
 #include "lib/lib.h"
 #include <ctype.h>
 
@@ -27,7 +28,7 @@ static const char help[] =
   "-o FORMAT\tprint these fields: 0 (the join field) or N.F, separated by , or blanks;\n"
   "\t\tauto: as many as the first line of each file has\n"
   "-i\tignore case when comparing fields\n"
-  "Input order is checked: an unsorted file is reported and the status is 1.\n";
+  "Input order is checked once a line did not pair: an unsorted file is then\nreported and the status is 1.\n";
 
 struct line { char **f; int n; };
 struct file { struct line *l; int n, key; char *text; };
@@ -100,15 +101,25 @@ static int load(const char *name, struct file *f) {
     if (nl) *nl = 0;
     f->l = realloc(f->l, (f->n + 1) * sizeof *f->l);
     split(p, &f->l[f->n]);
-    if (f->n && cmpkey(&f->l[f->n - 1], f->key, &f->l[f->n], f->key) > 0 && !unsorted) {
-      fflush(stdout);
-      fprintf(stderr, "join: %s:%d: is not sorted\n", name, f->n + 1);
-      unsorted = 1;
-    }
     f->n++;
     p = nl ? nl + 1 : f->text + len;
   }
   return 0;
+}
+
+/* GNU checks the order of each line as it reads it, and by default only once an
+ * unpairable line was seen: files whose lines all pair are never reported. */
+static int checked[2], warned[2], seen_unpairable;
+static void read_upto(int k, int upto) {
+  struct file *f = &in[k];
+  if (upto >= f->n) upto = f->n - 1;
+  for (int t = checked[k] + 1; t <= upto; t++)
+    if (seen_unpairable && !warned[k] && cmpkey(&f->l[t - 1], f->key, &f->l[t], f->key) > 0) {
+      fflush(stdout);
+      fprintf(stderr, "join: %s:%d: is not sorted\n", toys.optargs[k], t + 1);
+      warned[k] = unsorted = 1;
+    }
+  if (upto > checked[k]) checked[k] = upto;
 }
 
 static int number(const char *s) {
@@ -158,13 +169,18 @@ int join_main(int argc, char **argv) {
   if (load(toys.optargs[0], &in[0]) || load(toys.optargs[1], &in[1])) { toys.exitval = 1; goto out; }
   if (o && !strcmp(o, "auto")) for (int k = 0; k < 2; k++) autow[k] = in[k].n ? in[k].l[0].n : 0;
   int i = 0, j = 0;
+  checked[0] = checked[1] = warned[0] = warned[1] = seen_unpairable = 0;
   while (i < in[0].n || j < in[1].n) {
+    int both = i < in[0].n && j < in[1].n;
     int c = i >= in[0].n ? 1 : j >= in[1].n ? -1 : cmpkey(&in[0].l[i], in[0].key, &in[1].l[j], in[1].key);
-    if (c < 0) { if (show[0]) emit(&in[0].l[i], NULL); i++; continue; }
-    if (c > 0) { if (show[1]) emit(NULL, &in[1].l[j]); j++; continue; }
+    /* GNU reads the tail of either file too, to check its order */
+    if (c < 0) { if (show[0]) emit(&in[0].l[i], NULL); i++; read_upto(0, i); seen_unpairable |= both; continue; }
+    if (c > 0) { if (show[1]) emit(NULL, &in[1].l[j]); j++; read_upto(1, j); seen_unpairable |= both; continue; }
     int i2 = i, j2 = j;
     while (i2 < in[0].n && !cmpkey(&in[0].l[i], in[0].key, &in[0].l[i2], in[0].key)) i2++;
     while (j2 < in[1].n && !cmpkey(&in[1].l[j], in[1].key, &in[1].l[j2], in[1].key)) j2++;
+    read_upto(0, i2);
+    read_upto(1, j2);
     if (!only)
       for (int a = i; a < i2; a++) for (int b = j; b < j2; b++) emit(&in[0].l[a], &in[1].l[b]);
     i = i2, j = j2;

@@ -154,7 +154,7 @@ int ls_main(int argc, char **argv) {
   for (int i = 0; i < nops; i++) {
     struct stat st;
     int follow = !FLAG('l') && !FLAG('d');
-    if ((follow ? stat(ops[i], &st) : -1) && lstat(ops[i], &st)) {
+    if ((!*ops[i] && (errno = ENOENT)) || ((follow ? stat(ops[i], &st) : -1) && lstat(ops[i], &st))) {  /* "": the runtime would list the cwd */
       perror_msg("cannot access '%s'", ops[i]);
       status = 2;
       continue;

@@ -23,6 +23,8 @@ int mv_main(int argc, char **argv) {
     struct stat ss;
     size_t sl = strlen(src);
     if (lstat(src, &ss)) perror_msg("cannot stat '%s'", src);
+    else if (!lstat(to, &st) && st.st_dev == ss.st_dev && st.st_ino == ss.st_ino && !strcmp(base_name(src), base_name(to)))
+      error_msg("'%s' and '%s' are the same file", src, to);
     else if (FLAG('n') && !lstat(to, &st)) ;
     else if (S_ISDIR(ss.st_mode) && !strncmp(to, src, sl) && to[sl] == '/')
       error_msg("cannot move '%s' to a subdirectory of itself, '%s'", src, to);

@@ -20,7 +20,7 @@ static const char help[] =
   "-z\tend each name with NUL\n-q -s -v\tquiet/verbose (errors are reported with -v only, as in GNU)\n";
 
 int readlink_main(int argc, char **argv) {
-  if (toy_init(argc, argv, "femnqsvz(canonicalize)(canonicalize-existing)(canonicalize-missing)(no-newline)(quiet)(silent)(verbose)(zero)", help, 1)) return toys.exitval;
+  if (toy_init(argc, argv, "f(canonicalize)e(canonicalize-existing)m(canonicalize-missing)n(no-newline)q(quiet)s(silent)v(verbose)z(zero)", help, 1)) return toys.exitval;
   if (!toys.optc) return usage_error("missing operand");
   int mode = FLAG('e') ? CANON_EXISTING : FLAG('m') ? CANON_MISSING : CANON_ALL_BUT_LAST;
   for (int i = 0; i < toys.optc; i++) {

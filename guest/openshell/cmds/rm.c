@@ -26,6 +26,8 @@ int rm_main(int argc, char **argv) {
       error_msg("use --no-preserve-root to override this failsafe");
       continue;
     }
+    /* the runtime resolves "" to the working directory: never remove that */
+    if (!**a) { if (!FLAG('f')) error_msg("cannot remove '': No such file or directory"); continue; }
     remove_path(*a, recursive, FLAG('f'));
   }
   return finish();

@@ -7,7 +7,7 @@
  * -E	extended regular expressions (-r too)
  * -i	edit FILEs in place
  * -s	treat files as separate streams
- * Addresses: N, $, /RE/, \cREc, FIRST~STEP, ADDR1,ADDR2, ADDR1,+N, ADDR! (negated).
+ * Addresses: N, $, /RE/, \cREc, FIRST~STEP, ADDR1,ADDR2, ADDR1,+N, 0,/RE/, ADDR! (negated).
  * Replacements: & \1..\9 \n, and \U \L \u \l \E case conversion.
  * Commands: s/RE/REPL/[gpiN] y/SRC/DST/ p P d D n N q[CODE] Q[CODE] = a i c TEXT
  *           h H g G x b t T :LABEL r FILE w FILE { } #comment; separated by ; or newlines.
@@ -29,7 +29,7 @@ static const char help[] =
   "-f\tadd the script in FILE (may repeat, mixes with -e in order)\n"
   "-E\textended regular expressions (-r too)\n-i\tedit FILEs in place\n"
   "-s\ttreat files as separate streams\n"
-  "Addresses: N, $, /RE/, \\cREc, FIRST~STEP, ADDR1,ADDR2, ADDR1,+N, ADDR! (negated).\n"
+  "Addresses: N, $, /RE/, \\cREc, FIRST~STEP, ADDR1,ADDR2, ADDR1,+N, 0,/RE/, ADDR! (negated).\n"
   "Replacements: & \\1..\\9 \\n, and \\U \\L \\u \\l \\E case conversion.\n"
   "Commands: s/RE/REPL/[gpiN] y/SRC/DST/ p P d D n N q[CODE] Q[CODE] = a i c TEXT\n"
   "          h H g G x b t T :LABEL r FILE w FILE { } #comment; separated by ; or newlines.\n"
@@ -106,7 +106,15 @@ static char *delimited(const char **pp, int delim, int re) {
         if (*q == '[' && (q[1] == ':' || q[1] == '.' || q[1] == '=')) { const char *e = strstr(q + 2, (char[]){q[1], ']', 0}); if (e) q = e + 1; }
         q++;
       }
-      if (*q == ']') { bput(&b, p, q - p + 1); p = q; continue; }
+      if (*q == ']') {
+        /* GNU turns \n and \t into the characters even inside brackets: [\n] is a newline */
+        for (const char *k = p; k <= q; k++) {
+          if (*k == '\\' && (k[1] == 'n' || k[1] == 't') && k < q - 1) { bput(&b, k[1] == 'n' ? "\n" : "\t", 1); k++; }
+          else bput(&b, k, 1);
+        }
+        p = q;
+        continue;
+      }
     }
     if (*p == '\\' && p[1]) {
       p++;
@@ -127,7 +135,12 @@ static char *delimited(const char **pp, int delim, int re) {
 }
 
 static regex_t *compile(char *pattern, int icase) {
-  if (!*pattern) { free(pattern); return last_re ? last_re : (regex_t *)-1; }
+  /* an empty regex is the last one used when it runs (GNU), so it is resolved then */
+  if (!*pattern) {
+    free(pattern);
+    if (!nregs && !err) err = "no previous regular expression", err_pos = -1;
+    return nregs ? (regex_t *)-1 : NULL;
+  }
   regex_t *re = malloc(sizeof *re);
   int rc = regcomp(re, pattern, (FLAG('E') || FLAG('r') ? REG_EXTENDED : 0) | (icase ? REG_ICASE : 0));
   free(pattern);
@@ -140,7 +153,7 @@ static regex_t *compile(char *pattern, int icase) {
   }
   regs = realloc(regs, (nregs + 1) * sizeof *regs);
   regs[nregs++] = re;
-  return last_re = re;
+  return re;
 }
 
 static int parse_addr(const char **pp, struct addr *a, const char *script) {
@@ -237,6 +250,11 @@ static int parse(const char *script) {
       if (parse_addr(&p, &c->a2, script)) return -1;
       if (c->a2.type == A_NONE) return fail("unexpected `,'", p, script);
     }
+    /* GNU's 0,/RE/: the range is open before line 1, so RE may end it on line 1 */
+    if (c->a1.type == A_LINE && !c->a1.line) {
+      if (c->a2.type != A_RE) return fail("invalid usage of line address 0", p, script);
+      c->active = c->started = 1;
+    }
     skip_space(&p);
     while (*p == '!') { c->neg = 1; p++; skip_space(&p); }
     c->c = *p ? *p++ : 0;
@@ -268,12 +286,16 @@ static int parse(const char *script) {
       int delim = *p++;
       char *a = delim ? delimited(&p, delim, 0) : NULL, *b = a ? delimited(&p, delim, 0) : NULL;
       if (!b) { free(a); return fail("unterminated `y' command", p, script); }
-      /* "\\" in y strings means a backslash */
-      char *q = a, *w = a;
-      for (; *q; q++) { if (*q == '\\' && q[1] == '\\') q++; *w++ = *q; }
-      *w = 0;
-      for (q = w = b; *q; q++) { if (*q == '\\' && q[1] == '\\') q++; *w++ = *q; }
-      *w = 0;
+      /* "\\" in y strings means a backslash; \t and the other C escapes as in GNU */
+      for (char *str = a; str; str = str == a ? b : NULL) {
+        char *w = str;
+        for (const char *q = str; *q; q++) {
+          if (*q == '\\' && q[1] == '\\') q++;
+          else if (*q == '\\' && q[1] && strchr("abfrtv", q[1])) { q++; *w++ = unescape_char(&q); q--; continue; }
+          *w++ = *q;
+        }
+        *w = 0;
+      }
       if (strlen(a) != strlen(b)) { free(a); free(b); return fail("strings for `y' command are different lengths", p, script); }
       for (int i = 0; i < 256; i++) c->map[i] = i;
       for (int i = 0; a[i]; i++) c->map[(unsigned char)a[i]] = b[i];
@@ -405,7 +427,7 @@ static int match_addr(struct addr *a) {
   if (a->type == A_STEP) return a->step > 0 ? lineno >= a->line && (lineno - a->line) % a->step == 0 : lineno == a->line;
   if (a->type == A_LAST) return !has_next;
   if (a->type == A_RE) {
-    regex_t *re = a->re == (regex_t *)-1 ? last_re : a->re;
+    regex_t *re = a->re == (regex_t *)-1 ? last_re : (last_re = a->re);
     regmatch_t m[10];
     return re && find(re, 0, m);
   }
@@ -451,7 +473,7 @@ static void put_case(struct buf *o, const char *s, size_t n) {
 }
 
 static int substitute(struct cmd *c) {
-  regex_t *re = c->re == (regex_t *)-1 ? last_re : c->re;
+  regex_t *re = c->re == (regex_t *)-1 ? last_re : (last_re = c->re);
   if (!re) return 0;
   struct buf o = {0};
   bput(&o, "", 0);
@@ -592,8 +614,23 @@ static void run(void) {
   if (in) { close_input(in); in = NULL; }
 }
 
+/* -iSUFFIX: keep the original as FILE + SUFFIX, or SUFFIX with each * replaced by the
+ * file's name (GNU) */
+static void backup(const char *file, const char *suffix) {
+  struct buf b = {0};
+  const char *slash = strrchr(file, '/'), *base = slash ? slash + 1 : file;
+  if (!strchr(suffix, '*')) { bput(&b, file, strlen(file)); bput(&b, suffix, strlen(suffix)); }
+  else {
+    if (slash && !strchr(suffix, '/')) bput(&b, file, base - file);
+    for (const char *k = suffix; *k; k++) { if (*k == '*') bput(&b, base, strlen(base)); else bput(&b, k, 1); }
+  }
+  bput(&b, "", 1);
+  if (rename(file, b.s)) perror_msg("cannot rename %s", file);
+  free(b.s);
+}
+
 int sed_main(int argc, char **argv) {
-  if (toy_init(argc, argv, "nEris(separate)e*(expression)f*(file)", help, 1)) return toys.exitval;
+  if (toy_init(argc, argv, "n(quiet)(silent)E(regexp-extended)ri?(in-place)s(separate)e*(expression)f*(file)", help, 1)) return toys.exitval;
   nw = 0;
   cmds = NULL;
   ncmds = nregs = 0;
@@ -623,7 +660,7 @@ int sed_main(int argc, char **argv) {
       if (a[1] == '-') {
         kind = !strncmp(a, "--expression", 12) ? 'e' : !strncmp(a, "--file", 6) ? 'f' : 0;
         if (kind) v = strchr(a, '=') ? strchr(a, '=') + 1 : argv[++i];
-      } else for (int j = 1; a[j] && !kind; j++)
+      } else for (int j = 1; a[j] && !kind && a[j] != 'i'; j++)  /* -iSUFFIX ends the cluster */
         if (a[j] == 'e' || a[j] == 'f') kind = a[j], v = a[j + 1] ? a + j + 1 : argv[++i];
       if (kind == 'e') bput(&script, v, strlen(v));
       else if (kind == 'f') {
@@ -657,15 +694,17 @@ int sed_main(int argc, char **argv) {
   while (files[nfiles]) nfiles++;
   out = stdout;
   owed_nl = 0;
-  if (FLAG('i')) {
-    if (!*ops) { error_msg("no input files"); goto out; }
+  if (FLAG('i') || FLAG('s')) {  /* each file its own stream: line numbers and $ per file */
+    if (FLAG('i') && !*ops) { error_msg("no input files"); goto out; }
     char **all = files;
     int n = nfiles;
     for (int i = 0; i < n && !quit; i++) {
       struct stat st;
+      char *tmp = NULL;
+      if (!FLAG('i')) goto stream;
       if (stat(all[i], &st)) { perror_msg("can't read %s", all[i]); toys.exitval = 2; continue; }
       if (!S_ISREG(st.st_mode)) { error_msg("couldn't edit %s: not a regular file", all[i]); toys.exitval = 4; continue; }
-      char *tmp = malloc(strlen(all[i]) + 16);
+      tmp = malloc(strlen(all[i]) + 16);
       int fd = -1;
       for (int k = 0; k < 100 && fd < 0; k++) {  /* wasi-libc has no mkstemp */
         sprintf(tmp, "%s.sed%06d", all[i], (int)((rand() + k) % 1000000));
@@ -673,14 +712,19 @@ int sed_main(int argc, char **argv) {
         if (fd < 0 && errno != EEXIST) break;
       }
       if (fd < 0 || !(out = fdopen(fd, "w"))) { perror_msg("couldn't open temporary file %s", tmp); free(tmp); toys.exitval = 4; continue; }
+    stream:
       files = &all[i];
       nfiles = 1;
       fileidx = 0;
       lineno = 0;
-      for (int k = 0; k < ncmds; k++) cmds[k].active = cmds[k].started = 0;
+      for (int k = 0; k < ncmds; k++) cmds[k].active = cmds[k].started = cmds[k].a1.type == A_LINE && !cmds[k].a1.line;  /* 0,/RE/ opens before line 1 */
       owed_nl = 0;
       run();
+      if (!tmp) continue;
       fclose(out);
+      out = stdout;
+      const char *suffix = OPTARG('i');
+      if (suffix && *suffix) backup(all[i], suffix);
       if (rename(tmp, all[i])) { perror_msg("cannot rename %s", tmp); unlink(tmp); }
       free(tmp);
     }

@@ -44,13 +44,18 @@ int seq_main(int argc, char **argv) {
     width = a > b ? a : b;
   }
   int first = 1;
+  char prev[128] = "";
   for (long long i = 0;; i++) {
     double x = v[0] + i * v[1];
-    if (v[1] > 0 ? x > v[2] : x < v[2]) break;
+    if (FLAG('f')) snprintf(buf, sizeof buf, OPTARG('f'), x);
+    else snprintf(buf, sizeof buf, "%0*.*f", width, prec, x);
+    /* GNU: a value just past LAST still prints when it reads back as LAST and differs
+     * from the previous one (seq 0.1 0.1 0.3 ends with 0.3 despite rounding) */
+    if ((v[1] > 0 ? x > v[2] : x < v[2]) && (strtod(buf, NULL) != v[2] || !strcmp(buf, prev))) break;
     if (!first) fputs(sep, stdout);
     first = 0;
-    if (FLAG('f')) printf(OPTARG('f'), x);
-    else printf("%0*.*f", width, prec, x);
+    fputs(buf, stdout);
+    snprintf(prev, sizeof prev, "%s", buf);
   }
   if (!first) putchar('\n');
   return finish();

@@ -25,7 +25,8 @@ long long parse_size(const char *s) {
   if (!*end) return v;
   if (!strcmp(end, "c")) return v;
   if (!strcmp(end, "w")) return v * 2;
-  const char *u = strchr(units, *end);
+  /* GNU also takes k, m and t for K, M and T */
+  const char *u = strchr(units, *end == 'k' || *end == 'm' || *end == 't' ? *end - 32 : *end);
   if (!u) return -1;
   long long mul = *u == 'b' ? 512 : 1;
   int power = u - units;

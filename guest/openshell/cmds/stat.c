@@ -57,7 +57,7 @@ int stat_main(int argc, char **argv) {
   if (!user || !*user) user = "sandbox";
   for (char **a = toys.optargs; *a; a++) {
     struct stat st;
-    if (FLAG('L') ? stat(*a, &st) : lstat(*a, &st)) { perror_msg("cannot statx '%s'", *a); continue; }
+    if ((!**a && (errno = ENOENT)) || (FLAG('L') ? stat(*a, &st) : lstat(*a, &st))) { perror_msg("cannot statx '%s'", *a); continue; }
     char ms[11], tb[64];
     mode_str(&st, ms);
     time_str(st.st_mtim.tv_sec, st.st_mtim.tv_nsec, tb, sizeof tb);

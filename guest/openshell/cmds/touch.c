@@ -59,6 +59,7 @@ int touch_main(int argc, char **argv) {
   if (FLAG('m') && !FLAG('a')) t[0].tv_nsec = UTIME_OMIT;
   if (!toys.optc) return usage_error("missing file operand");
   for (char **a = toys.optargs; *a; a++) {
+    if (!**a) { errno = ENOENT; perror_msg("cannot touch ''"); continue; }  /* "" would be the working directory */
     if (!set_times(*a, t)) continue;
     if (errno != ENOENT) { perror_msg("setting times of '%s'", *a); continue; }
     if (FLAG('c')) continue;

@@ -1,8 +1,9 @@
-/* usage: uniq [-cdui] [-f N] [-s N] [-w N] [INPUT [OUTPUT]]
+/* usage: uniq [-cdDui] [-f N] [-s N] [-w N] [INPUT [OUTPUT]]
  *
  * Write INPUT (or stdin) to OUTPUT (or stdout), dropping adjacent repeated lines.
  * -c	prefix lines with their number of occurrences
  * -d	print only repeated lines, once each
+ * -D	print every line of each repeated group
  * -u	print only lines that are not repeated
  * -i	ignore case when comparing
  * -f N	skip the first N fields (blanks then non-blanks) when comparing
@@ -12,9 +13,9 @@
 #include <strings.h>
 
 static const char help[] =
-  "usage: uniq [-cdui] [-f N] [-s N] [-w N] [INPUT [OUTPUT]]\n\n"
+  "usage: uniq [-cdDui] [-f N] [-s N] [-w N] [INPUT [OUTPUT]]\n\n"
   "Write INPUT (or stdin) to OUTPUT (or stdout), dropping adjacent repeated lines.\n"
-  "-c\tprefix lines with their number of occurrences\n-d\tprint only repeated lines, once each\n"
+  "-c\tprefix lines with their number of occurrences\n-d\tprint only repeated lines, once each\n-D\tprint every line of each repeated group\n"
   "-u\tprint only lines that are not repeated\n-i\tignore case when comparing\n"
   "-f N\tskip the first N fields (blanks then non-blanks) when comparing\n-s N\tthen skip N characters\n"
   "-w N\tthen compare at most N characters\n";
@@ -39,16 +40,21 @@ static int same(const char *a, size_t al, const char *b, size_t bl) {
   return ka == kb && !(FLAG('i') ? strncasecmp(x, y, ka) : memcmp(x, y, ka));
 }
 
-static void put(FILE *out, const char *s, size_t len, long count) {
-  if (FLAG('d') && count < 2) return;
-  if (FLAG('u') && count > 1) return;
-  if (FLAG('c')) fprintf(out, "%7ld ", count);
+static void put_line(FILE *out, const char *s, size_t len) {
   fwrite(s, 1, len, out);
   putc('\n', out);
 }
+static void put(FILE *out, const char *s, size_t len, long count) {
+  if (FLAG('D')) return;  /* its lines were written as they came */
+  if (FLAG('d') && count < 2) return;
+  if (FLAG('u') && count > 1) return;
+  if (FLAG('c')) fprintf(out, "%7ld ", count);
+  put_line(out, s, len);
+}
 
 int uniq_main(int argc, char **argv) {
-  if (toy_init(argc, argv, "cduif:s:w:", help, 1)) return toys.exitval;
+  if (toy_init(argc, argv, "cdDuif:s:w:", help, 1)) return toys.exitval;
+  if (FLAG('D') && FLAG('c')) return usage_error("printing all duplicated lines and repeat counts is meaningless");
   skip_fields = skip_chars = 0;
   max_chars = -1;
   if (FLAG('f') && (parse_long(OPTARG('f'), &skip_fields) || skip_fields < 0)) { error_msg("%s: invalid number of fields to skip", OPTARG('f')); return 1; }
@@ -70,6 +76,10 @@ int uniq_main(int argc, char **argv) {
   while ((len = getline(&line, &cap, in)) >= 0) {
     if (len && line[len - 1] == '\n') len--;
     if (count && same(line, len, prev, plen)) {
+      if (FLAG('D')) {  /* GNU: with -u the first line of each group is left out */
+        if (count == 1 && !FLAG('u')) put_line(out, prev, plen);
+        put_line(out, line, len);
+      }
       count++;
       continue;
     }

@@ -1,11 +1,13 @@
-/* usage: xxd [-pru] [-c COLS] [-l LEN] [FILE]
+/* usage: xxd [-ipru] [-c COLS] [-l LEN] [-s [+]SEEK] [FILE]
  *
  * Hex dump of FILE (or stdin): offset, hex pairs grouped by 2 bytes, text.
  * -p	plain hex, 30 bytes a line
  * -r	reverse: turn a hex dump (plain with -p) back into bytes
  * -u	upper-case hex digits
  * -c	bytes per line (default 16, 30 with -p)
- * -l	stop after LEN bytes */
+ * -l	stop after LEN bytes
+ * -s	start at byte SEEK (offsets count from it; -SEEK from the end of a file)
+ * -i	C include file style */
 #include "lib/lib.h"
 #include <ctype.h>
 
@@ -13,10 +15,11 @@
 #pragma clang attribute push (__attribute__((minsize)), apply_to = function)
 
 static const char help[] =
-  "usage: xxd [-pru] [-c COLS] [-l LEN] [FILE]\n\n"
+  "usage: xxd [-ipru] [-c COLS] [-l LEN] [-s [+]SEEK] [FILE]\n\n"
   "Hex dump of FILE (or stdin): offset, hex pairs grouped by 2 bytes, text.\n"
   "-p\tplain hex, 30 bytes a line\n-r\treverse: turn a hex dump (plain with -p) back into bytes\n"
-  "-u\tupper-case hex digits\n-c\tbytes per line (default 16, 30 with -p)\n-l\tstop after LEN bytes\n";
+  "-u\tupper-case hex digits\n-c\tbytes per line (default 16, 30 with -p, 12 with -i)\n-l\tstop after LEN bytes\n"
+  "-s\tstart at byte SEEK (-SEEK: that many bytes before the end of a file)\n-i\tC include file style\n";
 
 static int hexval(int c) {
   return isdigit(c) ? c - '0' : isxdigit(c) ? (c | 32) - 'a' + 10 : -1;
@@ -47,8 +50,10 @@ static void reverse(FILE *f) {
 }
 
 int xxd_main(int argc, char **argv) {
-  if (toy_init(argc, argv, "pruc:l:", help, 1)) return toys.exitval;
-  long long cols = FLAG('p') ? 30 : 16, limit = -1;
+  if (toy_init(argc, argv, "ipruc:l:s:", help, 1)) return toys.exitval;
+  long long cols = FLAG('p') ? 30 : FLAG('i') ? 12 : 16, limit = -1, seek = 0;
+  const char *sk = FLAG('s') ? OPTARG('s') : NULL;
+  if (sk && (parse_long(sk + (*sk == '+'), &seek) || (*sk == '+' && seek < 0))) return usage_error("invalid seek offset '%s'", sk);
   if (FLAG('c') && (parse_long(OPTARG('c'), &cols) || cols < 1 || cols > 256)) return usage_error("invalid number of columns (max. 256)");
   if (FLAG('l') && (parse_long(OPTARG('l'), &limit) || limit < 0)) return usage_error("invalid length '%s'", OPTARG('l'));
   if (toys.optc > 1) return usage_error("too many arguments");
@@ -56,13 +61,30 @@ int xxd_main(int argc, char **argv) {
   if (!f) return 2;
   if (FLAG('r')) { reverse(f); close_input(f); return finish(); }
   const char *hex = FLAG('u') ? "%02X" : "%02x";
-  unsigned char *b = malloc(cols);
   unsigned long long off = 0;
+  if (seek < 0) {  /* from the end: only a file can say where that is */
+    struct stat st;
+    if (fstat(fileno(f), &st) || !S_ISREG(st.st_mode) || (f == stdin && stdin_is_pipe()) || st.st_size + seek < 0) { error_msg("sorry, cannot seek."); close_input(f); return 4; }
+    seek += st.st_size;
+  }
+  for (; off < (unsigned long long)seek && getc(f) != EOF; off++) {}
+  if (limit >= 0) limit += off;
+  char *cname = NULL;
+  if (FLAG('i') && toys.optc) {  /* GNU: the name with every other character as '_' */
+    cname = strdup(toys.optargs[0]);
+    for (char *q = cname; *q; q++) if (!isalnum((unsigned char)*q)) *q = '_';
+    printf("unsigned char %s[] = {\n", cname);
+  }
+  unsigned long long start = off;
+  unsigned char *b = malloc(cols);
   for (;;) {
     size_t want = limit >= 0 && (unsigned long long)limit - off < (unsigned long long)cols ? limit - off : cols;
     size_t n = want ? fread(b, 1, want, f) : 0;
     if (!n) break;
-    if (FLAG('p')) {
+    if (FLAG('i')) {
+      printf("%s ", off > start ? ",\n" : "");
+      for (size_t i = 0; i < n; i++) printf(FLAG('u') ? "%s0X%02X" : "%s0x%02x", i ? ", " : " ", b[i]);
+    } else if (FLAG('p')) {
       for (size_t i = 0; i < n; i++) printf(hex, b[i]);
       putchar('\n');
     } else {
@@ -80,6 +102,9 @@ int xxd_main(int argc, char **argv) {
     }
     off += n;
   }
+  if (FLAG('i') && off > start) putchar('\n');
+  if (cname) printf("};\nunsigned int %s_len = %llu;\n", cname, off - start);
+  free(cname);
   if (ferror(f)) perror_msg("%s", toys.optc ? toys.optargs[0] : "stdin");
   free(b);
   close_input(f);

@@ -188,7 +188,7 @@ int digest_main(int argc, char **argv, int algo) {
   if (FLAG('c')) return check_lists(files, algo);
   char hex[65];
   for (; *files; files++)
-    if (!hash_file(*files, algo, hex, 0)) printf("%s  %s\n", hex, *files);
+    if (!hash_file(*files, algo, hex, 0)) printf("%s %c%s\n", hex, FLAG('b') ? '*' : ' ', *files);  /* -b: GNU's binary marker */
   return finish();
 }
 

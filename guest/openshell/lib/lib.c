@@ -172,8 +172,9 @@ FILE *open_input(const char *path) {
     clearerr(stdin);
     return stdin;
   }
-  FILE *f = fopen(path, "r");
-  if (!f) perror_msg("%s", path);
+  /* the runtime resolves "" to the working directory; GNU: No such file or directory */
+  FILE *f = *path ? fopen(path, "r") : (errno = ENOENT, NULL);
+  if (!f) perror_msg("%s", *path ? path : "''");
   return f;
 }
 
@@ -551,10 +552,11 @@ int remove_path(const char *path, int recursive, int force) {
 
 /* wasi-libc has no mkstemp: fill the trailing X's from the clock and a counter and
  * create with O_EXCL, retrying on a clash (awk's pipes, mktemp). */
-int make_temp(char *tmpl, int dir) {
+int make_temp(char *tmpl, int dir) { return make_temp_suffix(tmpl, 0, dir); }
+int make_temp_suffix(char *tmpl, size_t suffix, int dir) {
   static unsigned long long counter;
   static const char chars[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-  size_t len = strlen(tmpl), x = 0;
+  size_t len = strlen(tmpl) - suffix, x = 0;
   while (x < len && tmpl[len - 1 - x] == 'X') x++;
   if (x < 3) { errno = EINVAL; return -1; }
   for (int attempt = 0; attempt < 1000; attempt++) {

@@ -114,6 +114,7 @@ int remove_path(const char *path, int recursive, int force);
 /* Create a unique file (or directory, dir=1) from a template ending in XXXXXX (at least 3 X):
  * the fd of the new file (0 for a directory), or -1 with errno set. */
 int make_temp(char *tmpl, int dir);
+int make_temp_suffix(char *tmpl, size_t suffix, int dir);  /* the X's end SUFFIX bytes before the end */
 
 /* md5sum (0), sha1sum (1), sha256sum (2): print or -c check digests. */
 int digest_main(int argc, char **argv, int algo);

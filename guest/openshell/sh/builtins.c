@@ -41,7 +41,7 @@ static int bi_return(int argc, char **argv) {
   int st;
   if (status_arg(argc, argv, &st)) return 2;
   sh.status = st;
-  sh.unwind = sh.funcs ? U_RETURN : U_EXIT;
+  sh.unwind = sh.funcs || sh.dots ? U_RETURN : U_EXIT;
   sh.fatal = 0;
   return st;
 }
@@ -329,7 +329,10 @@ static int bi_dot(int argc, char **argv) {
   fclose(f);
   int line = sh.line;
   sh.status = 0;
+  sh.dots++;
   int st = sh_run_string(b.s ? b.s : "", 1);
+  sh.dots--;
+  if (sh.unwind == U_RETURN) { sh.unwind = U_NONE; st = sh.status; }  /* return ends the . script, as in dash */
   sh.line = line;
   free(b.s);
   return st;

@@ -310,7 +310,8 @@ static void xword(struct ctx *c, const char *s, size_t n, int dq) {
       i++;
     } else if (ch == '\\' && i + 1 < n) {
       char nx = s[i + 1];
-      if (!dq || strchr(hd ? "$`\\\n" : "$`\"\\\n", nx)) {
+      /* inside ${...} a quoted \} is a brace too (dash) */
+      if (!dq || strchr(hd ? "$`\\\n" : "$`\"\\\n", nx) || (c->brace && nx == '}')) {
         if (nx != '\n') put1(c, nx, F_QUOTED);
       } else put(c, s + i, 2, F_QUOTED);
       i += 2;

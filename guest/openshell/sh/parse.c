@@ -73,7 +73,7 @@ static void read_heredocs(struct parser *p) {
       if (r->type == R_HEREDOC + 1) while (n && *s == '\t') s++, n--;
       if (n == strlen(delim) && !strncmp(s, delim, n)) { found = 1; break; }
       sb_add(&b, s, n);
-      sb_addc(&b, '\n');
+      if (nl) sb_addc(&b, '\n');  /* a body cut by the end of input keeps no newline (dash) */
     }
     if (!found) {   /* dash accepts a body ended by the end of input */
       p->hit_eof = 1;

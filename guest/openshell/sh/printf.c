@@ -131,6 +131,11 @@ int sh_printf(int argc, char **argv) {
           if (stop) { fflush(stdout); return st; }
           break;
         }
+        if (conv == 'c') {  /* dash prints the byte, a NUL for an empty or missing argument */
+          spec[sl++] = 'c';
+          if (haveprec) printf(spec, width, prec, one[0]); else printf(spec, width, one[0]);
+          break;
+        }
         spec[sl++] = 's';
         if (haveprec) printf(spec, width, prec, v); else printf(spec, width, v);
         break;

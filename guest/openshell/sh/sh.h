@@ -43,7 +43,7 @@ enum { U_NONE, U_BREAK, U_CONTINUE, U_RETURN, U_EXIT };
 struct shell {
   int status;              /* $? */
   int unwind, unwind_n;    /* pending U_* and its count (break 2) */
-  int loops, funcs;        /* nesting, to validate break/return */
+  int loops, funcs, dots;  /* nesting, to validate break/return (return also ends a . script) */
   int noerrexit;           /* >0 inside if/while conditions and && || ! operands */
   int opt_e, opt_u, opt_x, opt_f, opt_n;
   int opt_pipefail;        /* set -o pipefail (not in dash; scripts written for bash use it) */

@@ -130,10 +130,14 @@ static int nested_shell(int argc, char **argv, int from_environ) {
   if (from_environ) sh_vars_from_environ();
   sh.opt_e = sh.opt_u = sh.opt_x = sh.opt_f = sh.opt_n = 0;
   sh.noerrexit = 0;
+  int funcs = sh.funcs, dots = sh.dots;
+  sh.funcs = sh.dots = 0;   /* a fresh shell's top-level return exits it */
   sh.in_sub++;
   int st = invoke(argc, argv);
   sh.unwind = U_NONE;
   sh.in_sub--;
+  sh.funcs = funcs;
+  sh.dots = dots;
   sh.noerrexit = noerrexit;
   sh_restore_state(s);
   sh_hash_clear();

@@ -44,9 +44,9 @@ static int unary(char op, const char *a) {
   case 'n': return *a != 0;
   case 't': return sh_session_tty(a);   /* a terminal only in `sandbox-exec -it`: stdio are
                             pipes to the engine (wasmer calls them character devices) */
-  case 'h': case 'L': return !lstat(a, &st) && S_ISLNK(st.st_mode);
+  case 'h': case 'L': return *a && !lstat(a, &st) && S_ISLNK(st.st_mode);
   }
-  if (stat(a, &st)) return 0;
+  if (!*a || stat(a, &st)) return 0;  /* the runtime resolves "" to the working directory */
   switch (op) {
   case 'e': return 1;
   case 'f': return S_ISREG(st.st_mode);
@@ -71,7 +71,7 @@ static int binary(const char *a, const char *op, const char *b) {
   if (!strcmp(op, ">")) return strcmp(a, b) > 0;
   if (!strcmp(op, "-nt") || !strcmp(op, "-ot") || !strcmp(op, "-ef")) {
     struct stat sa, sb;
-    int ha = !stat(a, &sa), hb = !stat(b, &sb);
+    int ha = *a && !stat(a, &sa), hb = *b && !stat(b, &sb);
     if (op[1] == 'e') return ha && hb && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
     if (op[1] == 'n') return ha && (!hb || sa.st_mtime > sb.st_mtime);
     return hb && (!ha || sa.st_mtime < sb.st_mtime);
