@@ -14,13 +14,12 @@ export async function benchCli() {
   try {
     cli("sys-diagnostics", "sandbox-start", "--enclave", "OpenShell");
     const execArgs = ["sys-diagnostics", "sandbox-exec", "--enclave", "OpenShell", "--cmd", "echo hi"];
-    const exec = await alternate(20, { node, exec: () => cli(...execArgs), ordinary: () => cliIn(state, { COREASON_NO_FAST_PATH: "1" })(...execArgs) });
+    const exec = await alternate(20, { node, exec: () => cli(...execArgs) });
     cli("sys-diagnostics", "sandbox-stop", "--enclave", "OpenShell");
     const stop = () => cli("sys-diagnostics", "sandbox-stop", "--enclave", "OpenShell");
     const start = await alternate(8, { node, start: () => cli("sys-diagnostics", "sandbox-start", "--enclave", "OpenShell") }, 1, { start: stop });
     return [
       checked(exec.exec / exec.node <= 1.5, 'warm `sandbox-exec --cmd "echo hi"` vs `node -e 0` (process wall time)', fmt(exec.exec), fmt(exec.node), `${(exec.exec / exec.node).toFixed(2)}x`, "≤ 1.5x"),
-      row("the same exec by the ordinary oclif path (`COREASON_NO_FAST_PATH=1`), for comparison", fmt(exec.ordinary), fmt(exec.node), `${(exec.ordinary / exec.node).toFixed(2)}x`, "measured", ""),
       checked(start.start / start.node <= 5, "`sandbox-start` (module cache warm) vs `node -e 0` (process wall time)", fmt(start.start), fmt(start.node), `${(start.start / start.node).toFixed(2)}x`, "≤ 5x"),
     ];
   } finally {
