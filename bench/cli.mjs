@@ -5,7 +5,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { alternate, checked, cliIn, fmt, row } from "./lib.mjs";
+import { alternate, checked, cliIn, fmt } from "./lib.mjs";
 
 export async function benchCli() {
   const state = mkdtempSync(join(tmpdir(), "coreason-bench-"));
