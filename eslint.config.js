@@ -8,7 +8,28 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { process: "readonly", console: "readonly", Buffer: "readonly", setTimeout: "readonly", clearTimeout: "readonly", setInterval: "readonly", clearInterval: "readonly", setImmediate: "readonly", URL: "readonly", performance: "readonly", TextDecoder: "readonly", TextEncoder: "readonly", AbortController: "readonly", structuredClone: "readonly", WebAssembly: "readonly", globalThis: "readonly", queueMicrotask: "readonly", fetch: "readonly" } },
+    languageOptions: {
+      globals: {
+        process: "readonly",
+        console: "readonly",
+        Buffer: "readonly",
+        setTimeout: "readonly",
+        clearTimeout: "readonly",
+        setInterval: "readonly",
+        clearInterval: "readonly",
+        setImmediate: "readonly",
+        URL: "readonly",
+        performance: "readonly",
+        TextDecoder: "readonly",
+        TextEncoder: "readonly",
+        AbortController: "readonly",
+        structuredClone: "readonly",
+        WebAssembly: "readonly",
+        globalThis: "readonly",
+        queueMicrotask: "readonly",
+        fetch: "readonly",
+      },
+    },
     rules: {
       // the engine escapes and matches control characters on purpose (guest-derived text)
       "no-control-regex": "off",
@@ -19,5 +40,9 @@ export default tseslint.config(
   },
   // chai's property assertions (`expect(x).to.be.true`) are expressions
   { files: ["test/**"], rules: { "@typescript-eslint/no-unused-expressions": "off" } },
-  { files: ["**/*.cjs"], languageOptions: { sourceType: "commonjs", globals: { require: "readonly", module: "writable", __dirname: "readonly", __filename: "readonly" } }, rules: { "@typescript-eslint/no-require-imports": "off" } },
+  {
+    files: ["**/*.cjs"],
+    languageOptions: { sourceType: "commonjs", globals: { require: "readonly", module: "writable", __dirname: "readonly", __filename: "readonly" } },
+    rules: { "@typescript-eslint/no-require-imports": "off" },
+  },
 );

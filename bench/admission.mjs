@@ -12,7 +12,11 @@ const BIG = new URL("../dist/bench/big-module.wasm", import.meta.url);
 async function bigModule() {
   if (existsSync(BIG)) return readFileSync(BIG);
   const n = 5800;
-  const fns = Array.from({ length: n }, (_, i) => `__attribute__((noinline)) int f${i}(int x){ int a=x*${i + 3}; for(int k=0;k<(x&7);k++){ a^=(a<<${(i % 13) + 1})+${i}; if(a%${(i % 7) + 2}==0) a+=k*${i}; } switch(x%5){case 0:return a+${i};case 1:return a-${i * 2};case 2:return a^${i * 3};default:return a*${(i % 5) + 1};} }`);
+  const fns = Array.from(
+    { length: n },
+    (_, i) =>
+      `__attribute__((noinline)) int f${i}(int x){ int a=x*${i + 3}; for(int k=0;k<(x&7);k++){ a^=(a<<${(i % 13) + 1})+${i}; if(a%${(i % 7) + 2}==0) a+=k*${i}; } switch(x%5){case 0:return a+${i};case 1:return a-${i * 2};case 2:return a^${i * 3};default:return a*${(i % 5) + 1};} }`,
+  );
   const src = `#include <stdio.h>\n#include <stdlib.h>\n${fns.join("\n")}\nint (*const tab[])(int)={${Array.from({ length: n }, (_, i) => `f${i}`).join(",")}};\nint main(int c,char**v){int s=0;for(int i=0;i<${n};i++)s+=tab[i](c+i);FILE*f=fopen(c>1?v[1]:"/workspace/x","r");if(f)fclose(f);printf("%d\\n",s);return 0;}\n`;
   const { runClang } = await import("@yowasp/clang");
   const out = await runClang(["clang", "--target=wasm32-wasip1", "-O1", "big.c", "-o", "big.wasm"], { "big.c": src });
@@ -39,10 +43,14 @@ console.log(JSON.stringify({ ms: performance.now() - t, cached: r.cached }));
 export async function benchAdmission() {
   await bigModule();
   const rows = [];
-  for (const [label, file] of [["1 MiB module", BIG.pathname], ["OpenShell module", new URL("../dist/guest/openshell.wasm", import.meta.url).pathname]]) {
+  for (const [label, file] of [
+    ["1 MiB module", BIG.pathname],
+    ["OpenShell module", new URL("../dist/guest/openshell.wasm", import.meta.url).pathname],
+  ]) {
     const size = readFileSync(file).length;
     const cache = mkdtempSync(join(tmpdir(), "coreason-cache-"));
-    const once = (variant = "") => JSON.parse(execFileSync(process.execPath, ["--input-type=module", "-e", SCRIPT, file, cache, variant], { encoding: "utf8" }));
+    const once = (variant = "") =>
+      JSON.parse(execFileSync(process.execPath, ["--input-type=module", "-e", SCRIPT, file, cache, variant], { encoding: "utf8" }));
     // OpenShell's default policy: its guard template ships prebuilt, the module is new
     // (the prebuilt cache holds only the built-in guests, and not the 1 MiB module).
     const first = label === "1 MiB module" ? once() : undefined;

@@ -19,11 +19,29 @@ export async function benchCli() {
     const stop = () => cli("sys-diagnostics", "sandbox-stop", "--enclave", "OpenShell");
     const start = await alternate(8, { node, start: () => cli("sys-diagnostics", "sandbox-start", "--enclave", "OpenShell") }, 1, { start: stop });
     return [
-      checked(exec.exec / exec.node <= 1.5, 'warm `sandbox-exec --cmd "echo hi"` vs `node -e 0` (process wall time)', fmt(exec.exec), fmt(exec.node), `${(exec.exec / exec.node).toFixed(2)}x`, "≤ 1.5x"),
-      checked(start.start / start.node <= 5, "`sandbox-start` (module cache warm) vs `node -e 0` (process wall time)", fmt(start.start), fmt(start.node), `${(start.start / start.node).toFixed(2)}x`, "≤ 5x"),
+      checked(
+        exec.exec / exec.node <= 1.5,
+        'warm `sandbox-exec --cmd "echo hi"` vs `node -e 0` (process wall time)',
+        fmt(exec.exec),
+        fmt(exec.node),
+        `${(exec.exec / exec.node).toFixed(2)}x`,
+        "≤ 1.5x",
+      ),
+      checked(
+        start.start / start.node <= 5,
+        "`sandbox-start` (module cache warm) vs `node -e 0` (process wall time)",
+        fmt(start.start),
+        fmt(start.node),
+        `${(start.start / start.node).toFixed(2)}x`,
+        "≤ 5x",
+      ),
     ];
   } finally {
-    try { cli("sys-diagnostics", "sandbox-stop", "--enclave", "OpenShell"); } catch { /* not running */ }
+    try {
+      cli("sys-diagnostics", "sandbox-stop", "--enclave", "OpenShell");
+    } catch {
+      /* not running */
+    }
     rmSync(state, { recursive: true, force: true });
   }
 }

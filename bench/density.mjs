@@ -26,9 +26,23 @@ export async function benchDensity() {
   const rows = [];
   try {
     const t = performance.now();
-    const probe = JSON.parse(execFileSync(process.execPath, ["bin/run.js", "sys-diagnostics", "sandbox-probe", "--enclave", "OpenShell", "--json"], { env: { ...process.env }, maxBuffer: 64 * MiB }).toString());
+    const probe = JSON.parse(
+      execFileSync(process.execPath, ["bin/run.js", "sys-diagnostics", "sandbox-probe", "--enclave", "OpenShell", "--json"], {
+        env: { ...process.env },
+        maxBuffer: 64 * MiB,
+      }).toString(),
+    );
     const probeMs = performance.now() - t;
-    rows.push(checked(probeMs <= 5000 && probe.passed, `\`sandbox-probe\` of the whole catalogue (${probe.totals.total} probes, ${probe.totals.held} held; process wall time)`, fmt(probeMs), "", "", "≤ 5000 ms, all held"));
+    rows.push(
+      checked(
+        probeMs <= 5000 && probe.passed,
+        `\`sandbox-probe\` of the whole catalogue (${probe.totals.total} probes, ${probe.totals.held} held; process wall time)`,
+        fmt(probeMs),
+        "",
+        "",
+        "≤ 5000 ms, all held",
+      ),
+    );
 
     const pids = [];
     for (const n of [1, 10, 50]) {
@@ -40,25 +54,45 @@ export async function benchDensity() {
       await settle();
       const each = pids.map(treePss);
       const mean = each.reduce((a, b) => a + b, 0) / n;
-      if (n === 1) rows.push(checked(each[0] <= 60 * MiB, "an idle instance after one exec, alone (PSS of its process tree)", mib(each[0]), "", "", "≤ 60 MiB"));
-      else rows.push(row(`${n} idle instances side by side: total PSS (mean each)`, `${mib(each.reduce((a, b) => a + b, 0))} (${mib(mean)})`, "", "", "measured", ""));
+      if (n === 1)
+        rows.push(checked(each[0] <= 60 * MiB, "an idle instance after one exec, alone (PSS of its process tree)", mib(each[0]), "", "", "≤ 60 MiB"));
+      else
+        rows.push(
+          row(`${n} idle instances side by side: total PSS (mean each)`, `${mib(each.reduce((a, b) => a + b, 0))} (${mib(mean)})`, "", "", "measured", ""),
+        );
     }
     for (const k of [1, 2, 4, 8]) {
       const lat = [];
       const per = 15;
       const t0 = performance.now();
-      await Promise.all(Array.from({ length: k }, async (_, i) => {
-        for (let j = 0; j < per; j++) {
-          const t1 = performance.now();
-          await execInInstance({ enclave: `idle-${i}`, script: "echo hi", onOutput: () => {} });
-          lat.push(performance.now() - t1);
-        }
-      }));
+      await Promise.all(
+        Array.from({ length: k }, async (_, i) => {
+          for (let j = 0; j < per; j++) {
+            const t1 = performance.now();
+            await execInInstance({ enclave: `idle-${i}`, script: "echo hi", onOutput: () => {} });
+            lat.push(performance.now() - t1);
+          }
+        }),
+      );
       const secs = (performance.now() - t0) / 1000;
-      rows.push(row(`${k} concurrent \`echo hi\` execs across ${k} instances (engine API): throughput, p50, p99`, `${(lat.length / secs).toFixed(0)}/s, p50 ${fmt(quantile(lat, 0.5))}, p99 ${fmt(quantile(lat, 0.99))}`, "", "", "measured", ""));
+      rows.push(
+        row(
+          `${k} concurrent \`echo hi\` execs across ${k} instances (engine API): throughput, p50, p99`,
+          `${(lat.length / secs).toFixed(0)}/s, p50 ${fmt(quantile(lat, 0.5))}, p99 ${fmt(quantile(lat, 0.99))}`,
+          "",
+          "",
+          "measured",
+          "",
+        ),
+      );
     }
   } finally {
-    for (const name of started) try { cli("sys-diagnostics", "sandbox-stop", "--enclave", name); } catch { /* gone */ }
+    for (const name of started)
+      try {
+        cli("sys-diagnostics", "sandbox-stop", "--enclave", name);
+      } catch {
+        /* gone */
+      }
     rmSync(state, { recursive: true, force: true });
     if (previous === undefined) delete process.env.COREASON_STATE_DIR;
     else process.env.COREASON_STATE_DIR = previous;

@@ -39,7 +39,10 @@ export function checked(ok, ...cells) {
 }
 
 /** The CLI as a child process, in the state directory `state` (and `env`). */
-export const cliIn = (state, env = {}) => (...args) => execFileSync(process.execPath, ["bin/run.js", ...args], { env: { ...process.env, COREASON_STATE_DIR: state, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+export const cliIn =
+  (state, env = {}) =>
+  (...args) =>
+    execFileSync(process.execPath, ["bin/run.js", ...args], { env: { ...process.env, COREASON_STATE_DIR: state, ...env }, stdio: ["ignore", "pipe", "pipe"] });
 
 /** Proportional set size of `pid` and its descendants (/proc/PID/smaps_rollup), bytes. */
 export function treePss(pid) {
@@ -49,14 +52,18 @@ export function treePss(pid) {
       const s = readFileSync(`/proc/${d}/stat`, "utf8");
       const ppid = Number(s.slice(s.lastIndexOf(")") + 2).split(" ")[1]);
       children.set(ppid, [...(children.get(ppid) ?? []), Number(d)]);
-    } catch { /* gone */ }
+    } catch {
+      /* gone */
+    }
   }
   let total = 0;
-  for (const stack = [pid]; stack.length; ) {
+  for (const stack = [pid]; stack.length;) {
     const p = stack.pop();
     try {
       total += Number(/^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${p}/smaps_rollup`, "utf8"))[1]) * 1024;
-    } catch { /* gone */ }
+    } catch {
+      /* gone */
+    }
     stack.push(...(children.get(p) ?? []));
   }
   return total;

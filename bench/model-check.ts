@@ -11,6 +11,8 @@ const counts = { cases: 0, skipped: 0, calls: 0 };
 const t0 = Date.now();
 const r = await checkModel({ pool, numRuns: cases, seed, counts });
 const s = (Date.now() - t0) / 1000;
-console.log(`model check: ${counts.cases} cases (${counts.calls} calls) over ${pool.length} policies, seed ${seed}, ${r.numSkips} skipped (a known guard defect, or not comparable: a trap took the output, or the SDK panicked), ${s.toFixed(0)} s (${((s * 1000) / Math.max(1, counts.cases)).toFixed(1)} ms a case)`);
+console.log(
+  `model check: ${counts.cases} cases (${counts.calls} calls) over ${pool.length} policies, seed ${seed}, ${r.numSkips} skipped (a known guard defect, or not comparable: a trap took the output, or the SDK panicked), ${s.toFixed(0)} s (${((s * 1000) / Math.max(1, counts.cases)).toFixed(1)} ms a case)`,
+);
 console.log(r.failed ? report(r) : "all agree");
 process.exit(r.failed ? 1 : 0);

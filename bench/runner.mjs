@@ -15,7 +15,15 @@ export async function benchRunner() {
       node: () => node("-e", "0"),
       run: () => node("bin/engine.js", "run", "dist/guest/fixtures/hello.wasm"),
     });
-    return [row("one-shot `coreason-engine run hello.wasm` vs `node -e 0` (process wall time)", fmt(m.run), fmt(m.node), `${(m.run / m.node).toFixed(2)}x`, "measured")];
+    return [
+      row(
+        "one-shot `coreason-engine run hello.wasm` vs `node -e 0` (process wall time)",
+        fmt(m.run),
+        fmt(m.node),
+        `${(m.run / m.node).toFixed(2)}x`,
+        "measured",
+      ),
+    ];
   } finally {
     rmSync(state, { recursive: true, force: true });
   }

@@ -100,7 +100,20 @@ let server;
 try {
   const raw = rawInChild();
   cli("authority", "init");
-  const token = cli("authority", "issue", "--subject", "bench", "--scope", "enclave:exec", "--scope", "enclave:start", "--scope", "enclave:stop", "--ttl", "1h");
+  const token = cli(
+    "authority",
+    "issue",
+    "--subject",
+    "bench",
+    "--scope",
+    "enclave:exec",
+    "--scope",
+    "enclave:start",
+    "--scope",
+    "enclave:stop",
+    "--ttl",
+    "1h",
+  );
   server = await startServe();
   const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
   const started = await fetch(`${server.url}/v1/enclaves`, { method: "POST", headers, body: JSON.stringify({ enclave: "OpenShell" }) });

@@ -14,11 +14,15 @@ const wantsHelp = (args) => (args.includes("--") ? args.slice(0, args.indexOf("-
 const asEngineCommand = (id) => ({ ...config.findCommand(`runner:${id}`), id });
 
 if (!argv.length || ["--help", "-h", "help"].includes(argv[0]) || (wantsHelp(argv) && !COMMANDS.includes(argv[0]))) {
-  const lines = await Promise.all(COMMANDS.map(async (id) => {
-    const cmd = await config.findCommand(`runner:${id}`).load();
-    return `  coreason-engine ${id} ${cmd.usage}\n      ${cmd.summary}`;
-  }));
-  process.stdout.write(`coreason-engine: run a WASI module or a script once in a throwaway enclave\n\nUSAGE\n${lines.join("\n")}\n\nExit codes as sandbox-exec's; see coreason-engine COMMAND --help.\n`);
+  const lines = await Promise.all(
+    COMMANDS.map(async (id) => {
+      const cmd = await config.findCommand(`runner:${id}`).load();
+      return `  coreason-engine ${id} ${cmd.usage}\n      ${cmd.summary}`;
+    }),
+  );
+  process.stdout.write(
+    `coreason-engine: run a WASI module or a script once in a throwaway enclave\n\nUSAGE\n${lines.join("\n")}\n\nExit codes as sandbox-exec's; see coreason-engine COMMAND --help.\n`,
+  );
 } else if (!COMMANDS.includes(argv[0])) {
   process.stderr.write(`Error: unknown command ${JSON.stringify(argv[0])} (commands: ${COMMANDS.join(", ")})\nHint: see coreason-engine --help\n`);
   process.exitCode = 2;

@@ -35,11 +35,15 @@ export function buildAll({ force = false } = {}) {
     return;
   }
   const asc = join(dirname(require.resolve("assemblyscript/package.json")), "bin", "asc.js");
-  for (const file of readdirSync(join(root, SRC)).filter((f) => f.endsWith(".ts")).sort()) {
+  for (const file of readdirSync(join(root, SRC))
+    .filter((f) => f.endsWith(".ts"))
+    .sort()) {
     const name = file.replace(/\.ts$/, "");
     const out = join(root, OUT, `${name}.wasm`);
     const stamp = `${out}.src-sha256`;
-    const digest = createHash("sha256").update(JSON.stringify([version, FLAGS, readFileSync(join(root, SRC, file), "utf8")])).digest("hex");
+    const digest = createHash("sha256")
+      .update(JSON.stringify([version, FLAGS, readFileSync(join(root, SRC, file), "utf8")]))
+      .digest("hex");
     if (!force && existsSync(out) && existsSync(stamp) && readFileSync(stamp, "utf8") === digest) {
       console.error(`guest ${name}: up to date`);
       continue;

@@ -11,12 +11,16 @@ import { Wasmer } from "@wasmer/sdk/node";
 
 const corpusDir = new URL("../test/guest/corpus/", import.meta.url);
 const filter = process.argv[2] ?? "";
-const cases = readdirSync(corpusDir).filter((f) => f.endsWith(".json")).sort()
+const cases = readdirSync(corpusDir)
+  .filter((f) => f.endsWith(".json"))
+  .sort()
   .flatMap((f) => JSON.parse(readFileSync(new URL(f, corpusDir), "utf8")).map((c) => ({ ...c, file: f })))
   .filter((c) => c.name.includes(filter));
 
 const bytes = readFileSync(new URL("../dist/guest/openshell.wasm", import.meta.url));
-const src = readdirSync(new URL("../guest/openshell/cmds/", import.meta.url)).filter((f) => f.endsWith(".c")).map((f) => f.slice(0, -2));
+const src = readdirSync(new URL("../guest/openshell/cmds/", import.meta.url))
+  .filter((f) => f.endsWith(".c"))
+  .map((f) => f.slice(0, -2));
 const wasmer = new Wasmer({ cache: false });
 const pkg = await wasmer.packages.create({
   modules: { openshell: bytes },
@@ -27,8 +31,16 @@ const env = { PATH: "/bin", HOME: "/workspace", USER: "sandbox" };
 
 function runDash(c) {
   const dir = mkdtempSync(join(tmpdir(), "corpus-"));
-  for (const [p, t] of Object.entries(c.files ?? {})) { mkdirSync(dirname(join(dir, p)), { recursive: true }); writeFileSync(join(dir, p), t); }
-  const r = spawnSync("/bin/sh", ["-c", c.cmd], { cwd: dir, input: c.stdin ?? "", env: { PATH: "/usr/bin:/bin", HOME: dir, USER: "sandbox", LC_ALL: "C" }, timeout: 10000 });
+  for (const [p, t] of Object.entries(c.files ?? {})) {
+    mkdirSync(dirname(join(dir, p)), { recursive: true });
+    writeFileSync(join(dir, p), t);
+  }
+  const r = spawnSync("/bin/sh", ["-c", c.cmd], {
+    cwd: dir,
+    input: c.stdin ?? "",
+    env: { PATH: "/usr/bin:/bin", HOME: dir, USER: "sandbox", LC_ALL: "C" },
+    timeout: 10000,
+  });
   rmSync(dir, { recursive: true, force: true });
   return { stdout: r.stdout.toString().split(dir).join("/workspace"), status: r.status };
 }
@@ -44,11 +56,15 @@ async function runEnclave(c) {
   return { stdout: out.stdout.text(), status: out.exitCode, stderr: out.stderr.text() };
 }
 
-let pass = 0, fail = 0;
+let pass = 0,
+  fail = 0;
 for (const c of cases) {
   const want = runDash(c);
   const got = await runEnclave(c);
-  if (got.stdout === want.stdout && got.status === want.status) { pass++; continue; }
+  if (got.stdout === want.stdout && got.status === want.status) {
+    pass++;
+    continue;
+  }
   fail++;
   console.log(`FAIL ${c.file}:${c.name}: ${JSON.stringify(c.cmd)}`);
   console.log(`  dash:    status ${want.status} stdout ${JSON.stringify(want.stdout).slice(0, 300)}`);

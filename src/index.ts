@@ -17,7 +17,20 @@ import { runOnce as runOnceInProcess, type RunOnceOptions } from "./engine/runne
 
 export { EngineError, isEngineError, type EngineErrorCode } from "./engine/errors.js";
 export { ExitCode } from "./engine/exit-codes.js";
-export type { AuditRecord, DefinitionPackage, ExecResult, InspectResult, ListedDefinition, ListedInstance, Policy, ProbeReport, ProbeResult, RunOnceOptions, StartResult, StopResult };
+export type {
+  AuditRecord,
+  DefinitionPackage,
+  ExecResult,
+  InspectResult,
+  ListedDefinition,
+  ListedInstance,
+  Policy,
+  ProbeReport,
+  ProbeResult,
+  RunOnceOptions,
+  StartResult,
+  StopResult,
+};
 
 export interface StartInstanceOptions {
   /** The definition to boot (built-in: OpenShell). */
@@ -33,7 +46,14 @@ export interface StartInstanceOptions {
 
 /** Boots an instance and resolves once it answers: the `sandbox-start --json` document. */
 export async function startInstance(opts: StartInstanceOptions): Promise<StartResult> {
-  const { record, plan } = await start({ enclave: opts.enclave, name: opts.name, memoryPages: opts.memoryPages, timeoutMs: opts.timeoutMs, policy: opts.policy, policyFile: opts.policyFile });
+  const { record, plan } = await start({
+    enclave: opts.enclave,
+    name: opts.name,
+    memoryPages: opts.memoryPages,
+    timeoutMs: opts.timeoutMs,
+    policy: opts.policy,
+    policyFile: opts.policyFile,
+  });
   return startResult(record, plan);
 }
 
@@ -105,7 +125,10 @@ export interface RunProbeOptions {
 
 /** The breach catalogue against a throwaway instance: the `sandbox-probe --json` report. */
 export function runProbe(opts: RunProbeOptions = {}): Promise<ProbeReport> {
-  return runProbeSuite({ enclave: opts.enclave ?? "OpenShell", memoryPages: opts.memoryPages, policy: opts.policy, policyFile: opts.policyFile, only: opts.only }, opts.onResult);
+  return runProbeSuite(
+    { enclave: opts.enclave ?? "OpenShell", memoryPages: opts.memoryPages, policy: opts.policy, policyFile: opts.policyFile, only: opts.only },
+    opts.onResult,
+  );
 }
 
 /** A module or script once in a throwaway enclave in this process (coreason-engine's

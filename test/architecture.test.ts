@@ -6,7 +6,8 @@ import { expect } from "chai";
 import { ROOT } from "./helpers/cli.js";
 
 const SRC = join(ROOT, "src");
-const walk = (d: string): string[] => readdirSync(d).flatMap((f) => (statSync(join(d, f)).isDirectory() ? walk(join(d, f)) : f.endsWith(".ts") ? [join(d, f)] : []));
+const walk = (d: string): string[] =>
+  readdirSync(d).flatMap((f) => (statSync(join(d, f)).isDirectory() ? walk(join(d, f)) : f.endsWith(".ts") ? [join(d, f)] : []));
 const files = walk(SRC);
 
 /** Runtime imports of a module (static and dynamic), as paths relative to src/. */

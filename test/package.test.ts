@@ -54,7 +54,10 @@ describe("the npm package", () => {
       expect(files.has(f), f).to.equal(true);
     }
     for (const f of readdirSync(join(ROOT, "dist", "cache", "modules"))) expect(files.has(`dist/cache/modules/${f}`), f).to.equal(true);
-    expect([...files].filter((f) => f.startsWith("src/") || f.startsWith("test/") || f.startsWith("examples/")), "sources").to.deep.equal([]);
+    expect(
+      [...files].filter((f) => f.startsWith("src/") || f.startsWith("test/") || f.startsWith("examples/")),
+      "sources",
+    ).to.deep.equal([]);
   });
 
   it("runs no install script, and the compiler is a build-time dependency only", () => {
@@ -76,22 +79,45 @@ describe("the npm package", () => {
       // a consumer's clean npm: no user config of this machine, no npm_config_* of the npm running the tests
       writeFileSync(join(dir, "empty-npmrc"), "");
       const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
-      const install = spawnSync("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--userconfig", join(dir, "empty-npmrc"), tgz], { cwd: proj, encoding: "utf8", timeout: 540000, env });
+      const install = spawnSync("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--userconfig", join(dir, "empty-npmrc"), tgz], {
+        cwd: proj,
+        encoding: "utf8",
+        timeout: 540000,
+        env,
+      });
       const output = install.stdout + install.stderr;
       expect(install.status, output).to.equal(0);
       expect(output).not.to.match(/EBADENGINE/);
       const warnings = output.split("\n").filter((l) => /^npm warn/i.test(l));
-      const notice = warnings.filter((l) => /^npm warn install-scripts\s+\S+@\S+ \(/.test(l)).map((l) => l.replace(/^npm warn install-scripts\s+/, "").replace(/@[^@\s]+ \(.*$/, ""));
+      const notice = warnings
+        .filter((l) => /^npm warn install-scripts\s+\S+@\S+ \(/.test(l))
+        .map((l) => l.replace(/^npm warn install-scripts\s+/, "").replace(/@[^@\s]+ \(.*$/, ""));
       expect(notice, "packages with install scripts").not.to.include("coreason-server");
-      expect(notice.filter((n) => !THIRD_PARTY_INSTALL_SCRIPTS.includes(n)), "new packages with install scripts").to.deep.equal([]);
-      expect(warnings.filter((l) => !/^npm warn install-scripts/.test(l)), "warnings").to.deep.equal([]);
+      expect(
+        notice.filter((n) => !THIRD_PARTY_INSTALL_SCRIPTS.includes(n)),
+        "new packages with install scripts",
+      ).to.deep.equal([]);
+      expect(
+        warnings.filter((l) => !/^npm warn install-scripts/.test(l)),
+        "warnings",
+      ).to.deep.equal([]);
       const nm = join(proj, "node_modules");
       expect(existsSync(join(nm, "@yowasp")), "a compiler in the consumer's install").to.equal(false);
       const mib = Number(spawnSync("du", ["-sm", nm], { encoding: "utf8" }).stdout.split("\t")[0]);
       expect(mib, "node_modules MiB").to.be.at.most(MAX_INSTALL_MIB);
       // the consumer's own state and plugin directories, whatever this machine has linked
-      const consumerEnv = { ...process.env, COREASON_STATE_DIR: join(dir, "state"), XDG_DATA_HOME: join(dir, "data"), XDG_CONFIG_HOME: join(dir, "config"), XDG_CACHE_HOME: join(dir, "cache") };
-      const run = spawnSync(join(nm, ".bin", "coreason-server"), ["sys-diagnostics", "sandbox-definitions", "--json"], { cwd: proj, encoding: "utf8", env: consumerEnv });
+      const consumerEnv = {
+        ...process.env,
+        COREASON_STATE_DIR: join(dir, "state"),
+        XDG_DATA_HOME: join(dir, "data"),
+        XDG_CONFIG_HOME: join(dir, "config"),
+        XDG_CACHE_HOME: join(dir, "cache"),
+      };
+      const run = spawnSync(join(nm, ".bin", "coreason-server"), ["sys-diagnostics", "sandbox-definitions", "--json"], {
+        cwd: proj,
+        encoding: "utf8",
+        env: consumerEnv,
+      });
       expect(run.status, run.stderr).to.equal(0);
       expect(JSON.parse(run.stdout).definitions.map((d: { name: string }) => d.name)).to.deep.equal(["OpenShell"]);
       // the library API, imported by the package's name from the consumer's project

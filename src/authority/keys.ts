@@ -30,9 +30,9 @@ export async function initAuthority(opts: { force?: boolean } = {}): Promise<Ini
   const file = signingKeyPath();
   const replaced = existsSync(file);
   if (replaced && !opts.force) {
-    throw new EngineError("AUTHORITY_KEY_EXISTS", `an authority key already exists at ${file}; tokens it signed stay valid until it is replaced`, { suggestions: [
-      "pass --force to replace it: coreason-server authority init --force (every token issued so far stops verifying)",
-    ] });
+    throw new EngineError("AUTHORITY_KEY_EXISTS", `an authority key already exists at ${file}; tokens it signed stay valid until it is replaced`, {
+      suggestions: ["pass --force to replace it: coreason-server authority init --force (every token issued so far stops verifying)"],
+    });
   }
   const { privateKey, publicKey } = await generateKeyPair("EdDSA", { crv: "Ed25519", extractable: true });
   const doc: SigningKeyFile = {
@@ -69,10 +69,15 @@ export function readKeyFile(): SigningKeyFile {
   try {
     data = JSON.parse(text);
   } catch {
-    throw new EngineError("AUTHORITY_CORRUPT", `authority key ${file} is corrupt (not valid JSON)`, { suggestions: ["replace it with coreason-server authority init --force (tokens issued with the old key stop working)"] });
+    throw new EngineError("AUTHORITY_CORRUPT", `authority key ${file} is corrupt (not valid JSON)`, {
+      suggestions: ["replace it with coreason-server authority init --force (tokens issued with the old key stop working)"],
+    });
   }
   const errors = schemaErrors("authority/signing-key.json", data);
-  if (errors.length) throw new EngineError("AUTHORITY_CORRUPT", `authority key ${file} is corrupt (${errors.join("; ")})`, { suggestions: ["replace it with coreason-server authority init --force (tokens issued with the old key stop working)"] });
+  if (errors.length)
+    throw new EngineError("AUTHORITY_CORRUPT", `authority key ${file} is corrupt (${errors.join("; ")})`, {
+      suggestions: ["replace it with coreason-server authority init --force (tokens issued with the old key stop working)"],
+    });
   return data as SigningKeyFile;
 }
 

@@ -11,7 +11,10 @@ export interface RevokeResult {
 
 export function revokeToken(id: string): RevokeResult {
   const record: TokenRecord | undefined = readRegistry().get(id);
-  if (!record) throw new EngineError("TOKEN_UNKNOWN", `no token with id '${id}' in the registry`, { suggestions: ["list issued tokens with coreason-server authority list"] });
+  if (!record)
+    throw new EngineError("TOKEN_UNKNOWN", `no token with id '${id}' in the registry`, {
+      suggestions: ["list issued tokens with coreason-server authority list"],
+    });
   if (record.revoked) return { id, revoked: true, revokedAt: record.revokedAt!, alreadyRevoked: true };
   const at = new Date();
   recordRevoked(id, at);

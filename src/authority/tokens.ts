@@ -59,8 +59,7 @@ export async function issueToken(opts: IssueOptions): Promise<IssuedToken> {
 export type InvalidReason = "no-key" | "malformed" | "signature" | "expired" | "claims" | "unknown" | "revoked";
 
 export type Verification =
-  | { valid: true; record: TokenRecord; scopes: Scope[]; enclaves: string[] | null }
-  | { valid: false; reason: InvalidReason; message: string; id?: string };
+  { valid: true; record: TokenRecord; scopes: Scope[]; enclaves: string[] | null } | { valid: false; reason: InvalidReason; message: string; id?: string };
 
 /** Never throws for a bad token; throws only when the authority's own files are unusable. */
 export async function verifyToken(token: string): Promise<Verification> {
@@ -68,7 +67,8 @@ export async function verifyToken(token: string): Promise<Verification> {
   try {
     key = (await verifyKey()).key;
   } catch (e) {
-    if (e instanceof EngineError && e.code === "AUTHORITY_KEY_MISSING") return { valid: false, reason: "no-key", message: `${e.message}; the daemon accepts no token until authority init is run` };
+    if (e instanceof EngineError && e.code === "AUTHORITY_KEY_MISSING")
+      return { valid: false, reason: "no-key", message: `${e.message}; the daemon accepts no token until authority init is run` };
     throw e;
   }
   let payload;
@@ -81,16 +81,30 @@ export async function verifyToken(token: string): Promise<Verification> {
   if (errors.length) return { valid: false, reason: "claims", message: `token claims are invalid: ${errors.join("; ")}` };
   const id = payload.jti!;
   const record = readRegistry().get(id);
-  if (!record) return { valid: false, reason: "unknown", id, message: `token ${id} is not in this authority's registry (issued elsewhere, or the registry was reset)` };
+  if (!record)
+    return { valid: false, reason: "unknown", id, message: `token ${id} is not in this authority's registry (issued elsewhere, or the registry was reset)` };
   if (record.revoked) return { valid: false, reason: "revoked", id, message: `token ${id} was revoked at ${record.revokedAt}` };
   return { valid: true, record, scopes: record.scopes, enclaves: record.enclaves };
 }
 
 function joseFailure(e: unknown, token: string): Verification {
   const id = peekId(token);
-  if (e instanceof joseErrors.JWTExpired) return { valid: false, reason: "expired", id, message: `token ${id ?? ""} expired at ${new Date(Number(e.payload.exp) * 1000).toISOString()}`.replace("  ", " ") };
-  if (e instanceof joseErrors.JWSSignatureVerificationFailed) return { valid: false, reason: "signature", id, message: "signature does not verify with this authority's key (forged, altered, or signed by a replaced key)" };
-  if (e instanceof joseErrors.JWTClaimValidationFailed) return { valid: false, reason: "claims", id, message: `token claim '${e.claim}' is invalid: ${e.reason}` };
+  if (e instanceof joseErrors.JWTExpired)
+    return {
+      valid: false,
+      reason: "expired",
+      id,
+      message: `token ${id ?? ""} expired at ${new Date(Number(e.payload.exp) * 1000).toISOString()}`.replace("  ", " "),
+    };
+  if (e instanceof joseErrors.JWSSignatureVerificationFailed)
+    return {
+      valid: false,
+      reason: "signature",
+      id,
+      message: "signature does not verify with this authority's key (forged, altered, or signed by a replaced key)",
+    };
+  if (e instanceof joseErrors.JWTClaimValidationFailed)
+    return { valid: false, reason: "claims", id, message: `token claim '${e.claim}' is invalid: ${e.reason}` };
   if (e instanceof joseErrors.JOSEAlgNotAllowed) return { valid: false, reason: "malformed", id, message: "token is not signed with EdDSA" };
   return { valid: false, reason: "malformed", id, message: `not a well-formed JWT: ${(e as Error).message}` };
 }

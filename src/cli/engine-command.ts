@@ -28,12 +28,24 @@ export abstract class EngineCommand extends Command {
     await super.init();
     if (!(this.constructor as typeof EngineCommand).handlesSignals) exitOnSignals();
     // plugins (linked or installed) may bring enclave definitions
-    registerDefinitionPackages(this.config.getPluginsList().filter((p) => (p.pjson as { coreason?: unknown }).coreason).map((p) => ({ name: p.name, root: p.root })));
+    registerDefinitionPackages(
+      this.config
+        .getPluginsList()
+        .filter((p) => (p.pjson as { coreason?: unknown }).coreason)
+        .map((p) => ({ name: p.name, root: p.root })),
+    );
   }
 
   protected override toErrorJson(err: unknown): unknown {
     if (isEngineError(err)) {
-      return { error: { code: err.code, message: err instanceof FlagValueError ? err.reason : err.message, exit: exitFor(err), ...(err.details.violations ? { violations: err.details.violations } : {}) } };
+      return {
+        error: {
+          code: err.code,
+          message: err instanceof FlagValueError ? err.reason : err.message,
+          exit: exitFor(err),
+          ...(err.details.violations ? { violations: err.details.violations } : {}),
+        },
+      };
     }
     const e = err as { message?: string; oclif?: { exit?: number }; code?: string };
     return { error: { code: e.code ?? "USAGE", message: e.message ?? String(err), exit: e.oclif?.exit ?? 2 } };
@@ -56,7 +68,10 @@ export abstract class EngineCommand extends Command {
       // oclif's parse errors span lines ("Parsing --x", a tab-indented reason, "See more
       // help"): one line naming the problem, the pointer to --help as the hint.
       const several = /^The following errors? occurred:$/m.test(err.message);
-      const lines = err.message.split("\n").map((l) => l.trim()).filter((l) => l && !/^(See more help|The following errors? occurred:$)/.test(l));
+      const lines = err.message
+        .split("\n")
+        .map((l) => l.trim())
+        .filter((l) => l && !/^(See more help|The following errors? occurred:$)/.test(l));
       const message = several || lines.length < 2 ? lines.join("; ") : `${lines[0]}: ${lines.slice(1).join("; ")}`;
       if (this.jsonEnabled()) this.logJson(this.toErrorJson({ ...err, message }));
       else process.stderr.write(`Error: ${message}\nHint: see ${this.config.bin} ${this.id?.replace(/:/g, " ") ?? ""} --help\n`);

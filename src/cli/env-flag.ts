@@ -10,7 +10,8 @@ export type EnvPair = readonly [key: string, value: string];
 
 export function parseEnvPair(pair: string): EnvPair {
   const eq = pair.indexOf("=");
-  if (eq <= 0 || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(pair.slice(0, eq))) throw usageError(`--env ${JSON.stringify(pair)}: expected KEY=VALUE with KEY a shell variable name`);
+  if (eq <= 0 || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(pair.slice(0, eq)))
+    throw usageError(`--env ${JSON.stringify(pair)}: expected KEY=VALUE with KEY a shell variable name`);
   return [pair.slice(0, eq), pair.slice(eq + 1)];
 }
 
@@ -19,7 +20,12 @@ export function envRecord(pairs: readonly EnvPair[] = []): Record<string, string
   return Object.fromEntries(pairs);
 }
 
-export const envFlag = Flags.custom<EnvPair>({ char: "e", description: "KEY=VALUE for the guest's environment (repeatable)", multiple: true, parse: valueParser(parseEnvPair) });
+export const envFlag = Flags.custom<EnvPair>({
+  char: "e",
+  description: "KEY=VALUE for the guest's environment (repeatable)",
+  multiple: true,
+  parse: valueParser(parseEnvPair),
+});
 
 export function parseCopy(spec: string): HostCopy {
   const at = spec.lastIndexOf(":");

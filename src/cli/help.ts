@@ -10,7 +10,10 @@ export default class CoreasonHelp extends Help {
     const text = super.formatCommand(command);
     if (command.pluginName !== this.config.name) return text; // oclif's plugins have their own
     const codes = (command as Command.Loadable & { exitCodes?: ExitCodeTable }).exitCodes ?? DEFAULT_EXIT_CODES;
-    return `${text}\n\n${this.section("EXIT CODES", codes.map(([code, meaning]) => [String(code), meaning]))}`;
+    return `${text}\n\n${this.section(
+      "EXIT CODES",
+      codes.map(([code, meaning]) => [String(code), meaning]),
+    )}`;
   }
 
   override async showHelp(argv: string[]): Promise<void> {

@@ -25,7 +25,12 @@ export interface OneShotFlags {
   workdir?: string;
 }
 
-export async function runOneShot(cmd: EngineCommand, flags: OneShotFlags, what: Pick<RunOnceOptions, "wasmFile" | "script" | "args">, json: boolean): Promise<never> {
+export async function runOneShot(
+  cmd: EngineCommand,
+  flags: OneShotFlags,
+  what: Pick<RunOnceOptions, "wasmFile" | "script" | "args">,
+  json: boolean,
+): Promise<never> {
   const output = new ExecOutput(process.stdout, process.stderr, "coreason-engine");
   const result = await runOnce({
     ...what,

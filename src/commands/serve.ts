@@ -8,7 +8,7 @@ export default class Serve extends EngineCommand {
   static override examples = [
     "<%= config.bin %> <%= command.id %>",
     "<%= config.bin %> <%= command.id %> --host 0.0.0.0 --port 8787 --json-logs",
-    "curl -s -H \"Authorization: Bearer $TOKEN\" -d '{\"cmd\":\"echo hi\"}' -H content-type:application/json http://127.0.0.1:8787/v1/enclaves/OpenShell/exec",
+    'curl -s -H "Authorization: Bearer $TOKEN" -d \'{"cmd":"echo hi"}\' -H content-type:application/json http://127.0.0.1:8787/v1/enclaves/OpenShell/exec',
   ];
   static override flags = {
     "body-limit": Flags.integer({ description: "largest request body, in bytes", default: DEFAULT_BODY_LIMIT, min: 1024 }),

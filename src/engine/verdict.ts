@@ -39,7 +39,10 @@ const ESCAPES: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" 
  *  Unicode line/paragraph separators escaped, so it can neither start a line of its own
  *  nor drive the terminal. (Backslashes are already doubled in decoded guest paths.) */
 export function escapeGuestText(text: string): string {
-  return text.replace(/[\x00-\x1f\x7f-\x9f\u2028\u2029]/g, (c) => ESCAPES[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`.replace(/^\\x(\w{3,})$/, "\\u$1"));
+  return text.replace(
+    /[\x00-\x1f\x7f-\x9f\u2028\u2029]/g,
+    (c) => ESCAPES[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`.replace(/^\\x(\w{3,})$/, "\\u$1"),
+  );
 }
 
 export function violationLine(v: { operation: string; path: string; rule: string; decision: string; count?: number }): string {

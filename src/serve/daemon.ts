@@ -52,7 +52,13 @@ export async function runDaemon(opts: DaemonOptions): Promise<ServeResult> {
   let lastResort: NodeJS.Timeout | undefined;
   const deadline = setTimeout(() => {
     forced = true;
-    const reason = new HttpError(503, "SHUTTING_DOWN", `the server shut down before this request finished (drain limit ${DRAIN_MS} ms); an exec was stopped`, undefined, { connection: "close" });
+    const reason = new HttpError(
+      503,
+      "SHUTTING_DOWN",
+      `the server shut down before this request finished (drain limit ${DRAIN_MS} ms); an exec was stopped`,
+      undefined,
+      { connection: "close" },
+    );
     void server.abortInflight(reason).then(() => {
       // every request is answered: a client that does not read its answer is not waited for
       lastResort = setTimeout(() => server.app.server.closeAllConnections(), CLOSE_GRACE_MS);

@@ -27,10 +27,15 @@ export async function streamExec(name: string, body: ExecRequestBody, reply: Fas
   const decoders = { stdout: new StringDecoder("utf8"), stderr: new StringDecoder("utf8") };
   let result: ExecResult;
   try {
-    result = await runExec(name, body, (stream, data) => {
-      const text = decoders[stream].write(data);
-      if (text) emit({ type: stream, data: text });
-    }, signal);
+    result = await runExec(
+      name,
+      body,
+      (stream, data) => {
+        const text = decoders[stream].write(data);
+        if (text) emit({ type: stream, data: text });
+      },
+      signal,
+    );
   } catch (e) {
     // cut off by a shutdown: its 503 before any output, an error event after
     if (!started) throw shutdownOr(signal, e);

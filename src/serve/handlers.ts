@@ -98,7 +98,12 @@ export async function auditEnclave({ name }: Ctx): Promise<object> {
  *  (also in the instance's audit log). Not FORBIDDEN: the token was good. */
 function copied(r: CopyResult): Omit<CopyResult, "tar"> {
   if (r.reason === "denied") {
-    throw new HttpError(403, "POLICY_DENIED", `the enclave's policy denied the copy (${r.violations.length} violation${r.violations.length === 1 ? "" : "s"})`, r.violations.map(violationLine));
+    throw new HttpError(
+      403,
+      "POLICY_DENIED",
+      `the enclave's policy denied the copy (${r.violations.length} violation${r.violations.length === 1 ? "" : "s"})`,
+      r.violations.map(violationLine),
+    );
   }
   const { tar: _t, ...doc } = r;
   return doc;
@@ -110,7 +115,8 @@ interface FilesQuery {
 
 function guestPath(req: FastifyRequest<{ Querystring: FilesQuery }>, name: string): string {
   const path = req.query.path;
-  if (typeof path !== "string" || !path.startsWith("/")) throw new HttpError(400, "BAD_REQUEST", "query parameter path must be an absolute guest path (?path=/workspace/...)");
+  if (typeof path !== "string" || !path.startsWith("/"))
+    throw new HttpError(400, "BAD_REQUEST", "query parameter path must be an absolute guest path (?path=/workspace/...)");
   return `${name}:${path}`;
 }
 

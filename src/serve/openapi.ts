@@ -34,18 +34,41 @@ export function buildOpenApi(routes: RouteSpec[] = ROUTES): Json {
       security: r.scope ? [{ bearer: [r.scope] }] : [],
       responses: responses(r, components),
     };
-    if (r.url.includes(":name")) op.parameters = [{ name: "name", in: "path", required: true, description: "instance name", schema: { type: "string", pattern: NAME_PATTERN.source } }];
-    for (const q of r.query ?? []) (op.parameters as Json[]).push({ name: q.name, in: "query", required: true, description: q.description, schema: { type: "string" } });
+    if (r.url.includes(":name"))
+      op.parameters = [{ name: "name", in: "path", required: true, description: "instance name", schema: { type: "string", pattern: NAME_PATTERN.source } }];
+    for (const q of r.query ?? [])
+      (op.parameters as Json[]).push({ name: q.name, in: "query", required: true, description: q.description, schema: { type: "string" } });
     if (r.body) op.requestBody = { required: !r.body.optional, content: { "application/json": { schema: components.ref(r.body.schema) } } };
-    if (r.tarBody) op.requestBody = { required: true, description: `a tar stream (ustar/pax), at most ${r.tarBody} bytes`, content: { [TAR]: { schema: { type: "string", format: "binary" } } } };
+    if (r.tarBody)
+      op.requestBody = {
+        required: true,
+        description: `a tar stream (ustar/pax), at most ${r.tarBody} bytes`,
+        content: { [TAR]: { schema: { type: "string", format: "binary" } } },
+      };
     (paths[path] ??= {})[r.method.toLowerCase()] = op;
   }
-  paths["/openapi.json"] = { get: { operationId: "openapi", summary: "This document (no token)", security: [], responses: { "200": { description: "OpenAPI 3.1 document", content: { "application/json": { schema: { type: "object" } } } } } } };
+  paths["/openapi.json"] = {
+    get: {
+      operationId: "openapi",
+      summary: "This document (no token)",
+      security: [],
+      responses: { "200": { description: "OpenAPI 3.1 document", content: { "application/json": { schema: { type: "object" } } } } },
+    },
+  };
   return {
     openapi: "3.1.0",
-    info: { title: "coreason-server serve", version: ENGINE_VERSION, description: "The enclave engine over HTTP. Send Authorization: Bearer <token> (coreason-server authority issue) on /v1." },
+    info: {
+      title: "coreason-server serve",
+      version: ENGINE_VERSION,
+      description: "The enclave engine over HTTP. Send Authorization: Bearer <token> (coreason-server authority issue) on /v1.",
+    },
     paths,
-    components: { schemas: components.schemas, securitySchemes: { bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT", description: "EdDSA capability token from coreason-server authority issue" } } },
+    components: {
+      schemas: components.schemas,
+      securitySchemes: {
+        bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT", description: "EdDSA capability token from coreason-server authority issue" },
+      },
+    },
   };
 }
 

@@ -18,6 +18,8 @@ function plain(e: LogEntry): string {
     const who = e.subject ? ` sub=${e.subject} token=${e.tokenId}` : "";
     return `${e.time} ${e.method} ${e.url} ${e.status} ${e.ms}ms${who}${e.error ? ` ${e.error}` : ""}`;
   }
-  const rest = Object.entries(e).filter(([k]) => !["time", "level", "msg"].includes(k)).map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`);
+  const rest = Object.entries(e)
+    .filter(([k]) => !["time", "level", "msg"].includes(k))
+    .map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`);
   return [e.time, e.level === "info" ? "" : e.level.toUpperCase(), e.msg, ...rest].filter(Boolean).join(" ");
 }

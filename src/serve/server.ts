@@ -54,7 +54,8 @@ export const V1 = "/v1";
 
 export function buildServer(opts: ServerOptions): Server {
   // Fail at start-up, not per request: /v1 routes need a scope, others must not have one.
-  for (const r of ROUTES) if (isV1(r) !== !!r.scope) throw new Error(`serve: route ${r.method} ${r.url} ${r.scope ? "has a scope outside /v1" : "under /v1 has no scope"}`);
+  for (const r of ROUTES)
+    if (isV1(r) !== !!r.scope) throw new Error(`serve: route ${r.method} ${r.url} ${r.scope ? "has a scope outside /v1" : "under /v1 has no scope"}`);
   const limit = opts.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const app = Fastify({
     logger: false,
@@ -158,9 +159,11 @@ function register(app: FastifyInstance, route: RouteSpec, inflight: Inflight, ur
     ...(route.body ? { schema: { body: { file: route.body.schema, optional: route.body.optional } satisfies BodySchema } } : {}),
     preValidation: async (req) => {
       const tar = Buffer.isBuffer(req.body);
-      if (tar !== !!route.tarBody && req.body !== undefined) throw new HttpError(415, "UNSUPPORTED_MEDIA_TYPE", `this route takes ${route.tarBody ? "application/x-tar" : "application/json"}`);
+      if (tar !== !!route.tarBody && req.body !== undefined)
+        throw new HttpError(415, "UNSUPPORTED_MEDIA_TYPE", `this route takes ${route.tarBody ? "application/x-tar" : "application/json"}`);
     },
-    handler: async (req, reply) => route.handler({ req, reply, grant: req.grant ?? undefined, name: req.instanceName ?? undefined, signal: inflight.signalOf(req) }),
+    handler: async (req, reply) =>
+      route.handler({ req, reply, grant: req.grant ?? undefined, name: req.instanceName ?? undefined, signal: inflight.signalOf(req) }),
   });
 }
 

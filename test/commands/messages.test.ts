@@ -32,7 +32,11 @@ describe("messages that lead somewhere", () => {
   it("oclif's own errors take the same form: engine --help works, a root-level sandbox-start --help leads to the topic", () => {
     expect(cli.run(["engine", "--help"]).status).to.equal(0);
     const r = cli.run(["sandbox-start", "--help"]);
-    expectCleanError(r, 2, /^Error: command sandbox-start not found\nHint: did you mean coreason-server sys-diagnostics sandbox-start\?\nHint: see coreason-server sys-diagnostics --help\n$/);
+    expectCleanError(
+      r,
+      2,
+      /^Error: command sandbox-start not found\nHint: did you mean coreason-server sys-diagnostics sandbox-start\?\nHint: see coreason-server sys-diagnostics --help\n$/,
+    );
     expect(r.stderr).not.to.include("›");
     const j = cli.run(["nope", "--help", "--json"]);
     expect(j.status).to.equal(2);
@@ -72,10 +76,22 @@ describe("messages that lead somewhere", () => {
     const doc = JSON.parse(r.stdout);
     expectSchema("output/error.json", doc);
     const v: string[] = doc.error.violations;
-    expect(v.some((x) => x.startsWith("/: unknown field 'extra'")), v.join("; ")).to.equal(true);
-    expect(v.some((x) => x.startsWith("/on_violation: must be one of")), v.join("; ")).to.equal(true);
-    expect(v.some((x) => x.startsWith("/filesystem_policy/read_only/0: must be an absolute path")), v.join("; ")).to.equal(true);
-    expect(v.some((x) => x.startsWith('/filesystem_policy/read_write/0: must not be "/"')), v.join("; ")).to.equal(true);
+    expect(
+      v.some((x) => x.startsWith("/: unknown field 'extra'")),
+      v.join("; "),
+    ).to.equal(true);
+    expect(
+      v.some((x) => x.startsWith("/on_violation: must be one of")),
+      v.join("; "),
+    ).to.equal(true);
+    expect(
+      v.some((x) => x.startsWith("/filesystem_policy/read_only/0: must be an absolute path")),
+      v.join("; "),
+    ).to.equal(true);
+    expect(
+      v.some((x) => x.startsWith('/filesystem_policy/read_write/0: must not be "/"')),
+      v.join("; "),
+    ).to.equal(true);
   });
 
   it("a YAML syntax error names the problem without a dangling colon", () => {

@@ -13,7 +13,11 @@ describe("coreason-engine (the one-shot runner)", () => {
   after(() => rmSync(state, { recursive: true, force: true }));
   const engine = (args: string[]) => {
     const t = performance.now();
-    const r = spawnSync(process.execPath, [join(ROOT, "bin", "engine.js"), ...args], { env: { ...process.env, COREASON_STATE_DIR: state }, encoding: "utf8", timeout: 120000 });
+    const r = spawnSync(process.execPath, [join(ROOT, "bin", "engine.js"), ...args], {
+      env: { ...process.env, COREASON_STATE_DIR: state },
+      encoding: "utf8",
+      timeout: 120000,
+    });
     return { status: r.status, stdout: r.stdout, stderr: r.stderr, ms: performance.now() - t };
   };
 
@@ -55,7 +59,15 @@ describe("coreason-engine (the one-shot runner)", () => {
     writeFileSync(join(src, "sub", "a.txt"), "data\n");
     writeFileSync(join(src, "bin.dat"), Buffer.from([0, 1, 2, 255, 10]));
     writeFileSync(join(src, "empty"), "");
-    const r = engine(["sh", "--copy", `${src}:/workspace/in`, "--copy", `${join(src, "sub", "a.txt")}:/tmp/one.txt`, "-c", "find /workspace/in | sort; cat /tmp/one.txt; xxd -p /workspace/in/bin.dat; wc -c < /workspace/in/empty"]);
+    const r = engine([
+      "sh",
+      "--copy",
+      `${src}:/workspace/in`,
+      "--copy",
+      `${join(src, "sub", "a.txt")}:/tmp/one.txt`,
+      "-c",
+      "find /workspace/in | sort; cat /tmp/one.txt; xxd -p /workspace/in/bin.dat; wc -c < /workspace/in/empty",
+    ]);
     expect(r.status, r.stderr).to.equal(0);
     expect(r.stdout).to.equal("/workspace/in\n/workspace/in/bin.dat\n/workspace/in/empty\n/workspace/in/sub\n/workspace/in/sub/a.txt\ndata\n000102ff0a\n0\n");
     rmSync(src, { recursive: true, force: true });

@@ -22,7 +22,13 @@ interface Res {
 async function http(base: string, opts: { method: string; url: string; headers?: Record<string, string>; payload?: Buffer }): Promise<Res> {
   const r = await fetch(base + opts.url, { method: opts.method, headers: opts.headers, body: opts.payload ? new Uint8Array(opts.payload) : undefined });
   const raw = Buffer.from(await r.arrayBuffer());
-  return { statusCode: r.status, headers: Object.fromEntries(r.headers), rawPayload: raw, body: raw.toString("utf8"), json: () => JSON.parse(raw.toString("utf8")) };
+  return {
+    statusCode: r.status,
+    headers: Object.fromEntries(r.headers),
+    rawPayload: raw,
+    body: raw.toString("utf8"),
+    json: () => JSON.parse(raw.toString("utf8")),
+  };
 }
 
 const ALL_BYTES = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
@@ -63,8 +69,14 @@ describe("serve: /v1/enclaves/{name}/files", function () {
     { name: "up/link", kind: "symlink", linkname: "bytes.bin" },
   ]);
   const put = (path: string, body: Buffer, token = files, type = "application/x-tar") =>
-    inject({ method: "PUT", url: `/v1/enclaves/OpenShell/files?path=${encodeURIComponent(path)}`, headers: { ...auth(token), "content-type": type }, payload: body });
-  const get = (path: string, token = files) => inject({ method: "GET", url: `/v1/enclaves/OpenShell/files?path=${encodeURIComponent(path)}`, headers: auth(token) });
+    inject({
+      method: "PUT",
+      url: `/v1/enclaves/OpenShell/files?path=${encodeURIComponent(path)}`,
+      headers: { ...auth(token), "content-type": type },
+      payload: body,
+    });
+  const get = (path: string, token = files) =>
+    inject({ method: "GET", url: `/v1/enclaves/OpenShell/files?path=${encodeURIComponent(path)}`, headers: auth(token) });
 
   it("uploads a tar into a directory and downloads it again, byte for byte", async () => {
     const up = await put("/workspace", tree);
@@ -72,7 +84,9 @@ describe("serve: /v1/enclaves/{name}/files", function () {
     const doc = up.json();
     expectSchema("output/sys-diagnostics-sandbox-cp.json", doc);
     expect(doc).to.include({ direction: "to-enclave", entries: 7, bytes: 261, reason: "copied" });
-    expect(cli.exec("md5sum /workspace/up/bytes.bin; readlink /workspace/up/link").stdout).to.equal("e2c865db4162bed963bfaa9ef6ac18f0  /workspace/up/bytes.bin\nbytes.bin\n");
+    expect(cli.exec("md5sum /workspace/up/bytes.bin; readlink /workspace/up/link").stdout).to.equal(
+      "e2c865db4162bed963bfaa9ef6ac18f0  /workspace/up/bytes.bin\nbytes.bin\n",
+    );
     const down = await get("/workspace/up");
     expect(down.statusCode, down.body).to.equal(200);
     expect(down.headers["content-type"]).to.match(/^application\/x-tar/);
@@ -115,7 +129,12 @@ describe("serve: /v1/enclaves/{name}/files", function () {
     expect(bad.json()).to.include({ error: "TAR_INVALID" });
     const json = await put("/workspace", Buffer.from("{}"), files, "application/json");
     expect(json.statusCode).to.equal(415);
-    const tarToExec = await inject({ method: "POST", url: "/v1/enclaves/OpenShell/exec", headers: { ...auth(execOnly), "content-type": "application/x-tar" }, payload: tree });
+    const tarToExec = await inject({
+      method: "POST",
+      url: "/v1/enclaves/OpenShell/exec",
+      headers: { ...auth(execOnly), "content-type": "application/x-tar" },
+      payload: tree,
+    });
     expect(tarToExec.statusCode).to.equal(415);
     const missing = await inject({ method: "GET", url: "/v1/enclaves/Nope/files?path=/workspace", headers: auth(files) });
     expect(missing.statusCode).to.equal(404);
@@ -125,7 +144,20 @@ describe("serve: /v1/enclaves/{name}/files", function () {
   });
 
   it("is in the OpenAPI document with its scope, query parameter and tar bodies", () => {
-    const doc = buildOpenApi() as { paths: Record<string, Record<string, { security: { bearer: string[] }[]; parameters: { name: string; in: string }[]; requestBody?: { content: Record<string, unknown> }; responses: Record<string, { content?: Record<string, unknown> }> }>> };
+    const doc = buildOpenApi() as {
+      paths: Record<
+        string,
+        Record<
+          string,
+          {
+            security: { bearer: string[] }[];
+            parameters: { name: string; in: string }[];
+            requestBody?: { content: Record<string, unknown> };
+            responses: Record<string, { content?: Record<string, unknown> }>;
+          }
+        >
+      >;
+    };
     const ops = doc.paths["/v1/enclaves/{name}/files"];
     expect(ops.put.security).to.deep.equal([{ bearer: ["enclave:files"] }]);
     expect(ops.put.requestBody!.content).to.have.property("application/x-tar");

@@ -45,12 +45,15 @@ interface Answer {
 function send(base: string, path: string, token: string, body: string, headers: Record<string, string> = {}): Promise<Answer> {
   const u = new URL(base);
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: u.hostname, port: u.port, method: "POST", path, headers: { "content-type": "application/json", authorization: `Bearer ${token}`, ...headers } }, (res) => {
-      let text = "";
-      res.on("data", (d) => (text += d));
-      res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body: text, at: Date.now() }));
-      res.on("error", reject);
-    });
+    const req = httpRequest(
+      { host: u.hostname, port: u.port, method: "POST", path, headers: { "content-type": "application/json", authorization: `Bearer ${token}`, ...headers } },
+      (res) => {
+        let text = "";
+        res.on("data", (d) => (text += d));
+        res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body: text, at: Date.now() }));
+        res.on("error", reject);
+      },
+    );
     req.on("error", reject);
     req.end(body);
   });
@@ -100,7 +103,9 @@ describe("serve: shutdown with an exec in flight, and odd bodies", function () {
 
   it("SIGTERM with execs still running at the drain limit: each is answered (503 JSON or a stream's error event), and the daemon exits on time", async () => {
     // the streamed exec runs (and has begun its output); the plain one waits behind it
-    const streamed = send(base, "/v1/enclaves/OpenShell/exec", token, JSON.stringify({ cmd: "echo begun; sleep 40", timeoutMs: 60000 }), { accept: "application/x-ndjson" });
+    const streamed = send(base, "/v1/enclaves/OpenShell/exec", token, JSON.stringify({ cmd: "echo begun; sleep 40", timeoutMs: 60000 }), {
+      accept: "application/x-ndjson",
+    });
     await new Promise((r) => setTimeout(r, 1000));
     const plain = exec(JSON.stringify({ cmd: "echo queued", timeoutMs: 60000 }));
     await new Promise((r) => setTimeout(r, 500));
@@ -117,7 +122,10 @@ describe("serve: shutdown with an exec in flight, and odd bodies", function () {
     expect(p.at - signalled).to.be.within(DRAIN_MS - 500, DRAIN_MS + 1500);
     // the stream had started (200): it ends with an error event, never without an end
     expect(s.status).to.equal(200);
-    const events = s.body.trim().split("\n").map((l) => JSON.parse(l));
+    const events = s.body
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(events[0]).to.deep.equal({ type: "stdout", data: "begun\n" });
     expect(events.at(-1)).to.include({ type: "error", error: "SHUTTING_DOWN" });
     expect(code).to.equal(0);

@@ -61,7 +61,11 @@ describe("serve", function () {
     return r.stdout.trim();
   };
 
-  async function call(method: string, path: string, opts: { token?: string | null; json?: unknown; body?: string | Buffer; headers?: Record<string, string> } = {}): Promise<Res> {
+  async function call(
+    method: string,
+    path: string,
+    opts: { token?: string | null; json?: unknown; body?: string | Buffer; headers?: Record<string, string> } = {},
+  ): Promise<Res> {
     const headers: Record<string, string> = { ...opts.headers };
     const token = opts.token === undefined ? tokens.all : opts.token;
     if (token) headers.authorization = `Bearer ${token}`;
@@ -125,9 +129,27 @@ describe("serve", function () {
     expect(r.body.openapi).to.equal("3.1.0");
     const result = await new Validator().validate(r.body);
     expect(result.valid, JSON.stringify(result.errors)).to.equal(true);
-    expect(Object.keys(r.body.paths)).to.include.members(["/healthz", "/openapi.json", "/v1/enclaves", "/v1/enclaves/{name}", "/v1/enclaves/{name}/exec", "/v1/enclaves/{name}/probe", "/v1/enclaves/{name}/audit"]);
+    expect(Object.keys(r.body.paths)).to.include.members([
+      "/healthz",
+      "/openapi.json",
+      "/v1/enclaves",
+      "/v1/enclaves/{name}",
+      "/v1/enclaves/{name}/exec",
+      "/v1/enclaves/{name}/probe",
+      "/v1/enclaves/{name}/audit",
+    ]);
     // request bodies are the files the daemon validates with
-    expect(r.body.components.schemas["api.exec-request"].properties).to.have.keys("cmd", "wasm", "args", "timeoutMs", "env", "envClear", "argv0", "stdin", "workdir");
+    expect(r.body.components.schemas["api.exec-request"].properties).to.have.keys(
+      "cmd",
+      "wasm",
+      "args",
+      "timeoutMs",
+      "env",
+      "envClear",
+      "argv0",
+      "stdin",
+      "workdir",
+    );
     expect(r.body.components.schemas).to.have.property("output.sys-diagnostics-sandbox-exec");
   });
 
@@ -190,7 +212,9 @@ describe("serve", function () {
       expectError(unknown, 400, /unknown enclave 'NoSuchEnclave'/);
       expect(unknown.body.error).to.equal("ENCLAVE_UNKNOWN");
       expectError(await call("POST", "/v1/enclaves", { json: { enclave: "OpenShell", memoryPages: 0 } }), 400, /\/memoryPages: must be >= 1/);
-      const policy = await call("POST", "/v1/enclaves", { json: { enclave: "OpenShell", policy: { version: 1, filesystem_policy: { read_only: ["relative/dir"] } } } });
+      const policy = await call("POST", "/v1/enclaves", {
+        json: { enclave: "OpenShell", policy: { version: 1, filesystem_policy: { read_only: ["relative/dir"] } } },
+      });
       expectError(policy, 400, /must be an absolute path/);
       expect(policy.body.error).to.equal("POLICY_INVALID");
       expect(policy.body.violations).to.deep.equal(['/filesystem_policy/read_only/0: must be an absolute path, got "relative/dir"']);
@@ -260,13 +284,26 @@ describe("serve", function () {
       });
       expect(r.status).to.equal(200);
       expect(r.headers.get("content-type")).to.match(/^application\/x-ndjson/);
-      const events = (await r.text()).trim().split("\n").map((l) => JSON.parse(l));
+      const events = (await r.text())
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l));
       for (const e of events) expectSchema("api/exec-event.json", e);
       const last = events.at(-1);
       expect(last).to.include({ type: "exit", exitCode: 77, reason: "denied" });
       expect(events.filter((e) => e.type === "exit")).to.have.length(1);
-      expect(events.filter((e) => e.type === "stdout").map((e) => e.data).join("")).to.equal("line-1\nline-2\nline-3\n");
-      expect(events.filter((e) => e.type === "stderr").map((e) => e.data).join("")).to.include("oops\n");
+      expect(
+        events
+          .filter((e) => e.type === "stdout")
+          .map((e) => e.data)
+          .join(""),
+      ).to.equal("line-1\nline-2\nline-3\n");
+      expect(
+        events
+          .filter((e) => e.type === "stderr")
+          .map((e) => e.data)
+          .join(""),
+      ).to.include("oops\n");
     });
 
     it("a streamed exec on a missing instance is a plain JSON 404, not a stream", async () => {
@@ -276,7 +313,9 @@ describe("serve", function () {
 
     it("fifty concurrent execs all succeed with their own output", async function () {
       const t = performance.now();
-      const runs = await Promise.all(Array.from({ length: 50 }, (_, i) => exec({ cmd: `echo start-${i}; echo ${i} > /tmp/c${i}; cat /tmp/c${i}; echo end-${i}` })));
+      const runs = await Promise.all(
+        Array.from({ length: 50 }, (_, i) => exec({ cmd: `echo start-${i}; echo ${i} > /tmp/c${i}; cat /tmp/c${i}; echo end-${i}` })),
+      );
       runs.forEach((r, i) => {
         expect(r.status, r.text).to.equal(200);
         expect(r.body).to.include({ exitCode: 0, stdout: `start-${i}\n${i}\nend-${i}\n` });
@@ -328,7 +367,11 @@ describe("serve", function () {
       expectError(await call("POST", "/v1/enclaves/..%2Fx/exec", { json: { cmd: "true" } }), 400, /invalid enclave name '\.\.\/x'/);
       expectError(await call("GET", "/v1/enclaves/..%2F..%2Fetc/audit"), 400, /invalid enclave name/);
       // Sent as-is (fetch would normalise it away)
-      for (const [method, path] of [["POST", "/v1/enclaves/../x/exec"], ["DELETE", "/v1/enclaves/.."], ["GET", "/v1/enclaves/../../../etc/audit"]]) {
+      for (const [method, path] of [
+        ["POST", "/v1/enclaves/../x/exec"],
+        ["DELETE", "/v1/enclaves/.."],
+        ["GET", "/v1/enclaves/../../../etc/audit"],
+      ]) {
         const raw = await rawRequest(base, method, path, method === "POST" ? JSON.stringify({ cmd: "true" }) : "", tokens.all);
         expect(raw.status, `${method} ${path}`).to.be.oneOf([400, 404]);
         expectSchema("api/error.json", JSON.parse(raw.body));
@@ -369,7 +412,10 @@ describe("serve", function () {
   describe("named instances: routes and tokens by instance name", () => {
     let tokenA: string;
     before(async function () {
-      for (const [name, pages] of [["inst-a", 64], ["inst-b", 128]] as const) {
+      for (const [name, pages] of [
+        ["inst-a", 64],
+        ["inst-b", 128],
+      ] as const) {
         const r = await call("POST", "/v1/enclaves", { json: { enclave: "OpenShell", name, memoryPages: pages } });
         expect(r.status, r.text).to.equal(201);
         expectSchema("api/instance.json", r.body);
@@ -388,7 +434,9 @@ describe("serve", function () {
       expect(inB.body).to.include({ exitCode: 1, stdout: "" });
       expect((await call("GET", "/v1/enclaves/inst-a", { token: tokenA })).body.limits.memoryPages).to.equal(64);
       expect((await call("GET", "/v1/enclaves/inst-b")).body.limits.memoryPages).to.equal(128);
-      expect((await call("GET", "/v1/enclaves/inst-a/audit", { token: tokenA })).body.records.map((r: { path: string }) => r.path)).to.deep.equal(["/etc/shadow"]);
+      expect((await call("GET", "/v1/enclaves/inst-a/audit", { token: tokenA })).body.records.map((r: { path: string }) => r.path)).to.deep.equal([
+        "/etc/shadow",
+      ]);
       expect((await call("GET", "/v1/enclaves/inst-b/audit")).body).to.deep.include({ enclave: "inst-b", state: "running", records: [] });
     });
 
@@ -401,7 +449,8 @@ describe("serve", function () {
         ["POST", "/v1/enclaves", { enclave: "OpenShell", name: "inst-b" }],
         ["POST", "/v1/enclaves", { enclave: "OpenShell" }], // the default name is the definition's, not A
       ];
-      for (const [method, path, json] of forB) expectError(await call(method, path, { json, token: tokenA }), 403, /not valid for enclave (inst-b|OpenShell) \(it names inst-a\)/);
+      for (const [method, path, json] of forB)
+        expectError(await call(method, path, { json, token: tokenA }), 403, /not valid for enclave (inst-b|OpenShell) \(it names inst-a\)/);
       expect((await call("POST", "/v1/enclaves/inst-a/exec", { json: { cmd: "true" }, token: tokenA })).status).to.equal(200);
       expect((await call("GET", "/v1/enclaves", { token: tokenA })).body.instances.map((i: { name: string }) => i.name)).to.deep.equal(["inst-a"]);
       // a token naming the definition names the instance called OpenShell, not every instance of it
@@ -419,7 +468,11 @@ describe("serve", function () {
     it("exec workdir: the guest starts there; a denied, missing or relative one is a 400 and nothing runs", async () => {
       const ok = await call("POST", "/v1/enclaves/inst-a/exec", { json: { cmd: "pwd", workdir: "/tmp" }, token: tokenA });
       expect(ok.body).to.include({ exitCode: 0, stdout: "/tmp\n" });
-      for (const [workdir, code] of [["/etc", "WORKDIR_DENIED"], ["/workspace/none", "WORKDIR_MISSING"], ["rel", "BAD_REQUEST"]]) {
+      for (const [workdir, code] of [
+        ["/etc", "WORKDIR_DENIED"],
+        ["/workspace/none", "WORKDIR_MISSING"],
+        ["rel", "BAD_REQUEST"],
+      ]) {
         const r = await call("POST", "/v1/enclaves/inst-a/exec", { json: { cmd: "pwd", workdir }, token: tokenA });
         expectError(r, 400, /workdir/);
         expect(r.body.error).to.equal(code);
@@ -470,7 +523,9 @@ describe("serve", function () {
         // follows on the same (busy, so still open) connection after the signal.
         const slow = JSON.stringify({ cmd: "sleep 2; echo finished" });
         const conn = rawConnection(url);
-        conn.write(`POST /v1/enclaves/OpenShell/exec HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${tokens.all}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(slow)}\r\n\r\n${slow}`);
+        conn.write(
+          `POST /v1/enclaves/OpenShell/exec HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${tokens.all}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(slow)}\r\n\r\n${slow}`,
+        );
         await new Promise((r) => setTimeout(r, 700));
         own.child.kill("SIGTERM");
         await new Promise((r) => setTimeout(r, 300));
@@ -484,7 +539,10 @@ describe("serve", function () {
         expectSchema("output/serve.json", result);
         expect(result).to.include({ signal: "SIGTERM", forced: false });
         // --json-logs: every stderr line is a JSON object
-        const lines = own.stderr.trim().split("\n").map((l) => JSON.parse(l));
+        const lines = own.stderr
+          .trim()
+          .split("\n")
+          .map((l) => JSON.parse(l));
         expect(lines.some((l) => l.msg === "request" && l.url === "/v1/enclaves/OpenShell/exec" && l.status === 200 && l.subject === "ci")).to.equal(true);
         const list = JSON.parse(cli.run(["sys-diagnostics", "sandbox-list", "--json"]).stdout);
         expect(list.instances[0]).to.include({ name: "OpenShell", status: "running" });
@@ -499,12 +557,15 @@ function rawRequest(base: string, method: string, path: string, body: string | B
   const u = new URL(base);
   return new Promise((resolve, reject) => {
     let responded = false;
-    const req = httpRequest({ host: u.hostname, port: u.port, method, path, headers: { "content-type": "application/json", authorization: `Bearer ${token}` } }, (res) => {
-      responded = true;
-      let text = "";
-      res.on("data", (d) => (text += d));
-      res.on("end", () => resolve({ status: res.statusCode!, body: text }));
-    });
+    const req = httpRequest(
+      { host: u.hostname, port: u.port, method, path, headers: { "content-type": "application/json", authorization: `Bearer ${token}` } },
+      (res) => {
+        responded = true;
+        let text = "";
+        res.on("data", (d) => (text += d));
+        res.on("end", () => resolve({ status: res.statusCode!, body: text }));
+      },
+    );
     req.on("error", (e) => {
       if (!responded) reject(e);
     });

@@ -9,8 +9,7 @@ import { buildGuardTemplate } from "../../src/engine/guard/template.js";
 import { GuardedSandbox, guestFile, openShellGuard } from "../helpers/guarded-sandbox.js";
 
 const fixture = (name: string) => readFileSync(guestFile("fixtures", `${name}.wasm`));
-const refused = (bytes: Uint8Array, pattern: RegExp, pages = 256) =>
-  expect(() => admitModule(bytes, "m.wasm", pages)).to.throw(EngineError, pattern);
+const refused = (bytes: Uint8Array, pattern: RegExp, pages = 256) => expect(() => admitModule(bytes, "m.wasm", pages)).to.throw(EngineError, pattern);
 
 describe("module admission", () => {
   it("admits a WASI command and reports its imports and memory", () => {
@@ -60,7 +59,10 @@ describe("memory cap", () => {
 });
 
 describe("static proof: only guards reach raw imports", () => {
-  const splice = (hooks: InstrumentHooks = {}) => () => instrumentModule(fixture("cat-file"), "cat-file.wasm", openShellGuard(), buildGuardTemplate(openShellGuard()), hooks);
+  const splice =
+    (hooks: InstrumentHooks = {}) =>
+    () =>
+      instrumentModule(fixture("cat-file"), "cat-file.wasm", openShellGuard(), buildGuardTemplate(openShellGuard()), hooks);
 
   it("passes on the real rewrite, and the result is a valid module", () => {
     const out = splice()();
@@ -73,22 +75,29 @@ describe("static proof: only guards reach raw imports", () => {
     expect(splice(hooks)).to.throw(EngineError, /guard proof failed: (guest code calls a raw import directly|export .* is a raw import)/);
   });
   it("imports each WASI function once, and only what the guest imports (each import costs the SDK work per run)", () => {
-    const importsOf = (bytes: Uint8Array) => WebAssembly.Module.imports(new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>)).map((i) => `${i.module}.${i.name}`);
+    const importsOf = (bytes: Uint8Array) =>
+      WebAssembly.Module.imports(new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>)).map((i) => `${i.module}.${i.name}`);
     for (const file of [guestFile("openshell.wasm"), guestFile("probe.wasm"), guestFile("fixtures", "cat-file.wasm")]) {
       const bytes = readFileSync(file);
       const guarded = importsOf(instrumentModule(bytes, file, openShellGuard(), buildGuardTemplate(openShellGuard())).bytes);
       expect(new Set(guarded).size, `${file}: duplicate imports`).to.equal(guarded.length);
       const own = new Set(importsOf(bytes));
-      expect(guarded.filter((i) => !own.has(i)), `${file}: imports the guest does not have`).to.deep.equal([]);
+      expect(
+        guarded.filter((i) => !own.has(i)),
+        `${file}: imports the guest does not have`,
+      ).to.deep.equal([]);
       // with the network disabled the socket guards answer without a host call
-      expect([...own].filter((i) => !guarded.includes(i)), file).to.satisfy((gone: string[]) => gone.every((i) => i.startsWith("wasi_snapshot_preview1.sock_")));
+      expect(
+        [...own].filter((i) => !guarded.includes(i)),
+        file,
+      ).to.satisfy((gone: string[]) => gone.every((i) => i.startsWith("wasi_snapshot_preview1.sock_")));
     }
   });
   it("OpenShell imports at most 29 WASI functions (fd_filestat_set_times for touch and cp -p): each one costs the SDK work on every run", () => {
     const imports = WebAssembly.Module.imports(new WebAssembly.Module(readFileSync(guestFile("openshell.wasm")) as Uint8Array<ArrayBuffer>));
     expect(imports.length, imports.map((i) => i.name).join(" ")).to.be.at.most(29);
   });
-    it("guards keep the guest's own indices straight (an instrumented module still runs its code)", async () => {
+  it("guards keep the guest's own indices straight (an instrumented module still runs its code)", async () => {
     const g = await GuardedSandbox.fromFile(guestFile("fixtures", "hello.wasm"), openShellGuard());
     expect((await g.run([])).stdout).to.equal("fixture ok\n");
   });

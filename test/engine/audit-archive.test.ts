@@ -12,8 +12,19 @@ import { EngineError } from "../../src/engine/errors.js";
 import { expectSchema } from "../helpers/cli.js";
 
 const record = (name: string): InstanceRecord => ({
-  version: 1, name, definition: "OpenShell", memoryPages: 64, timeoutMs: 1000, outputBytes: 1, pid: 1, startedAt: "2026-12-01T00:00:00.000Z",
-  execCount: 0, socket: "/nonexistent", token: "t", engineVersion: "0", policyDigest: "sha256:x",
+  version: 1,
+  name,
+  definition: "OpenShell",
+  memoryPages: 64,
+  timeoutMs: 1000,
+  outputBytes: 1,
+  pid: 1,
+  startedAt: "2026-12-01T00:00:00.000Z",
+  execCount: 0,
+  socket: "/nonexistent",
+  token: "t",
+  engineVersion: "0",
+  policyDigest: "sha256:x",
 });
 const violation = (path: string) => ({ operation: "open", path, rule: "filesystem_policy: not granted", decision: "denied" as const });
 
@@ -105,7 +116,9 @@ describe("-w DIR checks", () => {
     expect(normaliseWorkdir("/workspace/./src//")).to.equal("/workspace/src");
     expect(normaliseWorkdir("/")).to.equal("/");
     for (const bad of ["src", "", "./src", "/workspace/../etc", "/workspace/\0", "/" + "a".repeat(255)]) {
-      expect(() => normaliseWorkdir(bad), JSON.stringify(bad)).to.throw(EngineError).with.property("code", "USAGE");
+      expect(() => normaliseWorkdir(bad), JSON.stringify(bad))
+        .to.throw(EngineError)
+        .with.property("code", "USAGE");
     }
   });
 
@@ -113,14 +126,19 @@ describe("-w DIR checks", () => {
     const guard = { readOnly: ["/usr", "/etc/os-release"], readWrite: ["/workspace", "/tmp"] };
     for (const ok of ["/workspace", "/workspace/a/b", "/tmp", "/usr/lib", "/etc/os-release"]) expect(() => checkWorkdirGranted(ok, guard)).not.to.throw();
     for (const bad of ["/", "/etc", "/workspacex", "/tmpx/a", "/root"]) {
-      expect(() => checkWorkdirGranted(bad, guard), bad).to.throw(EngineError, /Permission denied/).with.property("code", "WORKDIR_DENIED");
+      expect(() => checkWorkdirGranted(bad, guard), bad)
+        .to.throw(EngineError, /Permission denied/)
+        .with.property("code", "WORKDIR_DENIED");
     }
     // positive control: a policy granting / grants everything below it
     expect(() => checkWorkdirGranted("/etc", { readOnly: ["/"], readWrite: [] })).not.to.throw();
   });
 
   it("maps mount paths to their backing directory; the image's directories come from its files", () => {
-    const mounts = [{ guest: "/workspace", backing: "/workspace/home" }, { guest: "/tmp", backing: "/workspace/tmp" }];
+    const mounts = [
+      { guest: "/workspace", backing: "/workspace/home" },
+      { guest: "/tmp", backing: "/workspace/tmp" },
+    ];
     expect(backingPath("/workspace/src", mounts)).to.equal("/workspace/home/src");
     expect(backingPath("/tmp", mounts)).to.equal("/workspace/tmp");
     expect(backingPath("/workspacex", mounts)).to.equal(undefined);

@@ -8,7 +8,14 @@ import { expect } from "chai";
 import { parse, stringify } from "yaml";
 import { readFileSync } from "node:fs";
 import { definitionCatalog, registerDefinitionPackages } from "../../src/engine/enclave/catalog.js";
-import { definitionModule, knownEnclaves, listDefinitions, loadDefinition, loadDefinitionFile, startSuggestions } from "../../src/engine/enclave/definitions.js";
+import {
+  definitionModule,
+  knownEnclaves,
+  listDefinitions,
+  loadDefinition,
+  loadDefinitionFile,
+  startSuggestions,
+} from "../../src/engine/enclave/definitions.js";
 import { nearestName } from "../../src/engine/enclave/hints.js";
 import { renderHint } from "../../src/cli/hints.js";
 import { EngineError } from "../../src/engine/errors.js";
@@ -77,7 +84,9 @@ describe("enclave definition sources", () => {
     process.env.COREASON_ENCLAVE_PATH = `${EXAMPLE}:${enclaveDir("OpenShell")}`;
     const twice = thrown(() => loadDefinition("Hello"));
     expect(twice.code).to.equal("DEFINITION_INVALID");
-    expect(twice.message).to.match(/enclave 'Hello' is defined by 2 sources: plugin coreason-plugin-hello \(.*Hello\.yaml\) and COREASON_ENCLAVE_PATH .*hello-enclave/);
+    expect(twice.message).to.match(
+      /enclave 'Hello' is defined by 2 sources: plugin coreason-plugin-hello \(.*Hello\.yaml\) and COREASON_ENCLAVE_PATH .*hello-enclave/,
+    );
     const builtIn = thrown(() => loadDefinition("OpenShell"));
     expect(builtIn.message).to.match(/'OpenShell' is defined by 2 sources: built-in \(.*enclaves\/OpenShell\.yaml\) and COREASON_ENCLAVE_PATH/);
     const listed = listDefinitions().definitions.filter((d) => d.name === "OpenShell");
@@ -89,7 +98,9 @@ describe("enclave definition sources", () => {
     const dir = enclaveDir("Mine");
     expect(loadDefinitionFile(join(dir, "Mine.yaml")).from).to.include({ source: "file", root: dir });
     const clash = enclaveDir("OpenShell");
-    expect(thrown(() => loadDefinitionFile(join(clash, "OpenShell.yaml"))).message).to.match(/'OpenShell' is defined by 2 sources: --definition .* and built-in/);
+    expect(thrown(() => loadDefinitionFile(join(clash, "OpenShell.yaml"))).message).to.match(
+      /'OpenShell' is defined by 2 sources: --definition .* and built-in/,
+    );
     expect(loadDefinitionFile(join(ROOT, "enclaves", "OpenShell.yaml")).name, "the built-in's own file").to.equal("OpenShell");
     expect(thrown(() => loadDefinitionFile(join(tmp, "none.yaml"))).code).to.equal("DEFINITION_INVALID");
   });
@@ -103,7 +114,11 @@ describe("enclave definition sources", () => {
     process.env.COREASON_ENCLAVE_PATH = bad;
     const e = thrown(() => loadDefinition("Bad"));
     expect(e.code).to.equal("DEFINITION_INVALID");
-    expect(e.details.violations).to.include.members(["/: unknown field 'extra'", '/policy/filesystem_policy/read_write/0: must not be "/"; grant narrower directories', `/module: must be a path inside ${bad}, got "../../etc/passwd"`]);
+    expect(e.details.violations).to.include.members([
+      "/: unknown field 'extra'",
+      '/policy/filesystem_policy/read_write/0: must not be "/"; grant narrower directories',
+      `/module: must be a path inside ${bad}, got "../../etc/passwd"`,
+    ]);
     const renamed = enclaveDir("File", (d) => (d.name = "Other"));
     process.env.COREASON_ENCLAVE_PATH = renamed;
     expect(thrown(() => loadDefinition("File")).message).to.match(/\/name: must be "File", the file's name/);
@@ -114,7 +129,9 @@ describe("enclave definition sources", () => {
     mkdirSync(pkg);
     writeFileSync(join(pkg, "package.json"), JSON.stringify({ name: "broken-plugin", coreason: { enclaves: "missing" } }));
     registerDefinitionPackages([{ name: "broken-plugin", root: pkg }]);
-    expect(definitionCatalog().problems).to.deep.equal([`plugin broken-plugin: package.json coreason.enclaves names ${join(pkg, "missing")}, which is not a directory`]);
+    expect(definitionCatalog().problems).to.deep.equal([
+      `plugin broken-plugin: package.json coreason.enclaves names ${join(pkg, "missing")}, which is not a directory`,
+    ]);
     writeFileSync(join(pkg, "package.json"), JSON.stringify({ name: "broken-plugin", coreason: { enclaves: "../.." } }));
     expect(definitionCatalog().problems[0]).to.match(/must be a folder inside the package/);
     expect(loadDefinition("OpenShell").name, "other definitions still work").to.equal("OpenShell");
@@ -127,7 +144,9 @@ describe("enclave definition sources", () => {
     expect(renderHint(e.details.suggestions![0])).to.equal("did you mean coreason-server sys-diagnostics sandbox-start --enclave OpenShell?");
     expect(nearestName("Zebra", ["OpenShell"])).to.equal(undefined);
     expect(startSuggestions("OpenShell").map(renderHint)).to.deep.equal(["start it with coreason-server sys-diagnostics sandbox-start --enclave OpenShell"]);
-    expect(startSuggestions("ci-1", "OpenShell").map(renderHint)).to.deep.equal(["start it with coreason-server sys-diagnostics sandbox-start --enclave OpenShell --name ci-1"]);
+    expect(startSuggestions("ci-1", "OpenShell").map(renderHint)).to.deep.equal([
+      "start it with coreason-server sys-diagnostics sandbox-start --enclave OpenShell --name ci-1",
+    ]);
     expect(startSuggestions("Zebra").map(renderHint).join(" ")).not.to.include("--enclave Zebra");
   });
 });

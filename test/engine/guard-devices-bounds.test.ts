@@ -66,7 +66,12 @@ describe("guard: the standard devices", function () {
   });
 
   it("writes to /dev/stdout, /dev/stderr, /dev/fd/1 and /dev/fd/2 reach the exec's own streams", async () => {
-    for (const [dev, stream] of [["dev/stdout", "stdout"], ["dev/fd/1", "stdout"], ["dev/stderr", "stderr"], ["dev/fd/2", "stderr"]] as const) {
+    for (const [dev, stream] of [
+      ["dev/stdout", "stdout"],
+      ["dev/fd/1", "stdout"],
+      ["dev/stderr", "stderr"],
+      ["dev/fd/2", "stderr"],
+    ] as const) {
       const w = await g.run(["open-write", dev]);
       expect(w.violations, dev).to.deep.equal([]);
       // open-write writes "x" to the device, then its report line to stdout
@@ -96,7 +101,7 @@ describe("guard: foreign modules start in the workdir", function () {
     shellLike = await GuardedSandbox.fromFile(guestFile("probe.wasm"), openShellGuard());
   });
 
-  it("fopen(\"data.txt\", \"w\") writes /workspace/data.txt", async () => {
+  it('fopen("data.txt", "w") writes /workspace/data.txt', async () => {
     const r = await foreign.probe("libc-write", "data.txt", "hello");
     expect(r.errno, JSON.stringify(r)).to.equal(0);
     expect(new TextDecoder().decode(await foreign.sandbox.fs.readFile(foreign.hostPath("/workspace/data.txt")))).to.equal("hello");

@@ -81,7 +81,7 @@ describe("guard regressions found by the model check (issue 17)", function () {
   });
 
   describe("trailing-slash-on-non-directory: a path ending in / names a directory", () => {
-    it("open, stat, utimes, unlink, rename and link of \"f/\" for a file fail as on Linux; O_CREAT of \"new/\" makes nothing", async () => {
+    it('open, stat, utimes, unlink, rename and link of "f/" for a file fail as on Linux; O_CREAT of "new/" makes nothing', async () => {
       const r = await run([
         create(4, "f"),
         openRead(4, "f/"),
@@ -118,14 +118,26 @@ describe("guard regressions found by the model check (issue 17)", function () {
 
   describe("descriptor-access-approximation: below a descriptor, each path has its own access", () => {
     const nestedReadOnly = { ...DEFAULT_POLICY, readOnly: [...DEFAULT_POLICY.readOnly, "/workspace/a"] };
-    const nestedReadWrite = { ...DEFAULT_POLICY, includeWorkdir: false, readOnly: [...DEFAULT_POLICY.readOnly, "/workspace"], readWrite: ["/workspace/rw", "/tmp"] };
+    const nestedReadWrite = {
+      ...DEFAULT_POLICY,
+      includeWorkdir: false,
+      readOnly: [...DEFAULT_POLICY.readOnly, "/workspace"],
+      readWrite: ["/workspace/rw", "/tmp"],
+    };
     const openDir = (fd: number | { slot: number }, path: string): Call => ({ op: "open", fd, path, lookup: 1, oflags: 2, rights: DIR, fdflags: 0 });
     const createBelow = (slot: number, path: string): Call => ({ op: "open", fd: { slot }, path, lookup: 1, oflags: 1, rights: RW, fdflags: 0 });
 
     // README Policy: "Grants add up ...: a path is writable when it lies in any read_write entry"
     it("a read-only grant inside a read-write one does not make a descriptor's subtree read-only; the workdir itself cannot be removed through it", async () => {
       const r = await run(
-        [openDir(4, ""), { op: "mkdir", fd: { slot: 0 }, path: "a" }, createBelow(0, "a/x"), createBelow(0, "b"), { op: "rmdir", fd: { slot: 0 }, path: "" }, { op: "rename", fd: { slot: 0 }, path: ".", fd2: 3, path2: "tmp/w" }],
+        [
+          openDir(4, ""),
+          { op: "mkdir", fd: { slot: 0 }, path: "a" },
+          createBelow(0, "a/x"),
+          createBelow(0, "b"),
+          { op: "rmdir", fd: { slot: 0 }, path: "" },
+          { op: "rename", fd: { slot: 0 }, path: ".", fd2: 3, path2: "tmp/w" },
+        ],
         nestedReadOnly,
       );
       expect(errnos(r)).to.deep.equal([0, 0, 0, 0, 2, 2]);
@@ -136,7 +148,10 @@ describe("guard regressions found by the model check (issue 17)", function () {
     });
 
     it("a read-write grant inside a read-only one is writable below a descriptor on the outer one (positive control: its siblings are not)", async () => {
-      const r = await run([{ op: "mkdir", fd: 4, path: "rw" }, openDir(4, ""), createBelow(0, "rw/x"), createBelow(0, "y"), openDir({ slot: 0 }, "rw"), createBelow(2, "z")], nestedReadWrite);
+      const r = await run(
+        [{ op: "mkdir", fd: 4, path: "rw" }, openDir(4, ""), createBelow(0, "rw/x"), createBelow(0, "y"), openDir({ slot: 0 }, "rw"), createBelow(2, "z")],
+        nestedReadWrite,
+      );
       expect(errnos(r)).to.deep.equal([0, 0, 0, 2, 0, 0]);
       expect(r.violations).to.deep.equal([{ operation: "open", path: "<dirfd>/y", rule: "filesystem_policy: read-only" }]);
     });
@@ -168,7 +183,19 @@ describe("guard regressions found by the model check (issue 17)", function () {
       const readableRoot = { ...DEFAULT_POLICY, readOnly: ["/"] };
       const openDir = (path: string): Call => ({ op: "open", fd: 3, path, lookup: 1, oflags: 2, rights: DIR, fdflags: 0 });
       const below = (slot: number): Call => ({ op: "open", fd: { slot }, path: "etc/os-release", lookup: 1, oflags: 0, rights: 2, fdflags: 0 });
-      const r = await run([openDir(""), below(0), { op: "close", fd: { slot: 0 } }, below(0), { op: "readdir", fd: { slot: 0 } }, openDir("etc"), { op: "close", fd: { slot: 1 } }, { op: "open", fd: { slot: 1 }, path: "hostname", lookup: 1, oflags: 0, rights: 2, fdflags: 0 }], readableRoot);
+      const r = await run(
+        [
+          openDir(""),
+          below(0),
+          { op: "close", fd: { slot: 0 } },
+          below(0),
+          { op: "readdir", fd: { slot: 0 } },
+          openDir("etc"),
+          { op: "close", fd: { slot: 1 } },
+          { op: "open", fd: { slot: 1 }, path: "hostname", lookup: 1, oflags: 0, rights: 2, fdflags: 0 },
+        ],
+        readableRoot,
+      );
       // positive control: before its close the call went through to the SDK (ENOENT: the
       // interpreter's image has no /etc/os-release), with no refusal
       expect(errnos(r)).to.deep.equal([0, 44, 0, 8, 8, 0, 0, 8]);

@@ -143,7 +143,8 @@ describe("guard: the guest's namespace is exact and the engine's structure seale
     });
 
     it("a directory with more entries than one fd_readdir buffer lists completely (cookies carry over)", async () => {
-      for (let k = 0; k < 300; k++) await g.sandbox.fs.writeFile(g.hostPath(`/workspace/entry-with-a-long-name-${String(k).padStart(3, "0")}`), new Uint8Array());
+      for (let k = 0; k < 300; k++)
+        await g.sandbox.fs.writeFile(g.hostPath(`/workspace/entry-with-a-long-name-${String(k).padStart(3, "0")}`), new Uint8Array());
       const names = ["000", "150", "298", "299"].map((k) => `entry-with-a-long-name-${k}`);
       const r = await g.probe("fd-find", "4", ...names);
       expect(r.data.split(";")[2].split(",").filter(Boolean), r.data).to.deep.equal(names.map((n) => `4:${n}`));

@@ -17,7 +17,12 @@ describe("policy guard: adversarial probes (OpenShell default policy)", function
   // Outside every granted root: the enclave's own /tmp or /workspace would shadow a host
   // path there (answering ENOENT, not EACCES), and CI may clone below /tmp.
   const granted = (d: string) => ["/tmp", "/workspace", "/bin", "/usr", "/dev", "/etc"].some((g) => d === g || d.startsWith(g + "/"));
-  const canaryDir = mkdtempSync(join([homedir(), "/var/tmp", ROOT].find((d) => !granted(d) && existsSync(d))!, ".coreason-canary-"));
+  const canaryDir = mkdtempSync(
+    join(
+      [homedir(), "/var/tmp", ROOT].find((d) => !granted(d) && existsSync(d))!,
+      ".coreason-canary-",
+    ),
+  );
   const canary = `canary-${randomBytes(16).toString("hex")}`;
   const canaryPath = join(canaryDir, "canary.txt");
   const outputs: string[] = [];
@@ -40,12 +45,24 @@ describe("policy guard: adversarial probes (OpenShell default policy)", function
   const denied = async (op: string, path: string, ...args: string[]) => {
     const r = await probe(...args);
     expect(r.errno, `${args.join(" ")}: ${JSON.stringify(r)}`).to.equal(EACCES);
-    expect(r.violations.map((v) => `${v.operation} ${v.path}`), JSON.stringify(r.violations)).to.include(`${op} ${path}`);
+    expect(
+      r.violations.map((v) => `${v.operation} ${v.path}`),
+      JSON.stringify(r.violations),
+    ).to.include(`${op} ${path}`);
     return r;
   };
 
   describe("absolute host paths are denied and recorded", () => {
-    for (const path of ["/etc/passwd", "/etc/shadow", "/root/.ssh/id_rsa", "/proc/self/environ", "/proc/1/root", "/sys/kernel", "/dev/sda", "/var/run/docker.sock"]) {
+    for (const path of [
+      "/etc/passwd",
+      "/etc/shadow",
+      "/root/.ssh/id_rsa",
+      "/proc/self/environ",
+      "/proc/1/root",
+      "/sys/kernel",
+      "/dev/sda",
+      "/var/run/docker.sock",
+    ]) {
       it(`open ${path}`, () => denied("open", path, "open-read", path.slice(1)));
     }
     it("the host canary's absolute path, through raw calls and through libc", async () => {
@@ -84,7 +101,9 @@ describe("policy guard: adversarial probes (OpenShell default policy)", function
       const r = await probe("symlink-escape", "workspace");
       // both the relative (../..) and the absolute (/etc) target are refused with EACCES
       expect(r.data).to.match(/^rel: symlink=2 .*; abs: symlink=2 /);
-      expect(r.violations.map((v) => `${v.operation} ${v.rule}`)).to.deep.equal(Array(2).fill("symlink filesystem_policy: symlink target outside a read-write root"));
+      expect(r.violations.map((v) => `${v.operation} ${v.rule}`)).to.deep.equal(
+        Array(2).fill("symlink filesystem_policy: symlink target outside a read-write root"),
+      );
     });
     it("a hard link from a read-only root is denied", () => denied("link", "/bin/main", "link", "bin/main", "workspace/hl"));
     it("renaming a workspace file into an ungranted root is denied", async () => {
@@ -143,7 +162,10 @@ describe("policy guard: adversarial probes (OpenShell default policy)", function
       for (const delta of ["", "0", "4096", "65536"]) {
         const r = await probe("sp-open", "etc/passwd", "3", ...(delta ? [delta] : []));
         expect(r.data, delta).to.match(/ open=2$/); // EACCES from the guard (bare SDK: 44)
-        expect(r.violations.map((v) => `${v.operation} ${v.path}`), delta).to.deep.equal(["open /etc/passwd"]);
+        expect(
+          r.violations.map((v) => `${v.operation} ${v.path}`),
+          delta,
+        ).to.deep.equal(["open /etc/passwd"]);
       }
     });
     it("scribbling over the stack before an open does not disable the guard", () => denied("open", "/etc/passwd", "scribble-open", "etc/passwd"));

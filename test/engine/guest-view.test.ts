@@ -35,13 +35,17 @@ describe("guest view (CLI): devices and the workdir", function () {
   });
 
   it("absolute symlinks work from the shell: ln -s /workspace/a /workspace/la; cat /workspace/la", () => {
-    const r = cli.exec("echo linked > /workspace/a; ln -s /workspace/a /workspace/la; cat /workspace/la; mkdir -p /workspace/d; ln -s /tmp /workspace/d/t; echo via-tmp > /workspace/d/t/f; cat /tmp/f");
+    const r = cli.exec(
+      "echo linked > /workspace/a; ln -s /workspace/a /workspace/la; cat /workspace/la; mkdir -p /workspace/d; ln -s /tmp /workspace/d/t; echo via-tmp > /workspace/d/t/f; cat /tmp/f",
+    );
     expect(r.status, r.stdout + r.stderr).to.equal(0);
     expect(r.stdout).to.equal("linked\nvia-tmp\n");
   });
 
   it("ln -s /workspace /workspace/.b; mv /workspace/.b/home /workspace/.b/gone leaves /workspace and /tmp working", () => {
-    const r = cli.exec("ln -s /workspace /workspace/.b; mv /workspace/.b/home /workspace/.b/gone; echo still > /workspace/s; cat /workspace/s; echo t > /tmp/s; cat /tmp/s");
+    const r = cli.exec(
+      "ln -s /workspace /workspace/.b; mv /workspace/.b/home /workspace/.b/gone; echo still > /workspace/s; cat /workspace/s; echo t > /tmp/s; cat /tmp/s",
+    );
     expect(r.stdout, r.stderr).to.include("still\nt\n");
     const next = cli.exec("cat /workspace/s /tmp/s");
     expect(next.stdout).to.equal("still\nt\n");
@@ -53,8 +57,19 @@ describe("guest view (CLI): devices and the workdir", function () {
     expect(r.stdout).to.include("DENIED open /dev/sda");
   });
 
-  it("a --wasm C program's fopen(\"data.txt\", \"w\") writes /workspace/data.txt", () => {
-    const w = cli.run(["sys-diagnostics", "sandbox-exec", "--enclave", "OpenShell", "--wasm", guestFile("probe.wasm"), "--", "libc-write", "data.txt", "from-wasm"]);
+  it('a --wasm C program\'s fopen("data.txt", "w") writes /workspace/data.txt', () => {
+    const w = cli.run([
+      "sys-diagnostics",
+      "sandbox-exec",
+      "--enclave",
+      "OpenShell",
+      "--wasm",
+      guestFile("probe.wasm"),
+      "--",
+      "libc-write",
+      "data.txt",
+      "from-wasm",
+    ]);
     expect(w.status, w.stdout + w.stderr).to.equal(0);
     expect(JSON.parse(w.stdout.trim()).errno).to.equal(0);
     const r = cli.exec("cat /workspace/data.txt");

@@ -64,7 +64,11 @@ describe("host identity (/proc)", () => {
     expect(alpha).to.have.length(1);
     // the same pid with another start time is another process (pid reuse)
     expect(hostProcessOf(alpha[0].pid, "Alpha", alpha[0].startTicks + 1)).to.equal(undefined);
-    expect(findHostProcesses().map((h) => h.name).sort()).to.deep.equal(["Alpha", "Beta"]);
+    expect(
+      findHostProcesses()
+        .map((h) => h.name)
+        .sort(),
+    ).to.deep.equal(["Alpha", "Beta"]);
     expect(hostProcessOf(999999999, "Alpha")).to.equal(undefined);
   });
 

@@ -108,7 +108,10 @@ describe("module cache bound", () => {
     expect(cacheLimitBytes({ COREASON_MODULE_CACHE_BYTES: "64M" })).to.equal(64 * 1024 * 1024);
     expect(cacheLimitBytes({ COREASON_MODULE_CACHE_BYTES: "2GiB" })).to.equal(2 * 1024 ** 3);
     for (const bad of ["lots", "-1", "1.5M", "12T"]) {
-      expect(() => cacheLimitBytes({ COREASON_MODULE_CACHE_BYTES: bad })).to.throw(EngineError, new RegExp(`^COREASON_MODULE_CACHE_BYTES '${bad.replace(".", "\\.")}' is not a size`));
+      expect(() => cacheLimitBytes({ COREASON_MODULE_CACHE_BYTES: bad })).to.throw(
+        EngineError,
+        new RegExp(`^COREASON_MODULE_CACHE_BYTES '${bad.replace(".", "\\.")}' is not a size`),
+      );
     }
   });
 });

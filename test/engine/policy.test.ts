@@ -19,22 +19,86 @@ const CASES: [string, (p: P) => unknown, RegExp][] = [
   ["no version", ({ version: _v, ...p }) => p, /^\/: must have required property 'version'$/],
   ["no filesystem_policy", ({ filesystem_policy: _f, ...p }) => p, /must have required property 'filesystem_policy'/],
   ["filesystem_policy a list", (p) => ({ ...p, filesystem_policy: [] }), /^\/filesystem_policy: must be object$/],
-  ["read_only a string", (p) => ({ ...p, filesystem_policy: { ...p.filesystem_policy, read_only: "/bin" } }), /^\/filesystem_policy\/read_only: must be array$/],
-  ["read_write entry a number", (p) => ({ ...p, filesystem_policy: { ...p.filesystem_policy, read_write: [42] } }), /^\/filesystem_policy\/read_write\/0: must be string$/],
-  ["empty path", (p) => ({ ...p, filesystem_policy: { ...p.filesystem_policy, read_only: [""] } }), /^\/filesystem_policy\/read_only\/0: must NOT have fewer than 1 characters$/],
-  ["relative read_only path", (p) => ({ ...p, filesystem_policy: { ...p.filesystem_policy, read_only: ["bin"] } }), /^\/filesystem_policy\/read_only\/0: must be an absolute path/],
-  ["relative read_write path", (p) => ({ ...p, filesystem_policy: { ...p.filesystem_policy, read_write: ["./data"] } }), /^\/filesystem_policy\/read_write\/0: must be an absolute path/],
-  ["'..' in read_only", (p) => ({ ...p, filesystem_policy: { ...p.filesystem_policy, read_only: ["/bin/../etc"] } }), /^\/filesystem_policy\/read_only\/0: must not contain '\.\.'/],
-  ["'..' in read_write", (p) => ({ ...p, filesystem_policy: { ...p.filesystem_policy, read_write: ["/workspace/.."] } }), /^\/filesystem_policy\/read_write\/0: must not contain '\.\.'/],
-  ["read_write /", (p) => ({ ...p, filesystem_policy: { ...p.filesystem_policy, read_write: ["/"] } }), /^\/filesystem_policy\/read_write\/0: must not be "\/"/],
-  ["read_write //", (p) => ({ ...p, filesystem_policy: { ...p.filesystem_policy, read_write: ["//"] } }), /^\/filesystem_policy\/read_write\/0: must not be "\/"/],
-  ["read_write /./", (p) => ({ ...p, filesystem_policy: { ...p.filesystem_policy, read_write: ["/./"] } }), /^\/filesystem_policy\/read_write\/0: must not be "\/"/],
-  ["NUL in a path", (p) => ({ ...p, filesystem_policy: { ...p.filesystem_policy, read_only: ["/bin\u0000x"] } }), /^\/filesystem_policy\/read_only\/0: must not contain a NUL byte/],
-  ["257 read_only paths", (p) => ({ ...p, filesystem_policy: { ...p.filesystem_policy, read_only: many(257) } }), /^\/filesystem_policy\/read_only: must NOT have more than 256 items$/],
-  ["300 paths in both lists", (p) => ({ ...p, filesystem_policy: { ...p.filesystem_policy, read_only: many(150), read_write: many(150) } }), /^\/filesystem_policy: at most 256 paths/],
-  ["a 4097-character path", (p) => ({ ...p, filesystem_policy: { ...p.filesystem_policy, read_only: ["/" + "a".repeat(4096)] } }), /^\/filesystem_policy\/read_only\/0: must NOT have more than 4096 characters$/],
-  ["include_workdir a string", (p) => ({ ...p, filesystem_policy: { ...p.filesystem_policy, include_workdir: "yes" } }), /^\/filesystem_policy\/include_workdir: must be boolean$/],
-  ["unknown filesystem key", (p) => ({ ...p, filesystem_policy: { ...p.filesystem_policy, read_execute: ["/bin"] } }), /^\/filesystem_policy: unknown field 'read_execute'$/],
+  [
+    "read_only a string",
+    (p) => ({ ...p, filesystem_policy: { ...p.filesystem_policy, read_only: "/bin" } }),
+    /^\/filesystem_policy\/read_only: must be array$/,
+  ],
+  [
+    "read_write entry a number",
+    (p) => ({ ...p, filesystem_policy: { ...p.filesystem_policy, read_write: [42] } }),
+    /^\/filesystem_policy\/read_write\/0: must be string$/,
+  ],
+  [
+    "empty path",
+    (p) => ({ ...p, filesystem_policy: { ...p.filesystem_policy, read_only: [""] } }),
+    /^\/filesystem_policy\/read_only\/0: must NOT have fewer than 1 characters$/,
+  ],
+  [
+    "relative read_only path",
+    (p) => ({ ...p, filesystem_policy: { ...p.filesystem_policy, read_only: ["bin"] } }),
+    /^\/filesystem_policy\/read_only\/0: must be an absolute path/,
+  ],
+  [
+    "relative read_write path",
+    (p) => ({ ...p, filesystem_policy: { ...p.filesystem_policy, read_write: ["./data"] } }),
+    /^\/filesystem_policy\/read_write\/0: must be an absolute path/,
+  ],
+  [
+    "'..' in read_only",
+    (p) => ({ ...p, filesystem_policy: { ...p.filesystem_policy, read_only: ["/bin/../etc"] } }),
+    /^\/filesystem_policy\/read_only\/0: must not contain '\.\.'/,
+  ],
+  [
+    "'..' in read_write",
+    (p) => ({ ...p, filesystem_policy: { ...p.filesystem_policy, read_write: ["/workspace/.."] } }),
+    /^\/filesystem_policy\/read_write\/0: must not contain '\.\.'/,
+  ],
+  [
+    "read_write /",
+    (p) => ({ ...p, filesystem_policy: { ...p.filesystem_policy, read_write: ["/"] } }),
+    /^\/filesystem_policy\/read_write\/0: must not be "\/"/,
+  ],
+  [
+    "read_write //",
+    (p) => ({ ...p, filesystem_policy: { ...p.filesystem_policy, read_write: ["//"] } }),
+    /^\/filesystem_policy\/read_write\/0: must not be "\/"/,
+  ],
+  [
+    "read_write /./",
+    (p) => ({ ...p, filesystem_policy: { ...p.filesystem_policy, read_write: ["/./"] } }),
+    /^\/filesystem_policy\/read_write\/0: must not be "\/"/,
+  ],
+  [
+    "NUL in a path",
+    (p) => ({ ...p, filesystem_policy: { ...p.filesystem_policy, read_only: ["/bin\u0000x"] } }),
+    /^\/filesystem_policy\/read_only\/0: must not contain a NUL byte/,
+  ],
+  [
+    "257 read_only paths",
+    (p) => ({ ...p, filesystem_policy: { ...p.filesystem_policy, read_only: many(257) } }),
+    /^\/filesystem_policy\/read_only: must NOT have more than 256 items$/,
+  ],
+  [
+    "300 paths in both lists",
+    (p) => ({ ...p, filesystem_policy: { ...p.filesystem_policy, read_only: many(150), read_write: many(150) } }),
+    /^\/filesystem_policy: at most 256 paths/,
+  ],
+  [
+    "a 4097-character path",
+    (p) => ({ ...p, filesystem_policy: { ...p.filesystem_policy, read_only: ["/" + "a".repeat(4096)] } }),
+    /^\/filesystem_policy\/read_only\/0: must NOT have more than 4096 characters$/,
+  ],
+  [
+    "include_workdir a string",
+    (p) => ({ ...p, filesystem_policy: { ...p.filesystem_policy, include_workdir: "yes" } }),
+    /^\/filesystem_policy\/include_workdir: must be boolean$/,
+  ],
+  [
+    "unknown filesystem key",
+    (p) => ({ ...p, filesystem_policy: { ...p.filesystem_policy, read_execute: ["/bin"] } }),
+    /^\/filesystem_policy: unknown field 'read_execute'$/,
+  ],
   ["unknown top-level key", (p) => ({ ...p, process: { run_as_user: "root" } }), /^\/: unknown field 'process'$/],
   ["network mode host", (p) => ({ ...p, network: { mode: "host" } }), /^\/network\/mode: must be one of "disabled"$/],
   ["network without mode", (p) => ({ ...p, network: {} }), /^\/network: must have required property 'mode'$/],
@@ -60,7 +124,10 @@ describe("policy validation", () => {
     it(`refuses ${name}, naming the pointer`, () => {
       const violations = policyViolations(mutate(baseline() as P));
       expect(violations.length, "violations").to.be.at.least(1);
-      expect(violations.some((v) => pointer.test(v)), violations.join("; ")).to.equal(true);
+      expect(
+        violations.some((v) => pointer.test(v)),
+        violations.join("; "),
+      ).to.equal(true);
     });
   }
 
@@ -79,7 +146,10 @@ describe("policy validation", () => {
   it("grants the workdir unless include_workdir is false, and backs /tmp by the workdir", () => {
     const g = guardConfig(checkedPolicy({ version: 1, filesystem_policy: { read_write: ["/tmp"] } }, "p"), "/workspace");
     expect(g.readWrite).to.deep.equal(["/tmp", "/workspace"]);
-    expect(g.mounts).to.deep.equal([{ guest: "/workspace", backing: "/workspace/home" }, { guest: "/tmp", backing: "/workspace/tmp" }]);
+    expect(g.mounts).to.deep.equal([
+      { guest: "/workspace", backing: "/workspace/home" },
+      { guest: "/tmp", backing: "/workspace/tmp" },
+    ]);
     expect(guardConfig(checkedPolicy({ version: 1, filesystem_policy: { include_workdir: false } }, "p"), "/workspace").readWrite).to.deep.equal([]);
   });
 });

@@ -31,10 +31,28 @@ describe("probe suite self-test: weakened enclaves are caught", () => {
   it("with enforcement switched off (test hook), every enforcement probe breaches and controls still pass", async () => {
     const report = await runProbeSuiteUnguardedForTests({ enclave: "OpenShell", only: "*" });
     const v = verdicts(report);
-    for (const id of ["fs.sh.etc-passwd", "fs.sh.write-bin", "fs.sh.ls-root", "fs.raw.etc-passwd", "fs.raw.fd3-dotdot", "fs.raw.fd4-escape", "fs.raw.write-ro", "fs.raw.hardlink-ro", "fs.raw.rename-out", "fs.raw.readdir-root", "fs.raw.renumber", "net.sockets", "verdict.own-exit-256", "verdict.violation-then-spin", "verdict.violation-then-trap", "verdict.forged-denied-line"]) {
+    for (const id of [
+      "fs.sh.etc-passwd",
+      "fs.sh.write-bin",
+      "fs.sh.ls-root",
+      "fs.raw.etc-passwd",
+      "fs.raw.fd3-dotdot",
+      "fs.raw.fd4-escape",
+      "fs.raw.write-ro",
+      "fs.raw.hardlink-ro",
+      "fs.raw.rename-out",
+      "fs.raw.readdir-root",
+      "fs.raw.renumber",
+      "net.sockets",
+      "verdict.own-exit-256",
+      "verdict.violation-then-spin",
+      "verdict.violation-then-trap",
+      "verdict.forged-denied-line",
+    ]) {
       expect(v[id], id).to.equal("breached");
     }
-    for (const id of ["ctl.echo", "ctl.workspace-rw", "ctl.read-only-file", "ctl.own-exit", "env.host-canary", "adm.unknown-import"]) expect(v[id], id).to.equal("held");
+    for (const id of ["ctl.echo", "ctl.workspace-rw", "ctl.read-only-file", "ctl.own-exit", "env.host-canary", "adm.unknown-import"])
+      expect(v[id], id).to.equal("held");
     expect(report.passed).to.equal(false);
     const xml = toJUnit(report);
     expect(xml.match(/<failure /g)?.length).to.equal(report.totals.breached);

@@ -20,7 +20,16 @@ describe("schemas: shared definitions", () => {
   });
 
   it("names and digests are checked through the shared definitions (positive control: a bad one fails)", () => {
-    const started = { enclave: "a", definition: "OpenShell", pid: 1, memoryPages: 1, timeoutMs: 1, startedAt: new Date().toISOString(), policyDigest: "sha256:" + "0".repeat(64), moduleCached: true };
+    const started = {
+      enclave: "a",
+      definition: "OpenShell",
+      pid: 1,
+      memoryPages: 1,
+      timeoutMs: 1,
+      startedAt: new Date().toISOString(),
+      policyDigest: "sha256:" + "0".repeat(64),
+      moduleCached: true,
+    };
     expect(schemaErrors("api/instance.json", started)).to.deep.equal([]);
     expect(schemaErrors("api/instance.json", { ...started, policyDigest: "sha256:xyz" })).to.have.length.greaterThan(0);
     expect(schemaErrors("api/start-request.json", { enclave: "../etc" })).to.have.length.greaterThan(0);

@@ -13,8 +13,8 @@ const C_CASES: Record<string, Case> = {
   "args, with spaces, empty and non-ASCII arguments": { args: ["args", "one", "two words", "", "ünï"] },
   "environ, exactly the --env given with --env-clear": { args: ["env"], env: { A: "1", B: "two words", EMPTY: "" }, envClear: true },
   "stdio: stdin, interleaved stdout and stderr, exit status": { args: ["stdio"], stdin: "some input\nline two\n" },
-  "clocks": { args: ["clock"] },
-  "random": { args: ["random"] },
+  clocks: { args: ["clock"] },
+  random: { args: ["random"] },
   "files by absolute path: write, append, seek, pread/pwrite, truncate, O_EXCL": { args: ["files", "/workspace/fid-files"] },
   "files in /tmp": { args: ["files", "/tmp/fid-files"] },
   "files by relative path (the working directory)": { args: ["files", "fid-rel-files"] },
@@ -32,18 +32,18 @@ const C_CASES: Record<string, Case> = {
 };
 
 const AS_CASES: Record<string, Case> = {
-  "args": { args: ["args", "one", "two words", ""] },
+  args: { args: ["args", "one", "two words", ""] },
   "environ with --env-clear": { args: ["env"], env: { A: "1", B: "two" }, envClear: true },
   "stdio and exit status": { args: ["stdio"] },
   "random (random_get)": { args: ["random"] },
-  "clocks": { args: ["clock"] },
+  clocks: { args: ["clock"] },
   "files with raw WASI calls": { args: ["files", "/workspace/fid-as.txt"] },
   "a read-only grant: read /etc/os-release": { args: ["read", "/etc/os-release"] },
   "denied: read /etc/passwd": { args: ["read", "/etc/passwd"], denied: ["open /etc/passwd"] },
 };
 
 const RS_CASES: Record<string, Case> = {
-  "args": { args: ["args", "one", "two words", ""] },
+  args: { args: ["args", "one", "two words", ""] },
   "environ with --env-clear": { args: ["env"], env: { A: "1", B: "two" }, envClear: true },
   "std::fs by absolute path: create_dir, write, append, read, metadata, rename, remove": { args: ["files", "/workspace/fid-rs"] },
   "std::fs by relative path": { args: ["files", "fid-rs-rel"] },
@@ -87,7 +87,11 @@ describe("fidelity: raw and guarded runs agree", function () {
     });
 
     it("--argv0 may not name one of the enclave's own commands (the module would replace /bin/NAME)", () => {
-      expectCleanError(exec("--wasm", C_GUEST, "--argv0", "cat", "--", "args"), 2, /^Error: --argv0 "cat": names one of the enclave's own commands \(\/bin\/cat\)/);
+      expectCleanError(
+        exec("--wasm", C_GUEST, "--argv0", "cat", "--", "args"),
+        2,
+        /^Error: --argv0 "cat": names one of the enclave's own commands \(\/bin\/cat\)/,
+      );
       expect(cli.exec("cat /bin/cat").stdout).to.include("exec cat");
     });
 

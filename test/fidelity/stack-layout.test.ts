@@ -107,12 +107,17 @@ describe("fidelity: where the guard's scratch memory comes from", () => {
     }
     expect(err).to.be.instanceOf(EngineError);
     expect((err as EngineError).code).to.equal("MODULE_REJECTED");
-    expect((err as Error).message).to.match(/^small\.wasm: its shadow stack \(\d+ bytes below address 16384\) is smaller than the 17664 bytes the policy guard needs/);
+    expect((err as Error).message).to.match(
+      /^small\.wasm: its shadow stack \(\d+ bytes below address 16384\) is smaller than the 17664 bytes the policy guard needs/,
+    );
   });
 
   it("a module with no stack pointer at all is refused at admission", () => {
     const bytes = syntheticModule([0, 3], 1, 1024, 8);
-    expect(() => spliceGuard(bytes, buildGuardTemplate(openShellGuard()), "nostack.wasm", true)).to.throw(EngineError, /nostack\.wasm: has no shadow-stack pointer/);
+    expect(() => spliceGuard(bytes, buildGuardTemplate(openShellGuard()), "nostack.wasm", true)).to.throw(
+      EngineError,
+      /nostack\.wasm: has no shadow-stack pointer/,
+    );
   });
 
   it("AssemblyScript programs that make no denied call run guarded as raw (the old guard trapped with unreachable, exit 134)", async () => {

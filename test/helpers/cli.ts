@@ -29,7 +29,13 @@ export class CliSandbox {
 
   run(args: string[], opts: { input?: string; env?: Record<string, string>; timeoutMs?: number } = {}): CliResult {
     const t = performance.now();
-    const r = spawnSync(process.execPath, [BIN, ...args], { env: this.env(opts.env), input: opts.input ?? "", encoding: "utf8", timeout: opts.timeoutMs ?? 120000, maxBuffer: 64 * 1024 * 1024 });
+    const r = spawnSync(process.execPath, [BIN, ...args], {
+      env: this.env(opts.env),
+      input: opts.input ?? "",
+      encoding: "utf8",
+      timeout: opts.timeoutMs ?? 120000,
+      maxBuffer: 64 * 1024 * 1024,
+    });
     const result = { status: r.status, stdout: r.stdout, stderr: r.stderr, ms: performance.now() - t };
     this.remember(result);
     return result;
@@ -59,7 +65,10 @@ export class CliSandbox {
     return this.run(["sys-diagnostics", "sandbox-exec", "--enclave", "OpenShell", "--cmd", cmd, ...extra], opts);
   }
 
-  execJson(cmd: string, extra: string[] = []): { status: number | null; doc: Record<string, unknown> & { violations: { operation: string; path: string; rule: string }[] } } {
+  execJson(
+    cmd: string,
+    extra: string[] = [],
+  ): { status: number | null; doc: Record<string, unknown> & { violations: { operation: string; path: string; rule: string }[] } } {
     const r = this.exec(cmd, ["--json", ...extra]);
     const doc = JSON.parse(r.stdout);
     expectSchema("output/sys-diagnostics-sandbox-exec.json", doc);

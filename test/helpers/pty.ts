@@ -32,7 +32,8 @@ export class PtySession {
   async waitFor(what: string, times = 1, ms = 30000): Promise<void> {
     const deadline = Date.now() + ms;
     while (this.screen.split(what).length - 1 < times) {
-      if (Date.now() > deadline) throw new Error(`waited ${ms} ms for ${JSON.stringify(what)} x${times}; the screen shows:\n${JSON.stringify(this.screen.slice(-2000))}`);
+      if (Date.now() > deadline)
+        throw new Error(`waited ${ms} ms for ${JSON.stringify(what)} x${times}; the screen shows:\n${JSON.stringify(this.screen.slice(-2000))}`);
       await new Promise((r) => setTimeout(r, 25));
     }
   }

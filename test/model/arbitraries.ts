@@ -5,7 +5,20 @@ import { ModelPolicy } from "./policy-rules.js";
 
 /** Grant candidates: nested and sibling directories, the mounts, a name that only shares
  *  a prefix with the workdir, an engine-internal name. */
-const GRANTS = ["/workspace", "/workspace/a", "/workspace/a/b", "/workspace/b", "/workspace/home", "/tmp", "/tmp/a", "/etc", "/etc/x", "/bin", "/a", "/workspacex"];
+const GRANTS = [
+  "/workspace",
+  "/workspace/a",
+  "/workspace/a/b",
+  "/workspace/b",
+  "/workspace/home",
+  "/tmp",
+  "/tmp/a",
+  "/etc",
+  "/etc/x",
+  "/bin",
+  "/a",
+  "/workspacex",
+];
 
 export const policyArb: fc.Arbitrary<ModelPolicy> = fc.record({
   readOnly: fc.oneof({ weight: 5, arbitrary: fc.subarray(GRANTS, { maxLength: 4 }) }, { weight: 1, arbitrary: fc.constant(["/"]).map((r) => [...r]) }),
@@ -87,28 +100,78 @@ const symlinkTarget = fc.oneof(
 );
 
 export const callArb: fc.Arbitrary<Call> = fc.oneof(
-  { weight: 10, arbitrary: fc.tuple(at((fd, path) => ({ fd, path })), fc.constantFrom(...OPEN_MODES)).map(([{ fd, path }, [lookup, oflags, rights, fdflags]]): Call => ({ op: "open", fd, path, lookup, oflags, rights, fdflags })) },
-  { weight: 4, arbitrary: fc.tuple(at((fd, path) => ({ fd, path })), fc.constantFrom(0, 1)).map(([{ fd, path }, lookup]): Call => ({ op: "stat", fd, path, lookup })) },
+  {
+    weight: 10,
+    arbitrary: fc
+      .tuple(
+        at((fd, path) => ({ fd, path })),
+        fc.constantFrom(...OPEN_MODES),
+      )
+      .map(([{ fd, path }, [lookup, oflags, rights, fdflags]]): Call => ({ op: "open", fd, path, lookup, oflags, rights, fdflags })),
+  },
+  {
+    weight: 4,
+    arbitrary: fc
+      .tuple(
+        at((fd, path) => ({ fd, path })),
+        fc.constantFrom(0, 1),
+      )
+      .map(([{ fd, path }, lookup]): Call => ({ op: "stat", fd, path, lookup })),
+  },
   { weight: 4, arbitrary: at((fd, path): Call => ({ op: "mkdir", fd, path })) },
   { weight: 2, arbitrary: at((fd, path): Call => ({ op: "rmdir", fd, path })) },
   { weight: 2, arbitrary: at((fd, path): Call => ({ op: "unlink", fd, path })) },
   { weight: 2, arbitrary: at((fd, path): Call => ({ op: "utimes", fd, path })) },
   { weight: 2, arbitrary: at((fd, path): Call => ({ op: "readlink", fd, path })) },
-  { weight: 4, arbitrary: fc.tuple(symlinkTarget, at((fd, path) => ({ fd, path }))).map(([target, { fd, path }]): Call => ({ op: "symlink", target, fd, path })) },
+  {
+    weight: 4,
+    arbitrary: fc
+      .tuple(
+        symlinkTarget,
+        at((fd, path) => ({ fd, path })),
+      )
+      .map(([target, { fd, path }]): Call => ({ op: "symlink", target, fd, path })),
+  },
   {
     weight: 3,
     arbitrary: fc
-      .tuple(fc.constantFrom<"rename" | "link">("rename", "link"), at((fd, path) => ({ fd, path })), at((fd, path) => ({ fd, path })))
+      .tuple(
+        fc.constantFrom<"rename" | "link">("rename", "link"),
+        at((fd, path) => ({ fd, path })),
+        at((fd, path) => ({ fd, path })),
+      )
       .map(([op, a, b]): Call => ({ op, fd: a.fd, path: a.path, fd2: b.fd, path2: b.path })),
   },
   { weight: 2, arbitrary: fdRef.map((fd): Call => ({ op: "readdir", fd })) },
   { weight: 2, arbitrary: fc.integer({ min: 0, max: 3 }).map((slot): Call => ({ op: "read", fd: { slot } })) },
-  { weight: 2, arbitrary: fc.tuple(fc.integer({ min: 0, max: 3 }), fc.constantFrom("hi", "data\n", "\0\xff")).map(([slot, data]): Call => ({ op: "write", fd: { slot }, data })) },
-  { weight: 1, arbitrary: fc.oneof(fc.integer({ min: 0, max: 3 }).map((slot) => ({ slot })), fc.constantFrom(3, 4, 5, 99)).map((fd): Call => ({ op: "close", fd })) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .tuple(fc.integer({ min: 0, max: 3 }), fc.constantFrom("hi", "data\n", "\0\xff"))
+      .map(([slot, data]): Call => ({ op: "write", fd: { slot }, data })),
+  },
   {
     weight: 1,
     arbitrary: fc
-      .tuple(fc.oneof(fc.integer({ min: 0, max: 3 }).map((slot) => ({ slot })), fc.constantFrom(3, 4)), fc.oneof(fc.integer({ min: 0, max: 3 }).map((slot) => ({ slot })), fc.constantFrom(4, 5)))
+      .oneof(
+        fc.integer({ min: 0, max: 3 }).map((slot) => ({ slot })),
+        fc.constantFrom(3, 4, 5, 99),
+      )
+      .map((fd): Call => ({ op: "close", fd })),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(
+        fc.oneof(
+          fc.integer({ min: 0, max: 3 }).map((slot) => ({ slot })),
+          fc.constantFrom(3, 4),
+        ),
+        fc.oneof(
+          fc.integer({ min: 0, max: 3 }).map((slot) => ({ slot })),
+          fc.constantFrom(4, 5),
+        ),
+      )
       .map(([fd, to]): Call => ({ op: "renumber", fd, to })),
   },
 );
@@ -119,13 +182,22 @@ const W = (p: string) => `workspace/${p}`;
 const create = (path: string): Call => ({ op: "open", fd: 3, path, lookup: LOOKUP_FOLLOW, oflags: OFLAGS.CREAT, rights: RIGHTS_WRITE, fdflags: 0 });
 const setupStep: fc.Arbitrary<Call[]> = fc.oneof(
   fc.constantFrom<Call[]>(
-    [{ op: "mkdir", fd: 3, path: W("a") }, { op: "mkdir", fd: 3, path: W("a/b") }],
+    [
+      { op: "mkdir", fd: 3, path: W("a") },
+      { op: "mkdir", fd: 3, path: W("a/b") },
+    ],
     [create(W("f")), { op: "write", fd: { slot: 0 }, data: "hello" }],
     [{ op: "mkdir", fd: 3, path: "tmp/a" }, create("tmp/a/f")],
     [{ op: "symlink", target: "a", fd: 3, path: W("l") }],
-    [{ op: "mkdir", fd: 3, path: W("a") }, { op: "symlink", target: "/workspace/a", fd: 3, path: W("la") }],
+    [
+      { op: "mkdir", fd: 3, path: W("a") },
+      { op: "symlink", target: "/workspace/a", fd: 3, path: W("la") },
+    ],
     [{ op: "symlink", target: "/tmp", fd: 3, path: W("lt") }],
-    [{ op: "symlink", target: "l2", fd: 3, path: W("l1") }, { op: "symlink", target: "l1", fd: 3, path: W("l2") }],
+    [
+      { op: "symlink", target: "l2", fd: 3, path: W("l1") },
+      { op: "symlink", target: "l1", fd: 3, path: W("l2") },
+    ],
     [{ op: "symlink", target: "missing", fd: 3, path: W("dangling") }],
     [{ op: "symlink", target: "a/b", fd: 3, path: W("lab") }],
     [{ op: "link", fd: 3, path: W("f"), fd2: 3, path2: W("hard") }],

@@ -23,7 +23,8 @@ export function compare(model: ModelRun, real: RealRun): string | null {
       const r = real.lines[i];
       if (m.errno === null) continue;
       if (r.errno !== m.errno) return `call ${i}: errno model ${m.errno}, guard ${r.errno}`;
-      if (m.errno === 0 && m.extra !== undefined && r.extra !== m.extra) return `call ${i}: data model ${JSON.stringify(m.extra)}, guard ${JSON.stringify(r.extra)}`;
+      if (m.errno === 0 && m.extra !== undefined && r.extra !== m.extra)
+        return `call ${i}: data model ${JSON.stringify(m.extra)}, guard ${JSON.stringify(r.extra)}`;
     }
   }
   const mv = JSON.stringify(model.violations);
@@ -40,7 +41,12 @@ export interface CaseResult {
   real: RealRun;
 }
 
-export async function runCase(policy: ModelPolicy, calls: Call[], mutation?: GuardMutation, known: readonly string[] = KNOWN_GUARD_DEFECTS): Promise<CaseResult> {
+export async function runCase(
+  policy: ModelPolicy,
+  calls: Call[],
+  mutation?: GuardMutation,
+  known: readonly string[] = KNOWN_GUARD_DEFECTS,
+): Promise<CaseResult> {
   const real = await (await RealGuard.for(policy, mutation)).run(calls);
   const model = GuardModel.run(policy, calls, (i) => real.lines[i]?.errno);
   return { mismatch: compare(model, real), known: known.filter((k) => model.features.has(k)), model, real };

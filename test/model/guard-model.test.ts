@@ -64,13 +64,22 @@ describe("guard model: the real guard agrees with the model (issue 17)", functio
   describe("known guard defects still reproduce (remove an entry from known-defects.ts with its fix)", () => {
     for (const defect of KNOWN_GUARD_DEFECTS) {
       it(defect, async () => {
-        const r = await fc.check(
-          modelProperty({ pool: POOL, numRuns: 100, seed: SEED, only: defect }),
-          { numRuns: 100, seed: SEED, maxSkipsPerRun: 200, includeErrorInReport: true },
-        );
+        const r = await fc.check(modelProperty({ pool: POOL, numRuns: 100, seed: SEED, only: defect }), {
+          numRuns: 100,
+          seed: SEED,
+          maxSkipsPerRun: 200,
+          includeErrorInReport: true,
+        });
         expect(r.numRuns, `no case of ${defect} was generated (${r.numSkips} skipped)`).to.be.greaterThan(0);
-        if (!r.failed || !r.counterexample) expect.fail(`known defect ${defect} no longer reproduces in ${r.numRuns} cases: remove it from KNOWN_GUARD_DEFECTS`);
-        console.log(`      ${defect}: minimal case\n${report(r).split("\n").filter((l) => !/^\s+at /.test(l)).map((l) => "        " + l).join("\n")}`);
+        if (!r.failed || !r.counterexample)
+          expect.fail(`known defect ${defect} no longer reproduces in ${r.numRuns} cases: remove it from KNOWN_GUARD_DEFECTS`);
+        console.log(
+          `      ${defect}: minimal case\n${report(r)
+            .split("\n")
+            .filter((l) => !/^\s+at /.test(l))
+            .map((l) => "        " + l)
+            .join("\n")}`,
+        );
       });
     }
   });

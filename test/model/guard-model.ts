@@ -105,13 +105,16 @@ function recordText(s: string): string {
     return 0;
   };
   let out = "";
-  for (let i = 0; i < b.length; ) {
+  for (let i = 0; i < b.length;) {
     const n = seqLen(i);
     if (n === 0) {
       out += "\\x" + b[i].toString(16).padStart(2, "0");
       i++;
     } else {
-      out += b.subarray(i, i + n).toString("utf8").replaceAll("\\", "\\\\");
+      out += b
+        .subarray(i, i + n)
+        .toString("utf8")
+        .replaceAll("\\", "\\\\");
       i += n;
     }
   }
@@ -220,7 +223,11 @@ export class GuardModel {
 
   // ---- the file system model (Linux semantics) ------------------------------------------
 
-  private walk(comps: string[], followLast: boolean, depth = 0): { parent: Node; name: string; node: Node | undefined; comps: string[] } | { errno: number } | "unknown" {
+  private walk(
+    comps: string[],
+    followLast: boolean,
+    depth = 0,
+  ): { parent: Node; name: string; node: Node | undefined; comps: string[] } | { errno: number } | "unknown" {
     if (comps.length === 0) return "unknown"; // the guest's "/" is the SDK's image
     let cur: Node = this.root;
     for (let i = 0; i < comps.length; i++) {
@@ -280,17 +287,18 @@ export class GuardModel {
   /** Make what a call may have changed unknown (its outcome could not be predicted). */
   private taint(...targets: { parent: Node; name: string }[]) {
     // the entry may or may not exist now: its directory's listing is unknown too
-    for (const t of targets) if (t.parent.kind === "dir") {
-      t.parent.entries.set(t.name, UNKNOWN);
-      t.parent.tainted = true;
-    }
+    for (const t of targets)
+      if (t.parent.kind === "dir") {
+        t.parent.entries.set(t.name, UNKNOWN);
+        t.parent.tainted = true;
+      }
   }
 
   // ---- one call -------------------------------------------------------------------------
 
   call(c: Call, index: number, out: Violation[]): Outcome {
     // the interpreter answers -1 for a descriptor slot no open has filled
-    const refs = [c.fd, ..."fd2" in c ? [c.fd2] : [], ..."to" in c ? [c.to] : []];
+    const refs = [c.fd, ...("fd2" in c ? [c.fd2] : []), ...("to" in c ? [c.to] : [])];
     if (refs.some((r) => typeof r !== "number" && this.slots[r.slot] === undefined)) return { errno: -1 };
     switch (c.op) {
       case "open":
@@ -518,7 +526,8 @@ export class GuardModel {
     if (src.node === dst.node) return { errno: 0 };
     const followed = src.node.kind === "link" ? this.walk(a.comps, true) : undefined;
     // wasmer answers ENOENT to moving a symlink to a directory: the SDK's business too
-    const linkToDir = followed !== undefined && followed !== "unknown" && !("errno" in followed) && followed.node?.kind !== "file" && followed.node?.kind !== "link";
+    const linkToDir =
+      followed !== undefined && followed !== "unknown" && !("errno" in followed) && followed.node?.kind !== "file" && followed.node?.kind !== "link";
     if (src.node.kind === "dir" || linkToDir || dst.node !== undefined || this.openedDirIs(src.node)) {
       // directory moves and replacements: many Linux rules (EINVAL into itself, ENOTEMPTY,
       // EISDIR): left to the SDK, the state becomes unknown
@@ -599,7 +608,13 @@ export class GuardModel {
     } else node = e.node;
     if (node.kind === "unknown" || (node.kind === "dir" && node.tainted)) return { errno: null };
     if (node.kind !== "dir") return { errno: null }; // readdir of a file descriptor: the SDK's errno
-    return { errno: 0, extra: [...node.entries.keys()].sort().map((n) => Buffer.from(n, "latin1").toString("hex")).join(",") };
+    return {
+      errno: 0,
+      extra: [...node.entries.keys()]
+        .sort()
+        .map((n) => Buffer.from(n, "latin1").toString("hex"))
+        .join(","),
+    };
   }
 
   private readWrite(c: { op: "read" | "write"; fd: FdRef; data?: string }): Outcome {

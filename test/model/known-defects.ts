@@ -3,5 +3,4 @@
 // out; test/model/guard-model.test.ts checks that each class still fails, and fails
 // once the guard is fixed, so the entry is then removed and the class joins the main
 // property. Remove an entry only together with the guard fix it waits for.
-export const KNOWN_GUARD_DEFECTS: readonly string[] = [
-];
+export const KNOWN_GUARD_DEFECTS: readonly string[] = [];

@@ -37,7 +37,13 @@ export interface Grants {
 }
 
 export function normaliseGrant(p: string): string {
-  return "/" + p.split("/").filter((c) => c && c !== ".").join("/");
+  return (
+    "/" +
+    p
+      .split("/")
+      .filter((c) => c && c !== ".")
+      .join("/")
+  );
 }
 
 export function grantsOf(p: ModelPolicy): Grants {

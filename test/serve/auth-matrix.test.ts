@@ -98,7 +98,12 @@ describe("serve: the 4xx and auth matrix (inject)", function () {
 
       if (r.body || r.tarBody) {
         it("415 for a body of the wrong media type", async () => {
-          const res = await app.inject({ method: r.method, url: url(r), headers: { ...bearer(tokens.all), "content-type": r.tarBody ? "application/json" : "application/x-tar" }, payload: r.tarBody ? "{}" : Buffer.alloc(512) });
+          const res = await app.inject({
+            method: r.method,
+            url: url(r),
+            headers: { ...bearer(tokens.all), "content-type": r.tarBody ? "application/json" : "application/x-tar" },
+            payload: r.tarBody ? "{}" : Buffer.alloc(512),
+          });
           expect(res.statusCode, res.body).to.equal(415);
           expect(res.json().error).to.equal("UNSUPPORTED_MEDIA_TYPE");
         });

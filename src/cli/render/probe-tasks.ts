@@ -10,7 +10,11 @@ export async function runProbeTasks(opts: ProbeOptions, mode: "tty" | "plain" | 
     const runs = session.probes.map((p) => ({ probe: p, result: session.run(p) }));
     for (const r of runs) r.result.catch(() => {}); // a failed boot is reported once, by boot()
     if (mode === "tty") {
-      await new Listr([{ title: "Boot the throwaway instances", task: () => session.boot() }], { exitOnError: true, renderer: "default", registerSignalListeners: false }).run();
+      await new Listr([{ title: "Boot the throwaway instances", task: () => session.boot() }], {
+        exitOnError: true,
+        renderer: "default",
+        registerSignalListeners: false,
+      }).run();
       const tasks = runs.map(({ probe, result }) => ({
         title: probe.id,
         task: async (_: unknown, task: { title: string }) => {
@@ -22,10 +26,12 @@ export async function runProbeTasks(opts: ProbeOptions, mode: "tty" | "plain" | 
       await new Listr(tasks, { concurrent: true, exitOnError: false, collectErrors: false, renderer: "default", registerSignalListeners: false }).run();
     } else {
       await session.boot();
-      await Promise.all(runs.map(async ({ result }) => {
-        const r = await result;
-        if (mode === "plain") process.stderr.write(`sandbox-probe: ${r.id}: ${r.verdict}\n`);
-      }));
+      await Promise.all(
+        runs.map(async ({ result }) => {
+          const r = await result;
+          if (mode === "plain") process.stderr.write(`sandbox-probe: ${r.id}: ${r.verdict}\n`);
+        }),
+      );
     }
   } catch (e) {
     await session.finish();

@@ -26,7 +26,13 @@ export async function runStartTasks(opts: StartOptions, mode: "tty" | "plain" | 
   ];
   if (mode === "tty") {
     await new Listr<Ctx>(
-      steps.map((s) => ({ title: s.title, task: async (c, task) => { const note = await s.run(c); if (note) task.title = `${s.title} (${note})`; } })),
+      steps.map((s) => ({
+        title: s.title,
+        task: async (c, task) => {
+          const note = await s.run(c);
+          if (note) task.title = `${s.title} (${note})`;
+        },
+      })),
       { ctx, renderer: "default", exitOnError: true, collectErrors: false, registerSignalListeners: false },
     ).run();
   } else {

@@ -8,7 +8,8 @@ export interface ListTokensResult {
 }
 
 export default class AuthorityList extends EngineCommand {
-  static override description = "Lists issued tokens from the registry: id, subject, scopes, enclaves, expiry and whether revoked. Tokens themselves are never stored, so they cannot be shown.";
+  static override description =
+    "Lists issued tokens from the registry: id, subject, scopes, enclaves, expiry and whether revoked. Tokens themselves are never stored, so they cannot be shown.";
   static override examples = ["<%= config.bin %> <%= command.id %>", "<%= config.bin %> <%= command.id %> --json"];
   static override summary = "List issued tokens.";
 
@@ -17,7 +18,13 @@ export default class AuthorityList extends EngineCommand {
     const tokens = listTokens();
     if (!this.jsonEnabled()) {
       if (!tokens.length) this.log("no tokens issued");
-      else this.log(renderTable(["ID", "SUBJECT", "SCOPES", "ENCLAVES", "EXPIRES", "STATUS"], tokens.map((t) => [t.id, t.subject, t.scopes.join(","), t.enclaves?.join(",") ?? "*", t.expiresAt, status(t)])));
+      else
+        this.log(
+          renderTable(
+            ["ID", "SUBJECT", "SCOPES", "ENCLAVES", "EXPIRES", "STATUS"],
+            tokens.map((t) => [t.id, t.subject, t.scopes.join(","), t.enclaves?.join(",") ?? "*", t.expiresAt, status(t)]),
+          ),
+        );
     }
     return { tokens };
   }

@@ -6,7 +6,8 @@ import { auditLine } from "../../engine/state/audit-log.js";
 export default class SysDiagnosticsSandboxAudit extends EngineCommand {
   // the spelling of the original bug report (hidden topic, like sys-diagnostics)
   static override aliases = ["engine:sandbox-audit"];
-  static override description = "Prints the instance's audit log: one record per policy violation, with OCSF File System Activity fields (time, activity, path, disposition, enclave). After the instance stopped (or its host died), the log of its last run: the state is said on stderr and in --json.";
+  static override description =
+    "Prints the instance's audit log: one record per policy violation, with OCSF File System Activity fields (time, activity, path, disposition, enclave). After the instance stopped (or its host died), the log of its last run: the state is said on stderr and in --json.";
   static override examples = ["<%= config.bin %> <%= command.id %> --enclave OpenShell", "<%= config.bin %> <%= command.id %> --enclave OpenShell --json"];
   static override flags = {
     enclave: Flags.string({ description: "instance whose audit log to print (running, or stopped: its last run's log)", required: true }),

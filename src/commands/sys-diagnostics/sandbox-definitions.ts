@@ -20,7 +20,12 @@ export default class SysDiagnosticsSandboxDefinitions extends EngineCommand {
     const result = listDefinitions();
     if (!this.jsonEnabled()) {
       const where = (d: ListedDefinition) => (d.origin ? `${d.source} ${d.origin}` : d.source);
-      this.log(renderTable(["NAME", "SOURCE", "STATUS", "FILE"], result.definitions.map((d) => [d.name, where(d), d.error ? "error" : "ok", d.file])));
+      this.log(
+        renderTable(
+          ["NAME", "SOURCE", "STATUS", "FILE"],
+          result.definitions.map((d) => [d.name, where(d), d.error ? "error" : "ok", d.file]),
+        ),
+      );
       for (const d of result.definitions.filter((x) => x.error)) this.logToStderr(`${d.name}: ${d.error}`);
       for (const p of result.problems) this.logToStderr(p);
     }

@@ -18,12 +18,15 @@ export default class SysDiagnosticsSandboxExec extends EngineCommand {
     "printf 'a\\nb\\n' | <%= config.bin %> <%= command.id %> --enclave OpenShell -i --cmd \"wc -l\"",
     "<%= config.bin %> <%= command.id %> --enclave OpenShell --wasm ./tool.wasm -- --flag value",
     "<%= config.bin %> <%= command.id %> --enclave OpenShell --wasm ./tool.wasm --argv0 tool --env-clear --env LANG=C",
-    '<%= config.bin %> <%= command.id %> --enclave OpenShell -e GREETING=hi --cmd \'echo "$GREETING"\'',
+    "<%= config.bin %> <%= command.id %> --enclave OpenShell -e GREETING=hi --cmd 'echo \"$GREETING\"'",
     "<%= config.bin %> <%= command.id %> --enclave OpenShell -w /workspace/src --cmd pwd",
   ];
   static override flags = {
     argv0: Flags.string({ description: "argv[0] of the --wasm module (default: the file's base name), as wasmtime --argv0", dependsOn: ["wasm"] }),
-    cmd: nonEmptyString({ description: "script for the enclave's shell (without --cmd and --wasm, -it opens an interactive shell)", exclusive: ["wasm", "tty"] }),
+    cmd: nonEmptyString({
+      description: "script for the enclave's shell (without --cmd and --wasm, -it opens an interactive shell)",
+      exclusive: ["wasm", "tty"],
+    }),
     enclave: Flags.string({ description: "running instance to use", required: true }),
     env: envFlag(),
     "env-clear": Flags.boolean({ description: "the guest gets only the --env variables, not the enclave's PATH, HOME, USER" }),
@@ -57,19 +60,34 @@ export default class SysDiagnosticsSandboxExec extends EngineCommand {
       onOutput: json ? undefined : (stream, data) => output.guest(stream, data),
     });
     // name the timeout that was asked for (the engine's time includes its grace period)
-    if (result.reason === "timeout" && !result.message) result.message = `timed out after ${flags["timeout-ms"] ?? instanceTimeoutMs(flags.enclave)} ms; the guest was stopped`;
+    if (result.reason === "timeout" && !result.message)
+      result.message = `timed out after ${flags["timeout-ms"] ?? instanceTimeoutMs(flags.enclave)} ms; the guest was stopped`;
     if (!json) output.verdict(result);
     process.exitCode = result.exitCode;
     return result;
   }
 
   /** No --cmd and no --wasm: the interactive shell (-it on a terminal, -i on a pipe). */
-  private async shell(flags: { enclave: string; env?: EnvPair[]; "env-clear": boolean; interactive: boolean; tty: boolean; "timeout-ms"?: number }): Promise<InteractiveShellResult> {
-    if (!flags.interactive) throw usageError(flags.tty ? "-t needs -i: use -it for an interactive shell" : "give --cmd SCRIPT or --wasm FILE, or -it for an interactive shell");
+  private async shell(flags: {
+    enclave: string;
+    env?: EnvPair[];
+    "env-clear": boolean;
+    interactive: boolean;
+    tty: boolean;
+    "timeout-ms"?: number;
+  }): Promise<InteractiveShellResult> {
+    if (!flags.interactive)
+      throw usageError(flags.tty ? "-t needs -i: use -it for an interactive shell" : "give --cmd SCRIPT or --wasm FILE, or -it for an interactive shell");
     if (this.jsonEnabled()) throw usageError("--json is not available for the interactive shell: give --cmd SCRIPT");
     if (flags.tty && !process.stdin.isTTY) throw usageError("-t needs a terminal, and stdin is not one (without -t, -i reads shell lines from stdin)");
     const { runInteractiveShell } = await import("../../cli/interactive/shell.js");
-    const result = await runInteractiveShell({ enclave: flags.enclave, env: envRecord(flags.env), envClear: flags["env-clear"], timeoutMs: flags["timeout-ms"], tty: flags.tty });
+    const result = await runInteractiveShell({
+      enclave: flags.enclave,
+      env: envRecord(flags.env),
+      envClear: flags["env-clear"],
+      timeoutMs: flags["timeout-ms"],
+      tty: flags.tty,
+    });
     process.exitCode = result.exitCode;
     return result;
   }
@@ -78,4 +96,3 @@ export default class SysDiagnosticsSandboxExec extends EngineCommand {
 function instanceTimeoutMs(enclave: string): number | undefined {
   return readInstanceRecord(instanceDir(enclave))?.timeoutMs;
 }
-

@@ -10,7 +10,8 @@ export interface ListResult {
 export default class SysDiagnosticsSandboxList extends EngineCommand {
   // the spelling of the original bug report (hidden topic, like sys-diagnostics)
   static override aliases = ["engine:sandbox-list"];
-  static override description = "Lists instances in the state directory: name, definition, memory pages, pid, start time, exec count, status. Exits 125 when any instance's host is dead or its state is corrupt (still listing them).";
+  static override description =
+    "Lists instances in the state directory: name, definition, memory pages, pid, start time, exec count, status. Exits 125 when any instance's host is dead or its state is corrupt (still listing them).";
   static override examples = ["<%= config.bin %> <%= command.id %>", "<%= config.bin %> <%= command.id %> --json"];
   static override summary = "List running enclaves.";
 
@@ -20,7 +21,12 @@ export default class SysDiagnosticsSandboxList extends EngineCommand {
     if (!this.jsonEnabled()) {
       if (!instances.length) this.log("no instances");
       else {
-        this.log(renderTable(["NAME", "DEFINITION", "PAGES", "PID", "STARTED", "EXECS", "STATUS"], instances.map((i) => [i.name, i.definition, String(i.memoryPages), String(i.pid), i.startedAt, String(i.execCount), i.status])));
+        this.log(
+          renderTable(
+            ["NAME", "DEFINITION", "PAGES", "PID", "STARTED", "EXECS", "STATUS"],
+            instances.map((i) => [i.name, i.definition, String(i.memoryPages), String(i.pid), i.startedAt, String(i.execCount), i.status]),
+          ),
+        );
         for (const i of instances.filter((i) => i.message)) this.logToStderr(`${i.name}: ${i.message}`);
       }
     }

@@ -16,7 +16,10 @@ export default class SysDiagnosticsSandboxStart extends EngineCommand {
     "<%= config.bin %> <%= command.id %> --enclave OpenShell --name ci-small --memory-pages 64",
   ];
   static override flags = {
-    definition: Flags.string({ description: "boot this definition file (module paths relative to its directory) instead of a known definition", exactlyOne: ["enclave", "definition"] }),
+    definition: Flags.string({
+      description: "boot this definition file (module paths relative to its directory) instead of a known definition",
+      exactlyOne: ["enclave", "definition"],
+    }),
     enclave: Flags.string({ description: "enclave definition to boot (built-in: OpenShell; see sandbox-definitions)", exactlyOne: ["enclave", "definition"] }),
     "memory-pages": Flags.integer({ description: "cap on guest linear memory, in 64 KiB pages (1..65536)", min: 1, max: 65536 }),
     name: Flags.string({ description: "name of the instance (default: the definition's name), so several instances of one definition run side by side" }),
@@ -30,11 +33,20 @@ export default class SysDiagnosticsSandboxStart extends EngineCommand {
     if (flags.name !== undefined) checkInstanceName(flags.name, "instance name");
     // a definition file names itself
     const enclave = flags.definition ? loadDefinitionFile(flags.definition).name : flags.enclave!;
-    const opts = { enclave, name: flags.name, definitionFile: flags.definition, memoryPages: flags["memory-pages"], timeoutMs: flags["timeout-ms"], policyFile: flags.policy };
+    const opts = {
+      enclave,
+      name: flags.name,
+      definitionFile: flags.definition,
+      memoryPages: flags["memory-pages"],
+      timeoutMs: flags["timeout-ms"],
+      policyFile: flags.policy,
+    };
     const result = await runStartTasks(opts, progressMode(this.jsonEnabled()));
     if (!this.jsonEnabled()) {
       if (result.recovered) this.logToStderr(`note: ${result.recovered}`);
-      this.log(`started ${result.enclave}${result.enclave === result.definition ? "" : ` (definition ${result.definition})`} (pid ${result.pid}, ${result.memoryPages} memory pages, timeout ${result.timeoutMs} ms)`);
+      this.log(
+        `started ${result.enclave}${result.enclave === result.definition ? "" : ` (definition ${result.definition})`} (pid ${result.pid}, ${result.memoryPages} memory pages, timeout ${result.timeoutMs} ms)`,
+      );
     }
     return result;
   }

@@ -32,7 +32,10 @@ export const INSTRUMENTATION_VERSION = 22;
 export const PREBUILT_CACHE = packagePath("dist", "cache", "modules");
 
 export function guardKey(bytes: Uint8Array, guard: GuardConfig | null): string {
-  return createHash("sha256").update(bytes).update(JSON.stringify({ guard, v: INSTRUMENTATION_VERSION })).digest("hex");
+  return createHash("sha256")
+    .update(bytes)
+    .update(JSON.stringify({ guard, v: INSTRUMENTATION_VERSION }))
+    .digest("hex");
 }
 
 /** The first file called `name` in the prebuilt cache or in `cacheDir` (a hit there
@@ -59,7 +62,9 @@ function bound(cacheDir: string, keep: string[] = []) {
 /** The guard template for a configuration: cached like modules, built on a miss (only
  *  then is binaryen, 10 MB of JS, loaded). */
 export async function guardTemplate(guard: GuardConfig, cacheDir: string): Promise<Uint8Array> {
-  const name = `template-${createHash("sha256").update(JSON.stringify({ guard, v: INSTRUMENTATION_VERSION })).digest("hex")}.wasm`;
+  const name = `template-${createHash("sha256")
+    .update(JSON.stringify({ guard, v: INSTRUMENTATION_VERSION }))
+    .digest("hex")}.wasm`;
   const hit = fromCaches(name, cacheDir);
   if (hit) return hit;
   const { buildGuardTemplate } = await import("../guard/template.js");

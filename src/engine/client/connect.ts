@@ -71,4 +71,3 @@ export async function connectInstance(name: string): Promise<{ conn: HostConnect
 export function notRunning(name: string): EngineError {
   return new EngineError("ENCLAVE_NOT_RUNNING", `enclave ${name} is not running`, { suggestions: startSuggestions(name) });
 }
-

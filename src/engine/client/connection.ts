@@ -11,7 +11,11 @@ export class HostConnection {
   private failure?: EngineError;
 
   private constructor(private readonly socket: Socket) {
-    readFrames(socket, (f) => this.onFrame(f), (e) => this.fail(e));
+    readFrames(
+      socket,
+      (f) => this.onFrame(f),
+      (e) => this.fail(e),
+    );
     socket.on("close", () => this.fail(new EngineError("HOST_UNREACHABLE", "connection to the enclave host closed unexpectedly")));
     socket.on("error", () => {});
   }
@@ -31,7 +35,10 @@ export class HostConnection {
         const body = hello.body as unknown as HelloResponseBody;
         if (body.protocol !== PROTOCOL_VERSION) {
           conn.close();
-          throw new EngineError("VERSION_MISMATCH", `enclave host speaks protocol ${body.protocol}, this CLI speaks ${PROTOCOL_VERSION}; restart the instance with this CLI`);
+          throw new EngineError(
+            "VERSION_MISMATCH",
+            `enclave host speaks protocol ${body.protocol}, this CLI speaks ${PROTOCOL_VERSION}; restart the instance with this CLI`,
+          );
         }
         if (body.token !== token) {
           conn.close();

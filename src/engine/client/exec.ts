@@ -81,7 +81,15 @@ export function readWasmFile(file: string, input = "module"): Uint8Array {
 
 /** A --wasm module admitted and guarded with the instance's own policy and cap.
  *  Loaded lazily: a plain script needs none of this. */
-async function prepareForeignModule(enclave: string, file: string, args: string[], argv0: { explicit?: string; fileName?: string }, labels: InputLabels, workdir?: string, guestPaths = false): Promise<ExecRequestArgs["wasm"]> {
+async function prepareForeignModule(
+  enclave: string,
+  file: string,
+  args: string[],
+  argv0: { explicit?: string; fileName?: string },
+  labels: InputLabels,
+  workdir?: string,
+  guestPaths = false,
+): Promise<ExecRequestArgs["wasm"]> {
   const bytes = readWasmFile(file, labels.file);
   const { readLaunchConfig } = await import("../host/launch-config.js");
   const { prepareModule } = await import("../admission/module-cache.js");
@@ -91,7 +99,15 @@ async function prepareForeignModule(enclave: string, file: string, args: string[
   // held in the instance's directory until its host has answered: the module cache
   // may evict its entry meanwhile (a link left by a killed client goes with the instance)
   const guard = guestPaths ? launch.guard : (await import("../policy/policy.js")).foreignGuardConfig(launch.guard, workdir);
-  const mod = await prepareModule(bytes, labels.module ?? file, guard, launch.memoryPages, moduleCacheDir(), launch.unguarded, join(instanceDir(enclave), "held"));
+  const mod = await prepareModule(
+    bytes,
+    labels.module ?? file,
+    guard,
+    launch.memoryPages,
+    moduleCacheDir(),
+    launch.unguarded,
+    join(instanceDir(enclave), "held"),
+  );
   const { recordExecModule } = await import("./inspect.js");
   recordExecModule(enclave, file, bytes, mod.path, launch.guard.networkDisabled);
   return { path: mod.path, digest: mod.digest, args, argv0: name };
@@ -104,7 +120,16 @@ export async function execInInstance(opts: ExecOptions): Promise<ExecResult> {
   const { conn, record } = await connectInstance(opts.enclave);
   let wasm: ExecRequestArgs["wasm"];
   try {
-    if (opts.wasmFile) wasm = await prepareForeignModule(opts.enclave, opts.wasmFile, opts.args ?? [], { explicit: opts.argv0, fileName: opts.wasmName }, opts.labels ?? {}, workdir, opts.guestPaths);
+    if (opts.wasmFile)
+      wasm = await prepareForeignModule(
+        opts.enclave,
+        opts.wasmFile,
+        opts.args ?? [],
+        { explicit: opts.argv0, fileName: opts.wasmName },
+        opts.labels ?? {},
+        workdir,
+        opts.guestPaths,
+      );
     else if (workdir) checkWorkdirGranted(workdir, (await import("../host/launch-config.js")).readLaunchConfig(instanceDir(opts.enclave)).guard);
   } catch (e) {
     conn.close();
@@ -129,7 +154,12 @@ export async function execInInstance(opts: ExecOptions): Promise<ExecResult> {
     opts.onOutput?.(e.body.stream, data);
   });
   opts.interrupt?.addEventListener("abort", () => conn.notify("cancel", { request_seq: seq }), { once: true });
-  if (opts.stdin) forwardStdin(opts.stdin, (data) => conn.notify("stdin", { request_seq: seq, data: data.toString("base64") }), () => conn.notify("stdin", { request_seq: seq, eof: true }));
+  if (opts.stdin)
+    forwardStdin(
+      opts.stdin,
+      (data) => conn.notify("stdin", { request_seq: seq, data: data.toString("base64") }),
+      () => conn.notify("stdin", { request_seq: seq, eof: true }),
+    );
   // the host is done with a held module once it has answered (a lost connection is not an answer)
   let hostAnswered = false;
   pending.then(

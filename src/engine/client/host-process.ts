@@ -73,7 +73,10 @@ export function findHostProcesses(name?: string): HostProcess[] {
  *  once it is gone. */
 export async function stopHostProcess(host: HostProcess, graceMs = 2000): Promise<boolean> {
   const still = () => hostProcessOf(host.pid, host.name, host.startTicks) !== undefined;
-  for (const [signal, waitMs] of [["SIGTERM", graceMs], ["SIGKILL", 2000]] as const) {
+  for (const [signal, waitMs] of [
+    ["SIGTERM", graceMs],
+    ["SIGKILL", 2000],
+  ] as const) {
     if (!still()) return true;
     try {
       process.kill(host.pid, signal);

@@ -55,7 +55,13 @@ export function moduleImports(bytes: Uint8Array, networkDisabled: boolean): Modu
   return WebAssembly.Module.imports(new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>)).map((i) => ({ name: i.name, guarded: guardable.has(i.name) }));
 }
 
-export function describeModule(role: AdmittedModule["role"], label: string, raw: Uint8Array, instrumentedPath: string, networkDisabled: boolean): AdmittedModule {
+export function describeModule(
+  role: AdmittedModule["role"],
+  label: string,
+  raw: Uint8Array,
+  instrumentedPath: string,
+  networkDisabled: boolean,
+): AdmittedModule {
   return { role, label, sha256: sha256(raw), instrumentedSha256: sha256(readFileSync(instrumentedPath)), imports: moduleImports(raw, networkDisabled) };
 }
 
@@ -93,7 +99,10 @@ function guestBytes(launch: LaunchConfig): Uint8Array {
   try {
     return readFileSync(launch.guest.file);
   } catch (e) {
-    throw new EngineError("STATE_CORRUPT", `${launch.guest.label}: ${launch.guest.file} cannot be read any more (${(e as NodeJS.ErrnoException).code}); the instance runs its instrumented copy`);
+    throw new EngineError(
+      "STATE_CORRUPT",
+      `${launch.guest.label}: ${launch.guest.file} cannot be read any more (${(e as NodeJS.ErrnoException).code}); the instance runs its instrumented copy`,
+    );
   }
 }
 

@@ -275,7 +275,10 @@ async function stopLocked(name: string, keepAudit: boolean): Promise<StopResult>
   }
   if (!existed || (!record && !problem)) throw notRunning(name);
   if (problem && !record) throw new EngineError("ENCLAVE_NOT_RUNNING", `enclave ${name} is not running (${problem}); its state was cleared`);
-  throw new EngineError("ENCLAVE_NOT_RUNNING", `enclave ${name} was not running: its host process${record ? ` (pid ${record.pid})` : ""} had died; its stale state was cleared${keepAudit && existed ? " (its audit log was kept: sandbox-audit reads it)" : ""}`);
+  throw new EngineError(
+    "ENCLAVE_NOT_RUNNING",
+    `enclave ${name} was not running: its host process${record ? ` (pid ${record.pid})` : ""} had died; its stale state was cleared${keepAudit && existed ? " (its audit log was kept: sandbox-audit reads it)" : ""}`,
+  );
 }
 
 const isLive = (h: HostProcess) => hostProcessOf(h.pid, h.name, h.startTicks) !== undefined;

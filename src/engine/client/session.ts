@@ -38,7 +38,12 @@ export interface LineOutcome {
 }
 
 /** The status a shell gives a command the engine stopped, as its $? afterwards. */
-const STOPPED_STATUS: Partial<Record<ExecResult["reason"], number>> = { timeout: ExitCode.TIMEOUT, trapped: ExitCode.TRAPPED, killed: ExitCode.KILLED, failed: ExitCode.ENGINE_FAILURE };
+const STOPPED_STATUS: Partial<Record<ExecResult["reason"], number>> = {
+  timeout: ExitCode.TIMEOUT,
+  trapped: ExitCode.TRAPPED,
+  killed: ExitCode.KILLED,
+  failed: ExitCode.ENGINE_FAILURE,
+};
 
 export class ShellSession {
   ps1 = "$ ";

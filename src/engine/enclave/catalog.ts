@@ -91,7 +91,10 @@ function enclaveFolder(root: string): string | { problem: string } | undefined {
 }
 
 function enclavePathDirs(env: NodeJS.ProcessEnv): string[] {
-  return (env.COREASON_ENCLAVE_PATH ?? "").split(delimiter).filter(Boolean).map((d) => resolve(d));
+  return (env.COREASON_ENCLAVE_PATH ?? "")
+    .split(delimiter)
+    .filter(Boolean)
+    .map((d) => resolve(d));
 }
 
 export function describeSource(e: { source: DefinitionSourceKind; origin?: string; file?: string }): string {

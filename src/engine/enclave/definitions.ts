@@ -27,7 +27,6 @@ export interface EnclaveDefinition {
   from: CatalogEntry;
 }
 
-
 export function knownEnclaves(): string[] {
   return [...new Set(definitionCatalog().entries.map((e) => e.name))].sort();
 }
@@ -42,7 +41,10 @@ export function loadDefinition(name: string): EnclaveDefinition {
     const known = [...new Set(entries.map((e) => e.name))].sort();
     const near = nearestName(name, known);
     throw new EngineError("ENCLAVE_UNKNOWN", `unknown enclave '${name}'; known enclaves: ${known.join(", ") || "none"}`, {
-      suggestions: [...(near ? [["did you mean ", { do: "start", definition: near }, "?"] as const] : []), [{ do: "definitions" }, " lists every definition and where it comes from"]],
+      suggestions: [
+        ...(near ? [["did you mean ", { do: "start", definition: near }, "?"] as const] : []),
+        [{ do: "definitions" }, " lists every definition and where it comes from"],
+      ],
     });
   }
   if (found.length > 1) throw conflict(name, found);
@@ -61,11 +63,15 @@ export function loadDefinitionFile(file: string): EnclaveDefinition {
 }
 
 function conflict(name: string, found: CatalogEntry[]): EngineError {
-  return new EngineError("DEFINITION_INVALID", `enclave '${name}' is defined by ${found.length} sources: ${found.map(describeSource).join(" and ")}; rename one (a definition never replaces another)`);
+  return new EngineError(
+    "DEFINITION_INVALID",
+    `enclave '${name}' is defined by ${found.length} sources: ${found.map(describeSource).join(" and ")}; rename one (a definition never replaces another)`,
+  );
 }
 
 function loadEntry(entry: CatalogEntry): EnclaveDefinition {
-  const fail = (problems: string[]) => new EngineError("DEFINITION_INVALID", `enclave definition ${entry.file} invalid: ${problems.join("; ")}`, { violations: problems });
+  const fail = (problems: string[]) =>
+    new EngineError("DEFINITION_INVALID", `enclave definition ${entry.file} invalid: ${problems.join("; ")}`, { violations: problems });
   let data: unknown;
   try {
     data = parseYaml(readFileSync(entry.file, "utf8").replaceAll("{{version}}", ENGINE_VERSION));
@@ -75,12 +81,18 @@ function loadEntry(entry: CatalogEntry): EnclaveDefinition {
   }
   const problems = schemaErrors("enclave.schema.json", data);
   const d = (data ?? {}) as Partial<EnclaveDefinition>;
-  if (d && typeof d === "object" && "policy" in d) problems.push(...policyViolations(d.policy).filter((v) => !problems.includes(`/policy${v}`)).map((v) => `/policy${v}`));
+  if (d && typeof d === "object" && "policy" in d)
+    problems.push(
+      ...policyViolations(d.policy)
+        .filter((v) => !problems.includes(`/policy${v}`))
+        .map((v) => `/policy${v}`),
+    );
   for (const key of ["module", "commands"] as const) {
     const p = d[key];
     if (typeof p === "string" && !insideRoot(entry.root, p)) problems.push(`/${key}: must be a path inside ${entry.root}, got ${JSON.stringify(p)}`);
   }
-  if (entry.source !== "file" && typeof d.name === "string" && d.name !== entry.name) problems.push(`/name: must be ${JSON.stringify(entry.name)}, the file's name, got ${JSON.stringify(d.name)}`);
+  if (entry.source !== "file" && typeof d.name === "string" && d.name !== entry.name)
+    problems.push(`/name: must be ${JSON.stringify(entry.name)}, the file's name, got ${JSON.stringify(d.name)}`);
   if (problems.length) throw fail([...new Set(problems)]);
   const def = data as EnclaveDefinition;
   def.from = { ...entry, name: def.name };
@@ -164,5 +176,8 @@ export function startSuggestions(instance: string, definition?: string): Hint[] 
   const def = definition && known.includes(definition) ? definition : known.includes(instance) ? instance : undefined;
   if (def) return [["start it with ", { do: "start", definition: def, ...(def === instance ? {} : { name: instance }) }]];
   const near = nearestName(definition ?? instance, known);
-  return [...(near ? [["to start the nearest definition: ", { do: "start", definition: near }] as const] : []), [{ do: "list" }, " shows the instances; ", { do: "definitions" }, " the definitions"]];
+  return [
+    ...(near ? [["to start the nearest definition: ", { do: "start", definition: near }] as const] : []),
+    [{ do: "list" }, " shows the instances; ", { do: "definitions" }, " the definitions"],
+  ];
 }

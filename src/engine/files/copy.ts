@@ -55,11 +55,20 @@ export async function sandboxCopy(req: CopyRequest): Promise<CopyResult> {
   const src = parseSide(req.src);
   const dest = parseSide(req.dest);
   const sides = [src, dest].filter((s) => "instance" in s).length;
-  if (sides !== 1) throw new EngineError("USAGE", sides ? "both sides name an instance: copy between an instance and the host (docker cp cannot copy between containers either)" : "neither side names an instance: write one side as INSTANCE:/guest/path");
+  if (sides !== 1)
+    throw new EngineError(
+      "USAGE",
+      sides
+        ? "both sides name an instance: copy between an instance and the host (docker cp cannot copy between containers either)"
+        : "neither side names an instance: write one side as INSTANCE:/guest/path",
+    );
   const began = performance.now();
   const base = { source: req.src, destination: req.dest, violations: [], exitCode: ExitCode.OK, reason: "copied" as const };
   try {
-    const done = "instance" in dest ? await upload(dest, src as Exclude<CopySide, { instance: string }>, req) : await download(src as { instance: string; path: string }, dest as Exclude<CopySide, { instance: string }>, req);
+    const done =
+      "instance" in dest
+        ? await upload(dest, src as Exclude<CopySide, { instance: string }>, req)
+        : await download(src as { instance: string; path: string }, dest as Exclude<CopySide, { instance: string }>, req);
     return { ...base, ...done, durationMs: Math.round(performance.now() - began) };
   } catch (e) {
     if (!(e instanceof CopyDenied)) throw e;
@@ -100,7 +109,8 @@ async function upload(dest: { instance: string; path: string }, src: Exclude<Cop
   const stat = await runHelper(dest.instance, ["stat", dest.path.replace(/(.)\/+$/, "$1")], { limits, signal: req.signal });
   const state = parseStat(stat.stdout);
   // docker: a tar stream is extracted into DEST, which must be a directory
-  if ("stream" in src && state.follow !== "dir") throw new EngineError("COPY_FAILED", `${dest.path}: the destination of a tar stream must be an existing directory`);
+  if ("stream" in src && state.follow !== "dir")
+    throw new EngineError("COPY_FAILED", `${dest.path}: the destination of a tar stream must be an existing directory`);
   const target = "stream" in src ? { root: posix.normalize(dest.path), rootName: undefined } : planCopy(spell(src.host), srcKind, destSpelled, state);
   const placed = placeEntries(entries, target.rootName);
   await runHelper(dest.instance, ["put", target.root.replace(/(.)\/+$/, "$1")], { stdin: encodeFrames(placed), limits, signal: req.signal });
@@ -114,7 +124,8 @@ async function download(src: { instance: string; path: string }, dest: Exclude<C
   const get = await runHelper(src.instance, ["get", src.path, String(limits.maxEntries), String(limits.maxBytes)], { outputBytes, limits, signal: req.signal });
   const entries = decodeFrames(get.stdout, limits);
   const srcSpelled = spell(src.path);
-  if ((srcSpelled.trailingSlash || srcSpelled.contents) && entries[0].kind !== "directory") throw new EngineError("COPY_FAILED", `${src.path}: the source is not a directory`);
+  if ((srcSpelled.trailingSlash || srcSpelled.contents) && entries[0].kind !== "directory")
+    throw new EngineError("COPY_FAILED", `${src.path}: the source is not a directory`);
   const done = { enclave: src.instance, direction: "from-enclave" as const };
   if ("stream" in dest) {
     // docker: the archive holds SRC under its own name, or its contents for SRC/.
@@ -131,6 +142,7 @@ const KINDS: readonly PathKind[] = ["dir", "file", "link", "other", "missing"];
 
 function parseStat(out: Buffer): DestState {
   const [follow, nofollow, parent] = out.toString("latin1").trim().split(" ") as PathKind[];
-  if (![follow, nofollow, parent].every((k) => KINDS.includes(k))) throw new EngineError("PROTOCOL_ERROR", "sandbox-cp: the guest helper's stat answer is malformed");
+  if (![follow, nofollow, parent].every((k) => KINDS.includes(k)))
+    throw new EngineError("PROTOCOL_ERROR", "sandbox-cp: the guest helper's stat answer is malformed");
   return { follow, nofollow, parent };
 }

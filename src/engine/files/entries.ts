@@ -46,7 +46,8 @@ export function placeEntries(entries: TarEntry[], rootName: string | undefined):
     for (let i = 1; i < parts.length; i++) {
       const parent = parts.slice(0, i).join("/");
       const kind = kinds.get(parent);
-      if (kind === "symlink" || kind === "file") throw new EngineError("TAR_INVALID", `tar: '${printable(name)}' lies below '${printable(parent)}', which is not a directory`);
+      if (kind === "symlink" || kind === "file")
+        throw new EngineError("TAR_INVALID", `tar: '${printable(name)}' lies below '${printable(parent)}', which is not a directory`);
       if (!kind) {
         // a tar may leave out its directories: make them, as tar does
         kinds.set(parent, "directory");

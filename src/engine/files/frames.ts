@@ -65,5 +65,6 @@ export function decodeFrames(stream: Buffer, limits: TarLimits): TarEntry[] {
 
 /** The first entry is the root "."; every other one a plain relative name below it. */
 function checkRelative(name: string, root: boolean): void {
-  if (root ? name !== "." : name.split("/").some((p) => p === "" || p === "." || p === "..")) throw bad(`entry name '${printable(name)}' is not ${root ? "the root" : "a relative name"}`);
+  if (root ? name !== "." : name.split("/").some((p) => p === "" || p === "." || p === ".."))
+    throw bad(`entry name '${printable(name)}' is not ${root ? "the root" : "a relative name"}`);
 }

@@ -29,7 +29,11 @@ export class CopyDenied extends Error {
   }
 }
 
-export async function runHelper(enclave: string, args: string[], opts: { stdin?: Buffer; outputBytes?: number; limits: TarLimits; signal?: AbortSignal }): Promise<HelperRun> {
+export async function runHelper(
+  enclave: string,
+  args: string[],
+  opts: { stdin?: Buffer; outputBytes?: number; limits: TarLimits; signal?: AbortSignal },
+): Promise<HelperRun> {
   const out: Buffer[] = [];
   const exec = await execInInstance({
     enclave,
@@ -44,10 +48,15 @@ export async function runHelper(enclave: string, args: string[], opts: { stdin?:
     onOutput: (stream, data) => void (stream === "stdout" && out.push(data)),
   });
   if (exec.violations.length) throw new CopyDenied(exec);
-  if (exec.reason !== "exited") throw new EngineError(exec.reason === "timeout" ? "COPY_TIMEOUT" : "COPY_STOPPED", `sandbox-cp: the copy in ${enclave} ${exec.message ? `stopped: ${escapeGuestText(exec.message)}` : `ended: ${exec.reason}`}`);
+  if (exec.reason !== "exited")
+    throw new EngineError(
+      exec.reason === "timeout" ? "COPY_TIMEOUT" : "COPY_STOPPED",
+      `sandbox-cp: the copy in ${enclave} ${exec.message ? `stopped: ${escapeGuestText(exec.message)}` : `ended: ${exec.reason}`}`,
+    );
   if (exec.guestExitCode === STATUS.tooLarge) throw copyTooLarge(opts.limits);
   if (exec.guestExitCode === STATUS.failed) throw new EngineError("COPY_FAILED", helperMessage(exec.stderr));
-  if (exec.guestExitCode !== STATUS.ok) throw new EngineError("COPY_STOPPED", `sandbox-cp: the guest helper failed (status ${exec.guestExitCode}): ${helperMessage(exec.stderr)}`);
+  if (exec.guestExitCode !== STATUS.ok)
+    throw new EngineError("COPY_STOPPED", `sandbox-cp: the guest helper failed (status ${exec.guestExitCode}): ${helperMessage(exec.stderr)}`);
   return { stdout: Buffer.concat(out), exec };
 }
 

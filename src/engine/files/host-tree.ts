@@ -1,7 +1,21 @@
 // The host's side of a copy: read a file or directory tree into entries, and write
 // entries below a host directory. Links are copied as links and never followed, neither
 // out of a source tree nor, when writing, through a link already on the host.
-import { closeSync, constants, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, unlinkSync, utimesSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  constants,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  statSync,
+  symlinkSync,
+  unlinkSync,
+  utimesSync,
+  writeSync,
+} from "node:fs";
 import { dirname, join } from "node:path";
 import { EngineError } from "../errors.js";
 import type { DestState, PathKind } from "./plan.js";
@@ -13,7 +27,13 @@ function failed(message: string): EngineError {
 
 function why(e: unknown): string {
   const code = (e as NodeJS.ErrnoException).code;
-  return code === "ENOENT" ? "no such file or directory" : code === "EACCES" ? "permission denied" : code === "ENOTDIR" ? "not a directory" : ((e as Error).message ?? String(e));
+  return code === "ENOENT"
+    ? "no such file or directory"
+    : code === "EACCES"
+      ? "permission denied"
+      : code === "ENOTDIR"
+        ? "not a directory"
+        : ((e as Error).message ?? String(e));
 }
 
 /** `path` and everything below it (sorted by name), the root named "."; a root that is a
@@ -98,7 +118,7 @@ export function writeHostTree(root: string, entries: TarEntry[]): void {
 function writeNewFile(path: string, data: Buffer, mode: number) {
   const fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, mode & 0o777);
   try {
-    for (let at = 0; at < data.length; ) at += writeSync(fd, data, at, data.length - at);
+    for (let at = 0; at < data.length;) at += writeSync(fd, data, at, data.length - at);
   } finally {
     closeSync(fd);
   }

@@ -55,7 +55,8 @@ export function planCopy(src: SpelledPath, srcKind: EntryKind, dest: SpelledPath
   const destPath = posix.normalize(dest.path).replace(/(.)\/$/, "$1");
   const base = (p: string) => {
     const name = posix.basename(posix.normalize(p.replace(/\/\.?$/, "") || "/"));
-    if (!name || name === "." || name === "..") throw failed(`${p}: names no file or directory of its own; copy ${p.replace(/\/?\.?$/, "")}/. for a directory's contents`);
+    if (!name || name === "." || name === "..")
+      throw failed(`${p}: names no file or directory of its own; copy ${p.replace(/\/?\.?$/, "")}/. for a directory's contents`);
     return name;
   };
   if ((src.trailingSlash || src.contents) && srcKind !== "directory") throw failed(`${src.path}: the source is not a directory`);

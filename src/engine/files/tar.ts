@@ -47,7 +47,14 @@ export function writeTar(entries: TarEntry[]): Buffer {
       parts.push(header({ name: "././@PaxHeader", type: "x", size: body.length, mode: 0o644, mtime: 0 }), padded(body));
     }
     parts.push(
-      header({ name: clip(name, 100), type: TYPE[e.kind], size: data.length, mode: e.mode ?? defaultMode(e.kind), mtime: e.mtime ?? 0, linkname: clip(e.linkname ?? "", 100) }),
+      header({
+        name: clip(name, 100),
+        type: TYPE[e.kind],
+        size: data.length,
+        mode: e.mode ?? defaultMode(e.kind),
+        mtime: e.mtime ?? 0,
+        linkname: clip(e.linkname ?? "", 100),
+      }),
       padded(data),
     );
   }
@@ -128,7 +135,8 @@ export function readTar(archive: Buffer, limits: TarLimits): TarEntry[] {
     }
     const kind = type === "0" || type === "7" ? "file" : type === "5" ? "directory" : type === "2" ? "symlink" : undefined;
     const rawName = pending.path ?? joinPrefix(magic === "ustar\0" ? cString(h.subarray(345, 500)) : "", cString(h.subarray(0, 100)));
-    if (!kind) throw new TarError(`${where} '${printable(rawName)}': ${type === "1" ? "hard links are not supported" : `unsupported entry type '${printable(type)}'`}`);
+    if (!kind)
+      throw new TarError(`${where} '${printable(rawName)}': ${type === "1" ? "hard links are not supported" : `unsupported entry type '${printable(type)}'`}`);
     const name = checkedName(rawName, where);
     const entry: TarEntry = { name, kind, mode: octalField(h, 100, 8, where) & 0o7777, mtime: Number(pending.mtime ?? octalField(h, 136, 12, where)) || 0 };
     if (kind === "file") entry.data = Buffer.from(data);
@@ -150,14 +158,25 @@ export function copyTooLarge(limits: TarLimits): EngineError {
 }
 
 function checksumOk(h: Buffer): boolean {
-  const stored = parseInt(h.subarray(148, 156).toString("latin1").replace(/[\0 ]+$/, "").trim(), 8);
+  const stored = parseInt(
+    h
+      .subarray(148, 156)
+      .toString("latin1")
+      .replace(/[\0 ]+$/, "")
+      .trim(),
+    8,
+  );
   let sum = 0;
   for (let i = 0; i < BLOCK; i++) sum += i >= 148 && i < 156 ? 0x20 : h[i];
   return stored === sum;
 }
 
 function octalField(h: Buffer, at: number, len: number, where: string): number {
-  const text = h.subarray(at, at + len).toString("latin1").replace(/[\0 ]+$/, "").trim();
+  const text = h
+    .subarray(at, at + len)
+    .toString("latin1")
+    .replace(/[\0 ]+$/, "")
+    .trim();
   if (h[at] & 0x80 || !/^[0-7]*$/.test(text)) throw new TarError(`${where}: invalid numeric field at offset ${at}`);
   return text ? parseInt(text, 8) : 0;
 }

@@ -107,7 +107,9 @@ export class GuardEmitter {
               m.global.set(G.prefixLen, m.i32.const(1)),
               m.global.set(G.relPtr, m.i32.add(bufA(), m.i32.const(1))),
               m.global.set(G.relLen, m.i32.sub(f.get("n"), m.i32.const(1))),
-              ...(this.cfg.mounts?.length || this.cfg.devices?.length ? [m.call("__cr_map", [bufA(), f.get("n"), m.i32.add(s(), m.i32.const(S.mapped))], none)] : []),
+              ...(this.cfg.mounts?.length || this.cfg.devices?.length
+                ? [m.call("__cr_map", [bufA(), f.get("n"), m.i32.add(s(), m.i32.const(S.mapped))], none)]
+                : []),
               f.set(err, retry(m.global.get(G.rootFd, i32), m.global.get(G.relPtr, i32), m.global.get(G.relLen, i32))),
             ],
           ),
@@ -178,7 +180,12 @@ export class GuardEmitter {
     if (!spec) return false;
     if (name.startsWith("sock_") && !this.cfg.networkDisabled) return false;
     const m = this.m;
-    const f = new FnBuilder(m, internalName, params.map((t, k) => [`p${k}`, t] as [string, number]), i32);
+    const f = new FnBuilder(
+      m,
+      internalName,
+      params.map((t, k) => [`p${k}`, t] as [string, number]),
+      i32,
+    );
     f.finish(spec(this, f));
     return true;
   }
@@ -255,7 +262,10 @@ export class GuardEmitter {
       m.global.set(G.minLen, m.i32.const(1)),
       f.set(n, m.call("__cr_norm", [bufB(), m.i32.const(1), ptr(), len()], i32)),
       m.if(m.i32.lt_s(f.get(n), m.i32.const(0)), m.return(m.i32.const(Errno.NAMETOOLONG))),
-      m.if(m.i32.and(m.i32.const(checked ? 1 : 0), m.global.get(G.sawDotDot, i32)), m.return(this.deny("symlink", m.i32.const(Rule.SYMLINK_TARGET), bufB(), f.get(n)))),
+      m.if(
+        m.i32.and(m.i32.const(checked ? 1 : 0), m.global.get(G.sawDotDot, i32)),
+        m.return(this.deny("symlink", m.i32.const(Rule.SYMLINK_TARGET), bufB(), f.get(n))),
+      ),
       f.set(rule, m.call("__cr_policy", [bufB(), f.get(n), m.i32.const(ACCESS_WRITE)], i32)),
       m.if(
         m.i32.and(
@@ -270,4 +280,3 @@ export class GuardEmitter {
     ];
   }
 }
-

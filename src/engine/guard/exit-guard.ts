@@ -18,7 +18,10 @@ export function emitExitGuard(m: binaryen.Module, name: string, rawProcExit: str
         m.global.set(G.scratch, m.call("__cr_scratch_base", [], i32)),
         m.if(
           m.i32.ne(scratch(), m.i32.const(0)),
-          m.block(null, [m.i32.store(0, 4, scratch(), f.get("status")), m.call("__cr_record", [m.i32.const(opCode("exit")), m.i32.const(0), scratch(), m.i32.const(4)], none)]),
+          m.block(null, [
+            m.i32.store(0, 4, scratch(), f.get("status")),
+            m.call("__cr_record", [m.i32.const(opCode("exit")), m.i32.const(0), scratch(), m.i32.const(4)], none),
+          ]),
         ),
       ]),
     ),

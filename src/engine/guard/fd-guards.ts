@@ -37,7 +37,15 @@ const MAPPED = S.mapped;
 /** `__cr_fd_label(fd, out) -> len`: "<fd N>", the path a descriptor's violation is
  *  recorded under (the guard keeps no paths for descriptors). */
 export function emitFdLabel(m: binaryen.Module): void {
-  const f = new FnBuilder(m, "__cr_fd_label", [["fd", i32], ["out", i32]], i32);
+  const f = new FnBuilder(
+    m,
+    "__cr_fd_label",
+    [
+      ["fd", i32],
+      ["out", i32],
+    ],
+    i32,
+  );
   const [n, v, k] = [f.local("n"), f.local("v"), f.local("k")];
   const put = (at: Expr, byte: Expr) => m.i32.store8(0, 1, m.i32.add(f.get("out"), at), byte);
   f.finish([
@@ -71,8 +79,18 @@ export function fdGuards(maxFileBytes: number): Record<string, GuardSpec> {
     (rawName: string, argCount: number, bounded: (f: FnBuilder) => Expr[]): GuardSpec =>
     (g, f) => {
       const m = f.m;
-      const over = bounded(f).map((e) => tooBig(m, e, maxFileBytes)).reduce((a, b) => m.i32.or(a, b));
-      return [m.if(over, m.return(m.i32.const(Errno.FBIG))), m.return(g.callRaw(rawName, Array.from({ length: argCount }, (_, k) => p(f, k))))];
+      const over = bounded(f)
+        .map((e) => tooBig(m, e, maxFileBytes))
+        .reduce((a, b) => m.i32.or(a, b));
+      return [
+        m.if(over, m.return(m.i32.const(Errno.FBIG))),
+        m.return(
+          g.callRaw(
+            rawName,
+            Array.from({ length: argCount }, (_, k) => p(f, k)),
+          ),
+        ),
+      ];
     };
   return {
     fd_readdir: (g, f) => {
@@ -105,7 +123,20 @@ export function fdGuards(maxFileBytes: number): Record<string, GuardSpec> {
             m.if(
               m.i32.eqz(isDot),
               m.block(null, [
-                f.set(err, g.callRaw("path_open", [m.global.get(G.realFd, i32), m.i32.const(0), rel(), relLen(), m.i32.const(2), m.i64.const(READDIR_RIGHTS, 0), m.i64.const(0, 0), m.i32.const(0), m.i32.add(s(), m.i32.const(S.u64))])),
+                f.set(
+                  err,
+                  g.callRaw("path_open", [
+                    m.global.get(G.realFd, i32),
+                    m.i32.const(0),
+                    rel(),
+                    relLen(),
+                    m.i32.const(2),
+                    m.i64.const(READDIR_RIGHTS, 0),
+                    m.i64.const(0, 0),
+                    m.i32.const(0),
+                    m.i32.add(s(), m.i32.const(S.u64)),
+                  ]),
+                ),
                 m.if(f.get(err), m.return(f.get(err))),
                 f.set(dir, m.i32.load(0, 4, m.i32.add(s(), m.i32.const(S.u64)))),
                 f.set(err, g.callRaw("fd_readdir", [f.get(dir), p(f, 1), p(f, 2), p(f, 3), p(f, 4)])),
@@ -157,7 +188,10 @@ export function fdGuards(maxFileBytes: number): Record<string, GuardSpec> {
       const raw = (args: Expr[]) => g.callRaw("fd_seek", args);
       const here = (whence: number) => raw([p(f, 0), m.i64.const(0, 0), m.i32.const(whence), m.i32.add(s(), m.i32.const(U64))]);
       return [
-        m.if(m.i32.and(m.i32.eq(p(f, 2), m.i32.const(WHENCE_SET)), m.i32.eqz(tooBig(m, p(f, 1), maxFileBytes))), m.return(raw([p(f, 0), p(f, 1), p(f, 2), p(f, 3)]))),
+        m.if(
+          m.i32.and(m.i32.eq(p(f, 2), m.i32.const(WHENCE_SET)), m.i32.eqz(tooBig(m, p(f, 1), maxFileBytes))),
+          m.return(raw([p(f, 0), p(f, 1), p(f, 2), p(f, 3)])),
+        ),
         g.setupScratch(),
         m.if(here(WHENCE_CUR), m.return(raw([p(f, 0), p(f, 1), p(f, 2), p(f, 3)]))),
         f.set(old, m.i64.load(0, 8, m.i32.add(s(), m.i32.const(U64)))),
@@ -184,7 +218,10 @@ export function fdGuards(maxFileBytes: number): Record<string, GuardSpec> {
       const relLen = () => m.global.get("__cr_rel_len", i32);
       const isDot = m.i32.and(m.i32.eq(relLen(), m.i32.const(1)), m.i32.eq(m.i32.load8_u(0, 1, rel()), m.i32.const(46)));
       const writable = m.i64.ne(m.i64.and(m.global.get("__cr_fd_write", i64), m.i64.shl(m.i64.const(1, 0), m.i64.extend_u(p(f, 0)))), m.i64.const(0, 0));
-      const denyFd = (r: number) => [f.set(len, m.call("__cr_fd_label", [p(f, 0), at(MAPPED)], i32)), m.return(g.deny("futimes", m.i32.const(r), at(MAPPED), f.get(len)))];
+      const denyFd = (r: number) => [
+        f.set(len, m.call("__cr_fd_label", [p(f, 0), at(MAPPED)], i32)),
+        m.return(g.deny("futimes", m.i32.const(r), at(MAPPED), f.get(len))),
+      ];
       const rawTimes = () => g.callRaw("fd_filestat_set_times", [p(f, 0), p(f, 1), p(f, 2), p(f, 3)]);
       return [
         m.if(m.i32.lt_u(p(f, 0), m.i32.const(3)), m.return(rawTimes())),
@@ -225,7 +262,13 @@ function protectPreopen(op: "fd_close" | "fd_renumber", fdArgs: number[], argCou
     return [
       g.setupScratch(),
       ...fdArgs.map((k) => m.if(isPreopen(k), m.return(g.denyNoPath(op, Rule.PROTECTED_FD, Errno.BADF)))),
-      f.set(err, g.callRaw(op, Array.from({ length: argCount }, (_, k) => p(f, k)))),
+      f.set(
+        err,
+        g.callRaw(
+          op,
+          Array.from({ length: argCount }, (_, k) => p(f, k)),
+        ),
+      ),
       m.if(m.i32.eqz(f.get(err)), m.block(null, follow)),
       m.return(f.get(err)),
     ];

@@ -64,10 +64,24 @@ export class DescriptorPaths {
   /** `__cr_anc_index(buf, len) -> k`: 1 + the ancestor's position, or 0. */
   private emitIndex() {
     const m = this.m;
-    const f = new FnBuilder(m, "__cr_anc_index", [["buf", i32], ["len", i32]], i32);
+    const f = new FnBuilder(
+      m,
+      "__cr_anc_index",
+      [
+        ["buf", i32],
+        ["len", i32],
+      ],
+      i32,
+    );
     const body: Expr[] = this.ancestors.map((a, i) => {
       const b = enc(a);
-      return m.if(m.i32.and(m.i32.eq(f.get("len"), m.i32.const(b.length)), bytesEqual(m, () => f.get("buf"), b)), m.return(m.i32.const(i + 1)));
+      return m.if(
+        m.i32.and(
+          m.i32.eq(f.get("len"), m.i32.const(b.length)),
+          bytesEqual(m, () => f.get("buf"), b),
+        ),
+        m.return(m.i32.const(i + 1)),
+      );
     });
     f.finish([...body, m.return(m.i32.const(0))]);
   }
@@ -91,10 +105,21 @@ export class DescriptorPaths {
       m.return(get.get(k)),
     ]);
 
-    const set = new FnBuilder(m, "__cr_fd_set_anc", [["fd", i32], ["k", i32], ["fixed", i32]], none);
+    const set = new FnBuilder(
+      m,
+      "__cr_fd_set_anc",
+      [
+        ["fd", i32],
+        ["k", i32],
+        ["fixed", i32],
+      ],
+      none,
+    );
     set.finish([
       m.if(m.i32.eqz(small(set.get("fd"))), m.return()),
-      ...Array.from({ length: this.planes }, (_, b) => assign(plane(b), () => set.get("fd"), m.i32.and(m.i32.shr_u(set.get("k"), m.i32.const(b)), m.i32.const(1)))),
+      ...Array.from({ length: this.planes }, (_, b) =>
+        assign(plane(b), () => set.get("fd"), m.i32.and(m.i32.shr_u(set.get("k"), m.i32.const(b)), m.i32.const(1))),
+      ),
       assign(FD_BITS.fixed, () => set.get("fd"), set.get("fixed")),
       assign(CLOSED, () => set.get("fd"), m.i32.const(0)),
     ]);
@@ -103,14 +128,37 @@ export class DescriptorPaths {
     const closed = new FnBuilder(m, "__cr_fd_closed", [["fd", i32]], i32);
     closed.finish([m.return(m.if(small(closed.get("fd")), bitAt(CLOSED, closed.get("fd")), m.i32.const(0)))]);
     const close = new FnBuilder(m, "__cr_fd_close", [["fd", i32]], none);
-    close.finish([m.call("__cr_fd_move", [close.get("fd"), m.i32.const(-1)], none), m.if(small(close.get("fd")), assign(CLOSED, () => close.get("fd"), m.i32.const(1)))]);
+    close.finish([
+      m.call("__cr_fd_move", [close.get("fd"), m.i32.const(-1)], none),
+      m.if(
+        small(close.get("fd")),
+        assign(CLOSED, () => close.get("fd"), m.i32.const(1)),
+      ),
+    ]);
 
-    const mv = new FnBuilder(m, "__cr_fd_move", [["from", i32], ["to", i32]], none);
+    const mv = new FnBuilder(
+      m,
+      "__cr_fd_move",
+      [
+        ["from", i32],
+        ["to", i32],
+      ],
+      none,
+    );
     const bits = this.bitGlobals.map((_, j) => mv.local(`b${j}`));
     mv.finish([
       ...this.bitGlobals.map((g, j) => mv.set(bits[j], m.if(small(mv.get("from")), bitAt(g, mv.get("from")), m.i32.const(0)))),
-      m.if(small(mv.get("from")), m.block(null, this.bitGlobals.map((g) => assign(g, () => mv.get("from"), m.i32.const(0))))),
-      m.if(small(mv.get("to")), m.block(null, [...this.bitGlobals.map((g, j) => assign(g, () => mv.get("to"), mv.get(bits[j]))), assign(CLOSED, () => mv.get("to"), m.i32.const(0))])),
+      m.if(
+        small(mv.get("from")),
+        m.block(
+          null,
+          this.bitGlobals.map((g) => assign(g, () => mv.get("from"), m.i32.const(0))),
+        ),
+      ),
+      m.if(
+        small(mv.get("to")),
+        m.block(null, [...this.bitGlobals.map((g, j) => assign(g, () => mv.get("to"), mv.get(bits[j]))), assign(CLOSED, () => mv.get("to"), m.i32.const(0))]),
+      ),
     ]);
   }
 
@@ -118,7 +166,17 @@ export class DescriptorPaths {
    *  path "/#/rest" resolved below the descriptor, when the descriptor is an ancestor. */
   private emitRebuild() {
     const m = this.m;
-    const f = new FnBuilder(m, "__cr_fd_abs", [["fd", i32], ["buf", i32], ["len", i32], ["out", i32]], i32);
+    const f = new FnBuilder(
+      m,
+      "__cr_fd_abs",
+      [
+        ["fd", i32],
+        ["buf", i32],
+        ["len", i32],
+        ["out", i32],
+      ],
+      i32,
+    );
     const [k, o, n] = [f.local("k"), f.local("o"), f.local("n")];
     const out = () => f.get("out");
     const body: Expr[] = [f.set(k, m.call("__cr_fd_anc", [f.get("fd")], i32)), f.set(o, m.i32.const(0))];

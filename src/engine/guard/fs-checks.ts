@@ -26,10 +26,24 @@ export function emitFsChecks(m: binaryen.Module, scratchGlobal: string, raw: (na
 
   // __cr_filetype(dirfd, lookup, ptr, len) -> DIRECTORY | NOT_A_DIRECTORY | SYMLINK
   // (a link not followed) | -errno
-  const ft = new FnBuilder(m, "__cr_filetype", [["fd", i32], ["lookup", i32], ["ptr", i32], ["len", i32]], i32);
+  const ft = new FnBuilder(
+    m,
+    "__cr_filetype",
+    [
+      ["fd", i32],
+      ["lookup", i32],
+      ["ptr", i32],
+      ["len", i32],
+    ],
+    i32,
+  );
   const err = ft.local("err");
   const openAs = (oflags: number) =>
-    m.call(raw("path_open"), [ft.get("fd"), ft.get("lookup"), ft.get("ptr"), ft.get("len"), m.i32.const(oflags), m.i64.const(0, 0), m.i64.const(0, 0), m.i32.const(0), area(0)], i32);
+    m.call(
+      raw("path_open"),
+      [ft.get("fd"), ft.get("lookup"), ft.get("ptr"), ft.get("len"), m.i32.const(oflags), m.i64.const(0, 0), m.i64.const(0, 0), m.i32.const(0), area(0)],
+      i32,
+    );
   ft.finish([
     ft.set(err, openAs(OPEN_DIRECTORY)),
     m.if(m.i32.eqz(ft.get(err)), m.block(null, [m.drop(m.call(raw("fd_close"), [m.i32.load(0, 4, area(0))], i32)), m.return(m.i32.const(FILETYPE.DIRECTORY))])),
@@ -43,12 +57,25 @@ export function emitFsChecks(m: binaryen.Module, scratchGlobal: string, raw: (na
 
   // __cr_parent_type(dirfd, ptr, len) -> filetype | -errno of the normalised relative
   // path's directory (symlinks followed); the dirfd's own directory for a bare name
-  const pt = new FnBuilder(m, "__cr_parent_type", [["fd", i32], ["ptr", i32], ["len", i32]], i32);
+  const pt = new FnBuilder(
+    m,
+    "__cr_parent_type",
+    [
+      ["fd", i32],
+      ["ptr", i32],
+      ["len", i32],
+    ],
+    i32,
+  );
   const j = pt.local("j");
   pt.finish([
     pt.set(j, pt.get("len")),
     pt.whileLoop(
-      () => m.i32.and(m.i32.gt_u(pt.get(j), m.i32.const(0)), m.i32.ne(m.i32.load8_u(0, 1, m.i32.add(pt.get("ptr"), m.i32.sub(pt.get(j), m.i32.const(1)))), m.i32.const(SLASH))),
+      () =>
+        m.i32.and(
+          m.i32.gt_u(pt.get(j), m.i32.const(0)),
+          m.i32.ne(m.i32.load8_u(0, 1, m.i32.add(pt.get("ptr"), m.i32.sub(pt.get(j), m.i32.const(1)))), m.i32.const(SLASH)),
+        ),
       () => [pt.set(j, m.i32.sub(pt.get(j), m.i32.const(1)))],
     ),
     m.if(m.i32.le_u(pt.get(j), m.i32.const(1)), m.return(m.i32.const(FILETYPE.DIRECTORY))),
@@ -57,22 +84,54 @@ export function emitFsChecks(m: binaryen.Module, scratchGlobal: string, raw: (na
 
   // __cr_trailing_slash(ptr, len) -> 1|0: the guest's path ends in "/" after a name
   // (not after "." or "..", and not "/" alone), so it must name a directory
-  const ts = new FnBuilder(m, "__cr_trailing_slash", [["ptr", i32], ["len", i32]], i32);
+  const ts = new FnBuilder(
+    m,
+    "__cr_trailing_slash",
+    [
+      ["ptr", i32],
+      ["len", i32],
+    ],
+    i32,
+  );
   const [end, k] = [ts.local("end"), ts.local("k")];
   const at = (i: () => binaryen.ExpressionRef) => m.i32.load8_u(0, 1, m.i32.add(ts.get("ptr"), i()));
-  const dotAt = (off: number) => m.i32.eq(at(() => m.i32.add(ts.get(k), m.i32.const(off))), m.i32.const(DOT));
+  const dotAt = (off: number) =>
+    m.i32.eq(
+      at(() => m.i32.add(ts.get(k), m.i32.const(off))),
+      m.i32.const(DOT),
+    );
   ts.finish([
     m.if(m.i32.eqz(ts.get("len")), m.return(m.i32.const(0))),
-    m.if(m.i32.ne(at(() => m.i32.sub(ts.get("len"), m.i32.const(1))), m.i32.const(SLASH)), m.return(m.i32.const(0))),
+    m.if(
+      m.i32.ne(
+        at(() => m.i32.sub(ts.get("len"), m.i32.const(1))),
+        m.i32.const(SLASH),
+      ),
+      m.return(m.i32.const(0)),
+    ),
     ts.set(end, ts.get("len")),
     ts.whileLoop(
-      () => m.i32.and(m.i32.gt_u(ts.get(end), m.i32.const(0)), m.i32.eq(at(() => m.i32.sub(ts.get(end), m.i32.const(1))), m.i32.const(SLASH))),
+      () =>
+        m.i32.and(
+          m.i32.gt_u(ts.get(end), m.i32.const(0)),
+          m.i32.eq(
+            at(() => m.i32.sub(ts.get(end), m.i32.const(1))),
+            m.i32.const(SLASH),
+          ),
+        ),
       () => [ts.set(end, m.i32.sub(ts.get(end), m.i32.const(1)))],
     ),
     m.if(m.i32.eqz(ts.get(end)), m.return(m.i32.const(0))),
     ts.set(k, ts.get(end)),
     ts.whileLoop(
-      () => m.i32.and(m.i32.gt_u(ts.get(k), m.i32.const(0)), m.i32.ne(at(() => m.i32.sub(ts.get(k), m.i32.const(1))), m.i32.const(SLASH))),
+      () =>
+        m.i32.and(
+          m.i32.gt_u(ts.get(k), m.i32.const(0)),
+          m.i32.ne(
+            at(() => m.i32.sub(ts.get(k), m.i32.const(1))),
+            m.i32.const(SLASH),
+          ),
+        ),
       () => [ts.set(k, m.i32.sub(ts.get(k), m.i32.const(1)))],
     ),
     // the last name is "." or "..": the path already names a directory
@@ -104,7 +163,10 @@ export function slashNamesDirectory(f: FnBuilder, ptrArg: number, lenArg: number
   return [
     m.if(
       slashAt(f, ptrArg, lenArg),
-      m.block(null, [f.set(t, type(f, lookup)), m.if(m.i32.and(m.i32.ge_s(f.get(t), m.i32.const(0)), m.i32.ne(f.get(t), m.i32.const(FILETYPE.DIRECTORY))), m.return(m.i32.const(Errno.NOTDIR)))]),
+      m.block(null, [
+        f.set(t, type(f, lookup)),
+        m.if(m.i32.and(m.i32.ge_s(f.get(t), m.i32.const(0)), m.i32.ne(f.get(t), m.i32.const(FILETYPE.DIRECTORY))), m.return(m.i32.const(Errno.NOTDIR))),
+      ]),
     ),
   ];
 }
@@ -133,7 +195,10 @@ export function openSlashChecks(f: FnBuilder): Expr[] {
               m.return(m.i32.const(Errno.NOTDIR)),
             ]),
           ),
-          m.if(m.i32.and(oflag(OFLAGS.CREAT), m.i32.eq(f.get(t), m.i32.const(-Errno.NOENT))), m.block(null, [...parentMissing(f, ""), m.return(m.i32.const(Errno.ISDIR))])),
+          m.if(
+            m.i32.and(oflag(OFLAGS.CREAT), m.i32.eq(f.get(t), m.i32.const(-Errno.NOENT))),
+            m.block(null, [...parentMissing(f, ""), m.return(m.i32.const(Errno.ISDIR))]),
+          ),
         ),
       ]),
     ),
@@ -174,7 +239,10 @@ export function twoPathSlashChecks(f: FnBuilder, first: [number, number], second
       m.i32.or(slashAt(f, ...first), slashAt(f, ...second)),
       m.block(null, [
         f.set(t, type(f, m.i32.const(0))),
-        m.if(m.i32.and(m.i32.ge_s(f.get(t), m.i32.const(0)), m.i32.ne(f.get(t), m.i32.const(FILETYPE.DIRECTORY))), m.block(null, [...parentMissing(f, "2"), m.return(m.i32.const(Errno.NOTDIR))])),
+        m.if(
+          m.i32.and(m.i32.ge_s(f.get(t), m.i32.const(0)), m.i32.ne(f.get(t), m.i32.const(FILETYPE.DIRECTORY))),
+          m.block(null, [...parentMissing(f, "2"), m.return(m.i32.const(Errno.NOTDIR))]),
+        ),
       ]),
     ),
   ];
@@ -188,7 +256,11 @@ export function refuseDirectoryLink(f: FnBuilder): Expr[] {
   return [
     m.if(
       m.i32.eq(type(f, m.i32.const(0)), m.i32.const(FILETYPE.DIRECTORY)),
-      m.block(null, [...parentMissing(f, "2"), m.if(m.i32.ge_s(type(f, m.i32.const(0), "2"), m.i32.const(0)), m.return(m.i32.const(Errno.EXIST))), m.return(m.i32.const(Errno.PERM))]),
+      m.block(null, [
+        ...parentMissing(f, "2"),
+        m.if(m.i32.ge_s(type(f, m.i32.const(0), "2"), m.i32.const(0)), m.return(m.i32.const(Errno.EXIST))),
+        m.return(m.i32.const(Errno.PERM)),
+      ]),
     ),
   ];
 }

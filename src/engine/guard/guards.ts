@@ -11,6 +11,11 @@ export const GUARDS: Record<string, GuardSpec> = { ...PATH_GUARDS, ...SOCK_GUARD
 
 // GUARDED_FUNCTIONS (binaryen-free, used when splicing) must name exactly these guards
 // (and proc_exit, whose guard is exit-guard.ts).
-if (Object.keys(GUARDS).sort().join() !== GUARDED_FUNCTIONS.filter((n) => n !== "proc_exit").sort().join()) {
+if (
+  Object.keys(GUARDS).sort().join() !==
+  GUARDED_FUNCTIONS.filter((n) => n !== "proc_exit")
+    .sort()
+    .join()
+) {
   throw new Error("GUARDED_FUNCTIONS and the guard table disagree");
 }

@@ -51,13 +51,7 @@ export class FnBuilder {
 
   finish(body: Expr[]): void {
     const m = this.m;
-    m.addFunction(
-      this.name,
-      binaryen.createType(this.params.map(([, t]) => t)),
-      this.result,
-      this.vars,
-      m.block(null, body, this.result),
-    );
+    m.addFunction(this.name, binaryen.createType(this.params.map(([, t]) => t)), this.result, this.vars, m.block(null, body, this.result));
   }
 
   private lookup(name: string) {

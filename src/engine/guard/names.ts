@@ -53,7 +53,16 @@ export const RAW_PREFIX = "__cr_raw_";
 export const raw = (name: string) => RAW_PREFIX + name;
 
 /** Raw imports the guard itself needs besides the ones it wraps. */
-export const GUARD_RUNTIME_IMPORTS = ["fd_prestat_get", "fd_prestat_dir_name", "fd_fdstat_get", "path_open", "fd_seek", "fd_write", "fd_close", "fd_filestat_get"];
+export const GUARD_RUNTIME_IMPORTS = [
+  "fd_prestat_get",
+  "fd_prestat_dir_name",
+  "fd_fdstat_get",
+  "path_open",
+  "fd_seek",
+  "fd_write",
+  "fd_close",
+  "fd_filestat_get",
+];
 
 /** Bytes the path code compares. */
 export const SLASH = 0x2f;

@@ -21,20 +21,24 @@ const simplePath =
     return [g.setupScratch(), ...checks, m.return(g.callRaw(rawName, args))];
   };
 
-
 export const PATH_GUARDS: Record<string, GuardSpec> = {
   path_open: (g, f) => {
     const m = f.m;
     // (fd, dirflags, path, len, oflags, rights_base i64, rights_inheriting i64, fdflags, fd_out)
     const access = m.if(openWrites(m, f), m.i32.const(ACCESS_WRITE), m.i32.const(ACCESS_READ));
-    const dirfdWritable = () => m.i64.ne(m.i64.and(m.global.get("__cr_fd_write", i64), m.i64.shl(m.i64.const(1, 0), m.i64.extend_u(p(f, 0)))), m.i64.const(0, 0));
+    const dirfdWritable = () =>
+      m.i64.ne(m.i64.and(m.global.get("__cr_fd_write", i64), m.i64.shl(m.i64.const(1, 0), m.i64.extend_u(p(f, 0)))), m.i64.const(0, 0));
     const absB = () => m.i32.add(m.global.get("__cr_scratch", i32), m.i32.const(S.mapped2));
     const absLen = f.local("abslen");
     const fixed = (buf: Expr, len: Expr) => m.i32.eq(m.call("__cr_policy", [buf, len, m.i32.const(ACCESS_REMOVE)], i32), m.i32.const(Rule.RESERVED));
     const fixedBit = () => m.i32.wrap(m.i64.and(m.i64.shr_u(m.global.get("__cr_fd_fixed", i64), m.i64.extend_u(p(f, 0))), m.i64.const(1, 0)));
     // the new descriptor's bits from its absolute path (known, or rebuilt below an ancestor)
     const remember = (buf: () => Expr, len: () => Expr) => [
-      m.call("__cr_fd_set", [f.get(newFd), m.i32.const(1), m.call("__cr_subtree_writable", [buf(), len()], i32), m.call("__cr_listing_only", [buf(), len()], i32)], none),
+      m.call(
+        "__cr_fd_set",
+        [f.get(newFd), m.i32.const(1), m.call("__cr_subtree_writable", [buf(), len()], i32), m.call("__cr_listing_only", [buf(), len()], i32)],
+        none,
+      ),
       m.call("__cr_fd_set_anc", [f.get(newFd), m.call("__cr_anc_index", [buf(), len()], i32), fixed(buf(), len())], none),
     ];
     const [err, newFd] = [f.local("err"), f.local("newfd")];
@@ -55,7 +59,9 @@ export const PATH_GUARDS: Record<string, GuardSpec> = {
       ),
       ...openSlashChecks(f),
       f.set(err, g.callRaw("path_open", [f.get("rd"), p(f, 1), f.get("rp"), f.get("rl"), p(f, 4), p(f, 5), p(f, 6), p(f, 7), p(f, 8)])),
-      ...g.followLinks(f, "open", access, err, m.i32.and(p(f, 1), m.i32.const(1)), (dirfd, rp, rl) => g.callRaw("path_open", [dirfd, p(f, 1), rp, rl, p(f, 4), p(f, 5), p(f, 6), p(f, 7), p(f, 8)])),
+      ...g.followLinks(f, "open", access, err, m.i32.and(p(f, 1), m.i32.const(1)), (dirfd, rp, rl) =>
+        g.callRaw("path_open", [dirfd, p(f, 1), rp, rl, p(f, 4), p(f, 5), p(f, 6), p(f, 7), p(f, 8)]),
+      ),
       m.if(f.get(err), m.return(f.get(err))),
       // Remember what the new descriptor's subtree allows (read already checked).
       f.set(newFd, m.i32.load(0, 4, p(f, 8))),
@@ -71,7 +77,10 @@ export const PATH_GUARDS: Record<string, GuardSpec> = {
             m.call("__cr_fd_set_anc", [f.get(newFd), m.i32.const(0), m.i32.and(m.i32.eq(f.get("n"), m.i32.const(2)), fixedBit())], none),
           ]),
         ),
-        m.block(null, remember(bufA, () => f.get("n"))),
+        m.block(
+          null,
+          remember(bufA, () => f.get("n")),
+        ),
       ),
       m.return(m.i32.const(0)),
     ];
@@ -84,7 +93,9 @@ export const PATH_GUARDS: Record<string, GuardSpec> = {
       g.setupScratch(),
       ...g.resolveAndCheck(f, "stat", 0, 2, 3, S.pathA, m.i32.const(ACCESS_STAT), ""),
       f.set(err, g.callRaw("path_filestat_get", [f.get("rd"), p(f, 1), f.get("rp"), f.get("rl"), p(f, 4)])),
-      ...g.followLinks(f, "stat", m.i32.const(ACCESS_STAT), err, m.i32.and(p(f, 1), m.i32.const(1)), (dirfd, rp, rl) => g.callRaw("path_filestat_get", [dirfd, p(f, 1), rp, rl, p(f, 4)])),
+      ...g.followLinks(f, "stat", m.i32.const(ACCESS_STAT), err, m.i32.and(p(f, 1), m.i32.const(1)), (dirfd, rp, rl) =>
+        g.callRaw("path_filestat_get", [dirfd, p(f, 1), rp, rl, p(f, 4)]),
+      ),
       ...statSlashCheck(f, err, 4),
       m.return(f.get(err)),
     ];
@@ -123,11 +134,17 @@ export const PATH_GUARDS: Record<string, GuardSpec> = {
               m.call("__cr_copy", [m.i32.add(m.i32.add(at(S.pathB), f.get(dl)), m.i32.const(1)), at(S.mapped2 + 2), m.i32.sub(f.get(n), m.i32.const(2))], none),
             ]),
           ),
-          f.set(n, m.if(m.i32.gt_u(f.get(n), m.i32.const(2)), m.i32.add(f.get(dl), m.i32.sub(f.get(n), m.i32.const(1))), m.if(f.get(dl), f.get(dl), m.i32.const(1)))),
+          f.set(
+            n,
+            m.if(m.i32.gt_u(f.get(n), m.i32.const(2)), m.i32.add(f.get(dl), m.i32.sub(f.get(n), m.i32.const(1))), m.if(f.get(dl), f.get(dl), m.i32.const(1))),
+          ),
         ]),
         f.set(n, m.call("__cr_unmap_abs", [at(S.mapped2), f.get(n), at(S.pathB)], i32)),
       ),
-      m.if(m.i32.eqz(m.i32.and(m.call("__cr_in_bounds", [p(f, 3), p(f, 4)], i32), m.call("__cr_in_bounds", [p(f, 5), m.i32.const(4)], i32))), m.return(m.i32.const(Errno.FAULT))),
+      m.if(
+        m.i32.eqz(m.i32.and(m.call("__cr_in_bounds", [p(f, 3), p(f, 4)], i32), m.call("__cr_in_bounds", [p(f, 5), m.i32.const(4)], i32))),
+        m.return(m.i32.const(Errno.FAULT)),
+      ),
       f.set(k, m.if(m.i32.lt_u(f.get(n), p(f, 4)), f.get(n), p(f, 4))),
       m.call("__cr_copy", [p(f, 3), at(S.pathB), f.get(k)], none),
       m.i32.store(0, 4, p(f, 5), f.get(k)),

@@ -19,11 +19,32 @@ export function emitFdTracking(e: GuardEmitter) {
   const small = (fd: () => Expr) => m.i32.lt_u(fd(), m.i32.const(TRACKED_FDS));
 
   const tracked = new FnBuilder(m, "__cr_fd_tracked", [["fd", i32]], i32);
-  tracked.finish([m.return(m.i32.and(small(() => tracked.get("fd")), m.if(small(() => tracked.get("fd")), has(G.fdRead, tracked.get("fd")), m.i32.const(0))))]);
+  tracked.finish([
+    m.return(
+      m.i32.and(
+        small(() => tracked.get("fd")),
+        m.if(
+          small(() => tracked.get("fd")),
+          has(G.fdRead, tracked.get("fd")),
+          m.i32.const(0),
+        ),
+      ),
+    ),
+  ]);
 
   // __cr_fd_set(fd, readable, writable, listingOnly): a listing-only directory (/dev)
   // allows nothing below it but stat
-  const set = new FnBuilder(m, "__cr_fd_set", [["fd", i32], ["r", i32], ["w", i32], ["x", i32]], none);
+  const set = new FnBuilder(
+    m,
+    "__cr_fd_set",
+    [
+      ["fd", i32],
+      ["r", i32],
+      ["w", i32],
+      ["x", i32],
+    ],
+    none,
+  );
   const upd = (g: string, flag: string) =>
     m.global.set(
       g,
@@ -39,7 +60,17 @@ export function emitFdTracking(e: GuardEmitter) {
   // (fd-paths.ts): below an ancestor of the policy's paths, the policy of the
   // path rebuilt in full (in the second mapped area); below any other descriptor,
   // its bits; the descriptor's own directory may not be removed if it is structure
-  const pol = new FnBuilder(m, "__cr_fd_policy", [["fd", i32], ["buf", i32], ["len", i32], ["access", i32]], i32);
+  const pol = new FnBuilder(
+    m,
+    "__cr_fd_policy",
+    [
+      ["fd", i32],
+      ["buf", i32],
+      ["len", i32],
+      ["access", i32],
+    ],
+    i32,
+  );
   const writes = m.i32.or(m.i32.eq(pol.get("access"), m.i32.const(ACCESS_WRITE)), m.i32.ge_u(pol.get("access"), m.i32.const(ACCESS_REMOVE)));
   const abs = () => m.i32.add(m.global.get(G.scratch, i32), m.i32.const(S.mapped2));
   const absLen = pol.local("abslen");
@@ -62,17 +93,37 @@ export function emitFdTracking(e: GuardEmitter) {
   ]);
 
   // __cr_subtree_writable(buf, len): rw-granted with no read-only grant below it
-  const sub = new FnBuilder(m, "__cr_subtree_writable", [["buf", i32], ["len", i32]], i32);
-  const body: Expr[] = [m.if(m.i32.ne(m.call("__cr_policy", [sub.get("buf"), sub.get("len"), m.i32.const(ACCESS_WRITE)], i32), m.i32.const(0)), m.return(m.i32.const(0)))];
+  const sub = new FnBuilder(
+    m,
+    "__cr_subtree_writable",
+    [
+      ["buf", i32],
+      ["len", i32],
+    ],
+    i32,
+  );
+  const body: Expr[] = [
+    m.if(m.i32.ne(m.call("__cr_policy", [sub.get("buf"), sub.get("len"), m.i32.const(ACCESS_WRITE)], i32), m.i32.const(0)), m.return(m.i32.const(0))),
+  ];
   for (const g of e.cfg.readOnly) {
     // g strictly below buf: buf is "/" or g starts with buf + "/"
     const checks: Expr[] = [m.i32.eq(sub.get("len"), m.i32.const(1))];
     for (let k = 1; k < g.length; k++) {
       if (g[k] !== "/") continue;
       const pre = enc(g.slice(0, k));
-      checks.push(m.i32.and(m.i32.eq(sub.get("len"), m.i32.const(pre.length)), bytesEqual(m, () => sub.get("buf"), pre)));
+      checks.push(
+        m.i32.and(
+          m.i32.eq(sub.get("len"), m.i32.const(pre.length)),
+          bytesEqual(m, () => sub.get("buf"), pre),
+        ),
+      );
     }
-    body.push(m.if(checks.reduce((a, b) => m.i32.or(a, b)), m.return(m.i32.const(0))));
+    body.push(
+      m.if(
+        checks.reduce((a, b) => m.i32.or(a, b)),
+        m.return(m.i32.const(0)),
+      ),
+    );
   }
   body.push(m.return(m.i32.const(1)));
   sub.finish(body);
@@ -81,7 +132,16 @@ export function emitFdTracking(e: GuardEmitter) {
 /** `__cr_policy(buf, len, access) -> 0 | rule`: the policy, compiled to comparisons. */
 export function emitPolicy(e: GuardEmitter) {
   const m = e.m;
-  const f = new FnBuilder(m, "__cr_policy", [["buf", i32], ["len", i32], ["access", i32]], i32);
+  const f = new FnBuilder(
+    m,
+    "__cr_policy",
+    [
+      ["buf", i32],
+      ["len", i32],
+      ["access", i32],
+    ],
+    i32,
+  );
   const buf = () => f.get("buf");
   const len = () => f.get("len");
   const within = (root: string) => e.within(f, root);
@@ -120,14 +180,25 @@ export function emitPolicy(e: GuardEmitter) {
     // and each entry in them may be stat'ed (ls does)
     body.push(
       m.if(
-        m.i32.and(m.i32.eq(access(), m.i32.const(ACCESS_STAT)), m.i32.and(m.i32.eq(m.call("__cr_dirname_len", [buf(), len()], i32), m.i32.const(b.length)), bytesEqual(m, buf, b))),
+        m.i32.and(
+          m.i32.eq(access(), m.i32.const(ACCESS_STAT)),
+          m.i32.and(m.i32.eq(m.call("__cr_dirname_len", [buf(), len()], i32), m.i32.const(b.length)), bytesEqual(m, buf, b)),
+        ),
         ret(0),
       ),
     );
   }
   const ancestors = [...e.cfg.readWrite, ...e.cfg.readOnly].flatMap(ancestorOf);
   if (ancestors.length) {
-    body.push(m.if(m.i32.and(m.i32.eq(f.get("access"), m.i32.const(ACCESS_STAT)), ancestors.reduce((a, b) => m.i32.or(a, b))), ret(0)));
+    body.push(
+      m.if(
+        m.i32.and(
+          m.i32.eq(f.get("access"), m.i32.const(ACCESS_STAT)),
+          ancestors.reduce((a, b) => m.i32.or(a, b)),
+        ),
+        ret(0),
+      ),
+    );
   }
   body.push(ret(Rule.NOT_GRANTED));
   f.finish(body);
@@ -136,11 +207,27 @@ export function emitPolicy(e: GuardEmitter) {
 /** `__cr_listing_only(buf, len) -> 1|0`: (buf, len) is one of listingOnlyDirs. */
 export function emitListingOnly(e: GuardEmitter) {
   const m = e.m;
-  const f = new FnBuilder(m, "__cr_listing_only", [["buf", i32], ["len", i32]], i32);
+  const f = new FnBuilder(
+    m,
+    "__cr_listing_only",
+    [
+      ["buf", i32],
+      ["len", i32],
+    ],
+    i32,
+  );
   const body: Expr[] = [];
   for (const dir of e.listingOnlyDirs()) {
     const b = enc(dir);
-    body.push(m.if(m.i32.and(m.i32.eq(f.get("len"), m.i32.const(b.length)), bytesEqual(m, () => f.get("buf"), b)), m.return(m.i32.const(1))));
+    body.push(
+      m.if(
+        m.i32.and(
+          m.i32.eq(f.get("len"), m.i32.const(b.length)),
+          bytesEqual(m, () => f.get("buf"), b),
+        ),
+        m.return(m.i32.const(1)),
+      ),
+    );
   }
   body.push(m.return(m.i32.const(0)));
   f.finish(body);

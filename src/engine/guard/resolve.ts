@@ -12,14 +12,27 @@ import type { GuardEmitter } from "./emitter.js";
  *  same path under the mount's backing directory (checked paths stay guest paths). */
 export function emitMounts(e: GuardEmitter) {
   const m = e.m;
-  const f = new FnBuilder(m, "__cr_map", [["buf", i32], ["len", i32], ["dest", i32]], none);
+  const f = new FnBuilder(
+    m,
+    "__cr_map",
+    [
+      ["buf", i32],
+      ["len", i32],
+      ["dest", i32],
+    ],
+    none,
+  );
   const k = f.local("k");
   const wd = e.cfg.workdir;
   const wdBytes = enc(wd);
   const prefixLen = () => m.global.get(G.prefixLen, i32);
   // The real call is relative to the dirfd's preopen: "/" (fd 3, 5) or the workdir (fd 4).
   const viaRoot = () => m.i32.eq(prefixLen(), m.i32.const(1));
-  const viaWorkdir = () => m.i32.and(m.i32.eq(prefixLen(), m.i32.const(wdBytes.length)), bytesEqual(m, () => f.get("buf"), wdBytes));
+  const viaWorkdir = () =>
+    m.i32.and(
+      m.i32.eq(prefixLen(), m.i32.const(wdBytes.length)),
+      bytesEqual(m, () => f.get("buf"), wdBytes),
+    );
   const rewrite = (guest: Uint8Array, backingRel: Uint8Array): Expr =>
     m.block(null, [
       ...storeBytes(m, () => f.get("dest"), backingRel),
@@ -27,7 +40,12 @@ export function emitMounts(e: GuardEmitter) {
       f.whileLoop(
         () => m.i32.lt_u(f.get(k), f.get("len")),
         () => [
-          m.i32.store8(0, 1, m.i32.add(m.i32.add(f.get("dest"), f.get(k)), m.i32.const(backingRel.length - guest.length)), m.i32.load8_u(0, 1, m.i32.add(f.get("buf"), f.get(k)))),
+          m.i32.store8(
+            0,
+            1,
+            m.i32.add(m.i32.add(f.get("dest"), f.get(k)), m.i32.const(backingRel.length - guest.length)),
+            m.i32.load8_u(0, 1, m.i32.add(f.get("buf"), f.get(k))),
+          ),
           f.set(k, m.i32.add(f.get(k), m.i32.const(1))),
         ],
       ),
@@ -60,7 +78,16 @@ export function emitMounts(e: GuardEmitter) {
  *  opening, nor a relative link to one. Uses the second mapped area for the text. */
 export function emitFollow(e: GuardEmitter) {
   const m = e.m;
-  const f = new FnBuilder(m, "__cr_follow", [["buf", i32], ["len", i32], ["out", i32]], i32);
+  const f = new FnBuilder(
+    m,
+    "__cr_follow",
+    [
+      ["buf", i32],
+      ["len", i32],
+      ["out", i32],
+    ],
+    i32,
+  );
   const [i, mlen, t, u, d, o, st] = [f.local("i"), f.local("mlen"), f.local("t"), f.local("u"), f.local("d"), f.local("o"), f.local("st")];
   const linkAt = (k: number) => m.i32.load8_u(k, 1, link());
   const s = () => m.global.get(G.scratch, i32);
@@ -79,7 +106,20 @@ export function emitFollow(e: GuardEmitter) {
         f.set(mlen, m.call("__cr_map_abs", [f.get("buf"), f.get(i), f.get("out")], i32)),
         m.if(
           m.i32.and(
-            m.i32.eqz(m.call(raw("path_readlink"), [root(), m.i32.add(f.get("out"), m.i32.const(1)), m.i32.sub(f.get(mlen), m.i32.const(1)), link(), m.i32.const(PATH_MAX), m.i32.add(s(), m.i32.const(S.u64))], i32)),
+            m.i32.eqz(
+              m.call(
+                raw("path_readlink"),
+                [
+                  root(),
+                  m.i32.add(f.get("out"), m.i32.const(1)),
+                  m.i32.sub(f.get(mlen), m.i32.const(1)),
+                  link(),
+                  m.i32.const(PATH_MAX),
+                  m.i32.add(s(), m.i32.const(S.u64)),
+                ],
+                i32,
+              ),
+            ),
             m.i32.gt_u(m.i32.load(S.u64, 4, s()), m.i32.const(0)),
           ),
           m.block(null, [
@@ -97,12 +137,23 @@ export function emitFollow(e: GuardEmitter) {
             f.set(d, m.call("__cr_dirname_len", [f.get("buf"), f.get(i)], i32)),
             m.call("__cr_copy", [f.get("out"), f.get("buf"), f.get(d)], none),
             f.set(o, m.if(m.i32.eq(f.get(d), m.i32.const(1)), m.i32.const(0), f.get(d))),
-            f.set(st, m.if(m.i32.and(m.i32.ge_u(f.get(t), m.i32.const(2)), m.i32.and(m.i32.eq(linkAt(0), m.i32.const(46)), m.i32.eq(linkAt(1), m.i32.const(47)))), m.i32.const(2), m.i32.const(0))),
+            f.set(
+              st,
+              m.if(
+                m.i32.and(m.i32.ge_u(f.get(t), m.i32.const(2)), m.i32.and(m.i32.eq(linkAt(0), m.i32.const(46)), m.i32.eq(linkAt(1), m.i32.const(47)))),
+                m.i32.const(2),
+                m.i32.const(0),
+              ),
+            ),
             m.if(
               m.i32.gt_u(f.get(t), f.get(st)),
               m.block(null, [
                 m.i32.store8(0, 1, m.i32.add(f.get("out"), f.get(o)), m.i32.const(47)),
-                m.call("__cr_copy", [m.i32.add(m.i32.add(f.get("out"), f.get(o)), m.i32.const(1)), m.i32.add(link(), f.get(st)), m.i32.sub(f.get(t), f.get(st))], none),
+                m.call(
+                  "__cr_copy",
+                  [m.i32.add(m.i32.add(f.get("out"), f.get(o)), m.i32.const(1)), m.i32.add(link(), f.get(st)), m.i32.sub(f.get(t), f.get(st))],
+                  none,
+                ),
                 f.set(o, m.i32.add(f.get(o), m.i32.add(m.i32.const(1), m.i32.sub(f.get(t), f.get(st))))),
               ]),
             ),
@@ -127,7 +178,16 @@ export function emitFollow(e: GuardEmitter) {
 export function emitMapAbsolute(e: GuardEmitter) {
   const m = e.m;
   const emit = (name: string, pairs: [string, string][]) => {
-    const f = new FnBuilder(m, name, [["buf", i32], ["len", i32], ["dest", i32]], i32);
+    const f = new FnBuilder(
+      m,
+      name,
+      [
+        ["buf", i32],
+        ["len", i32],
+        ["dest", i32],
+      ],
+      i32,
+    );
     const copyTo = (at: number, from: Expr, n: Expr) => m.call("__cr_copy", [m.i32.add(f.get("dest"), m.i32.const(at)), from, n], none);
     const body: Expr[] = [];
     for (const [from, to] of pairs) {
@@ -157,7 +217,15 @@ export function emitMapAbsolute(e: GuardEmitter) {
 /** `__cr_root_name(ptr, len) -> 1|0`: the path's first component is a root name. */
 export function emitRootName(e: GuardEmitter) {
   const m = e.m;
-  const f = new FnBuilder(m, "__cr_root_name", [["ptr", i32], ["len", i32]], i32);
+  const f = new FnBuilder(
+    m,
+    "__cr_root_name",
+    [
+      ["ptr", i32],
+      ["len", i32],
+    ],
+    i32,
+  );
   const c = f.local("c");
   const body: Expr[] = [
     f.set(c, m.i32.const(0)),
@@ -168,7 +236,15 @@ export function emitRootName(e: GuardEmitter) {
   ];
   for (const name of e.rootNames()) {
     const b = enc(name);
-    body.push(m.if(m.i32.and(m.i32.eq(f.get(c), m.i32.const(b.length)), bytesEqual(m, () => f.get("ptr"), b)), m.return(m.i32.const(1))));
+    body.push(
+      m.if(
+        m.i32.and(
+          m.i32.eq(f.get(c), m.i32.const(b.length)),
+          bytesEqual(m, () => f.get("ptr"), b),
+        ),
+        m.return(m.i32.const(1)),
+      ),
+    );
   }
   body.push(m.return(m.i32.const(0)));
   f.finish(body);
@@ -178,7 +254,17 @@ export function emitRootName(e: GuardEmitter) {
  *  out[0..o), resolving "." and ".." lexically; -1 when the result would not fit. */
 export function emitNormalise(e: GuardEmitter) {
   const m = e.m;
-  const f = new FnBuilder(m, "__cr_norm", [["out", i32], ["o", i32], ["src", i32], ["n", i32]], i32);
+  const f = new FnBuilder(
+    m,
+    "__cr_norm",
+    [
+      ["out", i32],
+      ["o", i32],
+      ["src", i32],
+      ["n", i32],
+    ],
+    i32,
+  );
   const [i, start, clen, k] = [f.local("i"), f.local("start"), f.local("clen"), f.local("k")];
   const srcAt = (idx: Expr) => m.i32.load8_u(0, 1, m.i32.add(f.get("src"), idx));
   const outAt = (idx: Expr) => m.i32.load8_u(0, 1, m.i32.add(f.get("out"), idx));
@@ -209,10 +295,7 @@ export function emitNormalise(e: GuardEmitter) {
           m.if(
             m.i32.and(
               m.i32.eq(f.get(clen), m.i32.const(2)),
-              m.i32.and(
-                m.i32.eq(srcAt(f.get(start)), m.i32.const(DOT)),
-                m.i32.eq(srcAt(m.i32.add(f.get(start), m.i32.const(1))), m.i32.const(DOT)),
-              ),
+              m.i32.and(m.i32.eq(srcAt(f.get(start)), m.i32.const(DOT)), m.i32.eq(srcAt(m.i32.add(f.get(start), m.i32.const(1))), m.i32.const(DOT))),
             ),
             m.block(null, [
               m.global.set(G.sawDotDot, m.i32.const(1)),
@@ -230,10 +313,7 @@ export function emitNormalise(e: GuardEmitter) {
           m.if(m.i32.gt_u(m.i32.add(m.i32.add(f.get("o"), f.get(clen)), m.i32.const(1)), m.i32.const(PATH_MAX)), m.return(m.i32.const(-1))),
           m.if(
             m.i32.gt_u(f.get("o"), m.i32.const(1)),
-            m.block(null, [
-              m.i32.store8(0, 1, m.i32.add(f.get("out"), f.get("o")), m.i32.const(SLASH)),
-              f.set("o", m.i32.add(f.get("o"), m.i32.const(1))),
-            ]),
+            m.block(null, [m.i32.store8(0, 1, m.i32.add(f.get("out"), f.get("o")), m.i32.const(SLASH)), f.set("o", m.i32.add(f.get("o"), m.i32.const(1)))]),
           ),
           f.set(k, m.i32.const(0)),
           f.whileLoop(
@@ -256,7 +336,17 @@ export function emitNormalise(e: GuardEmitter) {
  *  relative to fd's preopen, for the real call. */
 export function emitResolve(e: GuardEmitter) {
   const m = e.m;
-  const f = new FnBuilder(m, "__cr_resolve", [["fd", i32], ["ptr", i32], ["len", i32], ["out", i32]], i32);
+  const f = new FnBuilder(
+    m,
+    "__cr_resolve",
+    [
+      ["fd", i32],
+      ["ptr", i32],
+      ["len", i32],
+      ["out", i32],
+    ],
+    i32,
+  );
   const s = () => m.global.get(G.scratch, i32);
   const [nameLen, o, base] = [f.local("nameLen"), f.local("o"), f.local("base")];
   const wd = enc(e.cfg.workdir);
@@ -372,7 +462,16 @@ export function emptyRelIsDot(e: GuardEmitter, f: FnBuilder, o: string): Expr[] 
  *  escape. Sets relMode = 1 so the guard checks the descriptor's bits instead. */
 export function emitResolveTracked(e: GuardEmitter) {
   const m = e.m;
-  const f = new FnBuilder(m, "__cr_resolve_tracked", [["ptr", i32], ["len", i32], ["out", i32]], i32);
+  const f = new FnBuilder(
+    m,
+    "__cr_resolve_tracked",
+    [
+      ["ptr", i32],
+      ["len", i32],
+      ["out", i32],
+    ],
+    i32,
+  );
   const o = f.local("o");
   const sentinel = enc(DIRFD_SENTINEL);
   f.finish([

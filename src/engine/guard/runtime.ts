@@ -10,13 +10,25 @@ import type { GuardEmitter } from "./emitter.js";
 /** `__cr_copy(dest, src, n)`: a byte copy (the template uses no bulk-memory ops). */
 export function emitCopy(e: GuardEmitter) {
   const m = e.m;
-  const f = new FnBuilder(m, "__cr_copy", [["dest", i32], ["src", i32], ["n", i32]], none);
+  const f = new FnBuilder(
+    m,
+    "__cr_copy",
+    [
+      ["dest", i32],
+      ["src", i32],
+      ["n", i32],
+    ],
+    none,
+  );
   const k = f.local("k");
   f.finish([
     f.set(k, m.i32.const(0)),
     f.whileLoop(
       () => m.i32.lt_u(f.get(k), f.get("n")),
-      () => [m.i32.store8(0, 1, m.i32.add(f.get("dest"), f.get(k)), m.i32.load8_u(0, 1, m.i32.add(f.get("src"), f.get(k)))), f.set(k, m.i32.add(f.get(k), m.i32.const(1)))],
+      () => [
+        m.i32.store8(0, 1, m.i32.add(f.get("dest"), f.get(k)), m.i32.load8_u(0, 1, m.i32.add(f.get("src"), f.get(k)))),
+        f.set(k, m.i32.add(f.get(k), m.i32.const(1))),
+      ],
     ),
   ]);
 }
@@ -25,18 +37,40 @@ export function emitCopy(e: GuardEmitter) {
  *  `__cr_below_dir(t, tlen, d, dlen)`: t is d or lies below it. */
 export function emitDirHelpers(e: GuardEmitter) {
   const m = e.m;
-  const dn = new FnBuilder(m, "__cr_dirname_len", [["buf", i32], ["len", i32]], i32);
+  const dn = new FnBuilder(
+    m,
+    "__cr_dirname_len",
+    [
+      ["buf", i32],
+      ["len", i32],
+    ],
+    i32,
+  );
   const k = dn.local("k");
   dn.finish([
     dn.set(k, dn.get("len")),
     dn.whileLoop(
-      () => m.i32.and(m.i32.gt_u(dn.get(k), m.i32.const(0)), m.i32.ne(m.i32.load8_u(0, 1, m.i32.add(dn.get("buf"), m.i32.sub(dn.get(k), m.i32.const(1)))), m.i32.const(47))),
+      () =>
+        m.i32.and(
+          m.i32.gt_u(dn.get(k), m.i32.const(0)),
+          m.i32.ne(m.i32.load8_u(0, 1, m.i32.add(dn.get("buf"), m.i32.sub(dn.get(k), m.i32.const(1)))), m.i32.const(47)),
+        ),
       () => [dn.set(k, m.i32.sub(dn.get(k), m.i32.const(1)))],
     ),
     // k is one past the last "/": the directory is buf[0..k-1), or "/" itself
     m.return(m.if(m.i32.le_u(dn.get(k), m.i32.const(1)), m.i32.const(1), m.i32.sub(dn.get(k), m.i32.const(1)))),
   ]);
-  const b = new FnBuilder(m, "__cr_below_dir", [["t", i32], ["tlen", i32], ["d", i32], ["dlen", i32]], i32);
+  const b = new FnBuilder(
+    m,
+    "__cr_below_dir",
+    [
+      ["t", i32],
+      ["tlen", i32],
+      ["d", i32],
+      ["dlen", i32],
+    ],
+    i32,
+  );
   const j = b.local("j");
   b.finish([
     m.if(m.i32.lt_u(b.get("tlen"), b.get("dlen")), m.return(m.i32.const(0))),
@@ -69,11 +103,17 @@ export function emitScratch(e: GuardEmitter) {
  *  (guest pointers are hostile; an out-of-range read would trap the guard). */
 export function emitInBounds(e: GuardEmitter) {
   const m = e.m;
-  const f = new FnBuilder(m, "__cr_in_bounds", [["ptr", i32], ["len", i32]], i32);
+  const f = new FnBuilder(
+    m,
+    "__cr_in_bounds",
+    [
+      ["ptr", i32],
+      ["len", i32],
+    ],
+    i32,
+  );
   const u64 = (e: Expr) => m.i64.extend_u(e);
-  f.finish([
-    m.return(m.i64.le_u(m.i64.add(u64(f.get("ptr")), u64(f.get("len"))), m.i64.shl(u64(m.memory.size()), m.i64.const(16, 0)))),
-  ]);
+  f.finish([m.return(m.i64.le_u(m.i64.add(u64(f.get("ptr")), u64(f.get("len"))), m.i64.shl(u64(m.memory.size()), m.i64.const(16, 0))))]);
 }
 
 /** `__cr_init()`, run by the `_start` wrapper before any guest code: records which
@@ -109,8 +149,14 @@ export function emitPreopenSet(e: GuardEmitter) {
             m.if(
               m.i32.eq(m.i32.load(S.prestat + 4, 4, s()), m.i32.const(1)),
               m.block(null, [
-                m.if(m.i32.eq(m.i32.load8_u(S.name, 1, s()), m.i32.const(47)), m.global.set(G.rootPreopens, m.i32.or(m.global.get(G.rootPreopens, i32), m.i32.shl(m.i32.const(1), f.get(fd))))),
-                m.if(m.i32.eq(m.i32.load8_u(S.name, 1, s()), m.i32.const(46)), m.global.set(G.dotPreopens, m.i32.or(m.global.get(G.dotPreopens, i32), m.i32.shl(m.i32.const(1), f.get(fd))))),
+                m.if(
+                  m.i32.eq(m.i32.load8_u(S.name, 1, s()), m.i32.const(47)),
+                  m.global.set(G.rootPreopens, m.i32.or(m.global.get(G.rootPreopens, i32), m.i32.shl(m.i32.const(1), f.get(fd)))),
+                ),
+                m.if(
+                  m.i32.eq(m.i32.load8_u(S.name, 1, s()), m.i32.const(46)),
+                  m.global.set(G.dotPreopens, m.i32.or(m.global.get(G.dotPreopens, i32), m.i32.shl(m.i32.const(1), f.get(fd)))),
+                ),
                 // the last "/" or "." preopen is the one wasi-libc resolves every path against
                 m.if(
                   m.i32.or(m.i32.eq(m.i32.load8_u(S.name, 1, s()), m.i32.const(47)), m.i32.eq(m.i32.load8_u(S.name, 1, s()), m.i32.const(46))),
@@ -154,7 +200,17 @@ export function emitRootFd(e: GuardEmitter) {
  *  calls. If the record cannot be written the guest is trapped: never lose one. */
 export function emitRecord(e: GuardEmitter) {
   const m = e.m;
-  const f = new FnBuilder(m, "__cr_record", [["op", i32], ["rule", i32], ["buf", i32], ["len", i32]], none);
+  const f = new FnBuilder(
+    m,
+    "__cr_record",
+    [
+      ["op", i32],
+      ["rule", i32],
+      ["buf", i32],
+      ["len", i32],
+    ],
+    none,
+  );
   const [root, fd] = [f.local("root"), f.local("fd")];
   const s = () => m.global.get(G.scratch, i32);
   const at = (off: number) => m.i32.add(s(), m.i32.const(off));
@@ -188,7 +244,18 @@ export function emitRecord(e: GuardEmitter) {
 /** `__cr_deny(op, rule, buf, len) -> errno`: record, then deny or trap per policy. */
 export function emitDeny(e: GuardEmitter) {
   const m = e.m;
-  const f = new FnBuilder(m, "__cr_deny", [["op", i32], ["rule", i32], ["buf", i32], ["len", i32], ["errno", i32]], i32);
+  const f = new FnBuilder(
+    m,
+    "__cr_deny",
+    [
+      ["op", i32],
+      ["rule", i32],
+      ["buf", i32],
+      ["len", i32],
+      ["errno", i32],
+    ],
+    i32,
+  );
   f.finish([
     m.call("__cr_record", [f.get("op"), f.get("rule"), f.get("buf"), f.get("len")], none),
     e.cfg.onViolation === "trap" ? m.unreachable() : m.nop(),

@@ -19,7 +19,10 @@ export function fdstatGuardBody(m: binaryen.Module, f: FnBuilder, rawFdstatGet: 
     f.set(err, m.call(rawFdstatGet, [fd(), out()], i32)),
     // The raw call succeeded, so the guest's fdstat (24 bytes at out) is in bounds.
     m.if(
-      m.i32.and(m.i32.eqz(f.get(err)), m.i32.and(m.i32.lt_u(fd(), m.i32.const(STDIO_FDS)), m.i32.eq(m.i32.load8_u(0, 1, out()), m.i32.const(FILETYPE_CHARACTER_DEVICE)))),
+      m.i32.and(
+        m.i32.eqz(f.get(err)),
+        m.i32.and(m.i32.lt_u(fd(), m.i32.const(STDIO_FDS)), m.i32.eq(m.i32.load8_u(0, 1, out()), m.i32.const(FILETYPE_CHARACTER_DEVICE))),
+      ),
       m.i32.store8(0, 1, out(), m.i32.const(FILETYPE_UNKNOWN)),
     ),
     m.return(f.get(err)),

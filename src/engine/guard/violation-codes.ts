@@ -75,7 +75,7 @@ export function guestBytesToText(bytes: Uint8Array): string {
   const whole = valid(0, bytes.length);
   if (whole !== undefined) return whole.replaceAll("\\", "\\\\");
   let out = "";
-  for (let i = 0; i < bytes.length; ) {
+  for (let i = 0; i < bytes.length;) {
     let k = Math.min(4, bytes.length - i);
     let text: string | undefined;
     for (; k >= 1 && (text = valid(i, i + k)) === undefined; k--);

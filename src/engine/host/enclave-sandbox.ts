@@ -44,7 +44,9 @@ export class EnclaveSandbox {
    *  restored; `healthCheck` runs `SHELL -c true` once. */
   static async boot(config: SandboxConfig, snapshot?: WorkspaceEntry[], healthCheck = true): Promise<EnclaveSandbox> {
     const wasmer = new Wasmer({ cache: false });
-    const guest = await wasmer.packages.create(guestPackage({ module: readFileSync(config.modulePath), shell: config.shell, commands: config.commands, files: config.files }));
+    const guest = await wasmer.packages.create(
+      guestPackage({ module: readFileSync(config.modulePath), shell: config.shell, commands: config.commands, files: config.files }),
+    );
     // No sandbox-wide environment: the SDK merges it into every command's, and an exec
     // with envClear must get exactly its own (each command is given the enclave's env).
     const sandbox = await wasmer.sandboxes.create({ packages: [guest], network: { mode: "disabled" }, env: {} });
@@ -53,7 +55,8 @@ export class EnclaveSandbox {
     for (const mount of config.guard.mounts ?? []) await sandbox.fs.mkdir(mount.backing, { recursive: true });
     if (healthCheck) {
       const check = await sandbox.command(guest.command(config.shell), ["-c", "true"], { env: config.env }).run({ check: false, timeoutMs: 20000 });
-      if (check.exitCode !== 0) throw new Error(`health check: '${config.shell} -c true' exited ${check.exitCode} (${check.reason}): ${check.stderr.text().trim()}`);
+      if (check.exitCode !== 0)
+        throw new Error(`health check: '${config.shell} -c true' exited ${check.exitCode} (${check.reason}): ${check.stderr.text().trim()}`);
     }
     return box;
   }
@@ -84,7 +87,10 @@ export class EnclaveSandbox {
   }
 
   kill(id: number): void {
-    void this.running.get(id)?.kill().catch(() => {});
+    void this.running
+      .get(id)
+      ?.kill()
+      .catch(() => {});
   }
 
   /** Hands over the exec's violations recorded so far (before a hard kill). */
@@ -132,7 +138,11 @@ export class EnclaveSandbox {
     if (backing === undefined) {
       const image = [...Object.keys({ ...DEVICE_PLACEHOLDER_FILES, ...this.launch.files }), ...this.launch.commands.map((c) => `/bin/${c}`)];
       kind = imageDirectories(image).has(dir) ? "directory" : image.includes(dir) ? "file" : undefined;
-    } else kind = await this.sandbox.fs.stat(backing).then((st) => st.kind, () => undefined);
+    } else
+      kind = await this.sandbox.fs.stat(backing).then(
+        (st) => st.kind,
+        () => undefined,
+      );
     if (kind === "directory") return undefined;
     return `workdir ${dir}: ${kind ? "not a directory" : "no such directory"} in the enclave (as docker exec -w, nothing ran)`;
   }
@@ -148,7 +158,13 @@ export class EnclaveSandbox {
     return `${this.launch.workdir}/${AUDIT_FILE_NAME}`;
   }
 
-  private async run(id: number, command: ReturnType<Sandbox["command"]>, args: Pick<ExecRequestArgs, "timeoutMs" | "interactive" | "outputBytes">, events: ExecEvents, foreignModule: boolean): Promise<WorkerOutcome> {
+  private async run(
+    id: number,
+    command: ReturnType<Sandbox["command"]>,
+    args: Pick<ExecRequestArgs, "timeoutMs" | "interactive" | "outputBytes">,
+    events: ExecEvents,
+    foreignModule: boolean,
+  ): Promise<WorkerOutcome> {
     const started = performance.now();
     const launch = this.launch;
     // Violations leave the sandbox as they happen (see audit-watch.ts).
@@ -205,7 +221,16 @@ export class EnclaveSandbox {
     // A module that fails while being instantiated leaves the SDK's scheduler dead for
     // every later command: report it as the trap it is, and have the worker replaced.
     const broken = foreignModule && !trapped && out.exitCode !== 0 && !(await this.schedulerAlive());
-    const reason = truncated || overLimit ? "killed" : out.reason === "timeout" ? "timeout" : out.reason === "terminated" ? "killed" : trapped || broken ? "trapped" : "exited";
+    const reason =
+      truncated || overLimit
+        ? "killed"
+        : out.reason === "timeout"
+          ? "timeout"
+          : out.reason === "terminated"
+            ? "killed"
+            : trapped || broken
+              ? "trapped"
+              : "exited";
     return {
       guestExitCode: out.reason === "exited" && !broken ? watch.guestStatus(out.exitCode) : null,
       reason,
@@ -228,7 +253,9 @@ export class EnclaveSandbox {
   /** True when the sandbox still runs commands (a failed instantiation kills its scheduler). */
   private async schedulerAlive(): Promise<boolean> {
     try {
-      const r = await this.sandbox.command(this.guest.command(this.launch.shell), ["-c", "true"], { env: this.launch.env }).run({ check: false, timeoutMs: 5000 });
+      const r = await this.sandbox
+        .command(this.guest.command(this.launch.shell), ["-c", "true"], { env: this.launch.env })
+        .run({ check: false, timeoutMs: 5000 });
       return r.exitCode === 0;
     } catch {
       return false;
@@ -241,7 +268,11 @@ export class EnclaveSandbox {
     const key = `${digest}:${argv0}`;
     let pkg = this.foreign.get(key);
     if (!pkg) {
-      const def = await this.sandbox.wasmer.packages.create({ modules: { module: readFileSync(path) }, commands: { [argv0]: { module: "module" } }, entrypoint: argv0 });
+      const def = await this.sandbox.wasmer.packages.create({
+        modules: { module: readFileSync(path) },
+        commands: { [argv0]: { module: "module" } },
+        entrypoint: argv0,
+      });
       pkg = await this.sandbox.installPackage(def);
       this.foreign.set(key, pkg);
     }
@@ -251,7 +282,11 @@ export class EnclaveSandbox {
 
 /** SDK errors can carry a JS stack in their message: the first line names the problem. */
 export function firstLine(e: unknown): string {
-  return String((e as Error)?.message ?? e).split("\n")[0].trim() || "unknown error";
+  return (
+    String((e as Error)?.message ?? e)
+      .split("\n")[0]
+      .trim() || "unknown error"
+  );
 }
 
 /** The trap's own words ("unreachable", "integer divide by zero"): never the JS stack. */

@@ -15,8 +15,7 @@ export interface GuestImage {
 }
 
 /** The /bin entry of a utility built into the multi-call module. */
-const binEntry = (name: string, shell: string) =>
-  `#!/bin/${shell}\n# ${name}: built into the OpenShell multi-call module (/bin/${shell})\nexec ${name} "$@"\n`;
+const binEntry = (name: string, shell: string) => `#!/bin/${shell}\n# ${name}: built into the OpenShell multi-call module (/bin/${shell})\nexec ${name} "$@"\n`;
 
 export function guestPackage(image: GuestImage): PackageDefinition {
   const files: Record<string, string> = { ...DEVICE_PLACEHOLDER_FILES, ...image.files };

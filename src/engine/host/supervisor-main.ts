@@ -6,15 +6,7 @@ import { createServer, Socket } from "node:net";
 import { EngineError } from "../errors.js";
 import { ExitCode } from "../exit-codes.js";
 import { readFrames, writeFrame } from "../protocol/framing.js";
-import {
-  CommandTypes,
-  ExecRequestArgs,
-  ExecResponseBody,
-  PROTOCOL_VERSION,
-  Request,
-  Response,
-  StdinRequestArgs,
-} from "../protocol/messages.js";
+import { CommandTypes, ExecRequestArgs, ExecResponseBody, PROTOCOL_VERSION, Request, Response, StdinRequestArgs } from "../protocol/messages.js";
 import { ENGINE_VERSION } from "../package-root.js";
 import { procIdentity } from "../state/process-tree.js";
 import { InstanceRecord, writeInstanceRecord } from "../state/instance-record.js";
@@ -161,7 +153,14 @@ class Supervisor {
               // cancelled while it queued: a client that is still there (a cancel request,
               // the interactive shell's Ctrl-C) gets its answer; nothing ran
               inflight.delete(req.seq);
-              const body: ExecResponseBody = { guestExitCode: null, reason: "killed", durationMs: 0, violations: [], truncated: false, message: "cancelled before it ran" };
+              const body: ExecResponseBody = {
+                guestExitCode: null,
+                reason: "killed",
+                durationMs: 0,
+                violations: [],
+                truncated: false,
+                message: "cancelled before it ran",
+              };
               return this.reply(socket, req, undefined, body as unknown as Record<string, unknown>);
             }
             const { body, recycle } = await this.exec(socket, req.seq, control, req.arguments as unknown as ExecRequestArgs);
@@ -226,7 +225,13 @@ class Supervisor {
         clearTimeout(backstop);
         log(`exec ${id}: ${why}; killing the worker`);
         void worker.drain(id, DRAIN_DEADLINE_MS).then(() =>
-          resolve({ guestExitCode: null, reason, durationMs: Math.round(performance.now() - began), truncated: false, ...(reason === "killed" ? { message: "the client went away; the guest was stopped" } : {}) }),
+          resolve({
+            guestExitCode: null,
+            reason,
+            durationMs: Math.round(performance.now() - began),
+            truncated: false,
+            ...(reason === "killed" ? { message: "the client went away; the guest was stopped" } : {}),
+          }),
         );
       };
       backstop = setTimeout(() => force("timeout", `no result ${BACKSTOP_MS} ms after its timeout`), args.timeoutMs + BACKSTOP_MS);
@@ -243,14 +248,23 @@ class Supervisor {
       outcome = await Promise.race([
         worker.exec(id, args, {
           onOutput: (stream, data) =>
-            writeFrame(socket, { v: 1, seq: this.seq++, type: "event", event: "output", body: { request_seq: requestSeq, stream, data: Buffer.from(data).toString("base64") } }),
+            writeFrame(socket, {
+              v: 1,
+              seq: this.seq++,
+              type: "event",
+              event: "output",
+              body: { request_seq: requestSeq, stream, data: Buffer.from(data).toString("base64") },
+            }),
           onViolations: (records) => tally.add(records),
         }),
         forced,
       ]);
       // A guest stopped by force may still be spinning inside the worker: replace it.
       if (outcome.reason === "timeout" || outcome.reason === "killed" || outcome.workerBroken) {
-        recycle = { why: `exec ${id} ${outcome.workerBroken ? "broke the sandbox" : outcome.reason}`, workspace: outcome.memoryExceeded ? "reset, told" : "keep" };
+        recycle = {
+          why: `exec ${id} ${outcome.workerBroken ? "broke the sandbox" : outcome.reason}`,
+          workspace: outcome.memoryExceeded ? "reset, told" : "keep",
+        };
       }
     } catch (e) {
       // The worker died under this exec: the exec still gets its result, with every
@@ -260,7 +274,13 @@ class Supervisor {
       const durationMs = Math.round(performance.now() - began);
       outcome = this.stopping
         ? { guestExitCode: null, reason: "killed", durationMs, truncated: false, message: `enclave ${this.launch.name} was stopped while this exec ran` }
-        : { guestExitCode: null, reason: "failed", durationMs, truncated: false, message: `enclave worker failed during exec: ${message}; the instance was restarted` };
+        : {
+            guestExitCode: null,
+            reason: "failed",
+            durationMs,
+            truncated: false,
+            message: `enclave worker failed during exec: ${message}; the instance was restarted`,
+          };
       if (!this.stopping) recycle = { why: `worker failed: ${message}`, workspace: "reset", now: true };
     } finally {
       clearTimeout(backstop);

@@ -26,7 +26,8 @@ export class ViolationTally {
       const kind = JSON.stringify([v.operation, v.path, v.rule, v.decision]);
       const seen = this.byKind.get(kind);
       if (seen) seen.count = (seen.count ?? 1) + n;
-      else if (this.byKind.size < MAX_DISTINCT_VIOLATIONS) this.byKind.set(kind, n > 1 ? { ...v, count: n } : { operation: v.operation, path: v.path, rule: v.rule, decision: v.decision });
+      else if (this.byKind.size < MAX_DISTINCT_VIOLATIONS)
+        this.byKind.set(kind, n > 1 ? { ...v, count: n } : { operation: v.operation, path: v.path, rule: v.rule, decision: v.decision });
       else this.dropped += n;
     }
   }

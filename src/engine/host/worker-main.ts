@@ -28,7 +28,10 @@ port.on("message", (msg: ToWorker) => {
           output: (stream, data) => send({ t: "output", id: msg.id, stream, data }),
           violations: (records) => send({ t: "violations", id: msg.id, records }),
         })
-        .then((body) => send({ t: "result", id: msg.id, body }), (e) => fail(msg.id, e))
+        .then(
+          (body) => send({ t: "result", id: msg.id, body }),
+          (e) => fail(msg.id, e),
+        )
         .finally(() => collectWhenIdle(() => box.idle()));
       break;
     case "stdin":
@@ -42,7 +45,10 @@ port.on("message", (msg: ToWorker) => {
       box.kill(msg.id);
       break;
     case "snapshot":
-      box.snapshot().then((entries) => send({ t: "snapshot", entries }), (e) => fail(-1, e));
+      box.snapshot().then(
+        (entries) => send({ t: "snapshot", entries }),
+        (e) => fail(-1, e),
+      );
       break;
   }
 });

@@ -24,7 +24,12 @@ export const POLICY_DEFAULTS = { include_workdir: true, on_violation: "deny", ne
 
 /** Deny-all: nothing mounted, no network, deny on violation. */
 export function restrictiveDefaultPolicy(): Policy {
-  return { version: 1, filesystem_policy: { include_workdir: false, read_only: [], read_write: [] }, network: { mode: POLICY_DEFAULTS.network }, on_violation: POLICY_DEFAULTS.on_violation };
+  return {
+    version: 1,
+    filesystem_policy: { include_workdir: false, read_only: [], read_write: [] },
+    network: { mode: POLICY_DEFAULTS.network },
+    on_violation: POLICY_DEFAULTS.on_violation,
+  };
 }
 
 /** Structural and semantic violations together, each "pointer: problem": the path

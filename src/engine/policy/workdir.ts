@@ -21,7 +21,13 @@ export function normaliseWorkdir(dir: string, flag = "workdir"): string {
           ? "must not contain '..'"
           : undefined;
   if (problem) throw new EngineError("USAGE", `${flag} ${JSON.stringify(dir)}: ${problem}`);
-  return "/" + dir.split("/").filter((c) => c && c !== ".").join("/");
+  return (
+    "/" +
+    dir
+      .split("/")
+      .filter((c) => c && c !== ".")
+      .join("/")
+  );
 }
 
 const under = (path: string, root: string) => path === root || path.startsWith(root === "/" ? "/" : `${root}/`);

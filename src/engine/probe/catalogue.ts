@@ -167,7 +167,10 @@ export function catalogue(): Probe[] {
         await ctx.wasm(PROBE_MODULE, ["symlink", "/workspace", "workspace/.b"]);
         const line = parseProbeLine(await ctx.wasm(PROBE_MODULE, ["rename", "workspace/.b/home", "workspace/.b/gone"]));
         const after = await ctx.sh("echo ok > /workspace/after-rename && cat /workspace/after-rename && echo ok > /tmp/after-rename && cat /tmp/after-rename");
-        return { held: line !== undefined && line.errno !== 0 && after.stdout === "ok\nok\n", observed: `rename errno ${line?.errno ?? "?"}; /workspace and /tmp afterwards: ${JSON.stringify(after.stdout)}` };
+        return {
+          held: line !== undefined && line.errno !== 0 && after.stdout === "ok\nok\n",
+          observed: `rename errno ${line?.errno ?? "?"}; /workspace and /tmp afterwards: ${JSON.stringify(after.stdout)}`,
+        };
       },
     },
     {
@@ -177,7 +180,9 @@ export function catalogue(): Probe[] {
       expected: "no listing shows the engine's names (home, .coreason-audit); /workspace lists the guest's files",
       run: async (ctx) => {
         await ctx.sh("echo m > /workspace/probe-marker; ln -s /workspace /workspace/.probe-link 2>/dev/null; cat /etc/shadow 2>/dev/null; true");
-        const line = parseProbeLine(await ctx.wasm(PROBE_MODULE, ["fd-find", "70", "@workspace", "%.", "@workspace/.probe-link", "home", ".coreason-audit", "probe-marker"]));
+        const line = parseProbeLine(
+          await ctx.wasm(PROBE_MODULE, ["fd-find", "70", "@workspace", "%.", "@workspace/.probe-link", "home", ".coreason-audit", "probe-marker"]),
+        );
         const hits = (line?.data.split(";")[2] ?? "").split(",").filter(Boolean);
         const leaked = hits.filter((h) => !h.endsWith(":probe-marker"));
         const seen = hits.length - leaked.length;
@@ -276,7 +281,11 @@ export function catalogue(): Probe[] {
       expected: "exactly the enclave's PATH, HOME, USER",
       run: async (ctx) => {
         const raw = parseProbeLine(await ctx.wasm(PROBE_MODULE, ["env"]));
-        const names = (raw?.data ?? "").split("\n").filter(Boolean).map((l) => l.split("=")[0]).sort();
+        const names = (raw?.data ?? "")
+          .split("\n")
+          .filter(Boolean)
+          .map((l) => l.split("=")[0])
+          .sort();
         return { held: names.join(",") === "HOME,PATH,USER", observed: names.join(",") || "no output" };
       },
     },
@@ -303,7 +312,10 @@ export function catalogue(): Probe[] {
         const r = await ctx.wasm(fixture("alloc-loop"), [], { timeoutMs: 60000 });
         const m = /malloc failed after (\d+) KiB/.exec(r.stdout);
         const kib = m ? Number(m[1]) : -1;
-        return { held: kib > 0 && kib * 1024 < ctx.memoryPages * 65536, observed: m ? `failed after ${kib} KiB (cap ${ctx.memoryPages * 64} KiB)` : describe(r) };
+        return {
+          held: kib > 0 && kib * 1024 < ctx.memoryPages * 65536,
+          observed: m ? `failed after ${kib} KiB (cap ${ctx.memoryPages * 64} KiB)` : describe(r),
+        };
       },
     },
     {
@@ -326,7 +338,10 @@ export function catalogue(): Probe[] {
         const r = await ctx.wasm(PROBE_MODULE, ["spin"], { timeoutMs: 1000 });
         await ctx.sh("true"); // waits for the recycled worker
         const cpu = await ctx.idleCpu(1500);
-        return { held: r.exitCode === 124 && (cpu === null || cpu < 0.5), observed: `exit ${r.exitCode} (${r.reason}); CPU afterwards ${cpu === null ? "unknown" : `${cpu.toFixed(2)} s in 1.5 s`}` };
+        return {
+          held: r.exitCode === 124 && (cpu === null || cpu < 0.5),
+          observed: `exit ${r.exitCode} (${r.reason}); CPU afterwards ${cpu === null ? "unknown" : `${cpu.toFixed(2)} s in 1.5 s`}`,
+        };
       },
     },
     {
@@ -364,7 +379,10 @@ export function catalogue(): Probe[] {
       expected: "not found",
       run: async (ctx) => {
         const r = await ctx.sh("find /workspace /tmp -type f -exec cat {} +", { timeoutMs: 30000 });
-        return { held: !r.stdout.includes(ctx.canary.content), observed: r.stdout.includes(ctx.canary.content) ? "found" : `not found in ${r.stdout.length} bytes` };
+        return {
+          held: !r.stdout.includes(ctx.canary.content),
+          observed: r.stdout.includes(ctx.canary.content) ? "found" : `not found in ${r.stdout.length} bytes`,
+        };
       },
     },
     // ---- positive controls ----------------------------------------------------------------
@@ -401,7 +419,17 @@ export function catalogue(): Probe[] {
 export function selectProbes(all: Probe[], only?: string | string[]): Probe[] {
   const globs = [only ?? []].flat();
   if (!globs.length) return orderForRun(all);
-  const res = globs.map((g) => new RegExp("^" + g.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".") + "$"));
+  const res = globs.map(
+    (g) =>
+      new RegExp(
+        "^" +
+          g
+            .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+            .replace(/\*/g, ".*")
+            .replace(/\?/g, ".") +
+          "$",
+      ),
+  );
   return orderForRun(all.filter((p) => res.some((re) => re.test(p.id) || re.test(p.category))));
 }
 

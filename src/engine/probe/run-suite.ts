@@ -103,7 +103,8 @@ export class ProbeSession {
     if (!this.probes.length) throw new EngineError("USAGE", `no probe id or category matches ${[opts.only].flat().join(", ")}`);
     for (const p of this.probes) {
       const lane = OWN_INSTANCE[p.id] ?? "main";
-      if (!this.lanes.has(lane)) this.lanes.set(lane, { name: lane === "main" ? `probe-${this.id}` : `probe-${this.id}-${lane}`, up: gate(), queue: Promise.resolve() });
+      if (!this.lanes.has(lane))
+        this.lanes.set(lane, { name: lane === "main" ? `probe-${this.id}` : `probe-${this.id}-${lane}`, up: gate(), queue: Promise.resolve() });
     }
   }
 
@@ -119,7 +120,8 @@ export class ProbeSession {
       writeFileSync(this.canary.path, this.canary.content, { mode: 0o600 });
       process.env[this.canary.env] = this.canary.envValue;
       const launches = [];
-      for (const lane of this.lanes.values()) launches.push({ lane, launch: await prepareLaunch({ ...this.opts, name: lane.name, unguarded: this.unguarded }, {}) });
+      for (const lane of this.lanes.values())
+        launches.push({ lane, launch: await prepareLaunch({ ...this.opts, name: lane.name, unguarded: this.unguarded }, {}) });
       this.policyDigest = launches[0].launch.policyDigest;
       const booted = await Promise.allSettled(
         launches.map(async ({ lane, launch }) => {
@@ -156,7 +158,15 @@ export class ProbeSession {
       verdict = "error";
       observed = (e as Error).message;
     }
-    const result = { id: probe.id, category: probe.category, attempt: probe.attempt, expected: probe.expected, observed: scrub(observed, this.canary.content), verdict, durationMs: Math.round(performance.now() - t) };
+    const result = {
+      id: probe.id,
+      category: probe.category,
+      attempt: probe.attempt,
+      expected: probe.expected,
+      observed: scrub(observed, this.canary.content),
+      verdict,
+      durationMs: Math.round(performance.now() - t),
+    };
     this.results.push(result);
     return result;
   }

@@ -9,7 +9,6 @@ import { findShadowStack, GUARD_SCRATCH_BYTES, STACK_FLOOR } from "./stack-layou
 import { ByteWriter, IndexMaps, leb, Reader, rewriteBody, slebNonNegative } from "../wasm/code.js";
 import { entries, Import, parseImports, readName as name, sections, vecCount } from "../wasm/sections.js";
 
-
 /** Rewrites a constant expression (ref.func, global.get) up to and including `end`. */
 function constExpr(r: Reader, maps: IndexMaps, out: number[]) {
   for (;;) {
@@ -126,14 +125,21 @@ export function spliceGuard(target: Uint8Array, template: Uint8Array, label: str
   // Globals: the template's imported stack pointer is the target's; the floor of its
   // scratch memory is a new constant global after the target's; the template's own follow.
   const stack = findShadowStack(
-    { globals: tsec(6), data: tsec(11), names: T.find((s) => s.id === 0 && isNameSection(s.body))?.body, code: bodies(tsec(10)), initialPages: definedMemoryPages(tsec(5)) },
+    {
+      globals: tsec(6),
+      data: tsec(11),
+      names: T.find((s) => s.id === 0 && isNameSection(s.body))?.body,
+      code: bodies(tsec(10)),
+      initialPages: definedMemoryPages(tsec(5)),
+    },
     GUARD_SCRATCH_BYTES,
     label,
   );
   const gGlobalImportNames = gImports.filter((i) => i.kind === 3).map((i) => i.name);
   const gGlobalImports = gGlobalImportNames.length;
   const floorGlobal = nGlobT;
-  const templateGlobal = (i: number) => (i < gGlobalImports ? (gGlobalImportNames[i] === STACK_FLOOR ? floorGlobal : stack.global) : nGlobT + 1 + (i - gGlobalImports));
+  const templateGlobal = (i: number) =>
+    i < gGlobalImports ? (gGlobalImportNames[i] === STACK_FLOOR ? floorGlobal : stack.global) : nGlobT + 1 + (i - gGlobalImports);
 
   const tamper = hooks.tamperGuestCall;
   const tMaps: IndexMaps = { func: tamper ? (i) => tamper(targetFunc(i), { first: K, count: raw.length }) : targetFunc, global: (i) => i, type: (i) => i };

@@ -46,7 +46,6 @@ const readName = (r: Reader) => {
   return s;
 };
 
-
 interface GlobalInfo {
   mutable: boolean;
   i32: boolean;
@@ -128,8 +127,7 @@ export function findShadowStack(parts: ModuleParts, scratchBytes: number, label:
   const refuse = (why: string) => new EngineError("MODULE_REJECTED", `${label}: ${why}`);
   const globals = parseGlobals(parts.globals);
   const memoryBytes = parts.initialPages * 65536;
-  const candidate = (g: GlobalInfo | undefined) =>
-    !!g && g.mutable && g.i32 && g.init !== undefined && g.init > 0 && g.init % 4 === 0 && g.init <= memoryBytes;
+  const candidate = (g: GlobalInfo | undefined) => !!g && g.mutable && g.i32 && g.init !== undefined && g.init > 0 && g.init % 4 === 0 && g.init <= memoryBytes;
   let sp = namedStackPointer(parts.names);
   if (sp === undefined || !candidate(globals[sp])) {
     const uses = new Map<number, number>();
@@ -141,7 +139,9 @@ export function findShadowStack(parts: ModuleParts, scratchBytes: number, label:
     }
   }
   if (sp === undefined) {
-    throw refuse("has no shadow-stack pointer (a mutable i32 global holding a stack address); the policy guard borrows its scratch memory from the stack, so the module cannot be guarded (build it with an LLVM or AssemblyScript toolchain)");
+    throw refuse(
+      "has no shadow-stack pointer (a mutable i32 global holding a stack address); the policy guard borrows its scratch memory from the stack, so the module cannot be guarded (build it with an LLVM or AssemblyScript toolchain)",
+    );
   }
   const top = globals[sp].init!;
   const ranges = dataRanges(parts.data);
@@ -150,7 +150,9 @@ export function findShadowStack(parts: ModuleParts, scratchBytes: number, label:
   for (const [start, end] of ranges) if (start < top && end > floor) floor = end;
   floor = Math.ceil(floor / 16) * 16;
   if (top - scratchBytes < floor) {
-    throw refuse(`its shadow stack (${top - floor} bytes below address ${top}) is smaller than the ${scratchBytes} bytes the policy guard needs; relink with a larger stack (clang -Wl,-z,stack-size=65536, asc --stackSize 65536)`);
+    throw refuse(
+      `its shadow stack (${top - floor} bytes below address ${top}) is smaller than the ${scratchBytes} bytes the policy guard needs; relink with a larger stack (clang -Wl,-z,stack-size=65536, asc --stackSize 65536)`,
+    );
   }
   return { global: sp, top, floor };
 }

@@ -46,7 +46,12 @@ export interface RunOnceOptions {
 }
 
 export async function runOnce(opts: RunOnceOptions): Promise<ExecResult> {
-  const { def, policy, memoryPages, timeoutMs, outputBytes } = resolveDefinition({ enclave: "OpenShell", policyFile: opts.policyFile, memoryPages: opts.memoryPages, timeoutMs: opts.timeoutMs });
+  const { def, policy, memoryPages, timeoutMs, outputBytes } = resolveDefinition({
+    enclave: "OpenShell",
+    policyFile: opts.policyFile,
+    memoryPages: opts.memoryPages,
+    timeoutMs: opts.timeoutMs,
+  });
   const guard = guardConfig(policy, def.workdir);
   const workdir = opts.workdir === undefined ? undefined : normaliseWorkdir(opts.workdir);
   if (workdir) checkWorkdirGranted(workdir, guard);
@@ -91,7 +96,12 @@ export async function runOnce(opts: RunOnceOptions): Promise<ExecResult> {
   const outcome = await Promise.race([run, overrun]).finally(() => clearTimeout(backstop));
   const { violations, dropped } = tally.summary();
   const { memoryExceeded: _m, workerBroken: _w, ...visible } = outcome;
-  const body = { ...visible, reason: visible.reason === "exited" && violations.length ? ("denied" as const) : visible.reason, violations, ...(dropped ? { violationsDropped: dropped } : {}) };
+  const body = {
+    ...visible,
+    reason: visible.reason === "exited" && violations.length ? ("denied" as const) : visible.reason,
+    violations,
+    ...(dropped ? { violationsDropped: dropped } : {}),
+  };
   return execResult(def.name, body, stdout, stderr);
 }
 
@@ -99,7 +109,8 @@ export async function runOnce(opts: RunOnceOptions): Promise<ExecResult> {
  *  places the sandbox stores files); symlinks are followed, as `cp -rL` does. */
 async function copyIn(box: EnclaveSandbox, copy: HostCopy, mounts: { guest: string; backing: string }[]): Promise<void> {
   const mount = mounts.find((m) => copy.guest === m.guest || copy.guest.startsWith(m.guest + "/"));
-  if (!mount || copy.guest.split("/").includes("..")) throw new EngineError("USAGE", `--copy ${copy.host}:${copy.guest}: the guest path must lie in ${mounts.map((m) => m.guest).join(" or ")}`);
+  if (!mount || copy.guest.split("/").includes(".."))
+    throw new EngineError("USAGE", `--copy ${copy.host}:${copy.guest}: the guest path must lie in ${mounts.map((m) => m.guest).join(" or ")}`);
   const target = mount.backing + copy.guest.slice(mount.guest.length);
   const walk = async (host: string, guestPath: string) => {
     let st;

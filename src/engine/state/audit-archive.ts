@@ -84,7 +84,18 @@ export function readArchivedAudit(name: string): { run: AuditRun; records: Audit
     /* unreadable description: the records still count */
   }
   const records = parseAudit(text);
-  return { run: run ?? { version: 1, name, definition: "?", stoppedAt: statSync(file).mtime.toISOString(), ended: "stopped", records: records.length, droppedRecords: 0 }, records };
+  return {
+    run: run ?? {
+      version: 1,
+      name,
+      definition: "?",
+      stoppedAt: statSync(file).mtime.toISOString(),
+      ended: "stopped",
+      records: records.length,
+      droppedRecords: 0,
+    },
+    records,
+  };
 }
 
 /** At most ARCHIVE_MAX_NAMES archived logs: the least recently written go. */

@@ -39,7 +39,18 @@ export const auditPath = (dir: string) => join(dir, "audit.jsonl");
 /** The exec's violations; `dropped` further ones (beyond the listed kinds) become one
  *  record counting them. */
 export function toAuditRecords(violations: Violation[], enclave: string, exec: number, dropped = 0, time = new Date()): AuditRecord[] {
-  const listed = dropped ? [...violations, { operation: "other", path: "", rule: "engine: violations beyond the listed kinds, counted only", decision: violations[0]?.decision ?? "denied", count: dropped } as Violation] : violations;
+  const listed = dropped
+    ? [
+        ...violations,
+        {
+          operation: "other",
+          path: "",
+          rule: "engine: violations beyond the listed kinds, counted only",
+          decision: violations[0]?.decision ?? "denied",
+          count: dropped,
+        } as Violation,
+      ]
+    : violations;
   return listed.map((v) => {
     const [activity, activity_id] = ACTIVITY[v.operation] ?? ["Other", 99];
     const network = v.operation.startsWith("sock_");

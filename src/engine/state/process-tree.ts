@@ -30,7 +30,9 @@ export function procAvailable(): boolean {
 }
 
 export function allPids(): number[] {
-  return readdirSync("/proc").filter((d) => /^\d+$/.test(d)).map(Number);
+  return readdirSync("/proc")
+    .filter((d) => /^\d+$/.test(d))
+    .map(Number);
 }
 
 export interface ProcIdentity {
@@ -66,7 +68,7 @@ export function treePids(root: number): number[] {
   const all = allPids();
   const parent = new Map(all.map((p) => [p, stat(p)?.ppid ?? -1]));
   const out = [root];
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const [p, pp] of parent) {
       if (!out.includes(pp) || out.includes(p)) continue;

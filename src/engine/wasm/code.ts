@@ -130,7 +130,8 @@ export function rewriteBody(body: Uint8Array, maps: IndexMaps, onCall?: (target:
   };
   const blockType = () => {
     const t = body[r.i];
-    if (t === 0x40 || (t >= 0x6f && t <= 0x7f)) r.skip(1); // empty, or a value type
+    if (t === 0x40 || (t >= 0x6f && t <= 0x7f))
+      r.skip(1); // empty, or a value type
     else {
       flushTo(r.i);
       // s33 type index: non-negative, so its LEB reads as an unsigned one
@@ -233,8 +234,7 @@ export function rewriteBody(body: Uint8Array, maps: IndexMaps, onCall?: (target:
         if (sub === 8 || sub === 10 || sub === 12 || sub === 14) {
           r.u32();
           r.u32();
-        }
-        else if (sub === 9 || sub === 11 || sub === 13 || sub === 15 || sub === 16 || sub === 17) r.u32();
+        } else if (sub === 9 || sub === 11 || sub === 13 || sub === 15 || sub === 16 || sub === 17) r.u32();
         else throw new Error(`unknown instruction 0xfc ${sub}`);
         break;
       }

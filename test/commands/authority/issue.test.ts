@@ -12,7 +12,20 @@ describe("authority issue", () => {
 
   it("prints only the token on stdout: an EdDSA JWT with the scopes, enclaves and expiry", () => {
     expect(cli.run(["authority", "init"]).status).to.equal(0);
-    const r = cli.run(["authority", "issue", "--subject", "ci", "--scope", "enclave:exec", "--scope", "enclave:read", "--enclave", "OpenShell", "--ttl", "30m"]);
+    const r = cli.run([
+      "authority",
+      "issue",
+      "--subject",
+      "ci",
+      "--scope",
+      "enclave:exec",
+      "--scope",
+      "enclave:read",
+      "--enclave",
+      "OpenShell",
+      "--ttl",
+      "30m",
+    ]);
     expect(r.status, r.stderr).to.equal(0);
     expect(r.stdout).to.match(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\n$/);
     const token = r.stdout.trim();
@@ -36,7 +49,11 @@ describe("authority issue", () => {
 
   it("rejects unknown scopes, bad TTLs and bad enclave names (exit 2)", () => {
     expect(cli.run(["authority", "issue", "--subject", "ci", "--scope", "enclave:everything"]).status).to.equal(2);
-    expectCleanError(cli.run(["authority", "issue", "--subject", "ci", "--scope", "enclave:read", "--ttl", "soon"]), 2, /--ttl 'soon': expected a number and a unit/);
+    expectCleanError(
+      cli.run(["authority", "issue", "--subject", "ci", "--scope", "enclave:read", "--ttl", "soon"]),
+      2,
+      /--ttl 'soon': expected a number and a unit/,
+    );
     expectCleanError(cli.run(["authority", "issue", "--subject", "ci", "--scope", "enclave:read", "--ttl", "400d"]), 2, /at most 366d/);
     expectCleanError(cli.run(["authority", "issue", "--subject", "ci", "--scope", "enclave:read", "--enclave", "../x"]), 2, /invalid instance name '\.\.\/x'/);
     expect(cli.run(["authority", "issue", "--scope", "enclave:read"]).status).to.equal(2);

@@ -6,7 +6,9 @@ import { join } from "node:path";
 import { expect } from "chai";
 import { CliSandbox, expectSchema, ROOT } from "../../helpers/cli.js";
 
-const manifest = JSON.parse(readFileSync(join(ROOT, "oclif.manifest.json"), "utf8")) as { commands: Record<string, { aliases: string[]; flags: Record<string, unknown> }> };
+const manifest = JSON.parse(readFileSync(join(ROOT, "oclif.manifest.json"), "utf8")) as {
+  commands: Record<string, { aliases: string[]; flags: Record<string, unknown> }>;
+};
 const diagnostics = Object.keys(manifest.commands).filter((id) => id.startsWith("sys-diagnostics:"));
 
 describe("engine (alias topic of sys-diagnostics)", () => {

@@ -37,9 +37,16 @@ describe("sandbox-exec conveniences", () => {
     expect(doc.message).to.equal("timed out after 700 ms; the guest was stopped");
   });
 
-  for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
+  for (const [signal, code] of [
+    ["SIGINT", 130],
+    ["SIGTERM", 143],
+  ] as const) {
     it(`${signal} of the CLI during an exec exits ${code}, and the instance serves on`, async () => {
-      const child = spawn(process.execPath, [join(ROOT, "bin", "run.js"), "sys-diagnostics", "sandbox-exec", "--enclave", "OpenShell", "--timeout-ms", "20000", "--cmd", "echo go; sleep 20"], { env: cli.env(), stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn(
+        process.execPath,
+        [join(ROOT, "bin", "run.js"), "sys-diagnostics", "sandbox-exec", "--enclave", "OpenShell", "--timeout-ms", "20000", "--cmd", "echo go; sleep 20"],
+        { env: cli.env(), stdio: ["ignore", "pipe", "pipe"] },
+      );
       await new Promise<void>((resolve) => child.stdout.on("data", (d) => String(d).includes("go") && resolve()));
       const exited = new Promise<[number | null, string | null]>((resolve) => child.on("close", (c, s) => resolve([c, s])));
       child.kill(signal);

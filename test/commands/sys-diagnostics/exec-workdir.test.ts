@@ -13,7 +13,9 @@ describe("sandbox-exec -w/--workdir", function () {
   const cli = new CliSandbox();
   before(() => {
     cli.start();
-    expect(cli.exec("mkdir -p /workspace/sub/deep /tmp/t; echo top > /workspace/data.txt; echo sub > /workspace/sub/data.txt; echo f > /workspace/file").status).to.equal(0);
+    expect(
+      cli.exec("mkdir -p /workspace/sub/deep /tmp/t; echo top > /workspace/data.txt; echo sub > /workspace/sub/data.txt; echo f > /workspace/file").status,
+    ).to.equal(0);
   });
   after(() => {
     cli.run(sd("sandbox-stop", "--enclave", "OpenShell"));
@@ -62,13 +64,21 @@ describe("sandbox-exec -w/--workdir", function () {
       expect(doc.error).to.include({ code: "WORKDIR_DENIED", exit: 77 });
       expect(doc.error.message).to.equal(`workdir ${dir}: Permission denied (filesystem_policy: not granted)`);
     }
-    expectCleanError(cli.run(sd("sandbox-exec", "--enclave", "OpenShell", "-w", "/etc", "--wasm", catFile, "--", "passwd")), 77, /workdir \/etc: Permission denied/);
+    expectCleanError(
+      cli.run(sd("sandbox-exec", "--enclave", "OpenShell", "-w", "/etc", "--wasm", catFile, "--", "passwd")),
+      77,
+      /workdir \/etc: Permission denied/,
+    );
     expect(execCount()).to.equal(before);
   });
 
   it("a DIR that is not a directory in the enclave fails as docker exec -w does (126, WORKDIR_MISSING); nothing runs", () => {
     const before = execCount();
-    for (const [dir, why] of [["/workspace/nope", "no such directory"], ["/workspace/file", "not a directory"], ["/usr/nope", "no such directory"]]) {
+    for (const [dir, why] of [
+      ["/workspace/nope", "no such directory"],
+      ["/workspace/file", "not a directory"],
+      ["/usr/nope", "no such directory"],
+    ]) {
       const r = cli.exec("echo ran > /workspace/ran", ["-w", dir, "--json"]);
       expect(r.status, dir).to.equal(126);
       expect(JSON.parse(r.stdout).error).to.include({ code: "WORKDIR_MISSING", exit: 126 });
@@ -93,7 +103,12 @@ describe("coreason-engine --workdir", () => {
     rmSync(state, { recursive: true, force: true });
     rmSync(data, { recursive: true, force: true });
   });
-  const engine = (args: string[]) => spawnSync(process.execPath, [join(ROOT, "bin", "engine.js"), ...args], { env: { ...process.env, COREASON_STATE_DIR: state }, encoding: "utf8", timeout: 120000 });
+  const engine = (args: string[]) =>
+    spawnSync(process.execPath, [join(ROOT, "bin", "engine.js"), ...args], {
+      env: { ...process.env, COREASON_STATE_DIR: state },
+      encoding: "utf8",
+      timeout: 120000,
+    });
 
   it("run --workdir: the module resolves relative paths in DIR (after --copy); sh -w: the shell starts there", () => {
     mkdirSync(join(data, "in"));

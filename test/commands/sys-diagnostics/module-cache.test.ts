@@ -42,7 +42,9 @@ describe("module cache bound (COREASON_MODULE_CACHE_BYTES)", () => {
   });
 
   it("a bad setting is a one-line configuration error (78) naming it", () => {
-    const r = cli.run(["sys-diagnostics", "sandbox-exec", "--enclave", "OpenShell", "--wasm", fixture("cat-file")], { env: { COREASON_MODULE_CACHE_BYTES: "lots" } });
+    const r = cli.run(["sys-diagnostics", "sandbox-exec", "--enclave", "OpenShell", "--wasm", fixture("cat-file")], {
+      env: { COREASON_MODULE_CACHE_BYTES: "lots" },
+    });
     expectCleanError(r, 78, /COREASON_MODULE_CACHE_BYTES 'lots' is not a size/);
   });
 });

@@ -32,7 +32,10 @@ describe("named instances and the kept audit log", function () {
     });
 
     it("start --json names the instance and its definition; each has its own limits", () => {
-      for (const [name, pages] of [["small", 64], ["big", 512]] as const) {
+      for (const [name, pages] of [
+        ["small", 64],
+        ["big", 512],
+      ] as const) {
         const r = cli.run(sd("sandbox-inspect", "--enclave", name, "--json"));
         expect(r.status, r.stderr).to.equal(0);
         expect(JSON.parse(r.stdout)).to.deep.include({ enclave: name, definition: "OpenShell" });
@@ -130,7 +133,9 @@ describe("named instances and the kept audit log", function () {
       const again = cli.run(sd("sandbox-start", "--enclave", "OpenShell", "--name", "small", "--json"));
       expect(again.status, again.stderr).to.equal(0);
       expect(JSON.parse(again.stdout).recovered).to.match(/audit log kept/);
-      const archive = readFileSync(join(cli.stateDir, "audit", "small.jsonl"), "utf8").trim().split("\n");
+      const archive = readFileSync(join(cli.stateDir, "audit", "small.jsonl"), "utf8")
+        .trim()
+        .split("\n");
       expect(JSON.parse(archive[0]).run).to.include({ name: "small", ended: "host-died", records: 1 });
       expect(JSON.parse(archive[1])).to.include({ path: "/etc/shadow", enclave: "small" });
       expect(auditJson("small")).to.deep.include({ state: "running", records: [] });

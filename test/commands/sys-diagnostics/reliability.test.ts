@@ -54,7 +54,11 @@ describe("reliability: runaway guests, dead hosts, concurrency, corrupt state", 
   });
 
   it("interrupting the CLI (Ctrl-C) stops its guest: the next exec does not wait, the guest wrote nothing more", async () => {
-    const child = spawn(process.execPath, [join(ROOT, "bin", "run.js"), "sys-diagnostics", "sandbox-exec", "--enclave", "OpenShell", "--cmd", "echo go; sleep 20; echo late > /workspace/late"], { env: cli.env(), stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(
+      process.execPath,
+      [join(ROOT, "bin", "run.js"), "sys-diagnostics", "sandbox-exec", "--enclave", "OpenShell", "--cmd", "echo go; sleep 20; echo late > /workspace/late"],
+      { env: cli.env(), stdio: ["ignore", "pipe", "pipe"] },
+    );
     await new Promise<void>((resolve) => child.stdout.on("data", (d) => String(d).includes("go") && resolve()));
     const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
     child.kill("SIGINT");
@@ -66,22 +70,29 @@ describe("reliability: runaway guests, dead hosts, concurrency, corrupt state", 
     expect(cli.exec("ls /workspace/late").status, "the interrupted guest went on").to.not.equal(0);
   });
 
-    it("a shell that runs out of its memory cap says so and traps (134), in one line, and the instance serves on", () => {
+  it("a shell that runs out of its memory cap says so and traps (134), in one line, and the instance serves on", () => {
     const r = cli.exec("x=$(seq 3000000); echo ${#x}");
     expect(r.status).to.equal(134);
     expect(r.stderr).to.equal("sh: out of memory\nsandbox-exec: the guest trapped: unreachable\n");
     expect(cli.exec("echo still serving").stdout).to.equal("still serving\n");
   });
 
-    it("a violation flood: identical ones counted, at most 100 kinds listed, the rest counted; the result still arrives", () => {
-    const flood = "i=0; while [ $i -lt 3000 ]; do cat /etc/passwd 2>/dev/null; i=$((i+1)); done; for i in $(seq 150); do cat /etc/f$i 2>/dev/null; done; echo done";
+  it("a violation flood: identical ones counted, at most 100 kinds listed, the rest counted; the result still arrives", () => {
+    const flood =
+      "i=0; while [ $i -lt 3000 ]; do cat /etc/passwd 2>/dev/null; i=$((i+1)); done; for i in $(seq 150); do cat /etc/f$i 2>/dev/null; done; echo done";
     const r = cli.run(["sys-diagnostics", "sandbox-exec", "--enclave", "OpenShell", "--cmd", flood, "--json"]);
     expect(r.status, r.stderr).to.equal(77);
     const doc = JSON.parse(r.stdout);
     expectSchema("output/sys-diagnostics-sandbox-exec.json", doc);
     expect(doc.stdout).to.equal("done\n");
     expect(doc.violations).to.have.length(100);
-    expect(doc.violations[0]).to.deep.equal({ operation: "open", path: "/etc/passwd", rule: "filesystem_policy: not granted", decision: "denied", count: 3000 });
+    expect(doc.violations[0]).to.deep.equal({
+      operation: "open",
+      path: "/etc/passwd",
+      rule: "filesystem_policy: not granted",
+      decision: "denied",
+      count: 3000,
+    });
     expect(doc.violationsDropped).to.equal(51);
     const audit = JSON.parse(cli.run(["sys-diagnostics", "sandbox-audit", "--enclave", "OpenShell", "--json"]).stdout).records;
     const mine = audit.filter((a: { exec: number }) => a.exec === audit.at(-1).exec);
@@ -93,7 +104,7 @@ describe("reliability: runaway guests, dead hosts, concurrency, corrupt state", 
     expect(text.stdout).to.match(/\.\.\. and 51 more violations of other kinds \(counted, not listed\)\n$/);
   });
 
-    it("a guest that floods stdout is truncated at the output limit and stopped (137)", () => {
+  it("a guest that floods stdout is truncated at the output limit and stopped (137)", () => {
     const probe = join(ROOT, "dist", "guest", "probe.wasm");
     const r = cli.run(["sys-diagnostics", "sandbox-exec", "--enclave", "OpenShell", "--wasm", probe, "--", "flood-stdout", String(64 * 1024 * 1024)]);
     expect(r.status).to.equal(137);
@@ -104,7 +115,16 @@ describe("reliability: runaway guests, dead hosts, concurrency, corrupt state", 
 
   it("8 concurrent execs all complete with correct, unmixed output", async () => {
     const runs = await Promise.all(
-      Array.from({ length: 8 }, (_, i) => cli.runAsync(["sys-diagnostics", "sandbox-exec", "--enclave", "OpenShell", "--cmd", `echo start-${i}; echo ${i} > /workspace/c${i}; cat /workspace/c${i}; echo end-${i}`])),
+      Array.from({ length: 8 }, (_, i) =>
+        cli.runAsync([
+          "sys-diagnostics",
+          "sandbox-exec",
+          "--enclave",
+          "OpenShell",
+          "--cmd",
+          `echo start-${i}; echo ${i} > /workspace/c${i}; cat /workspace/c${i}; echo end-${i}`,
+        ]),
+      ),
     );
     runs.forEach((r, i) => {
       expect(r.status, r.stderr).to.equal(0);

@@ -24,7 +24,7 @@ function treeOf(dir: string): Record<string, string> {
       const r = rel ? `${rel}/${name}` : name;
       const st = lstatSync(p);
       if (st.isSymbolicLink()) out[r] = `link -> ${readlinkSync(p)}`;
-      else if (st.isDirectory()) (out[r] = "dir"), walk(p, r);
+      else if (st.isDirectory()) ((out[r] = "dir"), walk(p, r));
       else out[r] = readFileSync(p).toString("hex");
     }
   };
@@ -39,7 +39,12 @@ describe("sandbox-cp", function () {
   const h = (p: string) => join(host, p);
   /** the CLI with raw (binary) stdin and stdout */
   const cp = (args: string[], opts: { input?: Buffer; env?: Record<string, string> } = {}) => {
-    const r = spawnSync(process.execPath, [BIN, "sys-diagnostics", "sandbox-cp", ...args], { env: cli.env(opts.env), input: opts.input ?? Buffer.alloc(0), maxBuffer: 1 << 28, timeout: 60000 });
+    const r = spawnSync(process.execPath, [BIN, "sys-diagnostics", "sandbox-cp", ...args], {
+      env: cli.env(opts.env),
+      input: opts.input ?? Buffer.alloc(0),
+      maxBuffer: 1 << 28,
+      timeout: 60000,
+    });
     return { status: r.status, stdout: r.stdout, stderr: r.stderr.toString("utf8"), text: r.stdout.toString("utf8") };
   };
   const sh = (script: string) => cli.exec(script);
@@ -126,7 +131,11 @@ describe("sandbox-cp", function () {
     });
 
     it("errors, exit 1, one line, nothing written: missing parent, directory onto a file, trailing / on a missing directory, missing source", () => {
-      expectCleanError(cp([h("new.txt"), "OpenShell:/workspace/rules/no/such/x"]) as never, 1, /^Error: \/workspace\/rules\/no\/such\/x: the destination's parent directory \/workspace\/rules\/no\/such does not exist\n/);
+      expectCleanError(
+        cp([h("new.txt"), "OpenShell:/workspace/rules/no/such/x"]) as never,
+        1,
+        /^Error: \/workspace\/rules\/no\/such\/x: the destination's parent directory \/workspace\/rules\/no\/such does not exist\n/,
+      );
       expectCleanError(cp([h("tree"), "OpenShell:/workspace/rules/file"]) as never, 1, /cannot copy a directory onto a file/);
       expectCleanError(cp([h("new.txt"), "OpenShell:/workspace/rules/nodir/"]) as never, 1, /the destination directory does not exist/);
       expectCleanError(cp([h("no-such-file"), "OpenShell:/workspace/rules"]) as never, 1, /no-such-file: no such file or directory/);
@@ -244,7 +253,15 @@ describe("sandbox-cp", function () {
       const evil = writeTar([{ name: "x", kind: "file", data: Buffer.from("x") }]);
       evil.write("../evil\0", 0, "latin1");
       evil.fill(0x20, 148, 156);
-      evil.write(evil.subarray(0, 512).reduce((a, x) => a + x, 0).toString(8).padStart(6, "0") + "\0 ", 148, "latin1");
+      evil.write(
+        evil
+          .subarray(0, 512)
+          .reduce((a, x) => a + x, 0)
+          .toString(8)
+          .padStart(6, "0") + "\0 ",
+        148,
+        "latin1",
+      );
       expectCleanError(cp(["-", "OpenShell:/workspace"], { input: evil }) as never, 1, /name with '\.\.' refused/);
       expectCleanError(cp(["-", "OpenShell:/workspace/bytes.bin"], { input: good }) as never, 1, /must be an existing directory/);
       expect(sh("ls /workspace/f 2>&1").stdout).to.match(/No such file/);
@@ -252,7 +269,10 @@ describe("sandbox-cp", function () {
   });
 
   it("answers as engine sandbox-cp too", () => {
-    const r = spawnSync(process.execPath, [BIN, "engine", "sandbox-cp", h("bytes.bin"), "OpenShell:/workspace/via-engine"], { env: cli.env(), encoding: "utf8" });
+    const r = spawnSync(process.execPath, [BIN, "engine", "sandbox-cp", h("bytes.bin"), "OpenShell:/workspace/via-engine"], {
+      env: cli.env(),
+      encoding: "utf8",
+    });
     expect(r.status, r.stderr).to.equal(0);
     expect(sh("md5sum < /workspace/via-engine").stdout).to.match(/^e2c865db4162bed963bfaa9ef6ac18f0/);
   });

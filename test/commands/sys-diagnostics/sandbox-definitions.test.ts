@@ -43,7 +43,17 @@ describe("enclave definitions from plugins, COREASON_ENCLAVE_PATH and --definiti
   it("lists the built-in definition with its source", () => {
     const { status, doc } = definitions();
     expect(status).to.equal(0);
-    expect(doc).to.deep.equal({ definitions: [{ name: "OpenShell", source: "built-in", file: join(ROOT, "enclaves", "OpenShell.yaml"), description: "POSIX shell and core utilities in WebAssembly, built from guest/openshell" }], problems: [] });
+    expect(doc).to.deep.equal({
+      definitions: [
+        {
+          name: "OpenShell",
+          source: "built-in",
+          file: join(ROOT, "enclaves", "OpenShell.yaml"),
+          description: "POSIX shell and core utilities in WebAssembly, built from guest/openshell",
+        },
+      ],
+      problems: [],
+    });
     const human = run(["sys-diagnostics", "sandbox-definitions"]);
     expect(human.stdout).to.match(/^NAME\s+SOURCE\s+STATUS\s+FILE\nOpenShell\s+built-in\s+ok\s+\S+OpenShell\.yaml\n$/);
   });
@@ -55,7 +65,11 @@ describe("enclave definitions from plugins, COREASON_ENCLAVE_PATH and --definiti
     expect(listed.stdout).to.include("coreason-plugin-hello 0.1.0 (link)");
     const { status, doc } = definitions();
     expect(status).to.equal(0);
-    expect(doc.definitions.find((d: { name: string }) => d.name === "Hello")).to.deep.include({ source: "plugin", origin: "coreason-plugin-hello", file: join(EXAMPLE, "enclaves", "Hello.yaml") });
+    expect(doc.definitions.find((d: { name: string }) => d.name === "Hello")).to.deep.include({
+      source: "plugin",
+      origin: "coreason-plugin-hello",
+      file: join(EXAMPLE, "enclaves", "Hello.yaml"),
+    });
     const start = run(["sys-diagnostics", "sandbox-start", "--enclave", "Hello", "--json"]);
     expect(start.status, start.stderr).to.equal(0);
     expect(JSON.parse(start.stdout)).to.include({ enclave: "Hello", definition: "Hello", memoryPages: 64 });
@@ -74,7 +88,8 @@ describe("enclave definitions from plugins, COREASON_ENCLAVE_PATH and --definiti
     expect(status).to.equal(78);
     const hellos = doc.definitions.filter((d: { name: string }) => d.name === "Hello");
     expect(hellos.map((d: { source: string }) => d.source)).to.deep.equal(["plugin", "path"]);
-    for (const h of hellos) expect(h.error).to.match(/^enclave 'Hello' is defined by 2 sources: plugin coreason-plugin-hello \(.*\) and COREASON_ENCLAVE_PATH /);
+    for (const h of hellos)
+      expect(h.error).to.match(/^enclave 'Hello' is defined by 2 sources: plugin coreason-plugin-hello \(.*\) and COREASON_ENCLAVE_PATH /);
     const human = run(["sys-diagnostics", "sandbox-definitions"], { COREASON_ENCLAVE_PATH: EXAMPLE });
     expect(human.status).to.equal(78);
     expect(human.stdout).to.match(/^Hello\s+plugin coreason-plugin-hello\s+error\s/m);
@@ -95,7 +110,11 @@ describe("enclave definitions from plugins, COREASON_ENCLAVE_PATH and --definiti
     expect(install.status, install.stderr).to.equal(0);
     try {
       const hello = definitions().doc.definitions.find((d: { name: string }) => d.name === "Hello");
-      expect(hello).to.deep.include({ source: "plugin", origin: "coreason-plugin-hello", file: join(xdg.XDG_DATA_HOME, "coreason-server", "node_modules", "coreason-plugin-hello", "enclaves", "Hello.yaml") });
+      expect(hello).to.deep.include({
+        source: "plugin",
+        origin: "coreason-plugin-hello",
+        file: join(xdg.XDG_DATA_HOME, "coreason-server", "node_modules", "coreason-plugin-hello", "enclaves", "Hello.yaml"),
+      });
       expect(hello).not.to.have.property("error");
     } finally {
       expect(run(["plugins", "uninstall", "coreason-plugin-hello"]).status).to.equal(0);
@@ -121,7 +140,11 @@ describe("enclave definitions from plugins, COREASON_ENCLAVE_PATH and --definiti
   });
 
   it("a plugin's definition is validated and its module admitted like a built-in's", () => {
-    const badPolicy = plugin("bad-policy-plugin", "BadPolicy", (d) => ((d.policy as { filesystem_policy: { read_write: string[] } }).filesystem_policy.read_write = ["/"]));
+    const badPolicy = plugin(
+      "bad-policy-plugin",
+      "BadPolicy",
+      (d) => ((d.policy as { filesystem_policy: { read_write: string[] } }).filesystem_policy.read_write = ["/"]),
+    );
     const wasix = plugin("wasix-plugin", "Wasix", () => {}, join(ROOT, "dist", "guest", "fixtures", "wasix-import.wasm"));
     for (const root of [badPolicy, wasix]) expect(run(["plugins", "link", root, "--no-install"]).status).to.equal(0);
     try {
@@ -142,7 +165,11 @@ describe("enclave definitions from plugins, COREASON_ENCLAVE_PATH and --definiti
     const hello = run(["sys-diagnostics", "sandbox-exec", "--enclave", "Mine", "--cmd", "hello"]);
     expect([hello.status, hello.stdout]).to.deep.equal([0, "hello from a plugin's enclave\n"]);
     expect(run(["sys-diagnostics", "sandbox-stop", "--enclave", "Mine"]).status).to.equal(0);
-    expectCleanError(run(["sys-diagnostics", "sandbox-start", "--definition", join(root, "enclaves", "Mine.yaml")]), 125, /guest module .*enclaves\/dist\/hello\.wasm is missing/);
+    expectCleanError(
+      run(["sys-diagnostics", "sandbox-start", "--definition", join(root, "enclaves", "Mine.yaml")]),
+      125,
+      /guest module .*enclaves\/dist\/hello\.wasm is missing/,
+    );
     expectCleanError(run(["sys-diagnostics", "sandbox-start", "--definition", file, "--enclave", "OpenShell"]), 2, /--enclave|--definition/);
   });
 

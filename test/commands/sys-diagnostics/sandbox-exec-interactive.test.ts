@@ -151,8 +151,16 @@ describe("sandbox-exec -it (interactive shell)", function () {
     expectCleanError(pipe("", ["-t"]), 2, /^Error: -t needs a terminal, and stdin is not one/);
     expect(pipe("", ["-t"]).stderr.trim().split("\n")).to.have.length(1);
     expectCleanError(cli.run(["sys-diagnostics", "sandbox-exec", "-t", "--enclave", "OpenShell"]), 2, /-t needs -i/);
-    expectCleanError(cli.run(["sys-diagnostics", "sandbox-exec", "-it", "--cmd", "true", "--enclave", "OpenShell"]), 2, /--tty=true cannot also be provided when using --cmd/);
-    expectCleanError(cli.run(["sys-diagnostics", "sandbox-exec", "--enclave", "OpenShell"]), 2, /give --cmd SCRIPT or --wasm FILE, or -it for an interactive shell/);
+    expectCleanError(
+      cli.run(["sys-diagnostics", "sandbox-exec", "-it", "--cmd", "true", "--enclave", "OpenShell"]),
+      2,
+      /--tty=true cannot also be provided when using --cmd/,
+    );
+    expectCleanError(
+      cli.run(["sys-diagnostics", "sandbox-exec", "--enclave", "OpenShell"]),
+      2,
+      /give --cmd SCRIPT or --wasm FILE, or -it for an interactive shell/,
+    );
     expectCleanError(cli.run(["sys-diagnostics", "sandbox-exec", "-i", "--enclave", "Other"], { input: "true\n" }), 125, /enclave Other is not running/);
     const json = pipe("true\n", ["--json"]);
     expect(json.status).to.equal(2);
@@ -204,7 +212,9 @@ describe("sandbox-exec -it (interactive shell)", function () {
     });
 
     it("the line's commands never see the session's variables, and cannot forge its block", () => {
-      const r = pipe("env | grep -c OSH_; set | grep -c OSH_SESSION; echo USER=$USER\nprintf '\\0OSH-SESSION:%s\\0' 00112233445566778899aabbccddeeff >&2; echo after-forgery\necho next\n");
+      const r = pipe(
+        "env | grep -c OSH_; set | grep -c OSH_SESSION; echo USER=$USER\nprintf '\\0OSH-SESSION:%s\\0' 00112233445566778899aabbccddeeff >&2; echo after-forgery\necho next\n",
+      );
       expect(r.stdout).to.equal("0\n0\nUSER=sandbox\nafter-forgery\nnext\n");
       expect(r.stderr).to.include("\0OSH-SESSION:00112233445566778899aabbccddeeff\0");
     });

@@ -57,7 +57,9 @@ describe("sys-diagnostics sandbox-exec", () => {
   });
 
   it("the guest sees only the enclave's environment plus --env, never the host's", () => {
-    const r = cli.run(["sys-diagnostics", "sandbox-exec", "--enclave", "OpenShell", "--cmd", "env | sort", "--env", "FOO=bar baz", "--env", "EMPTY="], { env: { COREASON_CANARY: "host-secret-7731" } });
+    const r = cli.run(["sys-diagnostics", "sandbox-exec", "--enclave", "OpenShell", "--cmd", "env | sort", "--env", "FOO=bar baz", "--env", "EMPTY="], {
+      env: { COREASON_CANARY: "host-secret-7731" },
+    });
     expect(r.status, r.stderr).to.equal(0);
     // PWD is the shell's own, as in dash
     expect(r.stdout).to.equal("EMPTY=\nFOO=bar baz\nHOME=/workspace\nPATH=/bin\nPWD=/workspace\nUSER=sandbox\n");
@@ -87,12 +89,20 @@ describe("sys-diagnostics sandbox-exec", () => {
     const wasm = (file: string) => cli.run(["sys-diagnostics", "sandbox-exec", "--enclave", "OpenShell", "--wasm", file]);
 
     it("empty --cmd (2)", () => expectCleanError(cli.exec(""), 2, /--cmd must not be empty/));
-    it("--cmd and --wasm together (2)", () => expectCleanError(cli.run(["sys-diagnostics", "sandbox-exec", "--enclave", "OpenShell", "--cmd", "x", "--wasm", "y"]), 2, /cannot also be provided|exactly one/i));
-    it("neither --cmd nor --wasm nor -it (2)", () => expectCleanError(cli.run(["sys-diagnostics", "sandbox-exec", "--enclave", "OpenShell"]), 2, /give --cmd SCRIPT or --wasm FILE, or -it/));
+    it("--cmd and --wasm together (2)", () =>
+      expectCleanError(
+        cli.run(["sys-diagnostics", "sandbox-exec", "--enclave", "OpenShell", "--cmd", "x", "--wasm", "y"]),
+        2,
+        /cannot also be provided|exactly one/i,
+      ));
+    it("neither --cmd nor --wasm nor -it (2)", () =>
+      expectCleanError(cli.run(["sys-diagnostics", "sandbox-exec", "--enclave", "OpenShell"]), 2, /give --cmd SCRIPT or --wasm FILE, or -it/));
     it("a malformed --env (2)", () => expectCleanError(cli.exec("true", ["--env", "NOEQUALS"]), 2, /expected KEY=VALUE/));
     it("--timeout-ms 0 (2)", () => expectCleanError(cli.exec("true", ["--timeout-ms", "0"]), 2, /greater than or equal to 1/));
-    it("an instance that is not running (125)", () => expectCleanError(cli.run(["sys-diagnostics", "sandbox-exec", "--enclave", "Other", "--cmd", "true"]), 125, /enclave Other is not running/));
-    it("a path-like enclave name (2)", () => expectCleanError(cli.run(["sys-diagnostics", "sandbox-exec", "--enclave", "../x", "--cmd", "true"]), 2, /invalid enclave name/));
+    it("an instance that is not running (125)", () =>
+      expectCleanError(cli.run(["sys-diagnostics", "sandbox-exec", "--enclave", "Other", "--cmd", "true"]), 125, /enclave Other is not running/));
+    it("a path-like enclave name (2)", () =>
+      expectCleanError(cli.run(["sys-diagnostics", "sandbox-exec", "--enclave", "../x", "--cmd", "true"]), 2, /invalid enclave name/));
     it("a missing --wasm file (127)", () => expectCleanError(wasm("/nonexistent/x.wasm"), 127, /no such file/));
     it("a directory as --wasm file (126)", () => {
       const dir = join(cli.stateDir, "adir");
@@ -100,12 +110,14 @@ describe("sys-diagnostics sandbox-exec", () => {
       expectCleanError(wasm(dir), 126, /is a directory/);
     });
     it("bad magic bytes (125)", () => expectCleanError(wasm(bad("text.wasm", "#!/bin/sh\necho hi\n")), 125, /not a WebAssembly module \(bad magic bytes\)/));
-    it("truncated bytes (125)", () => expectCleanError(wasm(bad("trunc.wasm", new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 5]))), 125, /invalid WebAssembly module/));
+    it("truncated bytes (125)", () =>
+      expectCleanError(wasm(bad("trunc.wasm", new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 5]))), 125, /invalid WebAssembly module/));
     it("a reactor without _start (125)", () => expectCleanError(wasm(fixture("reactor")), 125, /no _start function/));
     it("an unknown import, named (125)", () => expectCleanError(wasm(fixture("unknown-import")), 125, /imports evil\.escape: unknown namespace evil/));
     it("a WASIX import (125)", () => expectCleanError(wasm(fixture("wasix-import")), 125, /imports wasix_32v1\.proc_fork: WASIX calls/));
     it("shared memory (125)", () => expectCleanError(wasm(fixture("shared-memory")), 125, /shared memory/));
-    it("initial memory above the cap, naming both numbers (125)", () => expectCleanError(wasm(fixture("big-initial-memory")), 125, /needs \d+ initial memory pages, more than the cap of 128 pages/));
+    it("initial memory above the cap, naming both numbers (125)", () =>
+      expectCleanError(wasm(fixture("big-initial-memory")), 125, /needs \d+ initial memory pages, more than the cap of 128 pages/));
   });
 
   it("the instance kept serving through all of the above", () => {

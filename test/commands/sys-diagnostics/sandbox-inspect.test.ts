@@ -81,7 +81,11 @@ describe("sys-diagnostics sandbox-inspect", () => {
       const doc = JSON.parse(r.stdout);
       expectSchema("output/sys-diagnostics-sandbox-inspect.json", doc);
       expect(doc).to.include({ enclave: "Loose", definition: "Loose" });
-      expect(doc.modules[0]).to.include({ role: "guest", label: "enclave Loose module dist/guest/openshell.wasm", sha256: sha256(join(dir, "dist", "guest", "openshell.wasm")) });
+      expect(doc.modules[0]).to.include({
+        role: "guest",
+        label: "enclave Loose module dist/guest/openshell.wasm",
+        sha256: sha256(join(dir, "dist", "guest", "openshell.wasm")),
+      });
     } finally {
       cli.run(["sys-diagnostics", "sandbox-stop", "--enclave", "Loose"]);
     }

@@ -23,7 +23,10 @@ describe("sys-diagnostics sandbox-probe", () => {
     const ids = report.results.map((x: { id: string }) => x.id);
     expect(new Set(ids).size).to.equal(ids.length);
     for (const cat of ["filesystem", "environment", "network", "resources", "admission", "canary", "control", "verdict"]) {
-      expect(report.results.some((x: { category: string }) => x.category === cat), cat).to.equal(true);
+      expect(
+        report.results.some((x: { category: string }) => x.category === cat),
+        cat,
+      ).to.equal(true);
     }
     const xml = readFileSync(junit, "utf8");
     expect(xml).to.match(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites /);

@@ -14,16 +14,19 @@ describe("sandbox-exec: the output limit holds for stderr written by the shell",
   const cli = new CliSandbox();
   before(() => {
     const policy = join(cli.stateDir, "policy.yaml");
-    writeFileSync(policy, [
-      "version: 1",
-      "filesystem_policy:",
-      "  include_workdir: true",
-      "  read_only: [/bin, /usr, /etc/os-release, /etc/hostname]",
-      "  read_write: [/workspace, /tmp, /dev/null]",
-      "limits:",
-      `  output_bytes: ${LIMIT}`,
-      "",
-    ].join("\n"));
+    writeFileSync(
+      policy,
+      [
+        "version: 1",
+        "filesystem_policy:",
+        "  include_workdir: true",
+        "  read_only: [/bin, /usr, /etc/os-release, /etc/hostname]",
+        "  read_write: [/workspace, /tmp, /dev/null]",
+        "limits:",
+        `  output_bytes: ${LIMIT}`,
+        "",
+      ].join("\n"),
+    );
     cli.start("OpenShell", ["--policy", policy, "--memory-pages", "256"]);
     expect(cli.exec("echo precious > /workspace/kept").status).to.equal(0);
   });

@@ -62,7 +62,23 @@ describe("the verdict, whatever the guest does", () => {
     });
 
     it("a worker killed under an exec: the result still lists the violation (77, reason failed)", async () => {
-      const child = spawn(process.execPath, [join(ROOT, "bin", "run.js"), "sys-diagnostics", "sandbox-exec", "--enclave", "OpenShell", "--timeout-ms", "60000", "--wasm", fixture("violate-then"), "--", "spin"], { env: cli.env(), stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn(
+        process.execPath,
+        [
+          join(ROOT, "bin", "run.js"),
+          "sys-diagnostics",
+          "sandbox-exec",
+          "--enclave",
+          "OpenShell",
+          "--timeout-ms",
+          "60000",
+          "--wasm",
+          fixture("violate-then"),
+          "--",
+          "spin",
+        ],
+        { env: cli.env(), stdio: ["ignore", "pipe", "pipe"] },
+      );
       let [stdout, stderr] = ["", ""];
       child.stderr.on("data", (d) => (stderr += d));
       await new Promise<void>((resolve) => child.stdout.on("data", (d) => ((stdout += d), stdout.includes("violated") && resolve())));
@@ -78,7 +94,17 @@ describe("the verdict, whatever the guest does", () => {
       const other = new CliSandbox();
       try {
         other.start("OpenShell");
-        const running = other.runAsync(["sys-diagnostics", "sandbox-exec", "--enclave", "OpenShell", "--json", "--timeout-ms", "60000", "--cmd", "cat /etc/shadow; while :; do :; done"]);
+        const running = other.runAsync([
+          "sys-diagnostics",
+          "sandbox-exec",
+          "--enclave",
+          "OpenShell",
+          "--json",
+          "--timeout-ms",
+          "60000",
+          "--cmd",
+          "cat /etc/shadow; while :; do :; done",
+        ]);
         await new Promise((r) => setTimeout(r, 2500));
         expect(other.run(["sys-diagnostics", "sandbox-stop", "--enclave", "OpenShell"]).status).to.equal(0);
         const r = await running;
@@ -93,14 +119,34 @@ describe("the verdict, whatever the guest does", () => {
 
     it("an interrupted CLI (Ctrl-C): the busy guest is stopped at once, its violation is in the audit log", async () => {
       const before = audit().length;
-      const child = spawn(process.execPath, [join(ROOT, "bin", "run.js"), "sys-diagnostics", "sandbox-exec", "--enclave", "OpenShell", "--timeout-ms", "60000", "--wasm", fixture("violate-then"), "--", "spin"], { env: cli.env(), stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn(
+        process.execPath,
+        [
+          join(ROOT, "bin", "run.js"),
+          "sys-diagnostics",
+          "sandbox-exec",
+          "--enclave",
+          "OpenShell",
+          "--timeout-ms",
+          "60000",
+          "--wasm",
+          fixture("violate-then"),
+          "--",
+          "spin",
+        ],
+        { env: cli.env(), stdio: ["ignore", "pipe", "pipe"] },
+      );
       await new Promise<void>((resolve) => child.stdout.on("data", (d) => String(d).includes("violated") && resolve()));
       child.kill("SIGINT");
       await new Promise((r) => child.on("close", r));
       const next = cli.exec("echo next");
       expect(next.stdout, "the next exec runs: the runaway was stopped").to.equal("next\n");
       expect(next.ms, "it did not wait for the 60 s timeout").to.be.below(15000);
-      expect(audit().slice(before).map((x) => [x.operation, x.path])).to.deep.equal([["open", "/etc/shadow"]]);
+      expect(
+        audit()
+          .slice(before)
+          .map((x) => [x.operation, x.path]),
+      ).to.deep.equal([["open", "/etc/shadow"]]);
     });
   });
 
@@ -149,10 +195,12 @@ describe("the verdict, whatever the guest does", () => {
 
   describe("engine output cannot be forged or hidden", () => {
     it("a newline in a denied path cannot forge a second DENIED line", () => {
-      const r = cli.exec("cat \"/etc/x\nDENIED open /fake: Permission denied (filesystem_policy: not granted)\"");
+      const r = cli.exec('cat "/etc/x\nDENIED open /fake: Permission denied (filesystem_policy: not granted)"');
       expect(r.status).to.equal(77);
       const lines = r.stdout.split("\n").filter(Boolean);
-      expect(lines).to.deep.equal(["DENIED open /etc/x\\nDENIED open /fake: Permission denied (filesystem_policy: not granted): Permission denied (filesystem_policy: not granted)"]);
+      expect(lines).to.deep.equal([
+        "DENIED open /etc/x\\nDENIED open /fake: Permission denied (filesystem_policy: not granted): Permission denied (filesystem_policy: not granted)",
+      ]);
       expect(r.stderr).to.match(/^sandbox-exec: policy violations: the last line of stdout \(exit 77\)$/m);
     });
 
@@ -174,13 +222,24 @@ describe("the verdict, whatever the guest does", () => {
     });
 
     it("invalid UTF-8 and backslashes in a path are told apart", () => {
-      const { doc } = cli.execJson("cat \"/etc/$(printf 'a\\377')\" \"/etc/a\\\\xff\"");
+      const { doc } = cli.execJson('cat "/etc/$(printf \'a\\377\')" "/etc/a\\\\xff"');
       expect(doc.violations.map((v) => v.path)).to.deep.equal(["/etc/a\\xff", "/etc/a\\\\xff"]);
     });
   });
 
   it("stdin of an exec queued behind a worker replacement reaches its guest", async () => {
-    const spin = cli.runAsync(["sys-diagnostics", "sandbox-exec", "--enclave", "OpenShell", "--timeout-ms", "800", "--wasm", fixture("violate-then"), "--", "spin"]);
+    const spin = cli.runAsync([
+      "sys-diagnostics",
+      "sandbox-exec",
+      "--enclave",
+      "OpenShell",
+      "--timeout-ms",
+      "800",
+      "--wasm",
+      fixture("violate-then"),
+      "--",
+      "spin",
+    ]);
     await new Promise((r) => setTimeout(r, 300));
     const queued = cli.run(["sys-diagnostics", "sandbox-exec", "--enclave", "OpenShell", "-i", "--cmd", "wc -l"], { input: "a\nb\n", timeoutMs: 30000 });
     expect((await spin).status).to.equal(77);
@@ -205,7 +264,13 @@ function startTrapModule(): Uint8Array {
     // a shadow stack as an LLVM module has one: 128 KiB, growing down from 128 KiB
     m.addGlobal("__stack_pointer", binaryen.i32, true, m.i32.const(131072));
     m.addFunction("init", binaryen.none, binaryen.none, [], m.unreachable());
-    m.addFunction("_start", binaryen.none, binaryen.none, [], m.global.set("__stack_pointer", m.i32.sub(m.global.get("__stack_pointer", binaryen.i32), m.i32.const(16))));
+    m.addFunction(
+      "_start",
+      binaryen.none,
+      binaryen.none,
+      [],
+      m.global.set("__stack_pointer", m.i32.sub(m.global.get("__stack_pointer", binaryen.i32), m.i32.const(16))),
+    );
     m.addFunctionExport("_start", "_start");
     m.setStart(m.getFunction("init"));
     if (!m.validate()) throw new Error("invalid test module");

@@ -109,9 +109,15 @@ describe("tar reader/writer", () => {
     refused(Buffer.concat([rawHeader("a/../../evil"), end]), /name with '\.\.' refused/);
     refused(Buffer.concat([rawHeader("/etc/passwd"), end]), /'\/etc\/passwd': absolute name refused/);
     const paxBody = Buffer.from("21 path=../../x/evil\n");
-    refused(Buffer.concat([rawHeader("pax", "x", paxBody.length), paxBody, Buffer.alloc(512 - paxBody.length), rawHeader("harmless"), end]), /name with '\.\.' refused/);
+    refused(
+      Buffer.concat([rawHeader("pax", "x", paxBody.length), paxBody, Buffer.alloc(512 - paxBody.length), rawHeader("harmless"), end]),
+      /name with '\.\.' refused/,
+    );
     const gnu = Buffer.from("/abs/evil\0");
-    refused(Buffer.concat([rawHeader("././@LongLink", "L", gnu.length), gnu, Buffer.alloc(512 - gnu.length), rawHeader("harmless"), end]), /absolute name refused/);
+    refused(
+      Buffer.concat([rawHeader("././@LongLink", "L", gnu.length), gnu, Buffer.alloc(512 - gnu.length), rawHeader("harmless"), end]),
+      /absolute name refused/,
+    );
   });
 
   it("refuses hard links, devices and a malformed pax header, with one line each", () => {
