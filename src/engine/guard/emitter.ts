@@ -23,7 +23,8 @@ import { DescriptorPaths, policyAncestors } from "./fd-paths.js";
 import { emitFsChecks } from "./fs-checks.js";
 import { ACCESS_WRITE, DEVICE_DIRS, enc, G, GuardMutation, raw } from "./names.js";
 import { emitCopy, emitDeny, emitDirHelpers, emitInBounds, emitPreopenSet, emitRecord, emitRootFd, emitScratch } from "./runtime.js";
-import { emitFollow, emitMapAbsolute, emitMounts, emitNormalise, emitResolve, emitResolveTracked, emitRootName } from "./resolve.js";
+import { emitFollow, emitMapAbsolute, emitMounts, emitRootName } from "./follow.js";
+import { emitNormalise, emitResolve, emitResolveTracked } from "./resolve.js";
 import { emitFdTracking, emitListingOnly, emitPolicy } from "./policy-code.js";
 import { GUARDS } from "./guards.js";
 
