@@ -61,8 +61,9 @@ describe("the verdict, whatever the guest does", () => {
       expect(trap.violations).to.deep.equal([SHADOW]);
     });
 
-    it("a worker killed under an exec: the result still lists the violation (77, reason failed)", async () => {
-      const child = spawn(
+    /** An exec of violate-then that opens /etc/shadow, prints "violated", then spins. */
+    const spawnViolateThenSpin = () =>
+      spawn(
         process.execPath,
         [
           join(ROOT, "bin", "run.js"),
@@ -79,6 +80,9 @@ describe("the verdict, whatever the guest does", () => {
         ],
         { env: cli.env(), stdio: ["ignore", "pipe", "pipe"] },
       );
+
+    it("a worker killed under an exec: the result still lists the violation (77, reason failed)", async () => {
+      const child = spawnViolateThenSpin();
       let [stdout, stderr] = ["", ""];
       child.stderr.on("data", (d) => (stderr += d));
       await new Promise<void>((resolve) => child.stdout.on("data", (d) => ((stdout += d), stdout.includes("violated") && resolve())));
@@ -119,23 +123,7 @@ describe("the verdict, whatever the guest does", () => {
 
     it("an interrupted CLI (Ctrl-C): the busy guest is stopped at once, its violation is in the audit log", async () => {
       const before = audit().length;
-      const child = spawn(
-        process.execPath,
-        [
-          join(ROOT, "bin", "run.js"),
-          "sys-diagnostics",
-          "sandbox-exec",
-          "--enclave",
-          "OpenShell",
-          "--timeout-ms",
-          "60000",
-          "--wasm",
-          fixture("violate-then"),
-          "--",
-          "spin",
-        ],
-        { env: cli.env(), stdio: ["ignore", "pipe", "pipe"] },
-      );
+      const child = spawnViolateThenSpin();
       await new Promise<void>((resolve) => child.stdout.on("data", (d) => String(d).includes("violated") && resolve()));
       child.kill("SIGINT");
       await new Promise((r) => child.on("close", r));
