@@ -134,6 +134,9 @@ describe("serve: the 4xx and auth matrix (inject)", function () {
     const bad = await app.inject({ method: probe.method, url: url(probe), headers: bearer(tokens.all), payload: { memoryPages: "many" } });
     expect(bad.statusCode).to.equal(400);
     expect(bad.json().message).to.include("memoryPages");
+    // absent: past validation to the engine, which knows no definition of that name
+    const absent = await app.inject({ method: probe.method, url: url(probe), headers: bearer(tokens.all) });
+    expect(absent.json().error, absent.body).to.equal("ENCLAVE_UNKNOWN");
   });
 
   it("an error after the body was read answers at once (no wait for a drained body)", async () => {
