@@ -27,7 +27,7 @@ export async function benchEngine() {
   const def = loadDefinition("OpenShell");
   const guard = guardConfig(def.policy, def.workdir);
   const shell = guest("openshell.wasm");
-  const guarded = capMemory(instrumentModule(shell, "openshell", guard, buildGuardTemplate(guard)).bytes, 1024);
+  const guarded = capMemory(instrumentModule(shell, "openshell", guard, await buildGuardTemplate(guard)).bytes, 1024);
   const wasmer = new Wasmer({ cache: false });
   const big = "x".repeat(MiB);
   const image = { commands: definitionCommands(def), files: def.files };

@@ -59,10 +59,14 @@ describe("memory cap", () => {
 });
 
 describe("static proof: only guards reach raw imports", () => {
+  let template: Uint8Array;
+  before(async () => {
+    template = await buildGuardTemplate(openShellGuard());
+  });
   const splice =
     (hooks: InstrumentHooks = {}) =>
     () =>
-      instrumentModule(fixture("cat-file"), "cat-file.wasm", openShellGuard(), buildGuardTemplate(openShellGuard()), hooks);
+      instrumentModule(fixture("cat-file"), "cat-file.wasm", openShellGuard(), template, hooks);
 
   it("passes on the real rewrite, and the result is a valid module", () => {
     const out = splice()();
@@ -79,7 +83,7 @@ describe("static proof: only guards reach raw imports", () => {
       WebAssembly.Module.imports(new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>)).map((i) => `${i.module}.${i.name}`);
     for (const file of [guestFile("openshell.wasm"), guestFile("probe.wasm"), guestFile("fixtures", "cat-file.wasm")]) {
       const bytes = readFileSync(file);
-      const guarded = importsOf(instrumentModule(bytes, file, openShellGuard(), buildGuardTemplate(openShellGuard())).bytes);
+      const guarded = importsOf(instrumentModule(bytes, file, openShellGuard(), template).bytes);
       expect(new Set(guarded).size, `${file}: duplicate imports`).to.equal(guarded.length);
       const own = new Set(importsOf(bytes));
       expect(

@@ -7,7 +7,7 @@ import { guardConfig, Policy } from "../../src/engine/policy/policy.js";
 import { instrumentModule } from "../../src/engine/admission/instrument.js";
 import { buildGuardTemplate } from "../../src/engine/guard/template.js";
 
-const templates = new Map<string, Uint8Array>();
+const templates = new Map<string, Promise<Uint8Array>>();
 const templateFor = (guard: GuardConfig) => {
   const key = JSON.stringify(guard);
   if (!templates.has(key)) templates.set(key, buildGuardTemplate(guard));
@@ -51,7 +51,7 @@ export class GuardedSandbox {
    *  engine packages a guest (the first command is the entry, the others /bin entries of
    *  the multi-call module), with OpenShell's image files. */
   static async create(bytes: Uint8Array, guard: GuardConfig | null, memoryPages = 256, commands = ["main"]): Promise<GuardedSandbox> {
-    const module = capMemory(guard ? instrumentModule(bytes, "test module", guard, templateFor(guard)).bytes : bytes, memoryPages);
+    const module = capMemory(guard ? instrumentModule(bytes, "test module", guard, await templateFor(guard)).bytes : bytes, memoryPages);
     const def = loadDefinition("OpenShell");
     const pkg = await client().packages.create(guestPackage({ module, shell: commands[0], commands, files: def.files }));
     return new GuardedSandbox(await GuardedSandbox.sandboxFor(pkg, guard, def.env), pkg, guard, commands[0]);

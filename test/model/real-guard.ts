@@ -62,7 +62,7 @@ export class RealGuard {
 
   private static async build(policy: ModelPolicy, mutation?: GuardMutation): Promise<RealGuard> {
     const guard = guardConfig(policyFile(policy), WORKDIR);
-    const template = buildGuardTemplate(guard, { mutation });
+    const template = await buildGuardTemplate(guard, { mutation });
     const module = capMemory(instrumentModule(readFileSync(guestFile("wasi-ops.wasm")), "wasi-ops", guard, template).bytes, 64);
     const pkg = await client().packages.create(guestPackage({ module, shell: "main", commands: ["main"], files: {} }));
     return new RealGuard(pkg, guard);

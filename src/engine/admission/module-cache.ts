@@ -68,7 +68,7 @@ export async function guardTemplate(guard: GuardConfig, cacheDir: string): Promi
   const hit = fromCaches(name, cacheDir);
   if (hit) return hit;
   const { buildGuardTemplate } = await import("../guard/template.js");
-  const template = buildGuardTemplate(guard);
+  const template = await buildGuardTemplate(guard);
   writeFileAtomic(join(ensureDir(cacheDir), name), template, 0o644);
   bound(cacheDir);
   return template;

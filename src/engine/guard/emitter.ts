@@ -12,7 +12,7 @@
 //      EACCES (or traps), otherwise calls the real import with the normalised path.
 // Scratch memory is carved below the shadow-stack pointer, like a C local array; no
 // guest code runs while a guard does (threads and shared memory are refused).
-import binaryen from "binaryen";
+import type binaryen from "binaryen";
 import type { GuardConfig } from "../policy/guard-config.js";
 import { bytesEqual, Expr, FnBuilder, i32, none, p } from "./ir.js";
 import { opCode, Operation, Rule } from "./violation-codes.js";

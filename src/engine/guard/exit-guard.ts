@@ -3,7 +3,7 @@
 // is written to the audit file first, as an `exit` record holding the u32, so the host
 // knows the guest's real status and never reports 0 for it. The exit itself is the
 // guest's call, unchanged.
-import binaryen from "binaryen";
+import type binaryen from "binaryen";
 import { G } from "./names.js";
 import { FnBuilder, i32, none } from "./ir.js";
 import { opCode } from "./violation-codes.js";

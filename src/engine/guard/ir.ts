@@ -1,9 +1,9 @@
 // A thin layer over binaryen's expression builders: functions with named locals and
 // a few byte-level helpers. Keeps the guard code in the guard readable.
-import binaryen from "binaryen";
+import { binaryen, i32, i64, none } from "./binaryen.js";
 
 export type Expr = number;
-export const { i32, i64, none } = binaryen;
+export { i32, i64, none };
 
 export class FnBuilder {
   private readonly names = new Map<string, { index: number; type: number }>();

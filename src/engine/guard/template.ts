@@ -3,7 +3,7 @@
 // `_start` wrapper (__cr_start), and their helpers. It imports the raw WASI functions,
 // the guest's memory, its stack-pointer global and its `_start`; splice.ts maps those
 // onto the guest module.
-import binaryen from "binaryen";
+import { binaryen, loadBinaryen } from "./binaryen.js";
 import { emitExitGuard } from "./exit-guard.js";
 import type { GuardConfig } from "../policy/guard-config.js";
 import { GuardEmitter } from "./emitter.js";
@@ -18,7 +18,8 @@ export interface GuardTemplateHooks {
   mutation?: GuardMutation;
 }
 
-export function buildGuardTemplate(guard: GuardConfig, hooks: GuardTemplateHooks = {}): Uint8Array {
+export async function buildGuardTemplate(guard: GuardConfig, hooks: GuardTemplateHooks = {}): Promise<Uint8Array> {
+  await loadBinaryen();
   const m = new binaryen.Module();
   try {
     m.setFeatures(binaryen.Features.MVP | binaryen.Features.MutableGlobals | binaryen.Features.SignExt | binaryen.Features.BulkMemory);
