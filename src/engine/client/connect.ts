@@ -1,7 +1,7 @@
 // Reaching a running instance: light on purpose (no policy, YAML or binaryen), since
 // every sandbox-exec goes through here.
 import { EngineError } from "../errors.js";
-import { startSuggestions } from "../enclave/definitions.js";
+import { startSuggestions } from "../enclave/hints.js";
 import { instanceDir } from "../state/state-dir.js";
 import { InstanceRecord, readInstanceRecord } from "../state/instance-record.js";
 import { HostConnection } from "./connection.js";

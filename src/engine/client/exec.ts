@@ -9,6 +9,7 @@ import { execExitCode } from "../verdict.js";
 import { resolveArgv0 } from "./argv0.js";
 import { connectInstance } from "./connect.js";
 import { checkWorkdirGranted, normaliseWorkdir } from "../policy/workdir.js";
+import { foreignGuardConfig } from "../policy/guard-config.js";
 
 export interface ExecOptions {
   enclave: string;
@@ -98,7 +99,7 @@ async function prepareForeignModule(
   const name = resolveArgv0(argv0.explicit, argv0.fileName ?? file, launch.commands, labels.argv0);
   // held in the instance's directory until its host has answered: the module cache
   // may evict its entry meanwhile (a link left by a killed client goes with the instance)
-  const guard = guestPaths ? launch.guard : (await import("../policy/policy.js")).foreignGuardConfig(launch.guard, workdir);
+  const guard = guestPaths ? launch.guard : foreignGuardConfig(launch.guard, workdir);
   const mod = await prepareModule(
     bytes,
     labels.module ?? file,

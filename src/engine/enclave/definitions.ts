@@ -4,13 +4,16 @@
 import { existsSync, readFileSync, realpathSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
-import { EngineError, type Hint } from "../errors.js";
+import { EngineError } from "../errors.js";
 import { ENGINE_VERSION, PACKAGE_ROOT } from "../package-root.js";
 import { Policy, policyViolations, syntaxProblem } from "../policy/policy.js";
 import { schemaErrors } from "../schema/validator.js";
 import { NAME_PATTERN } from "../state/state-dir.js";
 import { CatalogEntry, definitionCatalog, describeSource } from "./catalog.js";
 import { nearestName } from "./hints.js";
+
+// kept in hints.ts (no YAML): every sandbox-exec that finds no instance suggests a start
+export { knownEnclaves, startSuggestions } from "./hints.js";
 
 export interface EnclaveDefinition {
   version: 1;
@@ -25,10 +28,6 @@ export interface EnclaveDefinition {
   policy: Policy;
   /** Where it was loaded from (not part of the file). */
   from: CatalogEntry;
-}
-
-export function knownEnclaves(): string[] {
-  return [...new Set(definitionCatalog().entries.map((e) => e.name))].sort();
 }
 
 export function loadDefinition(name: string): EnclaveDefinition {
@@ -163,21 +162,4 @@ export function listDefinitions(): { definitions: ListedDefinition[]; problems: 
     return listed;
   });
   return { definitions, problems };
-}
-
-/** What to run to (re)start instance `instance`: only ever a definition that exists. */
-export function startSuggestions(instance: string, definition?: string): Hint[] {
-  let known: string[];
-  try {
-    known = knownEnclaves();
-  } catch {
-    known = [];
-  }
-  const def = definition && known.includes(definition) ? definition : known.includes(instance) ? instance : undefined;
-  if (def) return [["start it with ", { do: "start", definition: def, ...(def === instance ? {} : { name: instance }) }]];
-  const near = nearestName(definition ?? instance, known);
-  return [
-    ...(near ? [["to start the nearest definition: ", { do: "start", definition: near }] as const] : []),
-    [{ do: "list" }, " shows the instances; ", { do: "definitions" }, " the definitions"],
-  ];
 }

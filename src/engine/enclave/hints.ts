@@ -1,5 +1,28 @@
 // Hints only ever suggest a definition that exists: the nearest known name when the
-// one given does not.
+// one given does not. Free of YAML and policies: sandbox-exec reaches it (connect.ts).
+import type { Hint } from "../errors.js";
+import { definitionCatalog } from "./catalog.js";
+
+export function knownEnclaves(): string[] {
+  return [...new Set(definitionCatalog().entries.map((e) => e.name))].sort();
+}
+
+/** What to run to (re)start instance `instance`: only ever a definition that exists. */
+export function startSuggestions(instance: string, definition?: string): Hint[] {
+  let known: string[];
+  try {
+    known = knownEnclaves();
+  } catch {
+    known = [];
+  }
+  const def = definition && known.includes(definition) ? definition : known.includes(instance) ? instance : undefined;
+  if (def) return [["start it with ", { do: "start", definition: def, ...(def === instance ? {} : { name: instance }) }]];
+  const near = nearestName(definition ?? instance, known);
+  return [
+    ...(near ? [["to start the nearest definition: ", { do: "start", definition: near }] as const] : []),
+    [{ do: "list" }, " shows the instances; ", { do: "definitions" }, " the definitions"],
+  ];
+}
 
 /** The known name closest to `name` (case-insensitive edit distance), if any is close. */
 export function nearestName(name: string, known: string[]): string | undefined {

@@ -20,3 +20,10 @@ export interface GuardConfig {
    *  (sandbox-exec -w DIR); absent for the default, so cached guards stay valid. */
   startDir?: string;
 }
+
+/** The guard of a foreign (--wasm) module: the enclave's, plus relative paths that
+ *  start in the workdir (OpenShell changes its own directory; a foreign module's libc
+ *  starts at "/"). */
+export function foreignGuardConfig(guard: GuardConfig, startDir?: string): GuardConfig {
+  return { ...guard, startInWorkdir: true, ...(startDir && startDir !== guard.workdir ? { startDir } : {}) };
+}

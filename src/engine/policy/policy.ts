@@ -6,6 +6,8 @@ import { parse as parseYaml } from "yaml";
 import { EngineError } from "../errors.js";
 import { schemaErrors } from "../schema/validator.js";
 import type { GuardConfig } from "./guard-config.js";
+// in guard-config.ts (no YAML): a --wasm exec reaches it
+export { foreignGuardConfig } from "./guard-config.js";
 import { DEVICE_ALIASES } from "./devices.js";
 
 export interface Policy {
@@ -103,13 +105,6 @@ export function guardConfig(policy: Policy, workdir: string): GuardConfig {
     mounts: enclaveMounts(workdir, readWrite.includes("/tmp")),
     devices: DEVICE_ALIASES.map((d) => ({ ...d })),
   };
-}
-
-/** The guard of a foreign (--wasm) module: the enclave's, plus relative paths that
- *  start in the workdir (OpenShell changes its own directory; a foreign module's libc
- *  starts at "/"). */
-export function foreignGuardConfig(guard: GuardConfig, startDir?: string): GuardConfig {
-  return { ...guard, startInWorkdir: true, ...(startDir && startDir !== guard.workdir ? { startDir } : {}) };
 }
 
 /** Only the workdir survives between commands in the SDK, so the guest's workdir and
