@@ -168,7 +168,9 @@ class Supervisor {
             try {
               // The state on disk is current before anyone hears the result; a dead
               // worker is replaced first, so the result can say /workspace was lost.
-              writeInstanceRecord(dir, this.record);
+              // Not fsynced: it only counts the exec, and a disk flush per exec (1-30 ms
+              // on a busy disk) would be most of the round trip.
+              writeInstanceRecord(dir, this.record, false);
               if (recycle?.now) await this.recycle(recycle.why, recycle.workspace);
             } catch (e) {
               log(`before replying to exec ${req.seq}: ${(e as Error).message}`);

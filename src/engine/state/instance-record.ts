@@ -53,6 +53,6 @@ function corrupt(dir: string, why: string) {
   });
 }
 
-export function writeInstanceRecord(dir: string, rec: InstanceRecord): void {
-  writeFileAtomic(recordPath(dir), JSON.stringify(rec, null, 2) + "\n");
+export function writeInstanceRecord(dir: string, rec: InstanceRecord, durable = true): void {
+  writeFileAtomic(recordPath(dir), JSON.stringify(rec, null, 2) + "\n", 0o600, durable);
 }
