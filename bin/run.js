@@ -1,4 +1,7 @@
 #!/usr/bin/env node
-import { execute } from "@oclif/core";
+import { runHot } from "./hot-path.js";
 
-await execute({ dir: import.meta.url });
+if (!(await runHot(process.argv.slice(2)))) {
+  const { execute } = await import("@oclif/core");
+  await execute({ dir: import.meta.url });
+}

@@ -1,0 +1,138 @@
+#!/usr/bin/env node
+// The hot commands' fast path (bin/hot-path.js): oclif's own `execute` and the compiled
+// command classes in one CommonJS file each, so a warm `sandbox-exec` reads and compiles
+// one file instead of ~250 modules. Each module's import.meta.url stays its dist/ file's
+// URL, computed from the bundle's directory, so paths resolve as they do unbundled.
+// binaryen (the guard's rewriter, an ES module with top-level await) stays outside: the
+// guard loads it with one import() (src/engine/guard/binaryen.ts), which the bundle hands
+// to bin/hot-path.js's real import(), so a template built here uses the bundle's own
+// engine modules, one copy of each.
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { readFile } from "node:fs/promises";
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const outdir = join(root, "dist", "fast");
+const HOT = ["sandbox-exec", "sandbox-start"];
+mkdirSync(outdir, { recursive: true });
+
+const distModules = {
+  name: "dist-modules",
+  setup(b) {
+    b.onLoad({ filter: /[\\/]dist[\\/].*\.js$/ }, async (args) => {
+      const text = await readFile(args.path, "utf8");
+      const rel = relative(outdir, args.path).split("\\").join("/");
+      return {
+        contents: text.replaceAll("import.meta.url", `__fileUrl(${JSON.stringify(rel)})`).replaceAll('import("binaryen")', '__fastPathImport("binaryen")'),
+        loader: "js",
+      };
+    });
+  },
+};
+
+/** @oclif/core's node:fs/promises is scripts/fast-path-fs.cjs (the same calls, synchronous). */
+const oclifSyncFs = {
+  name: "oclif-sync-fs",
+  setup(b) {
+    b.onResolve({ filter: /^node:fs\/promises$/ }, (args) =>
+      /[\\/]@oclif[\\/]core[\\/]/.test(args.importer) ? { path: join(root, "scripts", "fast-path-fs.cjs") } : undefined,
+    );
+  },
+};
+
+/** oclif's index checks the Node version against its package.json's engines with semver
+ *  (47 modules), but from the bundle its require of that package.json fails, so the check
+ *  is a silent no-op there: left out, with semver. */
+const oclifIndex = {
+  name: "oclif-index",
+  setup(b) {
+    b.onLoad({ filter: /[\\/]@oclif[\\/]core[\\/]lib[\\/]index\.js$/ }, async (args) => {
+      const text = await readFile(args.path, "utf8");
+      if (!text.includes("\ncheckNodeVersion();\n")) throw new Error(`${args.path}: no checkNodeVersion() call to leave out`);
+      return { contents: text.replace("\ncheckNodeVersion();\n", "\n"), loader: "js" };
+    });
+  },
+};
+
+/** oclif sorts a plugin's commands with localeCompare, whose first call loads ICU's
+ *  collation data (~10 ms). The fast path loads one plugin, this package, and the order
+ *  of its manifest's ids is the same by code units: that comparison then stands in for
+ *  it (the manifest is one of the files a bundle is checked against). */
+const BY_LOCALE = ".sort((a, b) => a.id.localeCompare(b.id))";
+const ids = Object.keys(JSON.parse(await readFile(join(root, "oclif.manifest.json"), "utf8")).commands);
+const sameOrder = JSON.stringify([...ids].sort((a, b) => a.localeCompare(b))) === JSON.stringify([...ids].sort());
+const oclifPlugin = {
+  name: "oclif-plugin-order",
+  setup(b) {
+    b.onLoad({ filter: /[\\/]@oclif[\\/]core[\\/]lib[\\/]config[\\/]plugin\.js$/ }, async (args) => {
+      const text = await readFile(args.path, "utf8");
+      if (!text.includes(BY_LOCALE)) throw new Error(`${args.path}: no ${BY_LOCALE} to stand in for`);
+      return { contents: sameOrder ? text.replace(BY_LOCALE, ".sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))") : text, loader: "js" };
+    });
+  },
+};
+
+/** Resolves the entry's `hot-command` to one command's compiled class: a bundle each, so
+ *  an exec does not read start's modules (listr2). */
+const hotCommand = (id) => ({
+  name: "hot-command",
+  setup(b) {
+    b.onResolve({ filter: /^hot-command$/ }, () => ({ path: join(root, "dist", "commands", "sys-diagnostics", `${id}.js`) }));
+  },
+});
+
+// never on the hot path: the SDK (the host's), oclif's development mode (typescript);
+// binaryen is imported by bin/hot-path.js. An exec needs yaml only for a --wasm module
+// (its inspect record): required from node_modules then, it is not a file to check.
+const EXTERNAL = ["@wasmer/sdk", "@wasmer/sdk/*", "binaryen", "fastify", "ajv", "ajv-formats", "typescript", "ts-node"];
+
+for (const id of HOT) {
+  const { metafile, outputFiles } = await build({
+    entryPoints: { [id]: join(root, "scripts", "fast-path-entry.cjs") },
+    outdir,
+    outExtension: { ".js": ".cjs" },
+    bundle: true,
+    platform: "node",
+    format: "cjs",
+    target: "node20",
+    external: [...EXTERNAL, ...(id === "sandbox-exec" ? ["yaml"] : [])],
+    banner: {
+      js: 'const __fileUrl = (rel) => require("node:url").pathToFileURL(require("node:path").join(__dirname, rel)).href;\nconst __fastPath = {};\nconst __fastPathImport = (specifier) => __fastPath.importer(specifier);',
+    },
+    plugins: [distModules, oclifSyncFs, oclifIndex, oclifPlugin, hotCommand(id)],
+    minify: !process.env.NO_MINIFY,
+    keepNames: true,
+    metafile: true,
+    write: false,
+    logLevel: "warning",
+  });
+  const [out] = outputFiles;
+  // an import() left in the bundle would need a loader callback that vm.Script's code
+  // cache drops, and a require() of binaryen fails (top-level await)
+  const leftover = /\bimport\(\s*["'`]|require\("binaryen"\)/.exec(out.text);
+  if (leftover) throw new Error(`dist/fast/${id}.cjs: ${leftover[0]} left in the bundle`);
+  writeFileSync(out.path, out.text);
+  // what it holds (files that left code in it, and the manifest it was built against),
+  // with their sizes: bin/hot-path.js ignores a bundle older than any of them or sized
+  // otherwise (a `tsc` or an npm install since the last build), as make would
+  const held = Object.entries(Object.values(metafile.outputs).find((o) => o.entryPoint)?.inputs ?? {}).filter(([, i]) => i.bytesInOutput > 0);
+  const inputs = [...held.map(([f]) => relative(root, join(process.cwd(), f)).split("\\").join("/")), "oclif.manifest.json"];
+  writeFileSync(join(outdir, `${id}.inputs.json`), JSON.stringify(inputs.map((f) => [f, statSync(join(root, f)).size])) + "\n");
+}
+
+// Seed each bundle's V8 code cache (bin/hot-path.js writes it on a run without one): a
+// run that loads the config, parses and fails on an instance that cannot exist.
+const seedState = mkdtempSync(join(tmpdir(), "coreason-seed-"));
+for (const id of HOT) {
+  rmSync(join(outdir, `${id}.cjs.v8-cache`), { force: true });
+  const flags = id === "sandbox-exec" ? ["--enclave", "no-such-instance", "--cmd", "true"] : ["--enclave", "NoSuchEnclave"];
+  spawnSync(process.execPath, [join(root, "bin", "run.js"), "sys-diagnostics", id, ...flags], {
+    env: { ...process.env, COREASON_STATE_DIR: seedState },
+    stdio: "ignore",
+  });
+}
+rmSync(seedState, { recursive: true, force: true });
