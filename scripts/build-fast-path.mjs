@@ -8,7 +8,7 @@
 // to bin/hot-path.js's real import(), so a template built here uses the bundle's own
 // engine modules, one copy of each.
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { readFile } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
@@ -34,45 +34,53 @@ const distModules = {
   },
 };
 
-/** @oclif/core's node:fs/promises is scripts/fast-path-fs.cjs (the same calls, synchronous). */
-const oclifSyncFs = {
-  name: "oclif-sync-fs",
-  setup(b) {
-    b.onResolve({ filter: /^node:fs\/promises$/ }, (args) =>
-      /[\\/]@oclif[\\/]core[\\/]/.test(args.importer) ? { path: join(root, "scripts", "fast-path-fs.cjs") } : undefined,
-    );
-  },
-};
-
-/** oclif's index checks the Node version against its package.json's engines with semver
- *  (47 modules), but from the bundle its require of that package.json fails, so the check
- *  is a silent no-op there: left out, with semver. */
-const oclifIndex = {
-  name: "oclif-index",
-  setup(b) {
-    b.onLoad({ filter: /[\\/]@oclif[\\/]core[\\/]lib[\\/]index\.js$/ }, async (args) => {
-      const text = await readFile(args.path, "utf8");
-      if (!text.includes("\ncheckNodeVersion();\n")) throw new Error(`${args.path}: no checkNodeVersion() call to leave out`);
-      return { contents: text.replace("\ncheckNodeVersion();\n", "\n"), loader: "js" };
-    });
-  },
-};
-
-/** oclif sorts a plugin's commands with localeCompare, whose first call loads ICU's
- *  collation data (~10 ms). The fast path loads one plugin, this package, and the order
- *  of its manifest's ids is the same by code units: that comparison then stands in for
- *  it (the manifest is one of the files a bundle is checked against). */
-const BY_LOCALE = ".sort((a, b) => a.id.localeCompare(b.id))";
+/** The few places where @oclif/core, as the fast path runs it, does work that changes
+ *  nothing there, each replaced by what gives the same result (the build fails if one
+ *  is no longer found, so an oclif update is looked at again):
+ *  - index.js checks the Node version against its package.json's engines with semver
+ *    (47 modules), but from the bundle its require of that package.json fails, so the
+ *    check is a silent no-op there: left out, with semver;
+ *  - a plugin's commands are sorted with localeCompare, whose first call loads ICU's
+ *    collation data (~10 ms); the fast path loads one plugin, this package, and its
+ *    manifest's ids sort the same by code units: that comparison stands in (the
+ *    manifest is one of the files a bundle is checked against);
+ *  - child_process (util/os.js: a Windows shell's name) and readline (the parser: a
+ *    flag read from stdin) are required when first used, not when oclif loads;
+ *  - getPlatform imports wsl-utils for its isWsl, which is is-wsl's: imported from there,
+ *    without wsl-utils' child_process and PowerShell helpers (powerShellPath, for a
+ *    Windows shell, still comes from wsl-utils);
+ *  - its node:fs/promises is scripts/fast-path-fs.cjs: the same calls, synchronous. */
+const lazy = (name, builtin) => [
+  `const ${name} = require("node:${builtin}");`,
+  `const ${name} = new Proxy({}, { get: (_, key) => require("node:${builtin}")[key] });`,
+];
 const ids = Object.keys(JSON.parse(await readFile(join(root, "oclif.manifest.json"), "utf8")).commands);
 const sameOrder = JSON.stringify([...ids].sort((a, b) => a.localeCompare(b))) === JSON.stringify([...ids].sort());
-const oclifPlugin = {
-  name: "oclif-plugin-order",
+const OCLIF_EDITS = {
+  "index.js": [["\ncheckNodeVersion();\n", "\n"]],
+  "config/plugin.js": sameOrder ? [[".sort((a, b) => a.id.localeCompare(b.id))", ".sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))"]] : [],
+  "util/os.js": [lazy("node_child_process_1", "child_process")],
+  "parser/parse.js": [lazy("node_readline_1", "readline")],
+};
+const oclifEdits = {
+  name: "oclif-edits",
   setup(b) {
-    b.onLoad({ filter: /[\\/]@oclif[\\/]core[\\/]lib[\\/]config[\\/]plugin\.js$/ }, async (args) => {
-      const text = await readFile(args.path, "utf8");
-      if (!text.includes(BY_LOCALE)) throw new Error(`${args.path}: no ${BY_LOCALE} to stand in for`);
-      return { contents: sameOrder ? text.replace(BY_LOCALE, ".sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))") : text, loader: "js" };
+    b.onLoad({ filter: /[\\/]@oclif[\\/]core[\\/]lib[\\/].*\.js$/ }, async (args) => {
+      const file = args.path
+        .split("\\")
+        .join("/")
+        .replace(/.*\/@oclif\/core\/lib\//, "");
+      if (!OCLIF_EDITS[file]) return undefined;
+      let text = await readFile(args.path, "utf8");
+      for (const [from, to] of OCLIF_EDITS[file]) {
+        if (!text.includes(from)) throw new Error(`${args.path}: no ${JSON.stringify(from)} to replace`);
+        text = text.replace(from, to);
+      }
+      return { contents: text, loader: "js" };
     });
+    const fromOclif = (args) => /[\\/]@oclif[\\/]core[\\/]/.test(args.importer);
+    b.onResolve({ filter: /^node:fs\/promises$/ }, (args) => (fromOclif(args) ? { path: join(root, "scripts", "fast-path-fs.cjs") } : undefined));
+    b.onResolve({ filter: /^wsl-utils$/ }, (args) => (fromOclif(args) ? { path: join(root, "scripts", "fast-path-wsl.mjs") } : undefined));
   },
 };
 
@@ -103,7 +111,7 @@ for (const id of HOT) {
     banner: {
       js: 'const __fileUrl = (rel) => require("node:url").pathToFileURL(require("node:path").join(__dirname, rel)).href;\nconst __fastPath = {};\nconst __fastPathImport = (specifier) => __fastPath.importer(specifier);',
     },
-    plugins: [distModules, oclifSyncFs, oclifIndex, oclifPlugin, hotCommand(id)],
+    plugins: [distModules, oclifEdits, hotCommand(id)],
     minify: !process.env.NO_MINIFY,
     keepNames: true,
     metafile: true,
@@ -124,15 +132,28 @@ for (const id of HOT) {
   writeFileSync(join(outdir, `${id}.inputs.json`), JSON.stringify(inputs.map((f) => [f, statSync(join(root, f)).size])) + "\n");
 }
 
-// Seed each bundle's V8 code cache (bin/hot-path.js writes it on a run without one): a
-// run that loads the config, parses and fails on an instance that cannot exist.
+// Seed each bundle's V8 code cache (bin/hot-path.js writes it on a run without one) by
+// a real run, so it holds the functions a start and an exec compile (the YAML parser,
+// the client, the renderers): a start, an exec and a stop of OpenShell in a throwaway
+// state directory. Where no instance can boot, a run that fails on an instance that
+// cannot exist seeds what it reaches.
 const seedState = mkdtempSync(join(tmpdir(), "coreason-seed-"));
-for (const id of HOT) {
-  rmSync(join(outdir, `${id}.cjs.v8-cache`), { force: true });
-  const flags = id === "sandbox-exec" ? ["--enclave", "no-such-instance", "--cmd", "true"] : ["--enclave", "NoSuchEnclave"];
-  spawnSync(process.execPath, [join(root, "bin", "run.js"), "sys-diagnostics", id, ...flags], {
+const seed = (...args) =>
+  spawnSync(process.execPath, [join(root, "bin", "run.js"), ...args], {
     env: { ...process.env, COREASON_STATE_DIR: seedState },
     stdio: "ignore",
+    timeout: 120000,
   });
+for (const id of HOT) rmSync(join(outdir, `${id}.cjs.v8-cache`), { force: true });
+try {
+  if (seed("sys-diagnostics", "sandbox-start", "--enclave", "OpenShell").status === 0)
+    seed("sys-diagnostics", "sandbox-exec", "--enclave", "OpenShell", "--cmd", "echo hi");
+} finally {
+  seed("sys-diagnostics", "sandbox-stop", "--enclave", "OpenShell");
+}
+for (const id of HOT) {
+  if (existsSync(join(outdir, `${id}.cjs.v8-cache`))) continue;
+  const flags = id === "sandbox-exec" ? ["--enclave", "no-such-instance", "--cmd", "true"] : ["--enclave", "NoSuchEnclave"];
+  seed("sys-diagnostics", id, ...flags);
 }
 rmSync(seedState, { recursive: true, force: true });
