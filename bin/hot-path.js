@@ -10,7 +10,7 @@
 import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import Module, { createRequire } from "node:module";
 import { homedir } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname, join, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Script } from "node:vm";
 
@@ -71,28 +71,38 @@ export function loadHotBundle(id) {
   return module.exports;
 }
 
-/** `id`'s bundle exists and holds what would run unbundled: every file it holds is no
- *  newer than it and of the size it had (a `tsc` or an npm install since the last build
- *  makes it stale: the ordinary path runs the new code; npm sets the times of the files
- *  it installs to one date, the sizes still differ). A package's file is looked for as
- *  Node resolves it from here: in node_modules of this package, then of each ancestor. */
+/** `id`'s bundle exists and holds what would run unbundled: every file it holds is of
+ *  the size it had and, in a working tree, no newer than the bundle (a `tsc` or an npm
+ *  install since the last build makes it stale: the ordinary path runs the new code). In
+ *  a copy npm installed (inside a node_modules directory) the times are those of the
+ *  unpacking, in any order, so the sizes decide there (another version of a dependency
+ *  differs in them: a copy whose dependencies resolved to other versions than the
+ *  build's runs the ordinary path). A package's file is looked for as Node resolves it
+ *  from here: in node_modules of this package, then of each ancestor. */
 export function hotBundleFresh(id) {
   try {
-    const built = statSync(join(ROOT, "dist", "fast", `${id}.cjs`)).mtimeMs;
-    const held = JSON.parse(readFileSync(join(ROOT, "dist", "fast", `${id}.inputs.json`), "utf8"));
+    const built = statSync(`${ROOT}dist/fast/${id}.cjs`).mtimeMs;
+    const installed = ROOT.includes(`${sep}node_modules${sep}`);
+    const held = JSON.parse(readFileSync(`${ROOT}dist/fast/${id}.inputs.json`, "utf8"));
     return held.every(([file, size]) => {
       const st = resolveHeld(file);
-      return st !== undefined && st.mtimeMs <= built && st.size === size;
+      // the build's own sources (scripts/) are not published: checked where they are
+      if (st === undefined) return installed && file.startsWith("scripts/");
+      return st.size === size && (installed || st.mtimeMs <= built);
     });
   } catch {
     return false;
   }
 }
 
+const IF_PRESENT = { throwIfNoEntry: false };
+
 function resolveHeld(file) {
-  for (let dir = ROOT; ; dir = dirname(dir)) {
-    const st = statSync(join(dir, file), { throwIfNoEntry: false });
-    if (st || !file.startsWith("node_modules/") || dirname(dir) === dir) return st;
+  const st = statSync(ROOT + file, IF_PRESENT);
+  if (st || !file.startsWith("node_modules/")) return st;
+  for (let dir = dirname(ROOT); ; dir = dirname(dir)) {
+    const up = statSync(join(dir, file), IF_PRESENT);
+    if (up || dirname(dir) === dir) return up;
   }
 }
 

@@ -20,19 +20,34 @@ const outdir = join(root, "dist", "fast");
 const HOT = ["sandbox-exec", "sandbox-start"];
 mkdirSync(outdir, { recursive: true });
 
-const distModules = {
+/** The compiled schema validators a hot command uses (schema/validator.ts requires them
+ *  by name at run time): bundled too, so they come with the code cache. */
+const VALIDATORS = {
+  "sandbox-exec": ["instance.schema.json", "protocol/v1/envelope.schema.json"],
+  "sandbox-start": ["instance.schema.json", "protocol/v1/envelope.schema.json", "enclave.schema.json", "policy.schema.json"],
+};
+const COMPILED = join(root, "dist", "engine", "schema", "compiled");
+const compiledIndex = JSON.parse(await readFile(join(COMPILED, "index.json"), "utf8"));
+const LOAD_VALIDATOR = "require(join(COMPILED, index[id]))";
+
+const distModules = (id) => ({
   name: "dist-modules",
   setup(b) {
     b.onLoad({ filter: /[\\/]dist[\\/].*\.js$/ }, async (args) => {
-      const text = await readFile(args.path, "utf8");
+      let text = await readFile(args.path, "utf8");
       const rel = relative(outdir, args.path).split("\\").join("/");
-      return {
-        contents: text.replaceAll("import.meta.url", `__fileUrl(${JSON.stringify(rel)})`).replaceAll('import("binaryen")', '__fastPathImport("binaryen")'),
-        loader: "js",
-      };
+      text = text.replaceAll("import.meta.url", `__fileUrl(${JSON.stringify(rel)})`).replaceAll('import("binaryen")', '__fastPathImport("binaryen")');
+      if (args.path.endsWith(join("schema", "validator.js"))) {
+        if (!text.includes(LOAD_VALIDATOR)) throw new Error(`${args.path}: no ${LOAD_VALIDATOR} to look up first`);
+        // imported (the module's own `require` is createRequire's, which esbuild leaves alone)
+        const imports = VALIDATORS[id].map((schema, i) => `import __validator${i} from "./compiled/${compiledIndex[schema]}";\n`);
+        const bundled = VALIDATORS[id].map((schema, i) => `${JSON.stringify(schema)}: __validator${i}`);
+        text = imports.join("") + text.replace(LOAD_VALIDATOR, `({ ${bundled.join(", ")} }[id] ?? ${LOAD_VALIDATOR})`);
+      }
+      return { contents: text, loader: "js" };
     });
   },
-};
+});
 
 /** The few places where @oclif/core, as the fast path runs it, does work that changes
  *  nothing there, each replaced by what gives the same result (the build fails if one
@@ -44,23 +59,37 @@ const distModules = {
  *    collation data (~10 ms); the fast path loads one plugin, this package, and its
  *    manifest's ids sort the same by code units: that comparison stands in (the
  *    manifest is one of the files a bundle is checked against);
- *  - child_process (util/os.js: a Windows shell's name) and readline (the parser: a
- *    flag read from stdin) are required when first used, not when oclif loads;
+ *  - child_process (util/os.js: a Windows shell's name), readline (the parser: a flag
+ *    read from stdin) and the packages for what a hot command never does (minimatch:
+ *    matching core plugins, of which there are none here; tinyglobby: finding commands
+ *    without a manifest; lilconfig: an .oclifrc; ejs: help and update templates;
+ *    cli-spinners: ux.action) are required when first used, not when oclif loads,
+ *    and those packages stay outside the bundle (node_modules has them);
  *  - getPlatform imports wsl-utils for its isWsl, which is is-wsl's: imported from there,
  *    without wsl-utils' child_process and PowerShell helpers (powerShellPath, for a
  *    Windows shell, still comes from wsl-utils);
  *  - its node:fs/promises is scripts/fast-path-fs.cjs: the same calls, synchronous. */
-const lazy = (name, builtin) => [
-  `const ${name} = require("node:${builtin}");`,
-  `const ${name} = new Proxy({}, { get: (_, key) => require("node:${builtin}")[key] });`,
+const lazy = (name, id) => [`const ${name} = require("${id}");`, `const ${name} = new Proxy({}, { get: (_, key) => require("${id}")[key] });`];
+const lazyDefault = (name, id) => [
+  `const ${name} = __importDefault(require("${id}"));`,
+  `const ${name} = { get default() { return __importDefault(require("${id}")).default; } };`,
 ];
+const LAZY_PACKAGES = ["minimatch", "tinyglobby", "lilconfig", "ejs", "cli-spinners"];
 const ids = Object.keys(JSON.parse(await readFile(join(root, "oclif.manifest.json"), "utf8")).commands);
 const sameOrder = JSON.stringify([...ids].sort((a, b) => a.localeCompare(b))) === JSON.stringify([...ids].sort());
 const OCLIF_EDITS = {
   "index.js": [["\ncheckNodeVersion();\n", "\n"]],
-  "config/plugin.js": sameOrder ? [[".sort((a, b) => a.id.localeCompare(b.id))", ".sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))"]] : [],
-  "util/os.js": [lazy("node_child_process_1", "child_process")],
-  "parser/parse.js": [lazy("node_readline_1", "readline")],
+  "util/os.js": [lazy("node_child_process_1", "node:child_process")],
+  "parser/parse.js": [lazy("node_readline_1", "node:readline")],
+  "config/plugin-loader.js": [lazy("minimatch_1", "minimatch")],
+  "config/plugin.js": [
+    lazy("tinyglobby_1", "tinyglobby"),
+    ...(sameOrder ? [[".sort((a, b) => a.id.localeCompare(b.id))", ".sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))"]] : []),
+  ],
+  "util/read-pjson.js": [lazy("lilconfig_1", "lilconfig")],
+  "config/config.js": [lazyDefault("ejs_1", "ejs")],
+  "help/util.js": [lazyDefault("ejs_1", "ejs")],
+  "ux/action/spinner.js": [lazyDefault("cli_spinners_1", "cli-spinners")],
 };
 const oclifEdits = {
   name: "oclif-edits",
@@ -107,11 +136,11 @@ for (const id of HOT) {
     platform: "node",
     format: "cjs",
     target: "node20",
-    external: [...EXTERNAL, ...(id === "sandbox-exec" ? ["yaml"] : [])],
+    external: [...EXTERNAL, ...LAZY_PACKAGES, ...(id === "sandbox-exec" ? ["yaml"] : [])],
     banner: {
       js: 'const __fileUrl = (rel) => require("node:url").pathToFileURL(require("node:path").join(__dirname, rel)).href;\nconst __fastPath = {};\nconst __fastPathImport = (specifier) => __fastPath.importer(specifier);',
     },
-    plugins: [distModules, oclifEdits, hotCommand(id)],
+    plugins: [distModules(id), oclifEdits, hotCommand(id)],
     minify: !process.env.NO_MINIFY,
     keepNames: true,
     metafile: true,
@@ -128,7 +157,11 @@ for (const id of HOT) {
   // with their sizes: bin/hot-path.js ignores a bundle older than any of them or sized
   // otherwise (a `tsc` or an npm install since the last build), as make would
   const held = Object.entries(Object.values(metafile.outputs).find((o) => o.entryPoint)?.inputs ?? {}).filter(([, i]) => i.bytesInOutput > 0);
-  const inputs = [...held.map(([f]) => relative(root, join(process.cwd(), f)).split("\\").join("/")), "oclif.manifest.json"];
+  const inputs = [
+    ...held.map(([f]) => relative(root, join(process.cwd(), f)).split("\\").join("/")),
+    "oclif.manifest.json",
+    "dist/engine/schema/compiled/index.json",
+  ];
   writeFileSync(join(outdir, `${id}.inputs.json`), JSON.stringify(inputs.map((f) => [f, statSync(join(root, f)).size])) + "\n");
 }
 
