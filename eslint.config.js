@@ -41,7 +41,8 @@ export default tseslint.config(
   // chai's property assertions (`expect(x).to.be.true`) are expressions
   { files: ["test/**"], rules: { "@typescript-eslint/no-unused-expressions": "off" } },
   {
-    files: ["**/*.cjs"],
+    // bin/ is CommonJS (bin/package.json)
+    files: ["**/*.cjs", "bin/**/*.js"],
     languageOptions: { sourceType: "commonjs", globals: { require: "readonly", module: "writable", __dirname: "readonly", __filename: "readonly" } },
     rules: { "@typescript-eslint/no-require-imports": "off" },
   },

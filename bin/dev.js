@@ -1,4 +1,8 @@
 #!/usr/bin/env node
-import { execute } from "@oclif/core";
+// CommonJS (bin/package.json), like bin/run.js.
+const { join } = require("node:path");
 
-await execute({ development: true, dir: import.meta.url });
+void (async () => {
+  const { execute } = await import("@oclif/core");
+  await execute({ development: true, dir: join(__dirname, "..") });
+})();

@@ -7,14 +7,13 @@
 // when nothing outside this package could take part in the run: no user or linked
 // plugin (@oclif/plugin-plugins), no oclif setting from the environment, a bundle no
 // older than any file it holds. Everything else goes through bin/run.js's ordinary execute.
-import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
-import Module, { createRequire } from "node:module";
-import { homedir } from "node:os";
-import { dirname, join, sep } from "node:path";
-import { fileURLToPath } from "node:url";
-import { Script } from "node:vm";
+const { existsSync, readFileSync, renameSync, statSync, writeFileSync } = require("node:fs");
+const Module = require("node:module");
+const { homedir } = require("node:os");
+const { dirname, join, sep } = require("node:path");
+const { Script } = require("node:vm");
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const ROOT = join(__dirname, "..", sep);
 const HOT_IDS = new Set(["sandbox-exec", "sandbox-start"]);
 const TOPICS = new Set(["sys-diagnostics", "engine"]);
 /** oclif's own settings (OCLIF_*, the scoped COREASON_SERVER_*: data dir, debug...) and
@@ -24,7 +23,7 @@ const OCLIF_ENV = /^(OCLIF_|COREASON_SERVER_|DEBUG$)/;
 /** The hot command oclif would run for `argv` (its id spelled with a space or a colon,
  *  and no help flag before `--`: oclif shows help for --help anywhere there; -h too,
  *  to be safe), if the fast path may run it. */
-export function hotCommand(argv, env = process.env) {
+function hotCommand(argv, env = process.env) {
   if (env.COREASON_NO_FAST_PATH || process.platform === "win32") return undefined; // the ordinary path, for comparison
   const [first = "", second = ""] = argv;
   const [topic, id, extra] = first.split(":");
@@ -37,7 +36,7 @@ export function hotCommand(argv, env = process.env) {
 
 /** Whether @oclif/plugin-plugins has installed or linked a plugin: oclif reads them from
  *  DATA_DIR/package.json (Config.dir("data")); a file that cannot be read as one counts. */
-export function userPlugins(env = process.env) {
+function userPlugins(env = process.env) {
   const file = join(env.XDG_DATA_HOME || join(env.HOME || homedir(), ".local/share"), "coreason-server", "package.json");
   let text;
   try {
@@ -53,7 +52,7 @@ export function userPlugins(env = process.env) {
 }
 
 /** The bundle's exports ({run}) for hot command `id`, or undefined without a fresh build. */
-export function loadHotBundle(id) {
+function loadHotBundle(id) {
   const bundle = join(ROOT, "dist", "fast", `${id}.cjs`);
   const codeCache = `${bundle}.v8-cache`;
   if (!existsSync(join(ROOT, "oclif.manifest.json")) || !hotBundleFresh(id)) return undefined;
@@ -64,11 +63,11 @@ export function loadHotBundle(id) {
     cachedData = undefined;
   }
   const script = new Script(Module.wrap(readFileSync(bundle, "utf8")), { filename: bundle, cachedData });
-  const module = { exports: {} };
-  script.runInThisContext().call(module.exports, module.exports, createRequire(bundle), module, bundle, dirname(bundle));
+  const loaded = { exports: {} };
+  script.runInThisContext().call(loaded.exports, loaded.exports, Module.createRequire(bundle), loaded, bundle, dirname(bundle));
   // after the command ran, the cache holds the functions it compiled too
   if (cachedData === undefined || script.cachedDataRejected) process.once("exit", () => saveCodeCache(script, codeCache));
-  return module.exports;
+  return loaded.exports;
 }
 
 /** `id`'s bundle exists and holds what would run unbundled: every file it holds is of
@@ -79,7 +78,7 @@ export function loadHotBundle(id) {
  *  differs in them: a copy whose dependencies resolved to other versions than the
  *  build's runs the ordinary path). A package's file is looked for as Node resolves it
  *  from here: in node_modules of this package, then of each ancestor. */
-export function hotBundleFresh(id) {
+function hotBundleFresh(id) {
   try {
     const built = statSync(`${ROOT}dist/fast/${id}.cjs`).mtimeMs;
     const installed = ROOT.includes(`${sep}node_modules${sep}`);
@@ -107,7 +106,7 @@ function resolveHeld(file) {
 }
 
 /** Runs `argv` on the fast path if it may take it; false when it may not (nothing ran). */
-export async function runHot(argv) {
+async function runHot(argv) {
   const id = hotCommand(argv);
   const hot = id && loadHotBundle(id);
   if (!hot) return false;
@@ -126,3 +125,5 @@ function saveCodeCache(script, file) {
     // a read-only install runs without the cache
   }
 }
+
+module.exports = { hotBundleFresh, hotCommand, loadHotBundle, runHot, userPlugins };

@@ -16,17 +16,13 @@ const FILE = ["dist", "commands", "sys-diagnostics", `${basename(__filename, ".c
 const fromManifest = moduleLoader.loadWithDataFromManifest;
 moduleLoader.loadWithDataFromManifest = async (cached, root) => {
   if (root !== ROOT || cached.relativePath?.join("/") !== FILE.join("/")) return fromManifest(cached, root);
-  globalThis.__T?.push(["config", performance.now()]);
-  const module = require("hot-command");
-  globalThis.__T?.push(["cmdmod", performance.now()]);
-  return { filePath: join(root, ...FILE), isESM: true, module };
+  return { filePath: join(root, ...FILE), isESM: true, module: require("hot-command") };
 };
 
 /** Runs `argv` as bin/run.js's execute would; `importer` is a real ES-module import()
  *  (bin/hot-path.js's), for the one module loaded outside the bundle: binaryen. */
 async function run(argv, importer) {
   __fastPath.importer = importer;
-  globalThis.__T?.push(["entry", performance.now()]);
   const pjson = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
   await execute({
     args: argv,
