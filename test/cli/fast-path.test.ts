@@ -101,8 +101,8 @@ describe("the hot commands' fast path", () => {
       ["other", "sandbox-exec"],
     ])
       expect(hot.hotCommand(argv, none), argv.join(" ")).to.equal(undefined);
-    for (const env of [{ COREASON_NO_FAST_PATH: "1" }, { DEBUG: "*" }, { OCLIF_DISABLE_RC: "1" }, { COREASON_SERVER_DATA_DIR: "/x" }])
-      expect(hot.hotCommand(["sys-diagnostics", "sandbox-exec"], { ...none, ...env }), JSON.stringify(env)).to.equal(undefined);
+    const settings: Record<string, string>[] = [{ COREASON_NO_FAST_PATH: "1" }, { DEBUG: "*" }, { OCLIF_DISABLE_RC: "1" }, { COREASON_SERVER_DATA_DIR: "/x" }];
+    for (const env of settings) expect(hot.hotCommand(["sys-diagnostics", "sandbox-exec"], { ...none, ...env }), JSON.stringify(env)).to.equal(undefined);
   });
 
   it("is not taken while a user plugin is linked: its hooks run for the hot commands too", function () {
