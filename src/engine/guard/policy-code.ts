@@ -5,7 +5,7 @@ import { bytesEqual, Expr, FnBuilder, i32, i64, none } from "./ir.js";
 import { AUDIT_FILE_NAME, Rule } from "./violation-codes.js";
 import { S } from "./scratch.js";
 import { TRACKED_FDS } from "./fd-paths.js";
-import { ACCESS_READ, ACCESS_REMOVE, ACCESS_STAT, ACCESS_WRITE, enc, G } from "./names.js";
+import { ACCESS_READ, ACCESS_REMOVE, ACCESS_STAT, ACCESS_WRITE, enc, G, F, SLASH } from "./names.js";
 import type { GuardEmitter } from "./emitter.js";
 
 /** Descriptors opened through the guard, with what their subtree allows, kept in
@@ -18,7 +18,7 @@ export function emitFdTracking(e: GuardEmitter) {
   const has = (g: string, fd: Expr) => m.i64.ne(m.i64.and(m.global.get(g, i64), bit(fd)), m.i64.const(0, 0));
   const small = (fd: () => Expr) => m.i32.lt_u(fd(), m.i32.const(TRACKED_FDS));
 
-  const tracked = new FnBuilder(m, "__cr_fd_tracked", [["fd", i32]], i32);
+  const tracked = new FnBuilder(m, F.fdTracked, [["fd", i32]], i32);
   tracked.finish([
     m.return(
       m.i32.and(
@@ -36,7 +36,7 @@ export function emitFdTracking(e: GuardEmitter) {
   // allows nothing below it but stat
   const set = new FnBuilder(
     m,
-    "__cr_fd_set",
+    F.fdSet,
     [
       ["fd", i32],
       ["r", i32],
@@ -62,7 +62,7 @@ export function emitFdTracking(e: GuardEmitter) {
   // its bits; the descriptor's own directory may not be removed if it is structure
   const pol = new FnBuilder(
     m,
-    "__cr_fd_policy",
+    F.fdPolicy,
     [
       ["fd", i32],
       ["buf", i32],
@@ -77,10 +77,10 @@ export function emitFdTracking(e: GuardEmitter) {
   pol.finish([
     reservedCheck(e, pol),
     m.if(
-      m.call("__cr_fd_anc", [pol.get("fd")], i32),
+      m.call(F.fdAnc, [pol.get("fd")], i32),
       m.block(null, [
-        pol.set(absLen, m.call("__cr_fd_abs", [pol.get("fd"), pol.get("buf"), pol.get("len"), abs()], i32)),
-        m.return(m.call("__cr_policy", [abs(), pol.get(absLen), pol.get("access")], i32)),
+        pol.set(absLen, m.call(F.fdAbs, [pol.get("fd"), pol.get("buf"), pol.get("len"), abs()], i32)),
+        m.return(m.call(F.policy, [abs(), pol.get(absLen), pol.get("access")], i32)),
       ]),
     ),
     m.if(
@@ -95,7 +95,7 @@ export function emitFdTracking(e: GuardEmitter) {
   // __cr_subtree_writable(buf, len): rw-granted with no read-only grant below it
   const sub = new FnBuilder(
     m,
-    "__cr_subtree_writable",
+    F.subtreeWritable,
     [
       ["buf", i32],
       ["len", i32],
@@ -103,7 +103,7 @@ export function emitFdTracking(e: GuardEmitter) {
     i32,
   );
   const body: Expr[] = [
-    m.if(m.i32.ne(m.call("__cr_policy", [sub.get("buf"), sub.get("len"), m.i32.const(ACCESS_WRITE)], i32), m.i32.const(0)), m.return(m.i32.const(0))),
+    m.if(m.i32.ne(m.call(F.policy, [sub.get("buf"), sub.get("len"), m.i32.const(ACCESS_WRITE)], i32), m.i32.const(0)), m.return(m.i32.const(0))),
   ];
   for (const g of e.cfg.readOnly) {
     // g strictly below buf: buf is "/" or g starts with buf + "/"
@@ -134,7 +134,7 @@ export function emitPolicy(e: GuardEmitter) {
   const m = e.m;
   const f = new FnBuilder(
     m,
-    "__cr_policy",
+    F.policy,
     [
       ["buf", i32],
       ["len", i32],
@@ -182,7 +182,7 @@ export function emitPolicy(e: GuardEmitter) {
       m.if(
         m.i32.and(
           m.i32.eq(access(), m.i32.const(ACCESS_STAT)),
-          m.i32.and(m.i32.eq(m.call("__cr_dirname_len", [buf(), len()], i32), m.i32.const(b.length)), bytesEqual(m, buf, b)),
+          m.i32.and(m.i32.eq(m.call(F.dirnameLen, [buf(), len()], i32), m.i32.const(b.length)), bytesEqual(m, buf, b)),
         ),
         ret(0),
       ),
@@ -209,7 +209,7 @@ export function emitListingOnly(e: GuardEmitter) {
   const m = e.m;
   const f = new FnBuilder(
     m,
-    "__cr_listing_only",
+    F.listingOnly,
     [
       ["buf", i32],
       ["len", i32],
@@ -248,10 +248,10 @@ export function reservedCheck(e: GuardEmitter, f: FnBuilder): Expr {
       () => [
         m.if(
           m.i32.and(
-            m.i32.and(m.i32.eq(m.i32.load8_u(0, 1, at()), m.i32.const(47)), bytesEqual(m, at, name, 1)),
+            m.i32.and(m.i32.eq(m.i32.load8_u(0, 1, at()), m.i32.const(SLASH)), bytesEqual(m, at, name, 1)),
             m.i32.or(
               m.i32.eq(m.i32.add(f.get(k), m.i32.const(name.length + 1)), f.get("len")),
-              m.i32.eq(m.i32.load8_u(name.length + 1, 1, at()), m.i32.const(47)),
+              m.i32.eq(m.i32.load8_u(name.length + 1, 1, at()), m.i32.const(SLASH)),
             ),
           ),
           m.return(m.i32.const(Rule.RESERVED)),

@@ -4,7 +4,7 @@ import { Expr, FnBuilder, i32, none, storeBytes } from "./ir.js";
 import { AUDIT_FILE_NAME } from "./violation-codes.js";
 import { GUARD_SCRATCH_BYTES } from "../rewrite/stack-layout.js";
 import { S } from "./scratch.js";
-import { enc, G, raw } from "./names.js";
+import { enc, G, raw, F, SLASH, DOT } from "./names.js";
 import type { GuardEmitter } from "./emitter.js";
 
 /** `__cr_copy(dest, src, n)`: a byte copy (the template uses no bulk-memory ops). */
@@ -12,7 +12,7 @@ export function emitCopy(e: GuardEmitter) {
   const m = e.m;
   const f = new FnBuilder(
     m,
-    "__cr_copy",
+    F.copy,
     [
       ["dest", i32],
       ["src", i32],
@@ -39,7 +39,7 @@ export function emitDirHelpers(e: GuardEmitter) {
   const m = e.m;
   const dn = new FnBuilder(
     m,
-    "__cr_dirname_len",
+    F.dirnameLen,
     [
       ["buf", i32],
       ["len", i32],
@@ -53,7 +53,7 @@ export function emitDirHelpers(e: GuardEmitter) {
       () =>
         m.i32.and(
           m.i32.gt_u(dn.get(k), m.i32.const(0)),
-          m.i32.ne(m.i32.load8_u(0, 1, m.i32.add(dn.get("buf"), m.i32.sub(dn.get(k), m.i32.const(1)))), m.i32.const(47)),
+          m.i32.ne(m.i32.load8_u(0, 1, m.i32.add(dn.get("buf"), m.i32.sub(dn.get(k), m.i32.const(1)))), m.i32.const(SLASH)),
         ),
       () => [dn.set(k, m.i32.sub(dn.get(k), m.i32.const(1)))],
     ),
@@ -62,7 +62,7 @@ export function emitDirHelpers(e: GuardEmitter) {
   ]);
   const b = new FnBuilder(
     m,
-    "__cr_below_dir",
+    F.belowDir,
     [
       ["t", i32],
       ["tlen", i32],
@@ -83,7 +83,7 @@ export function emitDirHelpers(e: GuardEmitter) {
       ],
     ),
     m.if(m.i32.or(m.i32.eq(b.get("dlen"), m.i32.const(1)), m.i32.eq(b.get("tlen"), b.get("dlen"))), m.return(m.i32.const(1))),
-    m.return(m.i32.eq(m.i32.load8_u(0, 1, m.i32.add(b.get("t"), b.get("dlen"))), m.i32.const(47))),
+    m.return(m.i32.eq(m.i32.load8_u(0, 1, m.i32.add(b.get("t"), b.get("dlen"))), m.i32.const(SLASH))),
   ]);
 }
 
@@ -91,7 +91,7 @@ export function emitDirHelpers(e: GuardEmitter) {
  *  without reaching the guest's static data (the floor). */
 export function emitScratch(e: GuardEmitter) {
   const m = e.m;
-  const f = new FnBuilder(m, "__cr_scratch_base", [], i32);
+  const f = new FnBuilder(m, F.scratchBase, [], i32);
   const sp = () => m.global.get(e.stackPointer, i32);
   f.finish([
     m.if(m.i32.lt_u(sp(), m.i32.add(m.global.get(e.stackFloor, i32), m.i32.const(GUARD_SCRATCH_BYTES))), m.return(m.i32.const(0))),
@@ -105,7 +105,7 @@ export function emitInBounds(e: GuardEmitter) {
   const m = e.m;
   const f = new FnBuilder(
     m,
-    "__cr_in_bounds",
+    F.inBounds,
     [
       ["ptr", i32],
       ["len", i32],
@@ -122,12 +122,12 @@ export function emitInBounds(e: GuardEmitter) {
  *  before the guest can open anything; a preopen is a dir whose name can be read. */
 export function emitPreopenSet(e: GuardEmitter) {
   const m = e.m;
-  const f = new FnBuilder(m, "__cr_init", [], none);
+  const f = new FnBuilder(m, F.init, [], none);
   const fd = f.local("fd");
   const s = () => m.global.get(G.scratch, i32);
   const at = (off: number) => m.i32.add(s(), m.i32.const(off));
   f.finish([
-    m.global.set(G.scratch, m.call("__cr_scratch_base", [], i32)),
+    m.global.set(G.scratch, m.call(F.scratchBase, [], i32)),
     m.if(m.i32.eqz(s()), m.unreachable()),
     f.set(fd, m.i32.const(3)),
     f.whileLoop(
@@ -150,16 +150,16 @@ export function emitPreopenSet(e: GuardEmitter) {
               m.i32.eq(m.i32.load(S.prestat + 4, 4, s()), m.i32.const(1)),
               m.block(null, [
                 m.if(
-                  m.i32.eq(m.i32.load8_u(S.name, 1, s()), m.i32.const(47)),
+                  m.i32.eq(m.i32.load8_u(S.name, 1, s()), m.i32.const(SLASH)),
                   m.global.set(G.rootPreopens, m.i32.or(m.global.get(G.rootPreopens, i32), m.i32.shl(m.i32.const(1), f.get(fd)))),
                 ),
                 m.if(
-                  m.i32.eq(m.i32.load8_u(S.name, 1, s()), m.i32.const(46)),
+                  m.i32.eq(m.i32.load8_u(S.name, 1, s()), m.i32.const(DOT)),
                   m.global.set(G.dotPreopens, m.i32.or(m.global.get(G.dotPreopens, i32), m.i32.shl(m.i32.const(1), f.get(fd)))),
                 ),
                 // the last "/" or "." preopen is the one wasi-libc resolves every path against
                 m.if(
-                  m.i32.or(m.i32.eq(m.i32.load8_u(S.name, 1, s()), m.i32.const(47)), m.i32.eq(m.i32.load8_u(S.name, 1, s()), m.i32.const(46))),
+                  m.i32.or(m.i32.eq(m.i32.load8_u(S.name, 1, s()), m.i32.const(SLASH)), m.i32.eq(m.i32.load8_u(S.name, 1, s()), m.i32.const(DOT))),
                   m.global.set(G.cwdFd, f.get(fd)),
                 ),
               ]),
@@ -168,7 +168,7 @@ export function emitPreopenSet(e: GuardEmitter) {
             m.if(
               m.i32.and(
                 m.i32.lt_s(m.global.get(G.rootFd, i32), m.i32.const(0)),
-                m.i32.and(m.i32.eq(m.i32.load(S.prestat + 4, 4, s()), m.i32.const(1)), m.i32.eq(m.i32.load8_u(S.name, 1, s()), m.i32.const(47))),
+                m.i32.and(m.i32.eq(m.i32.load(S.prestat + 4, 4, s()), m.i32.const(1)), m.i32.eq(m.i32.load8_u(S.name, 1, s()), m.i32.const(SLASH))),
               ),
               m.global.set(G.rootFd, f.get(fd)),
             ),
@@ -178,7 +178,7 @@ export function emitPreopenSet(e: GuardEmitter) {
       ],
     ),
   ]);
-  const q = new FnBuilder(m, "__cr_is_preopen", [["fd", i32]], i32);
+  const q = new FnBuilder(m, F.isPreopen, [["fd", i32]], i32);
   q.finish([
     m.return(
       m.i32.and(
@@ -192,7 +192,7 @@ export function emitPreopenSet(e: GuardEmitter) {
 /** The audit file's dirfd: the root preopen found by __cr_init. */
 export function emitRootFd(e: GuardEmitter) {
   const m = e.m;
-  const f = new FnBuilder(m, "__cr_find_root", [], i32);
+  const f = new FnBuilder(m, F.findRoot, [], i32);
   f.finish([m.return(m.global.get(G.rootFd, i32))]);
 }
 
@@ -202,7 +202,7 @@ export function emitRecord(e: GuardEmitter) {
   const m = e.m;
   const f = new FnBuilder(
     m,
-    "__cr_record",
+    F.record,
     [
       ["op", i32],
       ["rule", i32],
@@ -217,7 +217,7 @@ export function emitRecord(e: GuardEmitter) {
   const audit = enc(`${e.cfg.workdir.replace(/^\/+/, "")}/${AUDIT_FILE_NAME}`.replace(/^\//, ""));
   const check = (e: Expr) => m.if(m.i32.ne(e, m.i32.const(0)), m.unreachable());
   f.finish([
-    f.set(root, m.call("__cr_find_root", [], i32)),
+    f.set(root, m.call(F.findRoot, [], i32)),
     m.if(m.i32.lt_s(f.get(root), m.i32.const(0)), m.unreachable()),
     ...storeBytes(m, s, audit, S.name),
     check(
@@ -246,7 +246,7 @@ export function emitDeny(e: GuardEmitter) {
   const m = e.m;
   const f = new FnBuilder(
     m,
-    "__cr_deny",
+    F.deny,
     [
       ["op", i32],
       ["rule", i32],
@@ -257,7 +257,7 @@ export function emitDeny(e: GuardEmitter) {
     i32,
   );
   f.finish([
-    m.call("__cr_record", [f.get("op"), f.get("rule"), f.get("buf"), f.get("len")], none),
+    m.call(F.record, [f.get("op"), f.get("rule"), f.get("buf"), f.get("len")], none),
     e.cfg.onViolation === "trap" ? m.unreachable() : m.nop(),
     m.return(f.get("errno")),
   ]);
