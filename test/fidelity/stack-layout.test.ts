@@ -101,7 +101,7 @@ describe("fidelity: where the guard's scratch memory comes from", () => {
     const template = buildGuardTemplate(openShellGuard());
     let err: unknown;
     try {
-      spliceGuard(bytes, template, "small.wasm", true);
+      spliceGuard(bytes, template, "small.wasm", "disabled");
     } catch (e) {
       err = e;
     }
@@ -114,7 +114,7 @@ describe("fidelity: where the guard's scratch memory comes from", () => {
 
   it("a module with no stack pointer at all is refused at admission", () => {
     const bytes = syntheticModule([0, 3], 1, 1024, 8);
-    expect(() => spliceGuard(bytes, buildGuardTemplate(openShellGuard()), "nostack.wasm", true)).to.throw(
+    expect(() => spliceGuard(bytes, buildGuardTemplate(openShellGuard()), "nostack.wasm", "disabled")).to.throw(
       EngineError,
       /nostack\.wasm: has no shadow-stack pointer/,
     );

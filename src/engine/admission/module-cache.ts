@@ -92,7 +92,7 @@ export async function prepareModule(
   if (unguarded || !guarded) admitModule(bytes, label, memoryPages);
   else checkMemory(bytes, label, memoryPages); // admitted in full when it was cached; only the cap is new
   if (!guarded) {
-    guarded = spliceGuard(bytes, await guardTemplate(guard, cacheDir), label, guard.networkDisabled).bytes;
+    guarded = spliceGuard(bytes, await guardTemplate(guard, cacheDir), label, guard.network).bytes;
     writeFileAtomic(join(ensureDir(cacheDir), `${key}.wasm`), guarded, 0o644);
   }
   const digest = `${unguarded ? "unguarded-" : ""}${key}-p${memoryPages}`;

@@ -109,7 +109,7 @@ async function prepareForeignModule(
     join(instanceDir(enclave), "held"),
   );
   const { recordExecModule } = await import("./inspect.js");
-  recordExecModule(enclave, file, bytes, mod.path, launch.guard.networkDisabled);
+  recordExecModule(enclave, file, bytes, mod.path, launch.guard.network);
   return { path: mod.path, digest: mod.digest, args, argv0: name };
 }
 

@@ -12,6 +12,7 @@ import { EngineError } from "../errors.js";
 import { archiveAudit } from "../state/audit-archive.js";
 import { LaunchConfig, writeLaunchConfig } from "../host/launch-config.js";
 import { checkedPolicy, guardConfig, loadPolicyFile, Policy, policyDigest } from "../policy/policy.js";
+import { ENCLAVE_DEFAULTS } from "../policy/defaults.js";
 import { ensureDir, instanceDir, instancesDir, moduleCacheDir, checkInstanceName } from "../state/state-dir.js";
 import { InstanceRecord, readInstanceRecord } from "../state/instance-record.js";
 import { HostConnection } from "./connection.js";
@@ -27,8 +28,6 @@ import { packagePath } from "../package-root.js";
 const SUPERVISOR = packagePath("dist", "engine", "host", "supervisor-main.js");
 const BOOT_DEADLINE_MS = 90000;
 const INSTANCE_MODULE = "module.wasm";
-
-export const DEFAULT_LIMITS = { memory_pages: 1024, timeout_ms: 30000, output_bytes: 16 * 1024 * 1024 };
 
 export interface StartOptions {
   enclave: string;
@@ -55,7 +54,7 @@ export interface StartPlan {
 export function resolveDefinition(opts: StartOptions) {
   const def = opts.definitionFile ? loadDefinitionFile(opts.definitionFile) : loadDefinition(opts.enclave);
   const policy = opts.policy ? checkedPolicy(opts.policy, "(request)") : opts.policyFile ? loadPolicyFile(opts.policyFile) : def.policy;
-  const limits = { ...DEFAULT_LIMITS, ...def.policy.limits, ...policy.limits };
+  const limits = { ...ENCLAVE_DEFAULTS.limits, ...def.policy.limits, ...policy.limits };
   const memoryPages = opts.memoryPages ?? limits.memory_pages;
   const timeoutMs = opts.timeoutMs ?? limits.timeout_ms;
   return { def, policy, memoryPages, timeoutMs, outputBytes: limits.output_bytes };

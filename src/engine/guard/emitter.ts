@@ -167,7 +167,7 @@ export class GuardEmitter {
 
   /** Whether `name` gets a guard under this configuration. */
   guards(name: string): boolean {
-    return name in GUARDS && !(name.startsWith("sock_") && !this.cfg.networkDisabled);
+    return name in GUARDS && !(name.startsWith("sock_") && this.cfg.network !== "disabled");
   }
 
   /** Off while emitting the `guardlite_` variants: guards that follow no link in the
@@ -179,7 +179,7 @@ export class GuardEmitter {
   emitGuard(name: string, internalName: string, params: number[]): boolean {
     const spec = GUARDS[name];
     if (!spec) return false;
-    if (name.startsWith("sock_") && !this.cfg.networkDisabled) return false;
+    if (name.startsWith("sock_") && this.cfg.network !== "disabled") return false;
     const m = this.m;
     const f = new FnBuilder(
       m,

@@ -11,7 +11,7 @@
 //                          EFBIG (the SDK would grow the file in the worker's memory
 //                          until the timeout or the host-memory watchdog).
 import type binaryen from "binaryen";
-import { Expr, FnBuilder, i32, i64, none, p } from "./ir.js";
+import { Expr, FnBuilder, i32, i64, none, p, i32Params } from "./ir.js";
 import { Rule } from "./violation-codes.js";
 import { Errno } from "../rewrite/wasi-preview1.js";
 import { S } from "./scratch.js";
@@ -37,15 +37,7 @@ const MAPPED = S.mapped;
 /** `__cr_fd_label(fd, out) -> len`: "<fd N>", the path a descriptor's violation is
  *  recorded under (the guard keeps no paths for descriptors). */
 export function emitFdLabel(m: binaryen.Module): void {
-  const f = new FnBuilder(
-    m,
-    F.fdLabel,
-    [
-      ["fd", i32],
-      ["out", i32],
-    ],
-    i32,
-  );
+  const f = new FnBuilder(m, F.fdLabel, i32Params("fd", "out"), i32);
   const [n, v, k] = [f.local("n"), f.local("v"), f.local("k")];
   const put = (at: Expr, byte: Expr) => m.i32.store8(0, 1, m.i32.add(f.get("out"), at), byte);
   f.finish([

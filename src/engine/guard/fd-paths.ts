@@ -9,7 +9,7 @@
 // an ancestor is rebuilt in full and decided by the policy like any absolute path; one
 // below any other descriptor by the descriptor's own bits.
 import type binaryen from "binaryen";
-import { bytesEqual, Expr, FnBuilder, i32, i64, none, storeBytes } from "./ir.js";
+import { bytesEqual, Expr, FnBuilder, i32, i64, none, storeBytes, i32Params } from "./ir.js";
 import { PATH_MAX } from "./scratch.js";
 import { enc, F, G, SLASH } from "./names.js";
 
@@ -63,15 +63,7 @@ export class DescriptorPaths {
   /** `__cr_anc_index(buf, len) -> k`: 1 + the ancestor's position, or 0. */
   private emitIndex() {
     const m = this.m;
-    const f = new FnBuilder(
-      m,
-      F.ancIndex,
-      [
-        ["buf", i32],
-        ["len", i32],
-      ],
-      i32,
-    );
+    const f = new FnBuilder(m, F.ancIndex, i32Params("buf", "len"), i32);
     const body: Expr[] = this.ancestors.map((a, i) => {
       const b = enc(a);
       return m.if(
@@ -104,16 +96,7 @@ export class DescriptorPaths {
       m.return(get.get(k)),
     ]);
 
-    const set = new FnBuilder(
-      m,
-      F.fdSetAnc,
-      [
-        ["fd", i32],
-        ["k", i32],
-        ["fixed", i32],
-      ],
-      none,
-    );
+    const set = new FnBuilder(m, F.fdSetAnc, i32Params("fd", "k", "fixed"), none);
     set.finish([
       m.if(m.i32.eqz(small(set.get("fd"))), m.return()),
       ...Array.from({ length: this.planes }, (_, b) =>
@@ -135,15 +118,7 @@ export class DescriptorPaths {
       ),
     ]);
 
-    const mv = new FnBuilder(
-      m,
-      F.fdMove,
-      [
-        ["from", i32],
-        ["to", i32],
-      ],
-      none,
-    );
+    const mv = new FnBuilder(m, F.fdMove, i32Params("from", "to"), none);
     const bits = this.bitGlobals.map((_, j) => mv.local(`b${j}`));
     mv.finish([
       ...this.bitGlobals.map((g, j) => mv.set(bits[j], m.if(small(mv.get("from")), bitAt(g, mv.get("from")), m.i32.const(0)))),
@@ -165,17 +140,7 @@ export class DescriptorPaths {
    *  path "/#/rest" resolved below the descriptor, when the descriptor is an ancestor. */
   private emitRebuild() {
     const m = this.m;
-    const f = new FnBuilder(
-      m,
-      F.fdAbs,
-      [
-        ["fd", i32],
-        ["buf", i32],
-        ["len", i32],
-        ["out", i32],
-      ],
-      i32,
-    );
+    const f = new FnBuilder(m, F.fdAbs, i32Params("fd", "buf", "len", "out"), i32);
     const [k, o, n] = [f.local("k"), f.local("o"), f.local("n")];
     const out = () => f.get("out");
     const body: Expr[] = [f.set(k, m.call(F.fdAnc, [f.get("fd")], i32)), f.set(o, m.i32.const(0))];

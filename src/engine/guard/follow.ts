@@ -1,6 +1,6 @@
 // Where a resolved path leads: the mounts' backing paths, the absolute symlinks the
 // guard follows itself (mapped back into the enclave's image), and the root names.
-import { bytesEqual, Expr, FnBuilder, i32, none, storeBytes } from "./ir.js";
+import { bytesEqual, Expr, FnBuilder, i32, none, storeBytes, i32Params } from "./ir.js";
 import { PATH_MAX, S } from "./scratch.js";
 import { enc, G, raw, F, SLASH, DOT } from "./names.js";
 import type { GuardEmitter } from "./emitter.js";
@@ -9,16 +9,7 @@ import type { GuardEmitter } from "./emitter.js";
  *  same path under the mount's backing directory (checked paths stay guest paths). */
 export function emitMounts(e: GuardEmitter) {
   const m = e.m;
-  const f = new FnBuilder(
-    m,
-    F.map,
-    [
-      ["buf", i32],
-      ["len", i32],
-      ["dest", i32],
-    ],
-    none,
-  );
+  const f = new FnBuilder(m, F.map, i32Params("buf", "len", "dest"), none);
   const k = f.local("k");
   const wd = e.cfg.workdir;
   const wdBytes = enc(wd);
@@ -75,16 +66,7 @@ export function emitMounts(e: GuardEmitter) {
  *  opening, nor a relative link to one. Uses the second mapped area for the text. */
 export function emitFollow(e: GuardEmitter) {
   const m = e.m;
-  const f = new FnBuilder(
-    m,
-    F.follow,
-    [
-      ["buf", i32],
-      ["len", i32],
-      ["out", i32],
-    ],
-    i32,
-  );
+  const f = new FnBuilder(m, F.follow, i32Params("buf", "len", "out"), i32);
   const [i, mlen, t, u, d, o, st] = [f.local("i"), f.local("mlen"), f.local("t"), f.local("u"), f.local("d"), f.local("o"), f.local("st")];
   const linkAt = (k: number) => m.i32.load8_u(k, 1, link());
   const s = () => m.global.get(G.scratch, i32);
@@ -175,16 +157,7 @@ export function emitFollow(e: GuardEmitter) {
 export function emitMapAbsolute(e: GuardEmitter) {
   const m = e.m;
   const emit = (name: string, pairs: [string, string][]) => {
-    const f = new FnBuilder(
-      m,
-      name,
-      [
-        ["buf", i32],
-        ["len", i32],
-        ["dest", i32],
-      ],
-      i32,
-    );
+    const f = new FnBuilder(m, name, i32Params("buf", "len", "dest"), i32);
     const copyTo = (at: number, from: Expr, n: Expr) => m.call(F.copy, [m.i32.add(f.get("dest"), m.i32.const(at)), from, n], none);
     const body: Expr[] = [];
     for (const [from, to] of pairs) {
@@ -214,15 +187,7 @@ export function emitMapAbsolute(e: GuardEmitter) {
 /** `__cr_root_name(ptr, len) -> 1|0`: the path's first component is a root name. */
 export function emitRootName(e: GuardEmitter) {
   const m = e.m;
-  const f = new FnBuilder(
-    m,
-    F.rootName,
-    [
-      ["ptr", i32],
-      ["len", i32],
-    ],
-    i32,
-  );
+  const f = new FnBuilder(m, F.rootName, i32Params("ptr", "len"), i32);
   const c = f.local("c");
   const body: Expr[] = [
     f.set(c, m.i32.const(0)),

@@ -5,7 +5,7 @@
 // will use: path_open, fd_fdstat_get and fd_close are imports every guarded module has
 // already, and each new import would cost the SDK work on every run.
 import type binaryen from "binaryen";
-import { Expr, FnBuilder, i32, p } from "./ir.js";
+import { Expr, FnBuilder, i32, p, i32Params } from "./ir.js";
 import { S } from "./scratch.js";
 import { Errno } from "../rewrite/wasi-preview1.js";
 import { DOT, F, G, SLASH } from "./names.js";
@@ -25,17 +25,7 @@ export function emitFsChecks(m: binaryen.Module, scratchGlobal: string, raw: (na
 
   // __cr_filetype(dirfd, lookup, ptr, len) -> DIRECTORY | NOT_A_DIRECTORY | SYMLINK
   // (a link not followed) | -errno
-  const ft = new FnBuilder(
-    m,
-    F.filetype,
-    [
-      ["fd", i32],
-      ["lookup", i32],
-      ["ptr", i32],
-      ["len", i32],
-    ],
-    i32,
-  );
+  const ft = new FnBuilder(m, F.filetype, i32Params("fd", "lookup", "ptr", "len"), i32);
   const err = ft.local("err");
   const openAs = (oflags: number) =>
     m.call(
@@ -56,16 +46,7 @@ export function emitFsChecks(m: binaryen.Module, scratchGlobal: string, raw: (na
 
   // __cr_parent_type(dirfd, ptr, len) -> filetype | -errno of the normalised relative
   // path's directory (symlinks followed); the dirfd's own directory for a bare name
-  const pt = new FnBuilder(
-    m,
-    F.parentType,
-    [
-      ["fd", i32],
-      ["ptr", i32],
-      ["len", i32],
-    ],
-    i32,
-  );
+  const pt = new FnBuilder(m, F.parentType, i32Params("fd", "ptr", "len"), i32);
   const j = pt.local("j");
   pt.finish([
     pt.set(j, pt.get("len")),
@@ -83,15 +64,7 @@ export function emitFsChecks(m: binaryen.Module, scratchGlobal: string, raw: (na
 
   // __cr_trailing_slash(ptr, len) -> 1|0: the guest's path ends in "/" after a name
   // (not after "." or "..", and not "/" alone), so it must name a directory
-  const ts = new FnBuilder(
-    m,
-    F.trailingSlash,
-    [
-      ["ptr", i32],
-      ["len", i32],
-    ],
-    i32,
-  );
+  const ts = new FnBuilder(m, F.trailingSlash, i32Params("ptr", "len"), i32);
   const [end, k] = [ts.local("end"), ts.local("k")];
   const at = (i: () => binaryen.ExpressionRef) => m.i32.load8_u(0, 1, m.i32.add(ts.get("ptr"), i()));
   const dotAt = (off: number) =>

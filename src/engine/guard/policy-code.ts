@@ -1,7 +1,7 @@
 // The policy compiled into code: comparisons against the grants, the engine's reserved
 // names and structure, the listing-only device directories, and the bits a descriptor
 // the guest opened carries.
-import { bytesEqual, Expr, FnBuilder, i32, i64, none } from "./ir.js";
+import { bytesEqual, Expr, FnBuilder, i32, i64, none, i32Params } from "./ir.js";
 import { AUDIT_FILE_NAME, Rule } from "./violation-codes.js";
 import { S } from "./scratch.js";
 import { TRACKED_FDS } from "./fd-paths.js";
@@ -34,17 +34,7 @@ export function emitFdTracking(e: GuardEmitter) {
 
   // __cr_fd_set(fd, readable, writable, listingOnly): a listing-only directory (/dev)
   // allows nothing below it but stat
-  const set = new FnBuilder(
-    m,
-    F.fdSet,
-    [
-      ["fd", i32],
-      ["r", i32],
-      ["w", i32],
-      ["x", i32],
-    ],
-    none,
-  );
+  const set = new FnBuilder(m, F.fdSet, i32Params("fd", "r", "w", "x"), none);
   const upd = (g: string, flag: string) =>
     m.global.set(
       g,
@@ -60,17 +50,7 @@ export function emitFdTracking(e: GuardEmitter) {
   // (fd-paths.ts): below an ancestor of the policy's paths, the policy of the
   // path rebuilt in full (in the second mapped area); below any other descriptor,
   // its bits; the descriptor's own directory may not be removed if it is structure
-  const pol = new FnBuilder(
-    m,
-    F.fdPolicy,
-    [
-      ["fd", i32],
-      ["buf", i32],
-      ["len", i32],
-      ["access", i32],
-    ],
-    i32,
-  );
+  const pol = new FnBuilder(m, F.fdPolicy, i32Params("fd", "buf", "len", "access"), i32);
   const writes = m.i32.or(m.i32.eq(pol.get("access"), m.i32.const(ACCESS_WRITE)), m.i32.ge_u(pol.get("access"), m.i32.const(ACCESS_REMOVE)));
   const abs = () => m.i32.add(m.global.get(G.scratch, i32), m.i32.const(S.mapped2));
   const absLen = pol.local("abslen");
@@ -93,15 +73,7 @@ export function emitFdTracking(e: GuardEmitter) {
   ]);
 
   // __cr_subtree_writable(buf, len): rw-granted with no read-only grant below it
-  const sub = new FnBuilder(
-    m,
-    F.subtreeWritable,
-    [
-      ["buf", i32],
-      ["len", i32],
-    ],
-    i32,
-  );
+  const sub = new FnBuilder(m, F.subtreeWritable, i32Params("buf", "len"), i32);
   const body: Expr[] = [
     m.if(m.i32.ne(m.call(F.policy, [sub.get("buf"), sub.get("len"), m.i32.const(ACCESS_WRITE)], i32), m.i32.const(0)), m.return(m.i32.const(0))),
   ];
@@ -132,16 +104,7 @@ export function emitFdTracking(e: GuardEmitter) {
 /** `__cr_policy(buf, len, access) -> 0 | rule`: the policy, compiled to comparisons. */
 export function emitPolicy(e: GuardEmitter) {
   const m = e.m;
-  const f = new FnBuilder(
-    m,
-    F.policy,
-    [
-      ["buf", i32],
-      ["len", i32],
-      ["access", i32],
-    ],
-    i32,
-  );
+  const f = new FnBuilder(m, F.policy, i32Params("buf", "len", "access"), i32);
   const buf = () => f.get("buf");
   const len = () => f.get("len");
   const within = (root: string) => e.within(f, root);
@@ -207,15 +170,7 @@ export function emitPolicy(e: GuardEmitter) {
 /** `__cr_listing_only(buf, len) -> 1|0`: (buf, len) is one of listingOnlyDirs. */
 export function emitListingOnly(e: GuardEmitter) {
   const m = e.m;
-  const f = new FnBuilder(
-    m,
-    F.listingOnly,
-    [
-      ["buf", i32],
-      ["len", i32],
-    ],
-    i32,
-  );
+  const f = new FnBuilder(m, F.listingOnly, i32Params("buf", "len"), i32);
   const body: Expr[] = [];
   for (const dir of e.listingOnlyDirs()) {
     const b = enc(dir);

@@ -1,7 +1,7 @@
 // Path resolution in the guard: a (dirfd, path) made absolute and normalised into a
 // private copy, and the workdir start for foreign modules (where the result leads:
 // follow.ts).
-import { Expr, FnBuilder, i32, storeBytes } from "./ir.js";
+import { Expr, FnBuilder, i32, storeBytes, i32Params } from "./ir.js";
 import { Rule } from "./violation-codes.js";
 import { Errno } from "../rewrite/wasi-preview1.js";
 import { PATH_MAX, S } from "./scratch.js";
@@ -12,17 +12,7 @@ import type { GuardEmitter } from "./emitter.js";
  *  out[0..o), resolving "." and ".." lexically; -1 when the result would not fit. */
 export function emitNormalise(e: GuardEmitter) {
   const m = e.m;
-  const f = new FnBuilder(
-    m,
-    F.norm,
-    [
-      ["out", i32],
-      ["o", i32],
-      ["src", i32],
-      ["n", i32],
-    ],
-    i32,
-  );
+  const f = new FnBuilder(m, F.norm, i32Params("out", "o", "src", "n"), i32);
   const [i, start, clen, k] = [f.local("i"), f.local("start"), f.local("clen"), f.local("k")];
   const srcAt = (idx: Expr) => m.i32.load8_u(0, 1, m.i32.add(f.get("src"), idx));
   const outAt = (idx: Expr) => m.i32.load8_u(0, 1, m.i32.add(f.get("out"), idx));
@@ -92,17 +82,7 @@ export function emitNormalise(e: GuardEmitter) {
  *  relative to fd's preopen, for the real call. */
 export function emitResolve(e: GuardEmitter) {
   const m = e.m;
-  const f = new FnBuilder(
-    m,
-    F.resolve,
-    [
-      ["fd", i32],
-      ["ptr", i32],
-      ["len", i32],
-      ["out", i32],
-    ],
-    i32,
-  );
+  const f = new FnBuilder(m, F.resolve, i32Params("fd", "ptr", "len", "out"), i32);
   const s = () => m.global.get(G.scratch, i32);
   const [nameLen, o, base] = [f.local("nameLen"), f.local("o"), f.local("base")];
   const wd = enc(e.cfg.workdir);
@@ -218,16 +198,7 @@ export function emptyRelIsDot(e: GuardEmitter, f: FnBuilder, o: string): Expr[] 
  *  escape. Sets relMode = 1 so the guard checks the descriptor's bits instead. */
 export function emitResolveTracked(e: GuardEmitter) {
   const m = e.m;
-  const f = new FnBuilder(
-    m,
-    F.resolveTracked,
-    [
-      ["ptr", i32],
-      ["len", i32],
-      ["out", i32],
-    ],
-    i32,
-  );
+  const f = new FnBuilder(m, F.resolveTracked, i32Params("ptr", "len", "out"), i32);
   const o = f.local("o");
   const sentinel = enc(DIRFD_SENTINEL);
   f.finish([

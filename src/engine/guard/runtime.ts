@@ -1,6 +1,6 @@
 // The guard's runtime helpers: scratch below the stack pointer, bounds, byte copies,
 // the preopen set taken before any guest code runs, and the audit record.
-import { Expr, FnBuilder, i32, none, storeBytes } from "./ir.js";
+import { Expr, FnBuilder, i32, none, storeBytes, i32Params } from "./ir.js";
 import { AUDIT_FILE_NAME } from "./violation-codes.js";
 import { GUARD_SCRATCH_BYTES } from "../rewrite/stack-layout.js";
 import { S } from "./scratch.js";
@@ -10,16 +10,7 @@ import type { GuardEmitter } from "./emitter.js";
 /** `__cr_copy(dest, src, n)`: a byte copy (the template uses no bulk-memory ops). */
 export function emitCopy(e: GuardEmitter) {
   const m = e.m;
-  const f = new FnBuilder(
-    m,
-    F.copy,
-    [
-      ["dest", i32],
-      ["src", i32],
-      ["n", i32],
-    ],
-    none,
-  );
+  const f = new FnBuilder(m, F.copy, i32Params("dest", "src", "n"), none);
   const k = f.local("k");
   f.finish([
     f.set(k, m.i32.const(0)),
@@ -37,15 +28,7 @@ export function emitCopy(e: GuardEmitter) {
  *  `__cr_below_dir(t, tlen, d, dlen)`: t is d or lies below it. */
 export function emitDirHelpers(e: GuardEmitter) {
   const m = e.m;
-  const dn = new FnBuilder(
-    m,
-    F.dirnameLen,
-    [
-      ["buf", i32],
-      ["len", i32],
-    ],
-    i32,
-  );
+  const dn = new FnBuilder(m, F.dirnameLen, i32Params("buf", "len"), i32);
   const k = dn.local("k");
   dn.finish([
     dn.set(k, dn.get("len")),
@@ -60,17 +43,7 @@ export function emitDirHelpers(e: GuardEmitter) {
     // k is one past the last "/": the directory is buf[0..k-1), or "/" itself
     m.return(m.if(m.i32.le_u(dn.get(k), m.i32.const(1)), m.i32.const(1), m.i32.sub(dn.get(k), m.i32.const(1)))),
   ]);
-  const b = new FnBuilder(
-    m,
-    F.belowDir,
-    [
-      ["t", i32],
-      ["tlen", i32],
-      ["d", i32],
-      ["dlen", i32],
-    ],
-    i32,
-  );
+  const b = new FnBuilder(m, F.belowDir, i32Params("t", "tlen", "d", "dlen"), i32);
   const j = b.local("j");
   b.finish([
     m.if(m.i32.lt_u(b.get("tlen"), b.get("dlen")), m.return(m.i32.const(0))),
@@ -103,15 +76,7 @@ export function emitScratch(e: GuardEmitter) {
  *  (guest pointers are hostile; an out-of-range read would trap the guard). */
 export function emitInBounds(e: GuardEmitter) {
   const m = e.m;
-  const f = new FnBuilder(
-    m,
-    F.inBounds,
-    [
-      ["ptr", i32],
-      ["len", i32],
-    ],
-    i32,
-  );
+  const f = new FnBuilder(m, F.inBounds, i32Params("ptr", "len"), i32);
   const u64 = (e: Expr) => m.i64.extend_u(e);
   f.finish([m.return(m.i64.le_u(m.i64.add(u64(f.get("ptr")), u64(f.get("len"))), m.i64.shl(u64(m.memory.size()), m.i64.const(16, 0))))]);
 }
@@ -200,17 +165,7 @@ export function emitRootFd(e: GuardEmitter) {
  *  calls. If the record cannot be written the guest is trapped: never lose one. */
 export function emitRecord(e: GuardEmitter) {
   const m = e.m;
-  const f = new FnBuilder(
-    m,
-    F.record,
-    [
-      ["op", i32],
-      ["rule", i32],
-      ["buf", i32],
-      ["len", i32],
-    ],
-    none,
-  );
+  const f = new FnBuilder(m, F.record, i32Params("op", "rule", "buf", "len"), none);
   const [root, fd] = [f.local("root"), f.local("fd")];
   const s = () => m.global.get(G.scratch, i32);
   const at = (off: number) => m.i32.add(s(), m.i32.const(off));
@@ -244,18 +199,7 @@ export function emitRecord(e: GuardEmitter) {
 /** `__cr_deny(op, rule, buf, len) -> errno`: record, then deny or trap per policy. */
 export function emitDeny(e: GuardEmitter) {
   const m = e.m;
-  const f = new FnBuilder(
-    m,
-    F.deny,
-    [
-      ["op", i32],
-      ["rule", i32],
-      ["buf", i32],
-      ["len", i32],
-      ["errno", i32],
-    ],
-    i32,
-  );
+  const f = new FnBuilder(m, F.deny, i32Params("op", "rule", "buf", "len", "errno"), i32);
   f.finish([
     m.call(F.record, [f.get("op"), f.get("rule"), f.get("buf"), f.get("len")], none),
     e.cfg.onViolation === "trap" ? m.unreachable() : m.nop(),

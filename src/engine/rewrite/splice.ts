@@ -5,7 +5,7 @@
 // only guard code reaches a raw import is taken on the way, from the rewritten calls.
 import { GUARD_EXPORT_PREFIX, START_EXPORT, TARGET_MODULE } from "./template-abi.js";
 import { EngineError } from "../errors.js";
-import { GUARDED_FUNCTIONS, WASI_MODULE } from "./wasi-preview1.js";
+import { guardedUnder, WASI_MODULE } from "./wasi-preview1.js";
 import { findShadowStack, GUARD_SCRATCH_BYTES, STACK_FLOOR } from "./stack-layout.js";
 import { ByteWriter, IndexMaps, leb, Reader, rewriteBody, slebNonNegative } from "../wasm/code.js";
 import { entries, Import, parseImports, readName as name, sections, vecCount } from "../wasm/sections.js";
@@ -54,8 +54,8 @@ export interface SpliceResult {
 
 /** Splices the guard template (exporting `guard_<name>` per guardable function and
  *  `__cr_start`) into `target`, an admitted module. Sockets are interposed only when
- *  the network is disabled. */
-export function spliceGuard(target: Uint8Array, template: Uint8Array, label: string, networkDisabled: boolean, hooks: SpliceHooks = {}): SpliceResult {
+ *  the network is disabled (guardedUnder). */
+export function spliceGuard(target: Uint8Array, template: Uint8Array, label: string, network: string, hooks: SpliceHooks = {}): SpliceResult {
   const T = sections(target);
   const G = sections(template);
   const tsec = (id: number) => T.find((s) => s.id === id)?.body;
@@ -65,7 +65,7 @@ export function spliceGuard(target: Uint8Array, template: Uint8Array, label: str
   const gImports = parseImports(gsec(2) ?? new Uint8Array([0]));
   if (tImports.some((i) => i.kind !== 0)) throw new EngineError("MODULE_REJECTED", `${label}: only function imports are admitted`);
   const nImpT = tImports.length;
-  const guardable = new Set(GUARDED_FUNCTIONS.filter((n) => networkDisabled || !n.startsWith("sock_")));
+  const guardable = guardedUnder(network);
   const guarded = new Set(tImports.filter((i) => i.module === WASI_MODULE && guardable.has(i.name)).map((i) => i.name));
   const nTypesT = vecCount(tsec(1));
   const nDefT = vecCount(tsec(3));
