@@ -39,8 +39,8 @@ export interface StartOptions {
   definitionFile?: string;
   /** Name of the instance (defaults to the enclave's name). */
   name?: string;
-  /** Test hook for the probe suite's self-test: no guard (memory cap only). */
-  unguarded?: boolean;
+  /** Test hook for the probe suite's self-test (runProbeSuiteUnguardedForTests): no guard, memory cap only. */
+  unguardedForTests?: boolean;
 }
 
 /** The steps of a start, so the CLI can show them as tasks. */
@@ -67,7 +67,10 @@ export async function prepareLaunch(opts: StartOptions, plan: StartPlan): Promis
   const guard = guardConfig(policy, def.workdir);
   // held: the cache may evict its entry before or while the instance runs
   const guest = { file: join(def.from.root, def.module), label: `enclave ${def.name} module ${def.module}` };
-  const mod = await prepareModule(definitionModule(def), guest.label, guard, memoryPages, moduleCacheDir(), opts.unguarded, join(moduleCacheDir(), HELD_DIR));
+  const mod = await prepareModule(definitionModule(def), guest.label, guard, memoryPages, moduleCacheDir(), {
+    holdIn: join(moduleCacheDir(), HELD_DIR),
+    unguardedForTests: opts.unguardedForTests,
+  });
   plan.moduleCached = mod.cached;
   const dir = instanceDir(name);
   plan.launch = {
@@ -91,7 +94,7 @@ export async function prepareLaunch(opts: StartOptions, plan: StartPlan): Promis
     guard,
     socket: socketPathFor(dir),
     token: randomBytes(16).toString("hex"),
-    ...(opts.unguarded ? { unguarded: true } : {}),
+    ...(opts.unguardedForTests ? { unguarded: true } : {}),
   };
   return plan.launch;
 }
