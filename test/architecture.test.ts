@@ -1,5 +1,6 @@
 // The structure the README's Layout describes, checked: the engine imports no adapter,
-// and no module in src/ is over 450 lines (the engine's layers: engine/layering.test.ts).
+// no module in src/ is over 450 lines, engine messages carry no adapter's wording (the
+// engine's layers: engine/layering.test.ts).
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { expect } from "chai";
@@ -31,5 +32,18 @@ describe("architecture", () => {
   it("no module in src/ is over 450 lines", () => {
     const long = files.map((f) => [relative(SRC, f), readFileSync(f, "utf8").split("\n").length] as const).filter(([, n]) => n > 450);
     expect(long, long.map(([f, n]) => `${f}: ${n} lines`).join("\n")).to.deep.equal([]);
+  });
+
+  it("engine errors name no interface: no flag, command or binary in their messages (each adapter phrases its own)", () => {
+    const wording = /--[a-z]|\bsandbox-[a-z]|sys-diagnostics|coreason-(server|engine)/;
+    const found: string[] = [];
+    for (const f of files.filter((f) => relative(SRC, f).startsWith("engine/"))) {
+      const text = readFileSync(f, "utf8");
+      for (const m of text.matchAll(/new EngineError\(\s*"[A-Z_]+",\s*(`[^`]*`|"[^"]*")/g)) if (wording.test(m[1])) found.push(`${relative(SRC, f)}: ${m[1]}`);
+    }
+    expect(found, found.join("\n")).to.deep.equal([]);
+    // positive control: the scan reaches the engine's messages
+    const all = files.flatMap((f) => (relative(SRC, f).startsWith("engine/") ? [...readFileSync(f, "utf8").matchAll(/new EngineError\(/g)] : []));
+    expect(all.length).to.be.greaterThan(50);
   });
 });

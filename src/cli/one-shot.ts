@@ -39,6 +39,7 @@ export async function runOneShot(
     timeoutMs: flags["timeout-ms"],
     env: envRecord(flags.env),
     copies: flags.copy ?? [],
+    copyLabel: "--copy",
     workdir: flags.workdir,
     onOutput: json ? undefined : (stream, data) => output.guest(stream, data),
   });

@@ -1,38 +1,11 @@
 // serve under shutdown and odd bodies: a SIGTERM with an exec still running after the
 // drain answers that request (503 JSON, or an error event on a stream), never resets
 // it, and the daemon exits on time; a body with a `__proto__` key says so.
-import { ChildProcess, spawn } from "node:child_process";
 import { request as httpRequest } from "node:http";
-import { join } from "node:path";
 import { expect } from "chai";
 import { DRAIN_MS } from "../../src/serve/daemon.js";
-import { CliSandbox, expectSchema, ROOT } from "../helpers/cli.js";
-
-const BIN = join(ROOT, "bin", "run.js");
-
-class Daemon {
-  readonly child: ChildProcess;
-  stdout = "";
-  stderr = "";
-  readonly url: Promise<string>;
-  readonly exited: Promise<number | null>;
-  constructor(cli: CliSandbox) {
-    this.child = spawn(process.execPath, [BIN, "serve", "--port", "0", "--json"], { env: cli.env(), stdio: ["ignore", "pipe", "pipe"] });
-    this.child.stdout!.on("data", (d) => (this.stdout += d));
-    this.exited = new Promise((resolve) => this.child.on("exit", (code) => resolve(code)));
-    this.url = new Promise((resolve, reject) => {
-      this.child.stderr!.on("data", (d) => {
-        this.stderr += d;
-        const m = /listening.*?(http:\/\/127\.0\.0\.1:\d+)/.exec(this.stderr);
-        if (m) resolve(m[1]);
-      });
-      this.exited.then((code) => reject(new Error(`serve exited ${code}: ${this.stderr}`)));
-    });
-  }
-  kill() {
-    if (this.child.exitCode === null) this.child.kill("SIGKILL");
-  }
-}
+import { CliSandbox, expectSchema } from "../helpers/cli.js";
+import { ServeProcess } from "../helpers/serve-process.js";
 
 interface Answer {
   status: number;
@@ -62,7 +35,7 @@ function send(base: string, path: string, token: string, body: string, headers: 
 describe("serve: shutdown with an exec in flight, and odd bodies", function () {
   const cli = new CliSandbox();
   let token = "";
-  let daemon: Daemon;
+  let daemon: ServeProcess;
   let base = "";
 
   before(async () => {
@@ -70,7 +43,7 @@ describe("serve: shutdown with an exec in flight, and odd bodies", function () {
     const t = cli.run(["authority", "issue", "--subject", "ci", "--scope", "enclave:exec", "--scope", "enclave:read"]);
     token = t.stdout.trim();
     cli.start("OpenShell", ["--memory-pages", "128"]);
-    daemon = new Daemon(cli);
+    daemon = new ServeProcess(cli, ["--json"]);
     base = await daemon.url;
   });
   after(() => {

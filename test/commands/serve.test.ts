@@ -1,6 +1,5 @@
 // serve end to end: a real daemon (node bin/run.js serve --port 0) on 127.0.0.1, real
 // HTTP, tokens from the authority commands, instances shared with the CLI.
-import { ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { connect } from "node:net";
@@ -8,37 +7,10 @@ import { join } from "node:path";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { expect } from "chai";
 import { CliSandbox, expectSchema, ROOT } from "../helpers/cli.js";
+import { ServeProcess } from "../helpers/serve-process.js";
 
-const BIN = join(ROOT, "bin", "run.js");
 const fixture = (name: string) => join(ROOT, "dist", "guest", "fixtures", `${name}.wasm`);
 const ALL_SCOPES = ["enclave:read", "enclave:start", "enclave:exec", "enclave:stop", "enclave:probe", "enclave:audit"];
-
-/** A daemon process; its address is read from the "listening url=..." log line. */
-class ServeProcess {
-  readonly child: ChildProcess;
-  stderr = "";
-  stdout = "";
-  readonly url: Promise<string>;
-  readonly exited: Promise<number | null>;
-
-  constructor(cli: CliSandbox, args: string[] = []) {
-    this.child = spawn(process.execPath, [BIN, "serve", "--port", "0", ...args], { env: cli.env(), stdio: ["ignore", "pipe", "pipe"] });
-    this.child.stdout!.on("data", (d) => (this.stdout += d));
-    this.exited = new Promise((resolve) => this.child.on("exit", (code) => resolve(code)));
-    this.url = new Promise((resolve, reject) => {
-      this.child.stderr!.on("data", (d) => {
-        this.stderr += d;
-        const m = /listening.*?(http:\/\/127\.0\.0\.1:\d+)/.exec(this.stderr);
-        if (m) resolve(m[1]);
-      });
-      this.exited.then((code) => reject(new Error(`serve exited ${code} before listening: ${this.stderr}`)));
-    });
-  }
-
-  kill() {
-    if (this.child.exitCode === null) this.child.kill("SIGKILL");
-  }
-}
 
 interface Res {
   status: number;

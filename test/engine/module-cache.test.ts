@@ -33,7 +33,7 @@ function cacheSize(dir: string): number {
 describe("module cache bound", () => {
   const saved = process.env.COREASON_MODULE_CACHE_BYTES;
   let cache: string;
-  const prepare = (bytes: Uint8Array, holdIn?: string) => prepareModule(bytes, "m.wasm", guard, 128, cache, false, holdIn);
+  const prepare = (bytes: Uint8Array, holdIn?: string) => prepareModule(bytes, "m.wasm", guard, 128, cache, { holdIn });
   const entryOf = (bytes: Uint8Array) => join(cache, `${guardKey(bytes, guard)}-p128.wasm`);
 
   beforeEach(() => {
@@ -79,11 +79,11 @@ describe("module cache bound", () => {
     try {
       process.env.COREASON_MODULE_CACHE_BYTES = "0";
       const held = await prepare(variant(7), holder);
-      const shell = await prepareModule(definitionModule(def), "openshell", guard, 200, cache, false, holder);
+      const shell = await prepareModule(definitionModule(def), "openshell", guard, 200, cache, { holdIn: holder });
       expect(cacheSize(cache), "cap 0: nothing kept in the cache").to.equal(0);
       expect(held.path.startsWith(holder)).to.equal(true);
       delete process.env.COREASON_MODULE_CACHE_BYTES;
-      const again = await prepareModule(variant(7), "m.wasm", guard, 128, join(holder, "fresh-cache"), false);
+      const again = await prepareModule(variant(7), "m.wasm", guard, 128, join(holder, "fresh-cache"));
       expect(Buffer.compare(readFileSync(held.path), readFileSync(again.path)), "the held copy is the module").to.equal(0);
       expect(existsSync(shell.path)).to.equal(true);
       expect(shell.cached, "OpenShell's module came from the prebuilt cache").to.equal(true);

@@ -2,6 +2,7 @@
 import { expect } from "chai";
 import { checkedPolicy, guardConfig, parsePolicyText, policyViolations, restrictiveDefaultPolicy } from "../../src/engine/policy/policy.js";
 import { EngineError } from "../../src/engine/errors.js";
+import { ENCLAVE_DEFAULTS } from "../../src/engine/policy/defaults.js";
 
 const baseline = () => ({
   version: 1,
@@ -151,5 +152,15 @@ describe("policy validation", () => {
       { guest: "/tmp", backing: "/workspace/tmp" },
     ]);
     expect(guardConfig(checkedPolicy({ version: 1, filesystem_policy: { include_workdir: false } }, "p"), "/workspace").readWrite).to.deep.equal([]);
+  });
+
+  it("an empty policy gets exactly the defaults list: the workdir, deny, no network, the device names", () => {
+    const g = guardConfig(checkedPolicy({ version: 1, filesystem_policy: {} }, "p"), "/workspace");
+    expect(g.readOnly).to.deep.equal([]);
+    expect(g.readWrite).to.deep.equal(["/workspace"]);
+    expect(g.onViolation).to.equal("deny");
+    expect(g.network).to.equal("disabled");
+    expect(g.devices).to.deep.equal(ENCLAVE_DEFAULTS.devices);
+    expect(ENCLAVE_DEFAULTS.limits).to.deep.equal({ memory_pages: 1024, timeout_ms: 30000, output_bytes: 16 * 1024 * 1024 });
   });
 });

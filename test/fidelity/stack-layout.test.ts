@@ -101,7 +101,7 @@ describe("fidelity: where the guard's scratch memory comes from", () => {
     const template = await buildGuardTemplate(openShellGuard());
     let err: unknown;
     try {
-      spliceGuard(bytes, template, "small.wasm", true);
+      spliceGuard(bytes, template, "small.wasm", "disabled");
     } catch (e) {
       err = e;
     }
@@ -115,7 +115,7 @@ describe("fidelity: where the guard's scratch memory comes from", () => {
   it("a module with no stack pointer at all is refused at admission", async () => {
     const bytes = syntheticModule([0, 3], 1, 1024, 8);
     const template = await buildGuardTemplate(openShellGuard());
-    expect(() => spliceGuard(bytes, template, "nostack.wasm", true)).to.throw(EngineError, /nostack\.wasm: has no shadow-stack pointer/);
+    expect(() => spliceGuard(bytes, template, "nostack.wasm", "disabled")).to.throw(EngineError, /nostack\.wasm: has no shadow-stack pointer/);
   });
 
   it("AssemblyScript programs that make no denied call run guarded as raw (the old guard trapped with unreachable, exit 134)", async () => {

@@ -17,5 +17,5 @@ export type InstrumentHooks = SpliceHooks;
 
 export function instrumentModule(bytes: Uint8Array, label: string, guard: GuardConfig, template: Uint8Array, hooks: InstrumentHooks = {}): InstrumentResult {
   const admission = admitModule(bytes, label, 65536);
-  return { ...spliceGuard(bytes, template, label, guard.networkDisabled, hooks), admission };
+  return { ...spliceGuard(bytes, template, label, guard.network, hooks), admission };
 }

@@ -74,17 +74,23 @@ export async function guardTemplate(guard: GuardConfig, cacheDir: string): Promi
   return template;
 }
 
+export interface PrepareOptions {
+  /** Return a link of the caller's own in this directory, which eviction cannot take away. */
+  holdIn?: string;
+  /** Test hook, reached only through runProbeSuiteUnguardedForTests (the probe suite's
+   *  self-test: each probe must fail without the guard): the memory cap only. */
+  unguardedForTests?: boolean;
+}
+
 /** Admits `bytes` (always: cheap, and the cap may differ), then writes the guarded
- *  module capped at `memoryPages` into the cache for the host to load; with `holdIn`,
- *  returns a link of the caller's own there, which eviction cannot take away. */
+ *  module capped at `memoryPages` into the cache for the host to load. */
 export async function prepareModule(
   bytes: Uint8Array,
   label: string,
   guard: GuardConfig,
   memoryPages: number,
   cacheDir: string,
-  unguarded = false,
-  holdIn?: string,
+  { holdIn, unguardedForTests: unguarded = false }: PrepareOptions = {},
 ): Promise<PreparedModule> {
   const key = guardKey(bytes, unguarded ? null : guard);
   let guarded = unguarded ? bytes : fromCaches(`${key}.wasm`, cacheDir);
@@ -92,7 +98,7 @@ export async function prepareModule(
   if (unguarded || !guarded) admitModule(bytes, label, memoryPages);
   else checkMemory(bytes, label, memoryPages); // admitted in full when it was cached; only the cap is new
   if (!guarded) {
-    guarded = spliceGuard(bytes, await guardTemplate(guard, cacheDir), label, guard.networkDisabled).bytes;
+    guarded = spliceGuard(bytes, await guardTemplate(guard, cacheDir), label, guard.network).bytes;
     writeFileAtomic(join(ensureDir(cacheDir), `${key}.wasm`), guarded, 0o644);
   }
   const digest = `${unguarded ? "unguarded-" : ""}${key}-p${memoryPages}`;

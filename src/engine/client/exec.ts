@@ -100,17 +100,12 @@ async function prepareForeignModule(
   // held in the instance's directory until its host has answered: the module cache
   // may evict its entry meanwhile (a link left by a killed client goes with the instance)
   const guard = guestPaths ? launch.guard : foreignGuardConfig(launch.guard, workdir);
-  const mod = await prepareModule(
-    bytes,
-    labels.module ?? file,
-    guard,
-    launch.memoryPages,
-    moduleCacheDir(),
-    launch.unguarded,
-    join(instanceDir(enclave), "held"),
-  );
+  const mod = await prepareModule(bytes, labels.module ?? file, guard, launch.memoryPages, moduleCacheDir(), {
+    holdIn: join(instanceDir(enclave), "held"),
+    unguardedForTests: launch.unguarded,
+  });
   const { recordExecModule } = await import("./inspect.js");
-  recordExecModule(enclave, file, bytes, mod.path, launch.guard.networkDisabled);
+  recordExecModule(enclave, file, bytes, mod.path, launch.guard.network);
   return { path: mod.path, digest: mod.digest, args, argv0: name };
 }
 

@@ -10,7 +10,8 @@ import { readAudit } from "../state/audit-log.js";
 import { readLaunchConfig, type LaunchConfig } from "../host/launch-config.js";
 import { EngineError } from "../errors.js";
 import type { Policy } from "../policy/policy.js";
-import { GUARDED_FUNCTIONS } from "../rewrite/wasi-preview1.js";
+import { guardedUnder } from "../rewrite/wasi-preview1.js";
+import type { GuardConfig } from "../policy/guard-config.js";
 import { instanceDir } from "../state/state-dir.js";
 import { connectInstance } from "./connect.js";
 
@@ -50,8 +51,8 @@ const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest(
 const modulesLog = (dir: string) => join(dir, "modules.jsonl");
 
 /** The WASI imports of `bytes`, each with whether the guard stands in front of it. */
-export function moduleImports(bytes: Uint8Array, networkDisabled: boolean): ModuleImport[] {
-  const guardable = new Set(GUARDED_FUNCTIONS.filter((n) => networkDisabled || !n.startsWith("sock_")));
+export function moduleImports(bytes: Uint8Array, network: GuardConfig["network"]): ModuleImport[] {
+  const guardable = guardedUnder(network);
   return WebAssembly.Module.imports(new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>)).map((i) => ({ name: i.name, guarded: guardable.has(i.name) }));
 }
 
@@ -60,16 +61,16 @@ export function describeModule(
   label: string,
   raw: Uint8Array,
   instrumentedPath: string,
-  networkDisabled: boolean,
+  network: GuardConfig["network"],
 ): AdmittedModule {
-  return { role, label, sha256: sha256(raw), instrumentedSha256: sha256(readFileSync(instrumentedPath)), imports: moduleImports(raw, networkDisabled) };
+  return { role, label, sha256: sha256(raw), instrumentedSha256: sha256(readFileSync(instrumentedPath)), imports: moduleImports(raw, network) };
 }
 
 /** Remembers a module admitted for an exec of the instance (once per module). */
-export function recordExecModule(name: string, label: string, raw: Uint8Array, instrumentedPath: string, networkDisabled: boolean): void {
+export function recordExecModule(name: string, label: string, raw: Uint8Array, instrumentedPath: string, network: GuardConfig["network"]): void {
   const dir = instanceDir(name);
   const known = readExecModules(dir);
-  const entry = describeModule("exec", label, raw, instrumentedPath, networkDisabled);
+  const entry = describeModule("exec", label, raw, instrumentedPath, network);
   if (!known.some((m) => m.instrumentedSha256 === entry.instrumentedSha256)) appendFileSync(modulesLog(dir), JSON.stringify(entry) + "\n", { mode: 0o600 });
 }
 
@@ -112,7 +113,7 @@ export async function inspectInstance(name: string): Promise<InspectResult> {
   conn.close();
   const dir = instanceDir(name);
   const launch = readLaunchConfig(dir);
-  const guest = describeModule("guest", launch.guest?.label ?? launch.definition, guestBytes(launch), launch.modulePath, launch.guard.networkDisabled);
+  const guest = describeModule("guest", launch.guest?.label ?? launch.definition, guestBytes(launch), launch.modulePath, launch.guard.network);
   return {
     enclave: record.name,
     definition: record.definition,

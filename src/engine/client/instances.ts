@@ -12,6 +12,7 @@ import { EngineError } from "../errors.js";
 import { archiveAudit } from "../state/audit-archive.js";
 import { LaunchConfig, writeLaunchConfig } from "../host/launch-config.js";
 import { checkedPolicy, guardConfig, loadPolicyFile, Policy, policyDigest } from "../policy/policy.js";
+import { ENCLAVE_DEFAULTS } from "../policy/defaults.js";
 import { ensureDir, instanceDir, instancesDir, moduleCacheDir, checkInstanceName } from "../state/state-dir.js";
 import { InstanceRecord, readInstanceRecord } from "../state/instance-record.js";
 import { HostConnection } from "./connection.js";
@@ -28,8 +29,6 @@ const SUPERVISOR = packagePath("dist", "engine", "host", "supervisor-main.js");
 const BOOT_DEADLINE_MS = 90000;
 const INSTANCE_MODULE = "module.wasm";
 
-export const DEFAULT_LIMITS = { memory_pages: 1024, timeout_ms: 30000, output_bytes: 16 * 1024 * 1024 };
-
 export interface StartOptions {
   enclave: string;
   memoryPages?: number;
@@ -40,8 +39,8 @@ export interface StartOptions {
   definitionFile?: string;
   /** Name of the instance (defaults to the enclave's name). */
   name?: string;
-  /** Test hook for the probe suite's self-test: no guard (memory cap only). */
-  unguarded?: boolean;
+  /** Test hook for the probe suite's self-test (runProbeSuiteUnguardedForTests): no guard, memory cap only. */
+  unguardedForTests?: boolean;
 }
 
 /** The steps of a start, so the CLI can show them as tasks. */
@@ -55,7 +54,7 @@ export interface StartPlan {
 export function resolveDefinition(opts: StartOptions) {
   const def = opts.definitionFile ? loadDefinitionFile(opts.definitionFile) : loadDefinition(opts.enclave);
   const policy = opts.policy ? checkedPolicy(opts.policy, "(request)") : opts.policyFile ? loadPolicyFile(opts.policyFile) : def.policy;
-  const limits = { ...DEFAULT_LIMITS, ...def.policy.limits, ...policy.limits };
+  const limits = { ...ENCLAVE_DEFAULTS.limits, ...def.policy.limits, ...policy.limits };
   const memoryPages = opts.memoryPages ?? limits.memory_pages;
   const timeoutMs = opts.timeoutMs ?? limits.timeout_ms;
   return { def, policy, memoryPages, timeoutMs, outputBytes: limits.output_bytes };
@@ -68,7 +67,10 @@ export async function prepareLaunch(opts: StartOptions, plan: StartPlan): Promis
   const guard = guardConfig(policy, def.workdir);
   // held: the cache may evict its entry before or while the instance runs
   const guest = { file: join(def.from.root, def.module), label: `enclave ${def.name} module ${def.module}` };
-  const mod = await prepareModule(definitionModule(def), guest.label, guard, memoryPages, moduleCacheDir(), opts.unguarded, join(moduleCacheDir(), HELD_DIR));
+  const mod = await prepareModule(definitionModule(def), guest.label, guard, memoryPages, moduleCacheDir(), {
+    holdIn: join(moduleCacheDir(), HELD_DIR),
+    unguardedForTests: opts.unguardedForTests,
+  });
   plan.moduleCached = mod.cached;
   const dir = instanceDir(name);
   plan.launch = {
@@ -92,7 +94,7 @@ export async function prepareLaunch(opts: StartOptions, plan: StartPlan): Promis
     guard,
     socket: socketPathFor(dir),
     token: randomBytes(16).toString("hex"),
-    ...(opts.unguarded ? { unguarded: true } : {}),
+    ...(opts.unguardedForTests ? { unguarded: true } : {}),
   };
   return plan.launch;
 }

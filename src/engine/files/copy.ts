@@ -142,7 +142,6 @@ const KINDS: readonly PathKind[] = ["dir", "file", "link", "other", "missing"];
 
 function parseStat(out: Buffer): DestState {
   const [follow, nofollow, parent] = out.toString("latin1").trim().split(" ") as PathKind[];
-  if (![follow, nofollow, parent].every((k) => KINDS.includes(k)))
-    throw new EngineError("PROTOCOL_ERROR", "sandbox-cp: the guest helper's stat answer is malformed");
+  if (![follow, nofollow, parent].every((k) => KINDS.includes(k))) throw new EngineError("PROTOCOL_ERROR", "the copy's guest helper answered a malformed stat");
   return { follow, nofollow, parent };
 }

@@ -21,7 +21,7 @@ export function encodeFrames(entries: TarEntry[]): Buffer {
 }
 
 function bad(why: string): EngineError {
-  return new EngineError("PROTOCOL_ERROR", `sandbox-cp: the guest helper's stream is malformed: ${why}`);
+  return new EngineError("PROTOCOL_ERROR", `the copy's guest helper stream is malformed: ${why}`);
 }
 
 function unhex(text: string | undefined): string {

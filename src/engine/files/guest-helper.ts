@@ -51,12 +51,12 @@ export async function runHelper(
   if (exec.reason !== "exited")
     throw new EngineError(
       exec.reason === "timeout" ? "COPY_TIMEOUT" : "COPY_STOPPED",
-      `sandbox-cp: the copy in ${enclave} ${exec.message ? `stopped: ${escapeGuestText(exec.message)}` : `ended: ${exec.reason}`}`,
+      `the copy in ${enclave} ${exec.message ? `stopped: ${escapeGuestText(exec.message)}` : `ended: ${exec.reason}`}`,
     );
   if (exec.guestExitCode === STATUS.tooLarge) throw copyTooLarge(opts.limits);
   if (exec.guestExitCode === STATUS.failed) throw new EngineError("COPY_FAILED", helperMessage(exec.stderr));
   if (exec.guestExitCode !== STATUS.ok)
-    throw new EngineError("COPY_STOPPED", `sandbox-cp: the guest helper failed (status ${exec.guestExitCode}): ${helperMessage(exec.stderr)}`);
+    throw new EngineError("COPY_STOPPED", `the copy's guest helper failed (status ${exec.guestExitCode}): ${helperMessage(exec.stderr)}`);
   return { stdout: Buffer.concat(out), exec };
 }
 

@@ -21,7 +21,7 @@ import { PATH_MAX, S } from "./scratch.js";
 import { emitFdLabel } from "./fd-guards.js";
 import { DescriptorPaths, policyAncestors } from "./fd-paths.js";
 import { emitFsChecks } from "./fs-checks.js";
-import { ACCESS_WRITE, DEVICE_DIRS, enc, G, GuardMutation, raw } from "./names.js";
+import { ACCESS_WRITE, DEVICE_DIRS, enc, G, GuardMutation, raw, F, SLASH } from "./names.js";
 import { emitCopy, emitDeny, emitDirHelpers, emitInBounds, emitPreopenSet, emitRecord, emitRootFd, emitScratch } from "./runtime.js";
 import { emitFollow, emitMapAbsolute, emitMounts, emitRootName } from "./follow.js";
 import { emitNormalise, emitResolve, emitResolveTracked } from "./resolve.js";
@@ -99,17 +99,17 @@ export class GuardEmitter {
             () => m.i32.and(m.i32.lt_u(f.get(hops), m.i32.const(8)), m.i32.eq(f.get(err), m.i32.const(Errno.NOENT))),
             (done) => [
               f.set(hops, m.i32.add(f.get(hops), m.i32.const(1))),
-              f.set(nn, m.call("__cr_follow", [bufA(), f.get("n"), bufB()], i32)),
+              f.set(nn, m.call(F.follow, [bufA(), f.get("n"), bufB()], i32)),
               m.br(done, m.i32.lt_s(f.get(nn), m.i32.const(0))),
-              m.call("__cr_copy", [bufA(), bufB(), f.get(nn)], none),
+              m.call(F.copy, [bufA(), bufB(), f.get(nn)], none),
               f.set("n", f.get(nn)),
-              f.set(rule, m.call("__cr_policy", [bufA(), f.get("n"), access], i32)),
+              f.set(rule, m.call(F.policy, [bufA(), f.get("n"), access], i32)),
               m.if(f.get(rule), m.return(this.deny(op, f.get(rule), bufA(), f.get("n")))),
               m.global.set(G.prefixLen, m.i32.const(1)),
               m.global.set(G.relPtr, m.i32.add(bufA(), m.i32.const(1))),
               m.global.set(G.relLen, m.i32.sub(f.get("n"), m.i32.const(1))),
               ...(this.cfg.mounts?.length || this.cfg.devices?.length
-                ? [m.call("__cr_map", [bufA(), f.get("n"), m.i32.add(s(), m.i32.const(S.mapped))], none)]
+                ? [m.call(F.map, [bufA(), f.get("n"), m.i32.add(s(), m.i32.const(S.mapped))], none)]
                 : []),
               f.set(err, retry(m.global.get(G.rootFd, i32), m.global.get(G.relPtr, i32), m.global.get(G.relLen, i32))),
             ],
@@ -142,7 +142,7 @@ export class GuardEmitter {
         m.i32.eq(len(), m.i32.const(r.length)),
         m.i32.and(
           m.i32.gt_u(len(), m.i32.const(r.length)),
-          this.mutation === "grant-prefix" ? m.i32.const(1) : m.i32.eq(m.i32.load8_u(r.length, 1, buf()), m.i32.const(47)),
+          this.mutation === "grant-prefix" ? m.i32.const(1) : m.i32.eq(m.i32.load8_u(r.length, 1, buf()), m.i32.const(SLASH)),
         ),
       ),
       bytesEqual(m, buf, r),
@@ -158,16 +158,16 @@ export class GuardEmitter {
   /** Wraps the `_start` export so __cr_init runs before any guest code. */
   wrapStart(startName: string): string {
     const m = this.m;
-    const f = new FnBuilder(m, "__cr_start", [], none);
-    f.finish([m.call("__cr_init", [], none), m.call(startName, [], none)]);
-    return "__cr_start";
+    const f = new FnBuilder(m, F.start, [], none);
+    f.finish([m.call(F.init, [], none), m.call(startName, [], none)]);
+    return F.start;
   }
 
   // ---- guards -------------------------------------------------------------------
 
   /** Whether `name` gets a guard under this configuration. */
   guards(name: string): boolean {
-    return name in GUARDS && !(name.startsWith("sock_") && !this.cfg.networkDisabled);
+    return name in GUARDS && !(name.startsWith("sock_") && this.cfg.network !== "disabled");
   }
 
   /** Off while emitting the `guardlite_` variants: guards that follow no link in the
@@ -179,7 +179,7 @@ export class GuardEmitter {
   emitGuard(name: string, internalName: string, params: number[]): boolean {
     const spec = GUARDS[name];
     if (!spec) return false;
-    if (name.startsWith("sock_") && !this.cfg.networkDisabled) return false;
+    if (name.startsWith("sock_") && this.cfg.network !== "disabled") return false;
     const m = this.m;
     const f = new FnBuilder(
       m,
@@ -199,25 +199,21 @@ export class GuardEmitter {
     const [n, rule, rp, rl, rd] = [f.local(`n${suffix}`), f.local(`rule${suffix}`), f.local(`rp${suffix}`), f.local(`rl${suffix}`), f.local(`rd${suffix}`)];
     const buf = () => m.i32.add(m.global.get(G.scratch, i32), m.i32.const(out));
     return [
-      f.set(n, m.call("__cr_resolve", [fd(), ptr(), len(), buf()], i32)),
+      f.set(n, m.call(F.resolve, [fd(), ptr(), len(), buf()], i32)),
       m.if(m.i32.le_s(f.get(n), m.i32.const(-1000)), m.return(this.deny(op, m.i32.sub(m.i32.const(-1000), f.get(n)), ptr(), len()))),
       m.if(m.i32.lt_s(f.get(n), m.i32.const(0)), m.return(m.i32.sub(m.i32.const(0), f.get(n)))),
       f.set(rp, m.global.get(G.relPtr, i32)),
       f.set(rl, m.global.get(G.relLen, i32)),
       f.set(
         rule,
-        m.if(
-          m.global.get(G.relMode, i32),
-          m.call("__cr_fd_policy", [fd(), buf(), f.get(n), access], i32),
-          m.call("__cr_policy", [buf(), f.get(n), access], i32),
-        ),
+        m.if(m.global.get(G.relMode, i32), m.call(F.fdPolicy, [fd(), buf(), f.get(n), access], i32), m.call(F.policy, [buf(), f.get(n), access], i32)),
       ),
       m.if(m.i32.ne(f.get(rule), m.i32.const(0)), m.return(this.deny(op, f.get(rule), buf(), f.get(n)))),
       ...(this.cfg.mounts?.length
         ? [
             m.global.set(G.relPtr, f.get(rp)),
             m.global.set(G.relLen, f.get(rl)),
-            m.call("__cr_map", [buf(), f.get(n), m.i32.add(m.global.get(G.scratch, i32), m.i32.const(out === S.pathA ? S.mapped : S.mapped2))], none),
+            m.call(F.map, [buf(), f.get(n), m.i32.add(m.global.get(G.scratch, i32), m.i32.const(out === S.pathA ? S.mapped : S.mapped2))], none),
             f.set(rp, m.global.get(G.relPtr, i32)),
             f.set(rl, m.global.get(G.relLen, i32)),
           ]
@@ -230,18 +226,18 @@ export class GuardEmitter {
   setupScratch(): Expr {
     const m = this.m;
     return m.block(null, [
-      m.global.set(G.scratch, m.call("__cr_scratch_base", [], i32)),
+      m.global.set(G.scratch, m.call(F.scratchBase, [], i32)),
       m.if(m.i32.eqz(m.global.get(G.scratch, i32)), m.return(m.i32.const(Errno.NOMEM))),
     ]);
   }
 
   deny(op: Operation, rule: Expr, buf: Expr, len: Expr): Expr {
-    return this.m.call("__cr_deny", [this.m.i32.const(opCode(op)), rule, buf, len, this.m.i32.const(Errno.ACCES)], i32);
+    return this.m.call(F.deny, [this.m.i32.const(opCode(op)), rule, buf, len, this.m.i32.const(Errno.ACCES)], i32);
   }
 
   denyNoPath(op: Operation, rule: number, errno: number): Expr {
     const m = this.m;
-    return m.call("__cr_deny", [m.i32.const(opCode(op)), m.i32.const(rule), m.i32.const(0), m.i32.const(0), m.i32.const(errno)], i32);
+    return m.call(F.deny, [m.i32.const(opCode(op)), m.i32.const(rule), m.i32.const(0), m.i32.const(0), m.i32.const(errno)], i32);
   }
 
   callRaw(name: string, args: Expr[]): Expr {
@@ -257,23 +253,23 @@ export class GuardEmitter {
     const bufB = () => m.i32.add(m.global.get(G.scratch, i32), m.i32.const(S.pathB));
     const checked = this.mutation !== "symlink-unchecked";
     return [
-      m.if(m.i32.or(m.i32.gt_u(len(), m.i32.const(PATH_MAX)), m.i32.eqz(m.call("__cr_in_bounds", [ptr(), len()], i32))), m.return(m.i32.const(Errno.FAULT))),
-      m.i32.store8(0, 1, bufB(), m.i32.const(47)),
+      m.if(m.i32.or(m.i32.gt_u(len(), m.i32.const(PATH_MAX)), m.i32.eqz(m.call(F.inBounds, [ptr(), len()], i32))), m.return(m.i32.const(Errno.FAULT))),
+      m.i32.store8(0, 1, bufB(), m.i32.const(SLASH)),
       m.global.set(G.sawDotDot, m.i32.const(0)),
       m.global.set(G.minLen, m.i32.const(1)),
-      f.set(n, m.call("__cr_norm", [bufB(), m.i32.const(1), ptr(), len()], i32)),
+      f.set(n, m.call(F.norm, [bufB(), m.i32.const(1), ptr(), len()], i32)),
       m.if(m.i32.lt_s(f.get(n), m.i32.const(0)), m.return(m.i32.const(Errno.NAMETOOLONG))),
       m.if(
         m.i32.and(m.i32.const(checked ? 1 : 0), m.global.get(G.sawDotDot, i32)),
         m.return(this.deny("symlink", m.i32.const(Rule.SYMLINK_TARGET), bufB(), f.get(n))),
       ),
-      f.set(rule, m.call("__cr_policy", [bufB(), f.get(n), m.i32.const(ACCESS_WRITE)], i32)),
+      f.set(rule, m.call(F.policy, [bufB(), f.get(n), m.i32.const(ACCESS_WRITE)], i32)),
       m.if(
         m.i32.and(
           m.i32.const(checked ? 1 : 0),
           m.i32.or(
             m.i32.eq(f.get(rule), m.i32.const(Rule.RESERVED)),
-            m.i32.and(m.i32.ne(f.get(rule), m.i32.const(0)), m.i32.eq(m.i32.load8_u(0, 1, ptr()), m.i32.const(47))),
+            m.i32.and(m.i32.ne(f.get(rule), m.i32.const(0)), m.i32.eq(m.i32.load8_u(0, 1, ptr()), m.i32.const(SLASH))),
           ),
         ),
         m.return(this.deny("symlink", m.i32.const(Rule.SYMLINK_TARGET), bufB(), f.get(n))),

@@ -4,7 +4,7 @@
 // knows the guest's real status and never reports 0 for it. The exit itself is the
 // guest's call, unchanged.
 import type binaryen from "binaryen";
-import { G } from "./names.js";
+import { G, F } from "./names.js";
 import { FnBuilder, i32, none } from "./ir.js";
 import { opCode } from "./violation-codes.js";
 
@@ -15,12 +15,12 @@ export function emitExitGuard(m: binaryen.Module, name: string, rawProcExit: str
     m.if(
       m.i32.gt_u(f.get("status"), m.i32.const(255)),
       m.block(null, [
-        m.global.set(G.scratch, m.call("__cr_scratch_base", [], i32)),
+        m.global.set(G.scratch, m.call(F.scratchBase, [], i32)),
         m.if(
           m.i32.ne(scratch(), m.i32.const(0)),
           m.block(null, [
             m.i32.store(0, 4, scratch(), f.get("status")),
-            m.call("__cr_record", [m.i32.const(opCode("exit")), m.i32.const(0), scratch(), m.i32.const(4)], none),
+            m.call(F.record, [m.i32.const(opCode("exit")), m.i32.const(0), scratch(), m.i32.const(4)], none),
           ]),
         ),
       ]),

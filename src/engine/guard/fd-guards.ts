@@ -11,13 +11,13 @@
 //                          EFBIG (the SDK would grow the file in the worker's memory
 //                          until the timeout or the host-memory watchdog).
 import type binaryen from "binaryen";
-import { Expr, FnBuilder, i32, i64, none, p } from "./ir.js";
+import { Expr, FnBuilder, i32, i64, none, p, i32Params } from "./ir.js";
 import { Rule } from "./violation-codes.js";
 import { Errno } from "../rewrite/wasi-preview1.js";
 import { S } from "./scratch.js";
 import { TRACKED_FDS } from "./fd-paths.js";
 import { fdstatGuardBody } from "./stdio-guard.js";
-import { ACCESS_READ, G, raw } from "./names.js";
+import { ACCESS_READ, G, raw, F, DOT } from "./names.js";
 import type { GuardSpec } from "./emitter.js";
 
 // fd_readdir and fd_filestat_get: what a descriptor opened only to list needs.
@@ -31,21 +31,13 @@ const FILETYPE_CHARACTER_DEVICE = 2;
 const PATH_A = S.pathA;
 const U64 = S.u64;
 const AREA64 = S.name;
-const DOT = S.name + 400;
+const DOT_AT = S.name + 400;
 const MAPPED = S.mapped;
 
 /** `__cr_fd_label(fd, out) -> len`: "<fd N>", the path a descriptor's violation is
  *  recorded under (the guard keeps no paths for descriptors). */
 export function emitFdLabel(m: binaryen.Module): void {
-  const f = new FnBuilder(
-    m,
-    "__cr_fd_label",
-    [
-      ["fd", i32],
-      ["out", i32],
-    ],
-    i32,
-  );
+  const f = new FnBuilder(m, F.fdLabel, i32Params("fd", "out"), i32);
   const [n, v, k] = [f.local("n"), f.local("v"), f.local("k")];
   const put = (at: Expr, byte: Expr) => m.i32.store8(0, 1, m.i32.add(f.get("out"), at), byte);
   f.finish([
@@ -97,29 +89,29 @@ export function fdGuards(maxFileBytes: number): Record<string, GuardSpec> {
       const m = f.m;
       // (fd, buf, len, cookie i64, bufused): listing a preopen directly needs no path
       // call, so the preopen's own directory must be readable under the policy.
-      const s = () => m.global.get("__cr_scratch", i32);
+      const s = () => m.global.get(G.scratch, i32);
       const dot = S.name + 400;
       const bufA = () => m.i32.add(s(), m.i32.const(S.pathA));
       // A preopen whose directory is backed elsewhere (the workdir preopen "." is the
       // storage root, which holds the backing directories and the audit file) lists its
       // backing directory, through a descriptor opened for this call only.
       const [n, rule, dir, err] = [f.local("n"), f.local("rule"), f.local("dir"), f.local("err")];
-      const rel = () => m.global.get("__cr_rel_ptr", i32);
-      const relLen = () => m.global.get("__cr_rel_len", i32);
-      const isDot = m.i32.and(m.i32.eq(relLen(), m.i32.const(1)), m.i32.eq(m.i32.load8_u(0, 1, rel()), m.i32.const(46)));
+      const rel = () => m.global.get(G.relPtr, i32);
+      const relLen = () => m.global.get(G.relLen, i32);
+      const isDot = m.i32.and(m.i32.eq(relLen(), m.i32.const(1)), m.i32.eq(m.i32.load8_u(0, 1, rel()), m.i32.const(DOT)));
       return [
         g.setupScratch(),
         // a descriptor the guest closed (which the SDK may still list) is gone
-        m.if(m.call("__cr_fd_closed", [p(f, 0)], i32), m.return(m.i32.const(Errno.BADF))),
+        m.if(m.call(F.fdClosed, [p(f, 0)], i32), m.return(m.i32.const(Errno.BADF))),
         m.if(
-          m.call("__cr_is_preopen", [p(f, 0)], i32),
+          m.call(F.isPreopen, [p(f, 0)], i32),
           m.block(null, [
-            m.i32.store8(dot, 1, s(), m.i32.const(46)),
-            f.set(n, m.call("__cr_resolve", [p(f, 0), m.i32.add(s(), m.i32.const(dot)), m.i32.const(1), bufA()], i32)),
+            m.i32.store8(dot, 1, s(), m.i32.const(DOT)),
+            f.set(n, m.call(F.resolve, [p(f, 0), m.i32.add(s(), m.i32.const(dot)), m.i32.const(1), bufA()], i32)),
             m.if(m.i32.lt_s(f.get(n), m.i32.const(0)), m.return(m.i32.const(Errno.BADF))),
-            f.set(rule, m.call("__cr_policy", [bufA(), f.get(n), m.i32.const(ACCESS_READ)], i32)),
+            f.set(rule, m.call(F.policy, [bufA(), f.get(n), m.i32.const(ACCESS_READ)], i32)),
             m.if(f.get(rule), m.return(g.deny("readdir", f.get(rule), bufA(), f.get(n)))),
-            m.call("__cr_map", [bufA(), f.get(n), m.i32.add(s(), m.i32.const(S.mapped))], none),
+            m.call(F.map, [bufA(), f.get(n), m.i32.add(s(), m.i32.const(S.mapped))], none),
             m.if(
               m.i32.eqz(isDot),
               m.block(null, [
@@ -156,7 +148,7 @@ export function fdGuards(maxFileBytes: number): Record<string, GuardSpec> {
     // that succeeds, as on Linux; the SDK refuses it with EACCES.
     fd_filestat_set_size: (g, f) => {
       const m = f.m;
-      const s = () => m.global.get("__cr_scratch", i32);
+      const s = () => m.global.get(G.scratch, i32);
       const err = f.local("err");
       return [
         m.if(tooBig(m, p(f, 1), maxFileBytes), m.return(m.i32.const(Errno.FBIG))),
@@ -184,7 +176,7 @@ export function fdGuards(maxFileBytes: number): Record<string, GuardSpec> {
       // (the common case) costs one comparison. Only fd_seek itself is called (every
       // import costs the SDK work on each run, so the guard adds none).
       const [old, pos, err] = [f.local("old", i64), f.local("pos", i64), f.local("err")];
-      const s = () => m.global.get("__cr_scratch", i32);
+      const s = () => m.global.get(G.scratch, i32);
       const raw = (args: Expr[]) => g.callRaw("fd_seek", args);
       const here = (whence: number) => raw([p(f, 0), m.i64.const(0, 0), m.i32.const(whence), m.i32.add(s(), m.i32.const(U64))]);
       return [
@@ -211,15 +203,15 @@ export function fdGuards(maxFileBytes: number): Record<string, GuardSpec> {
     fd_filestat_set_times: (g, f) => {
       const m = f.m;
       // (fd, atim i64, mtim i64, flags)
-      const s = () => m.global.get("__cr_scratch", i32);
+      const s = () => m.global.get(G.scratch, i32);
       const at = (off: number) => m.i32.add(s(), m.i32.const(off));
       const [n, rule, len] = [f.local("n"), f.local("rule"), f.local("len")];
-      const rel = () => m.global.get("__cr_rel_ptr", i32);
-      const relLen = () => m.global.get("__cr_rel_len", i32);
-      const isDot = m.i32.and(m.i32.eq(relLen(), m.i32.const(1)), m.i32.eq(m.i32.load8_u(0, 1, rel()), m.i32.const(46)));
-      const writable = m.i64.ne(m.i64.and(m.global.get("__cr_fd_write", i64), m.i64.shl(m.i64.const(1, 0), m.i64.extend_u(p(f, 0)))), m.i64.const(0, 0));
+      const rel = () => m.global.get(G.relPtr, i32);
+      const relLen = () => m.global.get(G.relLen, i32);
+      const isDot = m.i32.and(m.i32.eq(relLen(), m.i32.const(1)), m.i32.eq(m.i32.load8_u(0, 1, rel()), m.i32.const(DOT)));
+      const writable = m.i64.ne(m.i64.and(m.global.get(G.fdWrite, i64), m.i64.shl(m.i64.const(1, 0), m.i64.extend_u(p(f, 0)))), m.i64.const(0, 0));
       const denyFd = (r: number) => [
-        f.set(len, m.call("__cr_fd_label", [p(f, 0), at(MAPPED)], i32)),
+        f.set(len, m.call(F.fdLabel, [p(f, 0), at(MAPPED)], i32)),
         m.return(g.deny("futimes", m.i32.const(r), at(MAPPED), f.get(len))),
       ];
       const rawTimes = () => g.callRaw("fd_filestat_set_times", [p(f, 0), p(f, 1), p(f, 2), p(f, 3)]);
@@ -228,19 +220,19 @@ export function fdGuards(maxFileBytes: number): Record<string, GuardSpec> {
         g.setupScratch(),
         // a preopen: the policy of its own directory (its backing one, for the workdir)
         m.if(
-          m.call("__cr_is_preopen", [p(f, 0)], i32),
+          m.call(F.isPreopen, [p(f, 0)], i32),
           m.block(null, [
-            m.i32.store8(DOT, 1, s(), m.i32.const(46)),
-            f.set(n, m.call("__cr_resolve", [p(f, 0), at(DOT), m.i32.const(1), at(PATH_A)], i32)),
+            m.i32.store8(DOT_AT, 1, s(), m.i32.const(DOT)),
+            f.set(n, m.call(F.resolve, [p(f, 0), at(DOT_AT), m.i32.const(1), at(PATH_A)], i32)),
             m.if(m.i32.lt_s(f.get(n), m.i32.const(0)), m.return(m.i32.const(Errno.BADF))),
-            f.set(rule, m.call("__cr_policy", [at(PATH_A), f.get(n), m.i32.const(2)], i32)),
+            f.set(rule, m.call(F.policy, [at(PATH_A), f.get(n), m.i32.const(2)], i32)),
             m.if(f.get(rule), m.return(g.deny("futimes", f.get(rule), at(PATH_A), f.get(n)))),
-            m.call("__cr_map", [at(PATH_A), f.get(n), at(MAPPED)], none),
+            m.call(F.map, [at(PATH_A), f.get(n), at(MAPPED)], none),
             m.if(isDot, m.return(rawTimes())),
-            m.return(g.callRaw("path_filestat_set_times", [m.global.get("__cr_real_fd", i32), m.i32.const(0), rel(), relLen(), p(f, 1), p(f, 2), p(f, 3)])),
+            m.return(g.callRaw("path_filestat_set_times", [m.global.get(G.realFd, i32), m.i32.const(0), rel(), relLen(), p(f, 1), p(f, 2), p(f, 3)])),
           ]),
         ),
-        m.if(m.call("__cr_fd_tracked", [p(f, 0)], i32), m.block(null, [m.if(writable, m.return(rawTimes())), ...denyFd(Rule.READ_ONLY)])),
+        m.if(m.call(F.fdTracked, [p(f, 0)], i32), m.block(null, [m.if(writable, m.return(rawTimes())), ...denyFd(Rule.READ_ONLY)])),
         // every descriptor below 64 that exists was opened through the guard; above it
         // the guard cannot tell, so an existing one is refused
         m.if(m.i32.lt_u(p(f, 0), m.i32.const(TRACKED_FDS)), m.return(rawTimes())),
@@ -255,10 +247,10 @@ export function fdGuards(maxFileBytes: number): Record<string, GuardSpec> {
 function protectPreopen(op: "fd_close" | "fd_renumber", fdArgs: number[], argCount: number): GuardSpec {
   return (g, f) => {
     const m = f.m;
-    const isPreopen = (k: number) => m.call("__cr_is_preopen", [p(f, k)], i32);
+    const isPreopen = (k: number) => m.call(F.isPreopen, [p(f, k)], i32);
     const err = f.local("err");
     // what the guard knows of a descriptor goes with it, or is forgotten
-    const follow = [op === "fd_close" ? m.call("__cr_fd_close", [p(f, 0)], none) : m.call("__cr_fd_move", [p(f, 0), p(f, 1)], none)];
+    const follow = [op === "fd_close" ? m.call(F.fdClose, [p(f, 0)], none) : m.call(F.fdMove, [p(f, 0), p(f, 1)], none)];
     return [
       g.setupScratch(),
       ...fdArgs.map((k) => m.if(isPreopen(k), m.return(g.denyNoPath(op, Rule.PROTECTED_FD, Errno.BADF)))),

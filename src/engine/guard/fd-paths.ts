@@ -9,11 +9,10 @@
 // an ancestor is rebuilt in full and decided by the policy like any absolute path; one
 // below any other descriptor by the descriptor's own bits.
 import type binaryen from "binaryen";
-import { bytesEqual, Expr, FnBuilder, i32, i64, none, storeBytes } from "./ir.js";
+import { bytesEqual, Expr, FnBuilder, i32, i64, none, storeBytes, i32Params } from "./ir.js";
 import { PATH_MAX } from "./scratch.js";
+import { enc, F, G, SLASH } from "./names.js";
 
-const enc = (s: string) => new TextEncoder().encode(s);
-const SLASH = 0x2f;
 /** Descriptors below this are tracked, one bit each in i64 globals. */
 export const TRACKED_FDS = 64;
 /** A rebuilt path longer than this is cut, its last byte made "/": the policy compares
@@ -31,11 +30,11 @@ export function policyAncestors(paths: string[]): string[] {
   return [...out].sort();
 }
 
-export const FD_BITS = { read: "__cr_fd_read", write: "__cr_fd_write", list: "__cr_fd_list", fixed: "__cr_fd_fixed" } as const;
+export const FD_BITS = { read: G.fdRead, write: G.fdWrite, list: G.fdList, fixed: G.fdFixed } as const;
 /** Descriptors the guest closed (until one is opened again with that number): the SDK
  *  keeps answering fd_fdstat_get on a closed descriptor on "/", which must still be
  *  EBADF to a path call, not "not a preopen". */
-const CLOSED = "__cr_fd_closed";
+const CLOSED = G.fdClosed;
 const plane = (b: number) => `__cr_fd_anc${b}`;
 
 export class DescriptorPaths {
@@ -64,15 +63,7 @@ export class DescriptorPaths {
   /** `__cr_anc_index(buf, len) -> k`: 1 + the ancestor's position, or 0. */
   private emitIndex() {
     const m = this.m;
-    const f = new FnBuilder(
-      m,
-      "__cr_anc_index",
-      [
-        ["buf", i32],
-        ["len", i32],
-      ],
-      i32,
-    );
+    const f = new FnBuilder(m, F.ancIndex, i32Params("buf", "len"), i32);
     const body: Expr[] = this.ancestors.map((a, i) => {
       const b = enc(a);
       return m.if(
@@ -96,7 +87,7 @@ export class DescriptorPaths {
     const assign = (g: string, fd: () => Expr, on: Expr) =>
       m.global.set(g, m.if(on, m.i64.or(m.global.get(g, i64), bitOf(fd())), m.i64.and(m.global.get(g, i64), m.i64.xor(bitOf(fd()), m.i64.const(-1, -1)))));
 
-    const get = new FnBuilder(m, "__cr_fd_anc", [["fd", i32]], i32);
+    const get = new FnBuilder(m, F.fdAnc, [["fd", i32]], i32);
     const k = get.local("k");
     get.finish([
       m.if(m.i32.eqz(small(get.get("fd"))), m.return(m.i32.const(0))),
@@ -105,16 +96,7 @@ export class DescriptorPaths {
       m.return(get.get(k)),
     ]);
 
-    const set = new FnBuilder(
-      m,
-      "__cr_fd_set_anc",
-      [
-        ["fd", i32],
-        ["k", i32],
-        ["fixed", i32],
-      ],
-      none,
-    );
+    const set = new FnBuilder(m, F.fdSetAnc, i32Params("fd", "k", "fixed"), none);
     set.finish([
       m.if(m.i32.eqz(small(set.get("fd"))), m.return()),
       ...Array.from({ length: this.planes }, (_, b) =>
@@ -125,26 +107,18 @@ export class DescriptorPaths {
     ]);
 
     // __cr_fd_closed(fd) -> 1|0, and __cr_fd_close(fd): forget fd's bits, mark it closed
-    const closed = new FnBuilder(m, "__cr_fd_closed", [["fd", i32]], i32);
+    const closed = new FnBuilder(m, F.fdClosed, [["fd", i32]], i32);
     closed.finish([m.return(m.if(small(closed.get("fd")), bitAt(CLOSED, closed.get("fd")), m.i32.const(0)))]);
-    const close = new FnBuilder(m, "__cr_fd_close", [["fd", i32]], none);
+    const close = new FnBuilder(m, F.fdClose, [["fd", i32]], none);
     close.finish([
-      m.call("__cr_fd_move", [close.get("fd"), m.i32.const(-1)], none),
+      m.call(F.fdMove, [close.get("fd"), m.i32.const(-1)], none),
       m.if(
         small(close.get("fd")),
         assign(CLOSED, () => close.get("fd"), m.i32.const(1)),
       ),
     ]);
 
-    const mv = new FnBuilder(
-      m,
-      "__cr_fd_move",
-      [
-        ["from", i32],
-        ["to", i32],
-      ],
-      none,
-    );
+    const mv = new FnBuilder(m, F.fdMove, i32Params("from", "to"), none);
     const bits = this.bitGlobals.map((_, j) => mv.local(`b${j}`));
     mv.finish([
       ...this.bitGlobals.map((g, j) => mv.set(bits[j], m.if(small(mv.get("from")), bitAt(g, mv.get("from")), m.i32.const(0)))),
@@ -166,20 +140,10 @@ export class DescriptorPaths {
    *  path "/#/rest" resolved below the descriptor, when the descriptor is an ancestor. */
   private emitRebuild() {
     const m = this.m;
-    const f = new FnBuilder(
-      m,
-      "__cr_fd_abs",
-      [
-        ["fd", i32],
-        ["buf", i32],
-        ["len", i32],
-        ["out", i32],
-      ],
-      i32,
-    );
+    const f = new FnBuilder(m, F.fdAbs, i32Params("fd", "buf", "len", "out"), i32);
     const [k, o, n] = [f.local("k"), f.local("o"), f.local("n")];
     const out = () => f.get("out");
-    const body: Expr[] = [f.set(k, m.call("__cr_fd_anc", [f.get("fd")], i32)), f.set(o, m.i32.const(0))];
+    const body: Expr[] = [f.set(k, m.call(F.fdAnc, [f.get("fd")], i32)), f.set(o, m.i32.const(0))];
     this.ancestors.forEach((a, i) => {
       if (a === "/") return; // "/" is the rest itself
       const b = enc(a);
@@ -190,12 +154,12 @@ export class DescriptorPaths {
       m.if(
         m.i32.gt_u(m.i32.add(f.get(o), f.get(n)), m.i32.const(REBUILT_MAX)),
         m.block(null, [
-          m.call("__cr_copy", [m.i32.add(out(), f.get(o)), m.i32.add(f.get("buf"), m.i32.const(2)), m.i32.sub(m.i32.const(REBUILT_MAX), f.get(o))], none),
+          m.call(F.copy, [m.i32.add(out(), f.get(o)), m.i32.add(f.get("buf"), m.i32.const(2)), m.i32.sub(m.i32.const(REBUILT_MAX), f.get(o))], none),
           m.i32.store8(REBUILT_MAX - 1, 1, out(), m.i32.const(SLASH)),
           m.return(m.i32.const(REBUILT_MAX)),
         ]),
       ),
-      m.call("__cr_copy", [m.i32.add(out(), f.get(o)), m.i32.add(f.get("buf"), m.i32.const(2)), f.get(n)], none),
+      m.call(F.copy, [m.i32.add(out(), f.get(o)), m.i32.add(f.get("buf"), m.i32.const(2)), f.get(n)], none),
       f.set(o, m.i32.add(f.get(o), f.get(n))),
       m.if(m.i32.eqz(f.get(o)), m.block(null, [m.i32.store8(0, 1, out(), m.i32.const(SLASH)), f.set(o, m.i32.const(1))])),
       m.return(f.get(o)),

@@ -1,24 +1,15 @@
 // Where a resolved path leads: the mounts' backing paths, the absolute symlinks the
 // guard follows itself (mapped back into the enclave's image), and the root names.
-import { bytesEqual, Expr, FnBuilder, i32, none, storeBytes } from "./ir.js";
+import { bytesEqual, Expr, FnBuilder, i32, none, storeBytes, i32Params } from "./ir.js";
 import { PATH_MAX, S } from "./scratch.js";
-import { enc, G, raw } from "./names.js";
+import { enc, G, raw, F, SLASH, DOT } from "./names.js";
 import type { GuardEmitter } from "./emitter.js";
 
 /** `__cr_map(buf, len)`: if the path lies in a mount, point relPtr/relLen at the
  *  same path under the mount's backing directory (checked paths stay guest paths). */
 export function emitMounts(e: GuardEmitter) {
   const m = e.m;
-  const f = new FnBuilder(
-    m,
-    "__cr_map",
-    [
-      ["buf", i32],
-      ["len", i32],
-      ["dest", i32],
-    ],
-    none,
-  );
+  const f = new FnBuilder(m, F.map, i32Params("buf", "len", "dest"), none);
   const k = f.local("k");
   const wd = e.cfg.workdir;
   const wdBytes = enc(wd);
@@ -75,16 +66,7 @@ export function emitMounts(e: GuardEmitter) {
  *  opening, nor a relative link to one. Uses the second mapped area for the text. */
 export function emitFollow(e: GuardEmitter) {
   const m = e.m;
-  const f = new FnBuilder(
-    m,
-    "__cr_follow",
-    [
-      ["buf", i32],
-      ["len", i32],
-      ["out", i32],
-    ],
-    i32,
-  );
+  const f = new FnBuilder(m, F.follow, i32Params("buf", "len", "out"), i32);
   const [i, mlen, t, u, d, o, st] = [f.local("i"), f.local("mlen"), f.local("t"), f.local("u"), f.local("d"), f.local("o"), f.local("st")];
   const linkAt = (k: number) => m.i32.load8_u(k, 1, link());
   const s = () => m.global.get(G.scratch, i32);
@@ -97,10 +79,10 @@ export function emitFollow(e: GuardEmitter) {
       () => m.i32.le_u(f.get(i), f.get("len")),
       (done) => [
         f.whileLoop(
-          () => m.i32.and(m.i32.lt_u(f.get(i), f.get("len")), m.i32.ne(m.i32.load8_u(0, 1, m.i32.add(f.get("buf"), f.get(i))), m.i32.const(47))),
+          () => m.i32.and(m.i32.lt_u(f.get(i), f.get("len")), m.i32.ne(m.i32.load8_u(0, 1, m.i32.add(f.get("buf"), f.get(i))), m.i32.const(SLASH))),
           () => [f.set(i, m.i32.add(f.get(i), m.i32.const(1)))],
         ),
-        f.set(mlen, m.call("__cr_map_abs", [f.get("buf"), f.get(i), f.get("out")], i32)),
+        f.set(mlen, m.call(F.mapAbs, [f.get("buf"), f.get(i), f.get("out")], i32)),
         m.if(
           m.i32.and(
             m.i32.eqz(
@@ -123,21 +105,21 @@ export function emitFollow(e: GuardEmitter) {
             f.set(t, m.i32.load(S.u64, 4, s())),
             m.if(m.i32.gt_u(m.i32.add(m.i32.add(f.get(t), f.get(i)), m.i32.sub(f.get("len"), f.get(i))), m.i32.const(PATH_MAX - 1)), m.return(m.i32.const(-1))),
             m.if(
-              m.i32.eq(linkAt(0), m.i32.const(47)),
+              m.i32.eq(linkAt(0), m.i32.const(SLASH)),
               m.block(null, [
-                f.set(u, m.call("__cr_unmap_abs", [link(), f.get(t), f.get("out")], i32)),
-                m.call("__cr_copy", [m.i32.add(f.get("out"), f.get(u)), m.i32.add(f.get("buf"), f.get(i)), m.i32.sub(f.get("len"), f.get(i))], none),
+                f.set(u, m.call(F.unmapAbs, [link(), f.get(t), f.get("out")], i32)),
+                m.call(F.copy, [m.i32.add(f.get("out"), f.get(u)), m.i32.add(f.get("buf"), f.get(i)), m.i32.sub(f.get("len"), f.get(i))], none),
                 m.return(m.i32.add(f.get(u), m.i32.sub(f.get("len"), f.get(i)))),
               ]),
             ),
             // relative: the link's directory, "/", the target (without a "./"), the rest
-            f.set(d, m.call("__cr_dirname_len", [f.get("buf"), f.get(i)], i32)),
-            m.call("__cr_copy", [f.get("out"), f.get("buf"), f.get(d)], none),
+            f.set(d, m.call(F.dirnameLen, [f.get("buf"), f.get(i)], i32)),
+            m.call(F.copy, [f.get("out"), f.get("buf"), f.get(d)], none),
             f.set(o, m.if(m.i32.eq(f.get(d), m.i32.const(1)), m.i32.const(0), f.get(d))),
             f.set(
               st,
               m.if(
-                m.i32.and(m.i32.ge_u(f.get(t), m.i32.const(2)), m.i32.and(m.i32.eq(linkAt(0), m.i32.const(46)), m.i32.eq(linkAt(1), m.i32.const(47)))),
+                m.i32.and(m.i32.ge_u(f.get(t), m.i32.const(2)), m.i32.and(m.i32.eq(linkAt(0), m.i32.const(DOT)), m.i32.eq(linkAt(1), m.i32.const(SLASH)))),
                 m.i32.const(2),
                 m.i32.const(0),
               ),
@@ -145,18 +127,18 @@ export function emitFollow(e: GuardEmitter) {
             m.if(
               m.i32.gt_u(f.get(t), f.get(st)),
               m.block(null, [
-                m.i32.store8(0, 1, m.i32.add(f.get("out"), f.get(o)), m.i32.const(47)),
+                m.i32.store8(0, 1, m.i32.add(f.get("out"), f.get(o)), m.i32.const(SLASH)),
                 m.call(
-                  "__cr_copy",
+                  F.copy,
                   [m.i32.add(m.i32.add(f.get("out"), f.get(o)), m.i32.const(1)), m.i32.add(link(), f.get(st)), m.i32.sub(f.get(t), f.get(st))],
                   none,
                 ),
                 f.set(o, m.i32.add(f.get(o), m.i32.add(m.i32.const(1), m.i32.sub(f.get(t), f.get(st))))),
               ]),
             ),
-            m.call("__cr_copy", [m.i32.add(f.get("out"), f.get(o)), m.i32.add(f.get("buf"), f.get(i)), m.i32.sub(f.get("len"), f.get(i))], none),
+            m.call(F.copy, [m.i32.add(f.get("out"), f.get(o)), m.i32.add(f.get("buf"), f.get(i)), m.i32.sub(f.get("len"), f.get(i))], none),
             f.set(o, m.i32.add(f.get(o), m.i32.sub(f.get("len"), f.get(i)))),
-            m.if(m.i32.eqz(f.get(o)), m.block(null, [m.i32.store8(0, 1, f.get("out"), m.i32.const(47)), f.set(o, m.i32.const(1))])),
+            m.if(m.i32.eqz(f.get(o)), m.block(null, [m.i32.store8(0, 1, f.get("out"), m.i32.const(SLASH)), f.set(o, m.i32.const(1))])),
             m.return(f.get(o)),
           ]),
         ),
@@ -175,17 +157,8 @@ export function emitFollow(e: GuardEmitter) {
 export function emitMapAbsolute(e: GuardEmitter) {
   const m = e.m;
   const emit = (name: string, pairs: [string, string][]) => {
-    const f = new FnBuilder(
-      m,
-      name,
-      [
-        ["buf", i32],
-        ["len", i32],
-        ["dest", i32],
-      ],
-      i32,
-    );
-    const copyTo = (at: number, from: Expr, n: Expr) => m.call("__cr_copy", [m.i32.add(f.get("dest"), m.i32.const(at)), from, n], none);
+    const f = new FnBuilder(m, name, i32Params("buf", "len", "dest"), i32);
+    const copyTo = (at: number, from: Expr, n: Expr) => m.call(F.copy, [m.i32.add(f.get("dest"), m.i32.const(at)), from, n], none);
     const body: Expr[] = [];
     for (const [from, to] of pairs) {
       const a = enc(from);
@@ -207,27 +180,19 @@ export function emitMapAbsolute(e: GuardEmitter) {
   const mounts = e.cfg.mounts ?? [];
   // longest first, so a nested mount wins over its parent
   const byLength = (xs: [string, string][]) => xs.sort((x, y) => y[0].length - x[0].length);
-  emit("__cr_map_abs", byLength([...mounts, ...(e.cfg.devices ?? [])].map((x) => [x.guest, x.backing])));
-  emit("__cr_unmap_abs", byLength(mounts.map((x) => [x.backing, x.guest])));
+  emit(F.mapAbs, byLength([...mounts, ...(e.cfg.devices ?? [])].map((x) => [x.guest, x.backing])));
+  emit(F.unmapAbs, byLength(mounts.map((x) => [x.backing, x.guest])));
 }
 
 /** `__cr_root_name(ptr, len) -> 1|0`: the path's first component is a root name. */
 export function emitRootName(e: GuardEmitter) {
   const m = e.m;
-  const f = new FnBuilder(
-    m,
-    "__cr_root_name",
-    [
-      ["ptr", i32],
-      ["len", i32],
-    ],
-    i32,
-  );
+  const f = new FnBuilder(m, F.rootName, i32Params("ptr", "len"), i32);
   const c = f.local("c");
   const body: Expr[] = [
     f.set(c, m.i32.const(0)),
     f.whileLoop(
-      () => m.i32.and(m.i32.lt_u(f.get(c), f.get("len")), m.i32.ne(m.i32.load8_u(0, 1, m.i32.add(f.get("ptr"), f.get(c))), m.i32.const(47))),
+      () => m.i32.and(m.i32.lt_u(f.get(c), f.get("len")), m.i32.ne(m.i32.load8_u(0, 1, m.i32.add(f.get("ptr"), f.get(c))), m.i32.const(SLASH))),
       () => [f.set(c, m.i32.add(f.get(c), m.i32.const(1)))],
     ),
   ];

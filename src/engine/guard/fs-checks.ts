@@ -5,14 +5,13 @@
 // will use: path_open, fd_fdstat_get and fd_close are imports every guarded module has
 // already, and each new import would cost the SDK work on every run.
 import type binaryen from "binaryen";
-import { Expr, FnBuilder, i32, p } from "./ir.js";
+import { Expr, FnBuilder, i32, p, i32Params } from "./ir.js";
 import { S } from "./scratch.js";
 import { Errno } from "../rewrite/wasi-preview1.js";
+import { DOT, F, G, SLASH } from "./names.js";
 
 export const FILETYPE = { DIRECTORY: 3, SYMLINK: 7 } as const;
 const OFLAGS = { CREAT: 1, EXCL: 4 } as const;
-const SLASH = 0x2f;
-const DOT = 0x2e;
 /** Offset of `filetype` in a WASI filestat (path_filestat_get's answer). */
 const FILESTAT_FILETYPE = 16;
 const OPEN_DIRECTORY = 2;
@@ -26,17 +25,7 @@ export function emitFsChecks(m: binaryen.Module, scratchGlobal: string, raw: (na
 
   // __cr_filetype(dirfd, lookup, ptr, len) -> DIRECTORY | NOT_A_DIRECTORY | SYMLINK
   // (a link not followed) | -errno
-  const ft = new FnBuilder(
-    m,
-    "__cr_filetype",
-    [
-      ["fd", i32],
-      ["lookup", i32],
-      ["ptr", i32],
-      ["len", i32],
-    ],
-    i32,
-  );
+  const ft = new FnBuilder(m, F.filetype, i32Params("fd", "lookup", "ptr", "len"), i32);
   const err = ft.local("err");
   const openAs = (oflags: number) =>
     m.call(
@@ -57,16 +46,7 @@ export function emitFsChecks(m: binaryen.Module, scratchGlobal: string, raw: (na
 
   // __cr_parent_type(dirfd, ptr, len) -> filetype | -errno of the normalised relative
   // path's directory (symlinks followed); the dirfd's own directory for a bare name
-  const pt = new FnBuilder(
-    m,
-    "__cr_parent_type",
-    [
-      ["fd", i32],
-      ["ptr", i32],
-      ["len", i32],
-    ],
-    i32,
-  );
+  const pt = new FnBuilder(m, F.parentType, i32Params("fd", "ptr", "len"), i32);
   const j = pt.local("j");
   pt.finish([
     pt.set(j, pt.get("len")),
@@ -79,20 +59,12 @@ export function emitFsChecks(m: binaryen.Module, scratchGlobal: string, raw: (na
       () => [pt.set(j, m.i32.sub(pt.get(j), m.i32.const(1)))],
     ),
     m.if(m.i32.le_u(pt.get(j), m.i32.const(1)), m.return(m.i32.const(FILETYPE.DIRECTORY))),
-    m.return(m.call("__cr_filetype", [pt.get("fd"), m.i32.const(1), pt.get("ptr"), m.i32.sub(pt.get(j), m.i32.const(1))], i32)),
+    m.return(m.call(F.filetype, [pt.get("fd"), m.i32.const(1), pt.get("ptr"), m.i32.sub(pt.get(j), m.i32.const(1))], i32)),
   ]);
 
   // __cr_trailing_slash(ptr, len) -> 1|0: the guest's path ends in "/" after a name
   // (not after "." or "..", and not "/" alone), so it must name a directory
-  const ts = new FnBuilder(
-    m,
-    "__cr_trailing_slash",
-    [
-      ["ptr", i32],
-      ["len", i32],
-    ],
-    i32,
-  );
+  const ts = new FnBuilder(m, F.trailingSlash, i32Params("ptr", "len"), i32);
   const [end, k] = [ts.local("end"), ts.local("k")];
   const at = (i: () => binaryen.ExpressionRef) => m.i32.load8_u(0, 1, m.i32.add(ts.get("ptr"), i()));
   const dotAt = (off: number) =>
@@ -143,14 +115,14 @@ export function emitFsChecks(m: binaryen.Module, scratchGlobal: string, raw: (na
 
 // Statements for the guards. They run after resolveAndCheck, whose locals name the real
 // call: rd/rp/rl (first path), rd2/rp2/rl2 (second); `ptr`/`len` are the guest's own path.
-const type = (f: FnBuilder, lookup: Expr, s = "") => f.m.call("__cr_filetype", [f.get(`rd${s}`), lookup, f.get(`rp${s}`), f.get(`rl${s}`)], i32);
-const slashAt = (f: FnBuilder, ptrArg: number, lenArg: number) => f.m.call("__cr_trailing_slash", [p(f, ptrArg), p(f, lenArg)], i32);
+const type = (f: FnBuilder, lookup: Expr, s = "") => f.m.call(F.filetype, [f.get(`rd${s}`), lookup, f.get(`rp${s}`), f.get(`rl${s}`)], i32);
+const slashAt = (f: FnBuilder, ptrArg: number, lenArg: number) => f.m.call(F.trailingSlash, [p(f, ptrArg), p(f, lenArg)], i32);
 /** -errno of a missing or non-directory parent of the second path, else nothing. */
 const parentMissing = (f: FnBuilder, s: string): Expr[] => {
   const m = f.m;
   const pt = f.local(`ptype${s}`);
   return [
-    f.set(pt, m.call("__cr_parent_type", [f.get(`rd${s}`), f.get(`rp${s}`), f.get(`rl${s}`)], i32)),
+    f.set(pt, m.call(F.parentType, [f.get(`rd${s}`), f.get(`rp${s}`), f.get(`rl${s}`)], i32)),
     m.if(m.i32.lt_s(f.get(pt), m.i32.const(0)), m.return(m.i32.sub(m.i32.const(0), f.get(pt)))),
     m.if(m.i32.ne(f.get(pt), m.i32.const(FILETYPE.DIRECTORY)), m.return(m.i32.const(Errno.NOTDIR))),
   ];
@@ -209,7 +181,7 @@ export function openSlashChecks(f: FnBuilder): Expr[] {
  *  file): a descriptor on anything but a directory is closed again, ENOTDIR. */
 export function openSlashPostCheck(f: FnBuilder, newFd: string, rawFdstat: string, rawClose: string): Expr[] {
   const m = f.m;
-  const stat = () => m.i32.add(m.global.get("__cr_scratch", i32), m.i32.const(S.name));
+  const stat = () => m.i32.add(m.global.get(G.scratch, i32), m.i32.const(S.name));
   return [
     m.if(
       m.i32.and(slashAt(f, 2, 3), m.i32.eqz(m.call(rawFdstat, [f.get(newFd), stat()], i32))),

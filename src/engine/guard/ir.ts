@@ -5,6 +5,9 @@ import { binaryen, i32, i64, none } from "./binaryen.js";
 export type Expr = number;
 export { i32, i64, none };
 
+/** Parameters that are all i32 (addresses, lengths, descriptors: nearly every helper's). */
+export const i32Params = (...names: string[]): [string, number][] => names.map((n) => [n, i32]);
+
 export class FnBuilder {
   private readonly names = new Map<string, { index: number; type: number }>();
   private readonly vars: number[] = [];

@@ -1,5 +1,7 @@
 // Names and numbers the guard's generated code shares: the __cr_* globals, the raw
 // imports' prefix, access kinds, bytes the path code compares, the test-only mutations.
+import { START_EXPORT } from "../rewrite/template-abi.js";
+
 /** Test hook (engine API only: buildGuardTemplate's second argument; no policy file, flag,
  *  HTTP body or state file reaches it): breaks one rule of the guard, so the model-based
  *  tests (test/model/) can show they catch a broken guard. */
@@ -44,7 +46,48 @@ export const G = {
   fdList: "__cr_fd_list",
   realFd: "__cr_real_fd",
   fdFixed: "__cr_fd_fixed",
+  /** Descriptors the guest closed (a global; F.fdClosed is the function that reads it). */
+  fdClosed: "__cr_fd_closed",
 };
+/** The guard's own functions (binaryen names; globals are in G). */
+export const F = {
+  ancIndex: "__cr_anc_index",
+  belowDir: "__cr_below_dir",
+  copy: "__cr_copy",
+  deny: "__cr_deny",
+  dirnameLen: "__cr_dirname_len",
+  fdAbs: "__cr_fd_abs",
+  fdAnc: "__cr_fd_anc",
+  fdClose: "__cr_fd_close",
+  fdClosed: "__cr_fd_closed",
+  fdLabel: "__cr_fd_label",
+  fdMove: "__cr_fd_move",
+  fdPolicy: "__cr_fd_policy",
+  fdSet: "__cr_fd_set",
+  fdSetAnc: "__cr_fd_set_anc",
+  fdTracked: "__cr_fd_tracked",
+  filetype: "__cr_filetype",
+  findRoot: "__cr_find_root",
+  follow: "__cr_follow",
+  inBounds: "__cr_in_bounds",
+  init: "__cr_init",
+  isPreopen: "__cr_is_preopen",
+  listingOnly: "__cr_listing_only",
+  map: "__cr_map",
+  mapAbs: "__cr_map_abs",
+  norm: "__cr_norm",
+  parentType: "__cr_parent_type",
+  policy: "__cr_policy",
+  record: "__cr_record",
+  resolve: "__cr_resolve",
+  resolveTracked: "__cr_resolve_tracked",
+  rootName: "__cr_root_name",
+  scratchBase: "__cr_scratch_base",
+  start: START_EXPORT,
+  subtreeWritable: "__cr_subtree_writable",
+  trailingSlash: "__cr_trailing_slash",
+  unmapAbs: "__cr_unmap_abs",
+} as const;
 /** Directories of devices, listable when a device in them is granted. */
 export const DEVICE_DIRS = ["/dev", "/dev/fd"];
 /** Resolved paths relative to a tracked descriptor start with this component. */

@@ -6,7 +6,7 @@ import { Errno } from "../rewrite/wasi-preview1.js";
 import { PATH_MAX, S } from "./scratch.js";
 import { narrowUnlessWritable, openWrites } from "./open-rights.js";
 import { openSlashChecks, openSlashPostCheck, refuseDirectoryLink, slashNamesDirectory, statSlashCheck, twoPathSlashChecks } from "./fs-checks.js";
-import { ACCESS_READ, ACCESS_REMOVE, ACCESS_REPLACE, ACCESS_STAT, ACCESS_WRITE, raw } from "./names.js";
+import { ACCESS_READ, ACCESS_REMOVE, ACCESS_REPLACE, ACCESS_STAT, ACCESS_WRITE, raw, F, G, SLASH, DOT } from "./names.js";
 
 import type { GuardSpec } from "./emitter.js";
 
@@ -26,23 +26,18 @@ export const PATH_GUARDS: Record<string, GuardSpec> = {
     const m = f.m;
     // (fd, dirflags, path, len, oflags, rights_base i64, rights_inheriting i64, fdflags, fd_out)
     const access = m.if(openWrites(m, f), m.i32.const(ACCESS_WRITE), m.i32.const(ACCESS_READ));
-    const dirfdWritable = () =>
-      m.i64.ne(m.i64.and(m.global.get("__cr_fd_write", i64), m.i64.shl(m.i64.const(1, 0), m.i64.extend_u(p(f, 0)))), m.i64.const(0, 0));
-    const absB = () => m.i32.add(m.global.get("__cr_scratch", i32), m.i32.const(S.mapped2));
+    const dirfdWritable = () => m.i64.ne(m.i64.and(m.global.get(G.fdWrite, i64), m.i64.shl(m.i64.const(1, 0), m.i64.extend_u(p(f, 0)))), m.i64.const(0, 0));
+    const absB = () => m.i32.add(m.global.get(G.scratch, i32), m.i32.const(S.mapped2));
     const absLen = f.local("abslen");
-    const fixed = (buf: Expr, len: Expr) => m.i32.eq(m.call("__cr_policy", [buf, len, m.i32.const(ACCESS_REMOVE)], i32), m.i32.const(Rule.RESERVED));
-    const fixedBit = () => m.i32.wrap(m.i64.and(m.i64.shr_u(m.global.get("__cr_fd_fixed", i64), m.i64.extend_u(p(f, 0))), m.i64.const(1, 0)));
+    const fixed = (buf: Expr, len: Expr) => m.i32.eq(m.call(F.policy, [buf, len, m.i32.const(ACCESS_REMOVE)], i32), m.i32.const(Rule.RESERVED));
+    const fixedBit = () => m.i32.wrap(m.i64.and(m.i64.shr_u(m.global.get(G.fdFixed, i64), m.i64.extend_u(p(f, 0))), m.i64.const(1, 0)));
     // the new descriptor's bits from its absolute path (known, or rebuilt below an ancestor)
     const remember = (buf: () => Expr, len: () => Expr) => [
-      m.call(
-        "__cr_fd_set",
-        [f.get(newFd), m.i32.const(1), m.call("__cr_subtree_writable", [buf(), len()], i32), m.call("__cr_listing_only", [buf(), len()], i32)],
-        none,
-      ),
-      m.call("__cr_fd_set_anc", [f.get(newFd), m.call("__cr_anc_index", [buf(), len()], i32), fixed(buf(), len())], none),
+      m.call(F.fdSet, [f.get(newFd), m.i32.const(1), m.call(F.subtreeWritable, [buf(), len()], i32), m.call(F.listingOnly, [buf(), len()], i32)], none),
+      m.call(F.fdSetAnc, [f.get(newFd), m.call(F.ancIndex, [buf(), len()], i32), fixed(buf(), len())], none),
     ];
     const [err, newFd] = [f.local("err"), f.local("newfd")];
-    const bufA = () => m.i32.add(m.global.get("__cr_scratch", i32), m.i32.const(S.pathA));
+    const bufA = () => m.i32.add(m.global.get(G.scratch, i32), m.i32.const(S.pathA));
     const checks = g.resolveAndCheck(f, "open", 0, 2, 3, S.pathA, access, "");
     return [
       g.setupScratch(),
@@ -52,9 +47,9 @@ export const PATH_GUARDS: Record<string, GuardSpec> = {
         m,
         f,
         m.if(
-          m.global.get("__cr_rel_mode", i32),
-          m.i32.eqz(m.call("__cr_fd_policy", [p(f, 0), bufA(), f.get("n"), m.i32.const(ACCESS_WRITE)], i32)),
-          m.i32.eqz(m.call("__cr_policy", [bufA(), f.get("n"), m.i32.const(ACCESS_WRITE)], i32)),
+          m.global.get(G.relMode, i32),
+          m.i32.eqz(m.call(F.fdPolicy, [p(f, 0), bufA(), f.get("n"), m.i32.const(ACCESS_WRITE)], i32)),
+          m.i32.eqz(m.call(F.policy, [bufA(), f.get("n"), m.i32.const(ACCESS_WRITE)], i32)),
         ),
       ),
       ...openSlashChecks(f),
@@ -67,14 +62,14 @@ export const PATH_GUARDS: Record<string, GuardSpec> = {
       f.set(newFd, m.i32.load(0, 4, p(f, 8))),
       ...openSlashPostCheck(f, newFd, raw("fd_fdstat_get"), raw("fd_close")),
       m.if(
-        m.global.get("__cr_rel_mode", i32),
+        m.global.get(G.relMode, i32),
         m.if(
-          m.call("__cr_fd_anc", [p(f, 0)], i32),
-          m.block(null, [f.set(absLen, m.call("__cr_fd_abs", [p(f, 0), bufA(), f.get("n"), absB()], i32)), ...remember(absB, () => f.get(absLen))]),
+          m.call(F.fdAnc, [p(f, 0)], i32),
+          m.block(null, [f.set(absLen, m.call(F.fdAbs, [p(f, 0), bufA(), f.get("n"), absB()], i32)), ...remember(absB, () => f.get(absLen))]),
           // below a descriptor with no policy path under it: its access, and "" is itself
           m.block(null, [
-            m.call("__cr_fd_set", [f.get(newFd), m.i32.const(1), dirfdWritable(), m.i32.const(0)], none),
-            m.call("__cr_fd_set_anc", [f.get(newFd), m.i32.const(0), m.i32.and(m.i32.eq(f.get("n"), m.i32.const(2)), fixedBit())], none),
+            m.call(F.fdSet, [f.get(newFd), m.i32.const(1), dirfdWritable(), m.i32.const(0)], none),
+            m.call(F.fdSetAnc, [f.get(newFd), m.i32.const(0), m.i32.and(m.i32.eq(f.get("n"), m.i32.const(2)), fixedBit())], none),
           ]),
         ),
         m.block(
@@ -108,7 +103,7 @@ export const PATH_GUARDS: Record<string, GuardSpec> = {
     const m = f.m;
     // (fd, path, len, buf, buf_len, bufused): the SDK's text is read into scratch and
     // an absolute target mapped back to the guest's name for it (see path_symlink).
-    const s = () => m.global.get("__cr_scratch", i32);
+    const s = () => m.global.get(G.scratch, i32);
     const at = (off: number) => m.i32.add(s(), m.i32.const(off));
     const [err, n, k, dl] = [f.local("err"), f.local("tn"), f.local("k"), f.local("dl")];
     return [
@@ -119,19 +114,19 @@ export const PATH_GUARDS: Record<string, GuardSpec> = {
       f.set(n, m.i32.load(0, 4, at(S.u64))),
       m.if(
         m.i32.and(
-          m.i32.and(m.i32.ge_u(f.get(n), m.i32.const(2)), m.i32.eqz(m.global.get("__cr_rel_mode", i32))),
-          m.i32.and(m.i32.eq(m.i32.load8_u(S.mapped2, 1, s()), m.i32.const(46)), m.i32.eq(m.i32.load8_u(S.mapped2 + 1, 1, s()), m.i32.const(47))),
+          m.i32.and(m.i32.ge_u(f.get(n), m.i32.const(2)), m.i32.eqz(m.global.get(G.relMode, i32))),
+          m.i32.and(m.i32.eq(m.i32.load8_u(S.mapped2, 1, s()), m.i32.const(DOT)), m.i32.eq(m.i32.load8_u(S.mapped2 + 1, 1, s()), m.i32.const(SLASH))),
         ),
         // "./rest" stood for an absolute target below the link's directory
         m.block(null, [
-          f.set(dl, m.call("__cr_dirname_len", [at(S.pathA), f.get("n")], i32)),
-          m.call("__cr_copy", [at(S.pathB), at(S.pathA), f.get(dl)], none),
+          f.set(dl, m.call(F.dirnameLen, [at(S.pathA), f.get("n")], i32)),
+          m.call(F.copy, [at(S.pathB), at(S.pathA), f.get(dl)], none),
           m.if(m.i32.eq(f.get(dl), m.i32.const(1)), f.set(dl, m.i32.const(0))),
           m.if(
             m.i32.gt_u(f.get(n), m.i32.const(2)),
             m.block(null, [
-              m.i32.store8(0, 1, m.i32.add(at(S.pathB), f.get(dl)), m.i32.const(47)),
-              m.call("__cr_copy", [m.i32.add(m.i32.add(at(S.pathB), f.get(dl)), m.i32.const(1)), at(S.mapped2 + 2), m.i32.sub(f.get(n), m.i32.const(2))], none),
+              m.i32.store8(0, 1, m.i32.add(at(S.pathB), f.get(dl)), m.i32.const(SLASH)),
+              m.call(F.copy, [m.i32.add(m.i32.add(at(S.pathB), f.get(dl)), m.i32.const(1)), at(S.mapped2 + 2), m.i32.sub(f.get(n), m.i32.const(2))], none),
             ]),
           ),
           f.set(
@@ -139,14 +134,14 @@ export const PATH_GUARDS: Record<string, GuardSpec> = {
             m.if(m.i32.gt_u(f.get(n), m.i32.const(2)), m.i32.add(f.get(dl), m.i32.sub(f.get(n), m.i32.const(1))), m.if(f.get(dl), f.get(dl), m.i32.const(1))),
           ),
         ]),
-        f.set(n, m.call("__cr_unmap_abs", [at(S.mapped2), f.get(n), at(S.pathB)], i32)),
+        f.set(n, m.call(F.unmapAbs, [at(S.mapped2), f.get(n), at(S.pathB)], i32)),
       ),
       m.if(
-        m.i32.eqz(m.i32.and(m.call("__cr_in_bounds", [p(f, 3), p(f, 4)], i32), m.call("__cr_in_bounds", [p(f, 5), m.i32.const(4)], i32))),
+        m.i32.eqz(m.i32.and(m.call(F.inBounds, [p(f, 3), p(f, 4)], i32), m.call(F.inBounds, [p(f, 5), m.i32.const(4)], i32))),
         m.return(m.i32.const(Errno.FAULT)),
       ),
       f.set(k, m.if(m.i32.lt_u(f.get(n), p(f, 4)), f.get(n), p(f, 4))),
-      m.call("__cr_copy", [p(f, 3), at(S.pathB), f.get(k)], none),
+      m.call(F.copy, [p(f, 3), at(S.pathB), f.get(k)], none),
       m.i32.store(0, 4, p(f, 5), f.get(k)),
       m.return(m.i32.const(0)),
     ];
@@ -186,33 +181,33 @@ export const PATH_GUARDS: Record<string, GuardSpec> = {
     // so a target at or below the link's own directory is stored relative, marked by a
     // leading "./" (a normalised relative target never has one), which the SDK follows
     // and readlink turns back into the absolute text.
-    const bufA = () => m.i32.add(m.global.get("__cr_scratch", i32), m.i32.const(S.pathA));
-    const bufB = () => m.i32.add(m.global.get("__cr_scratch", i32), m.i32.const(S.pathB));
-    const mappedB = () => m.i32.add(m.global.get("__cr_scratch", i32), m.i32.const(S.mapped2));
-    const absolute = m.i32.eq(m.i32.load8_u(0, 1, p(f, 0)), m.i32.const(47));
+    const bufA = () => m.i32.add(m.global.get(G.scratch, i32), m.i32.const(S.pathA));
+    const bufB = () => m.i32.add(m.global.get(G.scratch, i32), m.i32.const(S.pathB));
+    const mappedB = () => m.i32.add(m.global.get(G.scratch, i32), m.i32.const(S.mapped2));
+    const absolute = m.i32.eq(m.i32.load8_u(0, 1, p(f, 0)), m.i32.const(SLASH));
     const [dlen, start, rest] = [f.local("dlen"), f.local("start"), f.local("rest")];
     return [
       g.setupScratch(),
       ...g.resolveAndCheck(f, "symlink", 2, 3, 4, S.pathA, m.i32.const(ACCESS_REPLACE), ""),
       ...g.symlinkTargetCheck(f, 0, 1),
-      f.set(dlen, m.call("__cr_dirname_len", [bufA(), f.get("n")], i32)),
+      f.set(dlen, m.call(F.dirnameLen, [bufA(), f.get("n")], i32)),
       m.if(
         m.i32.and(
           m.i32.and(m.i32.gt_u(p(f, 1), m.i32.const(0)), absolute),
-          m.i32.and(m.i32.eqz(m.global.get("__cr_rel_mode", i32)), m.call("__cr_below_dir", [bufB(), f.get("tn"), bufA(), f.get(dlen)], i32)),
+          m.i32.and(m.i32.eqz(m.global.get(G.relMode, i32)), m.call(F.belowDir, [bufB(), f.get("tn"), bufA(), f.get(dlen)], i32)),
         ),
         m.block(null, [
           f.set(start, m.if(m.i32.eq(f.get(dlen), m.i32.const(1)), m.i32.const(1), m.i32.add(f.get(dlen), m.i32.const(1)))),
           f.set(rest, m.if(m.i32.gt_u(f.get("tn"), f.get(start)), m.i32.sub(f.get("tn"), f.get(start)), m.i32.const(0))),
-          m.i32.store8(0, 1, mappedB(), m.i32.const(46)),
-          m.i32.store8(1, 1, mappedB(), m.i32.const(47)),
-          m.call("__cr_copy", [m.i32.add(mappedB(), m.i32.const(2)), m.i32.add(bufB(), f.get(start)), f.get(rest)], none),
+          m.i32.store8(0, 1, mappedB(), m.i32.const(DOT)),
+          m.i32.store8(1, 1, mappedB(), m.i32.const(SLASH)),
+          m.call(F.copy, [m.i32.add(mappedB(), m.i32.const(2)), m.i32.add(bufB(), f.get(start)), f.get(rest)], none),
           m.return(g.callRaw("path_symlink", [mappedB(), m.i32.add(f.get(rest), m.i32.const(2)), f.get("rd"), f.get("rp"), f.get("rl")])),
         ]),
       ),
       m.if(
         m.i32.and(m.i32.gt_u(p(f, 1), m.i32.const(0)), absolute),
-        m.return(g.callRaw("path_symlink", [mappedB(), m.call("__cr_map_abs", [bufB(), f.get("tn"), mappedB()], i32), f.get("rd"), f.get("rp"), f.get("rl")])),
+        m.return(g.callRaw("path_symlink", [mappedB(), m.call(F.mapAbs, [bufB(), f.get("tn"), mappedB()], i32), f.get("rd"), f.get("rp"), f.get("rl")])),
       ),
       m.return(g.callRaw("path_symlink", [m.i32.add(bufB(), m.i32.const(1)), m.i32.sub(f.get("tn"), m.i32.const(1)), f.get("rd"), f.get("rp"), f.get("rl")])),
     ];

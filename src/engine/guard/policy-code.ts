@@ -1,11 +1,11 @@
 // The policy compiled into code: comparisons against the grants, the engine's reserved
 // names and structure, the listing-only device directories, and the bits a descriptor
 // the guest opened carries.
-import { bytesEqual, Expr, FnBuilder, i32, i64, none } from "./ir.js";
+import { bytesEqual, Expr, FnBuilder, i32, i64, none, i32Params } from "./ir.js";
 import { AUDIT_FILE_NAME, Rule } from "./violation-codes.js";
 import { S } from "./scratch.js";
 import { TRACKED_FDS } from "./fd-paths.js";
-import { ACCESS_READ, ACCESS_REMOVE, ACCESS_STAT, ACCESS_WRITE, enc, G } from "./names.js";
+import { ACCESS_READ, ACCESS_REMOVE, ACCESS_STAT, ACCESS_WRITE, enc, G, F, SLASH } from "./names.js";
 import type { GuardEmitter } from "./emitter.js";
 
 /** Descriptors opened through the guard, with what their subtree allows, kept in
@@ -18,7 +18,7 @@ export function emitFdTracking(e: GuardEmitter) {
   const has = (g: string, fd: Expr) => m.i64.ne(m.i64.and(m.global.get(g, i64), bit(fd)), m.i64.const(0, 0));
   const small = (fd: () => Expr) => m.i32.lt_u(fd(), m.i32.const(TRACKED_FDS));
 
-  const tracked = new FnBuilder(m, "__cr_fd_tracked", [["fd", i32]], i32);
+  const tracked = new FnBuilder(m, F.fdTracked, [["fd", i32]], i32);
   tracked.finish([
     m.return(
       m.i32.and(
@@ -34,17 +34,7 @@ export function emitFdTracking(e: GuardEmitter) {
 
   // __cr_fd_set(fd, readable, writable, listingOnly): a listing-only directory (/dev)
   // allows nothing below it but stat
-  const set = new FnBuilder(
-    m,
-    "__cr_fd_set",
-    [
-      ["fd", i32],
-      ["r", i32],
-      ["w", i32],
-      ["x", i32],
-    ],
-    none,
-  );
+  const set = new FnBuilder(m, F.fdSet, i32Params("fd", "r", "w", "x"), none);
   const upd = (g: string, flag: string) =>
     m.global.set(
       g,
@@ -60,27 +50,17 @@ export function emitFdTracking(e: GuardEmitter) {
   // (fd-paths.ts): below an ancestor of the policy's paths, the policy of the
   // path rebuilt in full (in the second mapped area); below any other descriptor,
   // its bits; the descriptor's own directory may not be removed if it is structure
-  const pol = new FnBuilder(
-    m,
-    "__cr_fd_policy",
-    [
-      ["fd", i32],
-      ["buf", i32],
-      ["len", i32],
-      ["access", i32],
-    ],
-    i32,
-  );
+  const pol = new FnBuilder(m, F.fdPolicy, i32Params("fd", "buf", "len", "access"), i32);
   const writes = m.i32.or(m.i32.eq(pol.get("access"), m.i32.const(ACCESS_WRITE)), m.i32.ge_u(pol.get("access"), m.i32.const(ACCESS_REMOVE)));
   const abs = () => m.i32.add(m.global.get(G.scratch, i32), m.i32.const(S.mapped2));
   const absLen = pol.local("abslen");
   pol.finish([
     reservedCheck(e, pol),
     m.if(
-      m.call("__cr_fd_anc", [pol.get("fd")], i32),
+      m.call(F.fdAnc, [pol.get("fd")], i32),
       m.block(null, [
-        pol.set(absLen, m.call("__cr_fd_abs", [pol.get("fd"), pol.get("buf"), pol.get("len"), abs()], i32)),
-        m.return(m.call("__cr_policy", [abs(), pol.get(absLen), pol.get("access")], i32)),
+        pol.set(absLen, m.call(F.fdAbs, [pol.get("fd"), pol.get("buf"), pol.get("len"), abs()], i32)),
+        m.return(m.call(F.policy, [abs(), pol.get(absLen), pol.get("access")], i32)),
       ]),
     ),
     m.if(
@@ -93,17 +73,9 @@ export function emitFdTracking(e: GuardEmitter) {
   ]);
 
   // __cr_subtree_writable(buf, len): rw-granted with no read-only grant below it
-  const sub = new FnBuilder(
-    m,
-    "__cr_subtree_writable",
-    [
-      ["buf", i32],
-      ["len", i32],
-    ],
-    i32,
-  );
+  const sub = new FnBuilder(m, F.subtreeWritable, i32Params("buf", "len"), i32);
   const body: Expr[] = [
-    m.if(m.i32.ne(m.call("__cr_policy", [sub.get("buf"), sub.get("len"), m.i32.const(ACCESS_WRITE)], i32), m.i32.const(0)), m.return(m.i32.const(0))),
+    m.if(m.i32.ne(m.call(F.policy, [sub.get("buf"), sub.get("len"), m.i32.const(ACCESS_WRITE)], i32), m.i32.const(0)), m.return(m.i32.const(0))),
   ];
   for (const g of e.cfg.readOnly) {
     // g strictly below buf: buf is "/" or g starts with buf + "/"
@@ -132,16 +104,7 @@ export function emitFdTracking(e: GuardEmitter) {
 /** `__cr_policy(buf, len, access) -> 0 | rule`: the policy, compiled to comparisons. */
 export function emitPolicy(e: GuardEmitter) {
   const m = e.m;
-  const f = new FnBuilder(
-    m,
-    "__cr_policy",
-    [
-      ["buf", i32],
-      ["len", i32],
-      ["access", i32],
-    ],
-    i32,
-  );
+  const f = new FnBuilder(m, F.policy, i32Params("buf", "len", "access"), i32);
   const buf = () => f.get("buf");
   const len = () => f.get("len");
   const within = (root: string) => e.within(f, root);
@@ -182,7 +145,7 @@ export function emitPolicy(e: GuardEmitter) {
       m.if(
         m.i32.and(
           m.i32.eq(access(), m.i32.const(ACCESS_STAT)),
-          m.i32.and(m.i32.eq(m.call("__cr_dirname_len", [buf(), len()], i32), m.i32.const(b.length)), bytesEqual(m, buf, b)),
+          m.i32.and(m.i32.eq(m.call(F.dirnameLen, [buf(), len()], i32), m.i32.const(b.length)), bytesEqual(m, buf, b)),
         ),
         ret(0),
       ),
@@ -207,15 +170,7 @@ export function emitPolicy(e: GuardEmitter) {
 /** `__cr_listing_only(buf, len) -> 1|0`: (buf, len) is one of listingOnlyDirs. */
 export function emitListingOnly(e: GuardEmitter) {
   const m = e.m;
-  const f = new FnBuilder(
-    m,
-    "__cr_listing_only",
-    [
-      ["buf", i32],
-      ["len", i32],
-    ],
-    i32,
-  );
+  const f = new FnBuilder(m, F.listingOnly, i32Params("buf", "len"), i32);
   const body: Expr[] = [];
   for (const dir of e.listingOnlyDirs()) {
     const b = enc(dir);
@@ -248,10 +203,10 @@ export function reservedCheck(e: GuardEmitter, f: FnBuilder): Expr {
       () => [
         m.if(
           m.i32.and(
-            m.i32.and(m.i32.eq(m.i32.load8_u(0, 1, at()), m.i32.const(47)), bytesEqual(m, at, name, 1)),
+            m.i32.and(m.i32.eq(m.i32.load8_u(0, 1, at()), m.i32.const(SLASH)), bytesEqual(m, at, name, 1)),
             m.i32.or(
               m.i32.eq(m.i32.add(f.get(k), m.i32.const(name.length + 1)), f.get("len")),
-              m.i32.eq(m.i32.load8_u(name.length + 1, 1, at()), m.i32.const(47)),
+              m.i32.eq(m.i32.load8_u(name.length + 1, 1, at()), m.i32.const(SLASH)),
             ),
           ),
           m.return(m.i32.const(Rule.RESERVED)),

@@ -1,25 +1,16 @@
 // The guard's runtime helpers: scratch below the stack pointer, bounds, byte copies,
 // the preopen set taken before any guest code runs, and the audit record.
-import { Expr, FnBuilder, i32, none, storeBytes } from "./ir.js";
+import { Expr, FnBuilder, i32, none, storeBytes, i32Params } from "./ir.js";
 import { AUDIT_FILE_NAME } from "./violation-codes.js";
 import { GUARD_SCRATCH_BYTES } from "../rewrite/stack-layout.js";
 import { S } from "./scratch.js";
-import { enc, G, raw } from "./names.js";
+import { enc, G, raw, F, SLASH, DOT } from "./names.js";
 import type { GuardEmitter } from "./emitter.js";
 
 /** `__cr_copy(dest, src, n)`: a byte copy (the template uses no bulk-memory ops). */
 export function emitCopy(e: GuardEmitter) {
   const m = e.m;
-  const f = new FnBuilder(
-    m,
-    "__cr_copy",
-    [
-      ["dest", i32],
-      ["src", i32],
-      ["n", i32],
-    ],
-    none,
-  );
+  const f = new FnBuilder(m, F.copy, i32Params("dest", "src", "n"), none);
   const k = f.local("k");
   f.finish([
     f.set(k, m.i32.const(0)),
@@ -37,15 +28,7 @@ export function emitCopy(e: GuardEmitter) {
  *  `__cr_below_dir(t, tlen, d, dlen)`: t is d or lies below it. */
 export function emitDirHelpers(e: GuardEmitter) {
   const m = e.m;
-  const dn = new FnBuilder(
-    m,
-    "__cr_dirname_len",
-    [
-      ["buf", i32],
-      ["len", i32],
-    ],
-    i32,
-  );
+  const dn = new FnBuilder(m, F.dirnameLen, i32Params("buf", "len"), i32);
   const k = dn.local("k");
   dn.finish([
     dn.set(k, dn.get("len")),
@@ -53,24 +36,14 @@ export function emitDirHelpers(e: GuardEmitter) {
       () =>
         m.i32.and(
           m.i32.gt_u(dn.get(k), m.i32.const(0)),
-          m.i32.ne(m.i32.load8_u(0, 1, m.i32.add(dn.get("buf"), m.i32.sub(dn.get(k), m.i32.const(1)))), m.i32.const(47)),
+          m.i32.ne(m.i32.load8_u(0, 1, m.i32.add(dn.get("buf"), m.i32.sub(dn.get(k), m.i32.const(1)))), m.i32.const(SLASH)),
         ),
       () => [dn.set(k, m.i32.sub(dn.get(k), m.i32.const(1)))],
     ),
     // k is one past the last "/": the directory is buf[0..k-1), or "/" itself
     m.return(m.if(m.i32.le_u(dn.get(k), m.i32.const(1)), m.i32.const(1), m.i32.sub(dn.get(k), m.i32.const(1)))),
   ]);
-  const b = new FnBuilder(
-    m,
-    "__cr_below_dir",
-    [
-      ["t", i32],
-      ["tlen", i32],
-      ["d", i32],
-      ["dlen", i32],
-    ],
-    i32,
-  );
+  const b = new FnBuilder(m, F.belowDir, i32Params("t", "tlen", "d", "dlen"), i32);
   const j = b.local("j");
   b.finish([
     m.if(m.i32.lt_u(b.get("tlen"), b.get("dlen")), m.return(m.i32.const(0))),
@@ -83,7 +56,7 @@ export function emitDirHelpers(e: GuardEmitter) {
       ],
     ),
     m.if(m.i32.or(m.i32.eq(b.get("dlen"), m.i32.const(1)), m.i32.eq(b.get("tlen"), b.get("dlen"))), m.return(m.i32.const(1))),
-    m.return(m.i32.eq(m.i32.load8_u(0, 1, m.i32.add(b.get("t"), b.get("dlen"))), m.i32.const(47))),
+    m.return(m.i32.eq(m.i32.load8_u(0, 1, m.i32.add(b.get("t"), b.get("dlen"))), m.i32.const(SLASH))),
   ]);
 }
 
@@ -91,7 +64,7 @@ export function emitDirHelpers(e: GuardEmitter) {
  *  without reaching the guest's static data (the floor). */
 export function emitScratch(e: GuardEmitter) {
   const m = e.m;
-  const f = new FnBuilder(m, "__cr_scratch_base", [], i32);
+  const f = new FnBuilder(m, F.scratchBase, [], i32);
   const sp = () => m.global.get(e.stackPointer, i32);
   f.finish([
     m.if(m.i32.lt_u(sp(), m.i32.add(m.global.get(e.stackFloor, i32), m.i32.const(GUARD_SCRATCH_BYTES))), m.return(m.i32.const(0))),
@@ -103,15 +76,7 @@ export function emitScratch(e: GuardEmitter) {
  *  (guest pointers are hostile; an out-of-range read would trap the guard). */
 export function emitInBounds(e: GuardEmitter) {
   const m = e.m;
-  const f = new FnBuilder(
-    m,
-    "__cr_in_bounds",
-    [
-      ["ptr", i32],
-      ["len", i32],
-    ],
-    i32,
-  );
+  const f = new FnBuilder(m, F.inBounds, i32Params("ptr", "len"), i32);
   const u64 = (e: Expr) => m.i64.extend_u(e);
   f.finish([m.return(m.i64.le_u(m.i64.add(u64(f.get("ptr")), u64(f.get("len"))), m.i64.shl(u64(m.memory.size()), m.i64.const(16, 0))))]);
 }
@@ -122,12 +87,12 @@ export function emitInBounds(e: GuardEmitter) {
  *  before the guest can open anything; a preopen is a dir whose name can be read. */
 export function emitPreopenSet(e: GuardEmitter) {
   const m = e.m;
-  const f = new FnBuilder(m, "__cr_init", [], none);
+  const f = new FnBuilder(m, F.init, [], none);
   const fd = f.local("fd");
   const s = () => m.global.get(G.scratch, i32);
   const at = (off: number) => m.i32.add(s(), m.i32.const(off));
   f.finish([
-    m.global.set(G.scratch, m.call("__cr_scratch_base", [], i32)),
+    m.global.set(G.scratch, m.call(F.scratchBase, [], i32)),
     m.if(m.i32.eqz(s()), m.unreachable()),
     f.set(fd, m.i32.const(3)),
     f.whileLoop(
@@ -150,16 +115,16 @@ export function emitPreopenSet(e: GuardEmitter) {
               m.i32.eq(m.i32.load(S.prestat + 4, 4, s()), m.i32.const(1)),
               m.block(null, [
                 m.if(
-                  m.i32.eq(m.i32.load8_u(S.name, 1, s()), m.i32.const(47)),
+                  m.i32.eq(m.i32.load8_u(S.name, 1, s()), m.i32.const(SLASH)),
                   m.global.set(G.rootPreopens, m.i32.or(m.global.get(G.rootPreopens, i32), m.i32.shl(m.i32.const(1), f.get(fd)))),
                 ),
                 m.if(
-                  m.i32.eq(m.i32.load8_u(S.name, 1, s()), m.i32.const(46)),
+                  m.i32.eq(m.i32.load8_u(S.name, 1, s()), m.i32.const(DOT)),
                   m.global.set(G.dotPreopens, m.i32.or(m.global.get(G.dotPreopens, i32), m.i32.shl(m.i32.const(1), f.get(fd)))),
                 ),
                 // the last "/" or "." preopen is the one wasi-libc resolves every path against
                 m.if(
-                  m.i32.or(m.i32.eq(m.i32.load8_u(S.name, 1, s()), m.i32.const(47)), m.i32.eq(m.i32.load8_u(S.name, 1, s()), m.i32.const(46))),
+                  m.i32.or(m.i32.eq(m.i32.load8_u(S.name, 1, s()), m.i32.const(SLASH)), m.i32.eq(m.i32.load8_u(S.name, 1, s()), m.i32.const(DOT))),
                   m.global.set(G.cwdFd, f.get(fd)),
                 ),
               ]),
@@ -168,7 +133,7 @@ export function emitPreopenSet(e: GuardEmitter) {
             m.if(
               m.i32.and(
                 m.i32.lt_s(m.global.get(G.rootFd, i32), m.i32.const(0)),
-                m.i32.and(m.i32.eq(m.i32.load(S.prestat + 4, 4, s()), m.i32.const(1)), m.i32.eq(m.i32.load8_u(S.name, 1, s()), m.i32.const(47))),
+                m.i32.and(m.i32.eq(m.i32.load(S.prestat + 4, 4, s()), m.i32.const(1)), m.i32.eq(m.i32.load8_u(S.name, 1, s()), m.i32.const(SLASH))),
               ),
               m.global.set(G.rootFd, f.get(fd)),
             ),
@@ -178,7 +143,7 @@ export function emitPreopenSet(e: GuardEmitter) {
       ],
     ),
   ]);
-  const q = new FnBuilder(m, "__cr_is_preopen", [["fd", i32]], i32);
+  const q = new FnBuilder(m, F.isPreopen, [["fd", i32]], i32);
   q.finish([
     m.return(
       m.i32.and(
@@ -192,7 +157,7 @@ export function emitPreopenSet(e: GuardEmitter) {
 /** The audit file's dirfd: the root preopen found by __cr_init. */
 export function emitRootFd(e: GuardEmitter) {
   const m = e.m;
-  const f = new FnBuilder(m, "__cr_find_root", [], i32);
+  const f = new FnBuilder(m, F.findRoot, [], i32);
   f.finish([m.return(m.global.get(G.rootFd, i32))]);
 }
 
@@ -200,24 +165,14 @@ export function emitRootFd(e: GuardEmitter) {
  *  calls. If the record cannot be written the guest is trapped: never lose one. */
 export function emitRecord(e: GuardEmitter) {
   const m = e.m;
-  const f = new FnBuilder(
-    m,
-    "__cr_record",
-    [
-      ["op", i32],
-      ["rule", i32],
-      ["buf", i32],
-      ["len", i32],
-    ],
-    none,
-  );
+  const f = new FnBuilder(m, F.record, i32Params("op", "rule", "buf", "len"), none);
   const [root, fd] = [f.local("root"), f.local("fd")];
   const s = () => m.global.get(G.scratch, i32);
   const at = (off: number) => m.i32.add(s(), m.i32.const(off));
   const audit = enc(`${e.cfg.workdir.replace(/^\/+/, "")}/${AUDIT_FILE_NAME}`.replace(/^\//, ""));
   const check = (e: Expr) => m.if(m.i32.ne(e, m.i32.const(0)), m.unreachable());
   f.finish([
-    f.set(root, m.call("__cr_find_root", [], i32)),
+    f.set(root, m.call(F.findRoot, [], i32)),
     m.if(m.i32.lt_s(f.get(root), m.i32.const(0)), m.unreachable()),
     ...storeBytes(m, s, audit, S.name),
     check(
@@ -244,20 +199,9 @@ export function emitRecord(e: GuardEmitter) {
 /** `__cr_deny(op, rule, buf, len) -> errno`: record, then deny or trap per policy. */
 export function emitDeny(e: GuardEmitter) {
   const m = e.m;
-  const f = new FnBuilder(
-    m,
-    "__cr_deny",
-    [
-      ["op", i32],
-      ["rule", i32],
-      ["buf", i32],
-      ["len", i32],
-      ["errno", i32],
-    ],
-    i32,
-  );
+  const f = new FnBuilder(m, F.deny, i32Params("op", "rule", "buf", "len", "errno"), i32);
   f.finish([
-    m.call("__cr_record", [f.get("op"), f.get("rule"), f.get("buf"), f.get("len")], none),
+    m.call(F.record, [f.get("op"), f.get("rule"), f.get("buf"), f.get("len")], none),
     e.cfg.onViolation === "trap" ? m.unreachable() : m.nop(),
     m.return(f.get("errno")),
   ]);

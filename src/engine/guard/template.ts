@@ -9,6 +9,7 @@ import type { GuardConfig } from "../policy/guard-config.js";
 import { GuardEmitter } from "./emitter.js";
 import { GUARD_RUNTIME_IMPORTS, GuardMutation, RAW_PREFIX } from "./names.js";
 import { STACK_FLOOR } from "../rewrite/stack-layout.js";
+import { GUARD_EXPORT_PREFIX, START_EXPORT, TARGET_MODULE } from "../rewrite/template-abi.js";
 import { GUARDED_FUNCTIONS, LINK_FOLLOWING_GUARDS, NO_RESULT, PREVIEW1_SIGNATURES, WASI_MODULE } from "../rewrite/wasi-preview1.js";
 
 const typeOf = (letters: string) => binaryen.createType(Array.from(letters, (c) => (c === "I" ? binaryen.i64 : binaryen.i32)));
@@ -27,7 +28,7 @@ export async function buildGuardTemplate(guard: GuardConfig, hooks: GuardTemplat
     m.addMemoryImport("mem", "env", "memory");
     m.addGlobalImport("__stack_pointer", "env", "__stack_pointer", binaryen.i32, true);
     m.addGlobalImport(STACK_FLOOR, "env", STACK_FLOOR, binaryen.i32, false);
-    m.addFunctionImport("target_start", "target", "_start", binaryen.none, binaryen.none);
+    m.addFunctionImport("target_start", TARGET_MODULE, "_start", binaryen.none, binaryen.none);
     const emitter = new GuardEmitter(m, guard, "__stack_pointer", STACK_FLOOR, hooks.mutation);
     const names = GUARDED_FUNCTIONS.filter((n) => n === "proc_exit" || emitter.guards(n));
     for (const name of new Set([...names, ...GUARD_RUNTIME_IMPORTS])) {
@@ -36,9 +37,10 @@ export async function buildGuardTemplate(guard: GuardConfig, hooks: GuardTemplat
     emitter.emitRuntime();
     for (const name of names) {
       const params = Array.from(PREVIEW1_SIGNATURES[name], (c) => (c === "I" ? binaryen.i64 : binaryen.i32));
-      if (name === "proc_exit") emitExitGuard(m, `guard_${name}`, RAW_PREFIX + name);
-      else emitter.emitGuard(name, `guard_${name}`, params);
-      m.addFunctionExport(`guard_${name}`, `guard_${name}`);
+      const guardName = GUARD_EXPORT_PREFIX + name;
+      if (name === "proc_exit") emitExitGuard(m, guardName, RAW_PREFIX + name);
+      else emitter.emitGuard(name, guardName, params);
+      m.addFunctionExport(guardName, guardName);
     }
     emitter.linkFollowing = false;
     for (const name of LINK_FOLLOWING_GUARDS) {
@@ -46,7 +48,7 @@ export async function buildGuardTemplate(guard: GuardConfig, hooks: GuardTemplat
       emitter.emitGuard(name, `guardlite_${name}`, params);
       m.addFunctionExport(`guardlite_${name}`, `guardlite_${name}`);
     }
-    m.addFunctionExport(emitter.wrapStart("target_start"), "__cr_start");
+    m.addFunctionExport(emitter.wrapStart("target_start"), START_EXPORT);
     if (!m.validate()) throw new Error("guard template failed validation");
     return m.emitBinary();
   } finally {

@@ -6,7 +6,8 @@ export interface GuardConfig {
   /** Directory the "." preopen stands for, and where the audit file lives. */
   workdir: string;
   onViolation: "deny" | "trap";
-  networkDisabled: boolean;
+  /** "disabled": every socket call is guarded and denied (the only mode there is). */
+  network: "disabled";
   /** Guest directories backed by another directory (/workspace by /workspace/home, /tmp
    *  by /workspace/tmp: only /workspace survives between commands in the SDK). */
   mounts?: { guest: string; backing: string }[];

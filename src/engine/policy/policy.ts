@@ -8,7 +8,7 @@ import { schemaErrors } from "../schema/validator.js";
 import type { GuardConfig } from "./guard-config.js";
 // in guard-config.ts (no YAML): a --wasm exec reaches it
 export { foreignGuardConfig } from "./guard-config.js";
-import { DEVICE_ALIASES } from "./devices.js";
+import { ENCLAVE_DEFAULTS } from "./defaults.js";
 
 export interface Policy {
   version: 1;
@@ -20,17 +20,13 @@ export interface Policy {
 
 const MAX_PATHS = 256;
 
-/** What an omitted field means, in one place (README Policy table). The network is
- *  always disabled: the only mode a policy may name. */
-export const POLICY_DEFAULTS = { include_workdir: true, on_violation: "deny", network: "disabled" } as const;
-
 /** Deny-all: nothing mounted, no network, deny on violation. */
 export function restrictiveDefaultPolicy(): Policy {
   return {
     version: 1,
     filesystem_policy: { include_workdir: false, read_only: [], read_write: [] },
-    network: { mode: POLICY_DEFAULTS.network },
-    on_violation: POLICY_DEFAULTS.on_violation,
+    network: { mode: ENCLAVE_DEFAULTS.network },
+    on_violation: ENCLAVE_DEFAULTS.on_violation,
   };
 }
 
@@ -95,15 +91,15 @@ export function normalise(path: string): string {
 export function guardConfig(policy: Policy, workdir: string): GuardConfig {
   const fs = policy.filesystem_policy;
   const readWrite = (fs.read_write ?? []).map(normalise);
-  if ((fs.include_workdir ?? POLICY_DEFAULTS.include_workdir) && !readWrite.includes(workdir)) readWrite.push(workdir);
+  if ((fs.include_workdir ?? ENCLAVE_DEFAULTS.include_workdir) && !readWrite.includes(workdir)) readWrite.push(workdir);
   return {
     readOnly: (fs.read_only ?? []).map(normalise),
     readWrite,
     workdir,
-    onViolation: policy.on_violation ?? POLICY_DEFAULTS.on_violation,
-    networkDisabled: POLICY_DEFAULTS.network === "disabled",
+    onViolation: policy.on_violation ?? ENCLAVE_DEFAULTS.on_violation,
+    network: policy.network?.mode ?? ENCLAVE_DEFAULTS.network,
     mounts: enclaveMounts(workdir, readWrite.includes("/tmp")),
-    devices: DEVICE_ALIASES.map((d) => ({ ...d })),
+    devices: ENCLAVE_DEFAULTS.devices.map((d) => ({ ...d })),
   };
 }
 

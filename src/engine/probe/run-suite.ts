@@ -97,7 +97,7 @@ export class ProbeSession {
   constructor(
     private readonly opts: ProbeOptions,
     /** Only runProbeSuiteUnguardedForTests sets it. */
-    private readonly unguarded = false,
+    private readonly hooks: { unguardedForTests?: boolean } = {},
   ) {
     this.probes = selectProbes(catalogue(), opts.only);
     if (!this.probes.length) throw new EngineError("USAGE", `no probe id or category matches ${[opts.only].flat().join(", ")}`);
@@ -121,7 +121,7 @@ export class ProbeSession {
       process.env[this.canary.env] = this.canary.envValue;
       const launches = [];
       for (const lane of this.lanes.values())
-        launches.push({ lane, launch: await prepareLaunch({ ...this.opts, name: lane.name, unguarded: this.unguarded }, {}) });
+        launches.push({ lane, launch: await prepareLaunch({ ...this.opts, name: lane.name, unguardedForTests: this.hooks.unguardedForTests }, {}) });
       this.policyDigest = launches[0].launch.policyDigest;
       const booted = await Promise.allSettled(
         launches.map(async ({ lane, launch }) => {
@@ -221,7 +221,7 @@ export function runProbeSuite(opts: ProbeOptions, onResult?: (r: ProbeResult) =>
  *  enclave booted without its policy guard, to prove the probes report breaches when
  *  enforcement is off. */
 export function runProbeSuiteUnguardedForTests(opts: ProbeOptions): Promise<ProbeReport> {
-  return runSuite(new ProbeSession(opts, true));
+  return runSuite(new ProbeSession(opts, { unguardedForTests: true }));
 }
 
 async function runSuite(session: ProbeSession, onResult?: (r: ProbeResult) => void): Promise<ProbeReport> {

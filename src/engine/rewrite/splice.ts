@@ -3,8 +3,9 @@
 // binary. Guarded imports are redirected to their guards, the real imports the guards
 // need are appended, and every function index in the code is renumbered. The proof that
 // only guard code reaches a raw import is taken on the way, from the rewritten calls.
+import { GUARD_EXPORT_PREFIX, START_EXPORT, TARGET_MODULE } from "./template-abi.js";
 import { EngineError } from "../errors.js";
-import { GUARDED_FUNCTIONS, WASI_MODULE } from "./wasi-preview1.js";
+import { guardedUnder, WASI_MODULE } from "./wasi-preview1.js";
 import { findShadowStack, GUARD_SCRATCH_BYTES, STACK_FLOOR } from "./stack-layout.js";
 import { ByteWriter, IndexMaps, leb, Reader, rewriteBody, slebNonNegative } from "../wasm/code.js";
 import { entries, Import, parseImports, readName as name, sections, vecCount } from "../wasm/sections.js";
@@ -53,8 +54,8 @@ export interface SpliceResult {
 
 /** Splices the guard template (exporting `guard_<name>` per guardable function and
  *  `__cr_start`) into `target`, an admitted module. Sockets are interposed only when
- *  the network is disabled. */
-export function spliceGuard(target: Uint8Array, template: Uint8Array, label: string, networkDisabled: boolean, hooks: SpliceHooks = {}): SpliceResult {
+ *  the network is disabled (guardedUnder). */
+export function spliceGuard(target: Uint8Array, template: Uint8Array, label: string, network: string, hooks: SpliceHooks = {}): SpliceResult {
   const T = sections(target);
   const G = sections(template);
   const tsec = (id: number) => T.find((s) => s.id === id)?.body;
@@ -64,7 +65,7 @@ export function spliceGuard(target: Uint8Array, template: Uint8Array, label: str
   const gImports = parseImports(gsec(2) ?? new Uint8Array([0]));
   if (tImports.some((i) => i.kind !== 0)) throw new EngineError("MODULE_REJECTED", `${label}: only function imports are admitted`);
   const nImpT = tImports.length;
-  const guardable = new Set(GUARDED_FUNCTIONS.filter((n) => networkDisabled || !n.startsWith("sock_")));
+  const guardable = guardedUnder(network);
   const guarded = new Set(tImports.filter((i) => i.module === WASI_MODULE && guardable.has(i.name)).map((i) => i.name));
   const nTypesT = vecCount(tsec(1));
   const nDefT = vecCount(tsec(3));
@@ -79,8 +80,8 @@ export function spliceGuard(target: Uint8Array, template: Uint8Array, label: str
   const templateExports = exportsOf(gsec(7));
   const startExport = targetExports.find((e) => e.name === "_start" && e.kind === 0);
   if (!startExport) throw new EngineError("MODULE_REJECTED", `${label}: exports no _start function`);
-  const crStart = templateExports.find((e) => e.name === "__cr_start");
-  if (!crStart) throw new Error("guard template exports no __cr_start");
+  const crStart = templateExports.find((e) => e.name === START_EXPORT);
+  if (!crStart) throw new Error(`guard template exports no ${START_EXPORT}`);
 
   // Only the template code the guest can reach is kept: the _start wrapper and the guards
   // of the functions the guest imports. Every import costs @wasmer/sdk work on each run,
@@ -90,7 +91,8 @@ export function spliceGuard(target: Uint8Array, template: Uint8Array, label: str
   const gFuncImports = gImports.filter((i) => i.kind === 0);
   const gBodies = bodies(gsec(10));
   const guardExport = new Map<string, number>();
-  for (const e of templateExports) if (e.kind === 0 && e.name.startsWith("guard_")) guardExport.set(e.name.slice(6), e.index);
+  for (const e of templateExports)
+    if (e.kind === 0 && e.name.startsWith(GUARD_EXPORT_PREFIX)) guardExport.set(e.name.slice(GUARD_EXPORT_PREFIX.length), e.index);
   // a module that cannot read links gets the guards that follow none (no new import)
   const readsLinks = tImports.some((i) => i.module === WASI_MODULE && i.name === "path_readlink");
   if (!readsLinks) for (const e of templateExports) if (e.kind === 0 && e.name.startsWith("guardlite_")) guardExport.set(e.name.slice(10), e.index);
@@ -100,13 +102,13 @@ export function spliceGuard(target: Uint8Array, template: Uint8Array, label: str
   const kept = tImports.filter((i) => !(i.module === WASI_MODULE && guarded.has(i.name)));
   const keptIndex = new Map(kept.map((imp, k) => [imp, k]));
   const shared = (imp: Import) => kept.findIndex((t) => t.module === imp.module && t.name === imp.name);
-  const raw = gFuncImports.filter((imp, j) => imp.module !== "target" && live.has(j) && shared(imp) < 0);
+  const raw = gFuncImports.filter((imp, j) => imp.module !== TARGET_MODULE && live.has(j) && shared(imp) < 0);
   const K = kept.length;
   const I = K + raw.length; // imports in the output
   const templateFunc = (i: number): number => {
     if (i < gFuncImports.length) {
       const imp = gFuncImports[i];
-      if (imp.module === "target") return targetFunc(startExport.index);
+      if (imp.module === TARGET_MODULE) return targetFunc(startExport.index);
       const own = shared(imp);
       if (own >= 0) return own;
       const k = raw.indexOf(imp);

@@ -82,6 +82,13 @@ export const GUARDED_FUNCTIONS: readonly string[] = [
   "sock_shutdown",
 ];
 
+/** The imports the guard stands in front of under a network mode: every guardable
+ *  function, the socket calls included while the network is disabled (the only mode
+ *  there is; a mode that allowed sockets would pass them through). */
+export function guardedUnder(network: string): Set<string> {
+  return new Set(GUARDED_FUNCTIONS.filter((n) => network === "disabled" || !n.startsWith("sock_")));
+}
+
 /** Guards that follow symlinks themselves (with raw path_readlink); the template also
  *  has a `guardlite_` variant of each that does not, spliced into a module that does
  *  not import path_readlink. */

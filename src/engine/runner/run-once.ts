@@ -40,6 +40,8 @@ export interface RunOnceOptions {
   env?: Record<string, string>;
   /** Host files or directories put into the enclave before the run. */
   copies?: HostCopy[];
+  /** Names the copies' input in messages ("copy"; the CLI: "--copy"). */
+  copyLabel?: string;
   /** Absolute guest directory the guest starts in (--workdir); checked as sandbox-exec -w. */
   workdir?: string;
   onOutput?: (stream: "stdout" | "stderr", data: Buffer) => void;
@@ -74,7 +76,7 @@ export async function runOnce(opts: RunOnceOptions): Promise<ExecResult> {
     outputBytes,
   };
   const box = await EnclaveSandbox.boot(config, undefined, false);
-  for (const c of opts.copies ?? []) await copyIn(box, c, guard.mounts ?? []);
+  for (const c of opts.copies ?? []) await copyIn(box, c, guard.mounts ?? [], opts.copyLabel ?? "copy");
   const missing = workdir && (await box.missingWorkdir(workdir));
   if (missing) throw new EngineError("WORKDIR_MISSING", missing);
   const tally = new ViolationTally();
@@ -107,17 +109,20 @@ export async function runOnce(opts: RunOnceOptions): Promise<ExecResult> {
 
 /** Copies a host file or directory tree to a guest path inside a mount (the only
  *  places the sandbox stores files); symlinks are followed, as `cp -rL` does. */
-async function copyIn(box: EnclaveSandbox, copy: HostCopy, mounts: { guest: string; backing: string }[]): Promise<void> {
+async function copyIn(box: EnclaveSandbox, copy: HostCopy, mounts: { guest: string; backing: string }[], input: string): Promise<void> {
   const mount = mounts.find((m) => copy.guest === m.guest || copy.guest.startsWith(m.guest + "/"));
   if (!mount || copy.guest.split("/").includes(".."))
-    throw new EngineError("USAGE", `--copy ${copy.host}:${copy.guest}: the guest path must lie in ${mounts.map((m) => m.guest).join(" or ")}`);
+    throw new EngineError("USAGE", `${input} ${copy.host}:${copy.guest}: the guest path must lie in ${mounts.map((m) => m.guest).join(" or ")}`);
   const target = mount.backing + copy.guest.slice(mount.guest.length);
   const walk = async (host: string, guestPath: string) => {
     let st;
     try {
       st = statSync(host);
     } catch (e) {
-      throw new EngineError("USAGE", `--copy ${host}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file or directory" : (e as Error).message}`);
+      throw new EngineError(
+        "USAGE",
+        `${input} ${host}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file or directory" : (e as Error).message}`,
+      );
     }
     if (st.isDirectory()) {
       await box.mkdir(guestPath);
