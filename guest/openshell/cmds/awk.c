@@ -15,13 +15,6 @@
 /* awk is large and rarely hot: optimise it for size (the module has a size budget) */
 #pragma clang attribute push (__attribute__((minsize)), apply_to = function)
 
-static const char help[] =
-  "usage: awk [-F FS] [-v VAR=VALUE]... [-f PROGFILE]... ['PROGRAM'] [FILE|VAR=VALUE]...\n\n"
-  "Run a POSIX awk program on each input record.\n"
-  "-F FS\tfield separator: \" \" (blanks), one character, or an ERE\n"
-  "-v V=VAL\tassign VAL to the variable V before BEGIN\n"
-  "-f FILE\tread the program from FILE (repeatable)\n";
-
 /* ---- values ---- */
 enum { C_NUM = 1, C_STR = 2, C_NUMERIC = 4 };  /* num valid, str valid, compares as a number */
 typedef struct { double num; char *str; int fl; } Cell;
@@ -1855,7 +1848,7 @@ static void cleanup(void) {
 extern char **environ;
 
 int awk_main(int argc, char **argv) {
-  if (toy_init(argc, argv, "^F:v*f*", help, 2)) return toys.exitval;
+  if (toy_init(argc, argv, "^F:v*f*", 2)) return toys.exitval;
   memset(&G, 0, sizeof G);
   perr = 0;
   rng_state = 0;

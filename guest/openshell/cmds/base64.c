@@ -8,10 +8,6 @@
 
 #pragma clang attribute push (__attribute__((minsize)), apply_to = function)
 
-static const char help[] =
-  "usage: base64 [-d] [-i] [-w COLS] [FILE]\n\nEncode FILE (or stdin) in base64, or decode it.\n"
-  "-d\tdecode\n-i\twhen decoding, ignore bytes outside the alphabet\n"
-  "-w N\twrap encoded lines after N characters (76; 0: no wrapping)\n";
 static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 static long long wrap, col;
@@ -21,7 +17,7 @@ static void put(int c) {
 }
 
 int base64_main(int argc, char **argv) {
-  if (toy_init(argc, argv, "d(decode)i(ignore-garbage)w:(wrap)D", help, 1)) return toys.exitval;
+  if (toy_init(argc, argv, "d(decode)i(ignore-garbage)w:(wrap)D", 1)) return toys.exitval;
   wrap = 76;
   col = 0;
   if (FLAG('w') && (parse_long(OPTARG('w'), &wrap) || wrap < 0)) { error_msg("invalid wrap size: '%s'", OPTARG('w')); return 1; }

@@ -13,13 +13,6 @@
  * -v	show control and high bytes as ^X and M-X */
 #include "lib/lib.h"
 
-static const char help[] =
-  "usage: cat [-AbeEnstTuv] [FILE...]\n\n"
-  "Copy each FILE (or stdin; \"-\" is stdin) to stdout.\n"
-  "-A\tsame as -vET\n-b\tnumber non-blank output lines\n-e\tsame as -vE\n"
-  "-E\tshow $ at the end of each line\n-n\tnumber all output lines\n-s\tsqueeze repeated blank lines\n"
-  "-t\tsame as -vT\n-T\tshow tabs as ^I\n-u\tunbuffered (ignored)\n-v\tshow control and high bytes as ^X and M-X\n";
-
 static long line_no;
 static int at_start, blanks, show_ends, show_tabs, show_nonprinting;
 
@@ -50,7 +43,7 @@ static void cat_lines(FILE *f) {
 }
 
 int cat_main(int argc, char **argv) {
-  if (toy_init(argc, argv, "AbeEnstTuv(show-nonprinting)", help, 1)) return toys.exitval;
+  if (toy_init(argc, argv, "AbeEnstTuv(show-nonprinting)", 1)) return toys.exitval;
   show_ends = FLAG('E') || FLAG('A') || FLAG('e');
   show_tabs = FLAG('T') || FLAG('A') || FLAG('t');
   show_nonprinting = FLAG('v') || FLAG('A') || FLAG('e') || FLAG('t');

@@ -12,13 +12,6 @@
 /* optimised for size (the module has a size budget) */
 #pragma clang attribute push (__attribute__((minsize)), apply_to = function)
 
-static const char help[] =
-  "usage: cut -b LIST | -c LIST | -f LIST [-d DELIM] [-s] [FILE...]\n\n"
-  "Print selected parts of each line of the FILEs (or stdin).\n"
-  "LIST is comma-separated N, N-M, N- or -M (counting from 1).\n"
-  "-b\tselect bytes\n-c\tselect characters (bytes: the enclave uses the C locale)\n"
-  "-f\tselect fields\n-d\tfield delimiter (default TAB)\n-s\twith -f, skip lines without a delimiter\n";
-
 static unsigned char *sel;
 static size_t nsel, open_from;  /* positions >= open_from (if nonzero) are selected */
 
@@ -60,7 +53,7 @@ static int parse_list(const char *s) {
 static int selected(size_t i) { return (open_from && i >= open_from) || (i < nsel && sel[i]); }
 
 int cut_main(int argc, char **argv) {
-  if (toy_init(argc, argv, "b:c:f:d:sn", help, 1)) return toys.exitval;
+  if (toy_init(argc, argv, "b:c:f:d:sn", 1)) return toys.exitval;
   sel = NULL;
   int modes = FLAG('b') + FLAG('c') + FLAG('f');
   if (!modes) return usage_error("you must specify a list of bytes, characters, or fields");

@@ -1,11 +1,10 @@
-/* usage: diff [-u | -U NUM | -c] [-q] [-s] [-i] [-b] [-w] [-B] FILE1 FILE2
+/* usage: diff [-u | -U NUM] [-r] [--label L1 [--label L2]] [-q] [-s] [-i] [-b] [-w] [-B] FILE1 FILE2
  *
  * Compare two files line by line (GNU output formats). Exit 0 if they are the
- * same, 1 if they differ, 2 on trouble. Two directories: their files by name,
- * "Only in" for the rest; -r descends into common subdirectories.
+ * same, 1 if they differ, 2 on trouble. Two directories: files by name.
  * -u	unified format, 3 lines of context (-U NUM: NUM lines)
  * -r	compare common subdirectories too
- * --label	name printed instead of a file's name and time (-u)
+ * --label	name printed instead of a file's name and time
  * -q	only say whether the files differ
  * -s	say when the files are the same
  * -i	ignore case
@@ -19,16 +18,6 @@
 #include <time.h>
 
 #pragma clang attribute push (__attribute__((minsize)), apply_to = function)
-
-static const char help[] =
-  "usage: diff [-u | -U NUM] [-r] [--label L1 [--label L2]] [-q] [-s] [-i] [-b] [-w] [-B] FILE1 FILE2\n\n"
-  "Compare two files line by line (GNU output formats). Exit 0 if they are the\n"
-  "same, 1 if they differ, 2 on trouble. Two directories: files by name.\n"
-  "-u\tunified format, 3 lines of context (-U NUM: NUM lines)\n"
-  "-r\tcompare common subdirectories too\n--label\tname printed instead of a file's name and time\n"
-  "-q\tonly say whether the files differ\n-s\tsay when the files are the same\n"
-  "-i\tignore case\n-b\tignore changes in the amount of white space\n-w\tignore all white space\n"
-  "-B\tignore changes whose lines are all blank\n-N\ttreat a missing file as empty\n";
 
 enum { MAX_EDITS = 4000 };  /* Myers' trace is O(D^2) memory */
 
@@ -350,7 +339,7 @@ static int diff_dirs(const char *da, const char *db, long long ctx) {
 }
 
 int diff_main(int argc, char **argv) {
-  if (toy_init(argc, argv, "u(unified)U:c(context)q(brief)s(report-identical-files)i(ignore-case)b(ignore-space-change)w(ignore-all-space)B(ignore-blank-lines)N(new-file)a(text)r(recursive)L*(label)", help, 2)) return toys.exitval;
+  if (toy_init(argc, argv, "u(unified)U:c(context)q(brief)s(report-identical-files)i(ignore-case)b(ignore-space-change)w(ignore-all-space)B(ignore-blank-lines)N(new-file)a(text)r(recursive)L*(label)", 2)) return toys.exitval;
   if (FLAG('c')) { error_msg("-c (context format) is not supported; use -u"); return 2; }
   if (toys.optc != 2) {
     if (toys.optc < 2) return usage_error("missing operand after '%s'", toys.optc ? toys.optargs[0] : "diff");

@@ -12,15 +12,6 @@
 #include "lib/lib.h"
 #include <dirent.h>
 
-static const char help[] =
-  "usage: du [-ahcks] [FILE...]\n\n"
-  "Show the disk use of each FILE (default .) and, for directories, of each\n"
-  "subdirectory, in 1 KiB blocks. WASI reports no block counts, so a file\n"
-  "counts as its size rounded up to 4 KiB blocks and a directory as 4 KiB.\n"
-  "-s\tonly a total for each FILE\n-a\tshow files too, not just directories\n"
-  "-c\tprint a grand total\n-h\thuman-readable sizes (K, M, G)\n-k\t1 KiB blocks (the default)\n"
-  "-S\ta directory's size leaves out its subdirectories\n";
-
 static void show(unsigned long long kb, const char *path) {
   if (FLAG('h')) {
     const char *u = "KMGTP";
@@ -61,7 +52,7 @@ static unsigned long long walk(const char *path, int depth) {
 }
 
 int du_main(int argc, char **argv) {
-  if (toy_init(argc, argv, "ahcksS", help, 1)) return toys.exitval;
+  if (toy_init(argc, argv, "ahcksS", 1)) return toys.exitval;
   char *dot[] = {".", NULL};
   unsigned long long total = 0;
   for (char **a = toys.optc ? toys.optargs : dot; *a; a++) total += walk(*a, 0);

@@ -8,12 +8,6 @@
 
 extern char **environ;
 
-static const char help[] =
-  "usage: env [-i] [-u NAME]... [NAME=VALUE]... [COMMAND [ARG...]]\n\n"
-  "Run COMMAND (a utility of the enclave) with a modified environment,\n"
-  "or print the environment.\n"
-  "-i\tstart with an empty environment (- too)\n-u\tremove NAME from the environment\n";
-
 static char **env;
 static int nenv;
 
@@ -23,7 +17,7 @@ static void unset(const char *name, size_t len) {
 }
 
 int env_main(int argc, char **argv) {
-  if (toy_init(argc, argv, "^iu*", help, 125)) return toys.exitval;
+  if (toy_init(argc, argv, "^iu*", 125)) return toys.exitval;
   char **ops = toys.optargs;
   int clear = FLAG('i');
   if (*ops && !strcmp(*ops, "-")) { clear = 1; ops++; }

@@ -9,13 +9,6 @@
 
 #pragma clang attribute push (__attribute__((minsize)), apply_to = function)
 
-static const char help[] =
-  "usage: expr EXPRESSION\n\n"
-  "Print the value of EXPRESSION; exit 0 if it is neither empty nor 0, 1 if it is,\n"
-  "2 if it is invalid. Operators, loosest first: | & (= == != < <= > >=) (+ -)\n"
-  "(* / %) : and the functions match STR RE, substr STR POS LEN, index STR CHARS,\n"
-  "length STR, + TOKEN. Comparisons are numeric when both sides are integers.\n";
-
 static char **args;
 static int pos, count, failed;
 
@@ -156,8 +149,8 @@ static char *or_expr(void) {
 }
 
 int expr_main(int argc, char **argv) {
-  if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "--version"))) return toy_init(argc, argv, "", help, 2), toys.exitval;
-  toy_init(1, argv, "", help, 2);
+  if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "--version"))) return toy_init(argc, argv, "", 2), toys.exitval;
+  toy_init(1, argv, "", 2);
   int first = argc > 1 && !strcmp(argv[1], "--") ? 2 : 1;
   count = argc - first;
   args = malloc((count + 1) * sizeof *args);

@@ -26,23 +26,6 @@
 /* rarely hot: optimised for size (the module has a size budget) */
 #pragma clang attribute push (__attribute__((minsize)), apply_to = function)
 
-static const char help[] =
-  "usage: find [PATH...] [EXPRESSION]\n\n"
-  "Walk each PATH (default .) and print the names that match EXPRESSION.\n"
-  "Entries of a directory are visited in name order (C locale).\n"
-  "-name PAT\tbase name matches shell pattern PAT (-iname: ignoring case)\n"
-  "-path PAT\twhole path matches PAT\n"
-  "-type C\tfile type: f regular, d directory, l symbolic link\n"
-  "-maxdepth N\tdescend at most N levels below the PATHs (-mindepth N: at least)\n"
-  "-empty\tempty file or directory\n"
-  "-size [+-]N[cwbkMG]\tsize in units (512-byte blocks by default), rounded up: more, less, exactly\n"
-  "-mtime [+-]N\tmodified N days ago (-mmin: minutes), fractions dropped\n"
-  "-newer FILE\tmodified more recently than FILE\n-prune\tdo not descend into this directory\n"
-  "-depth\tvisit a directory's entries before the directory\n"
-  "-delete\tdelete the file or empty directory (implies -depth)\n-print\tprint the path (the default action)\n"
-  "-exec CMD {} ;\trun a utility (or sh) for each match ({} + to batch)\n"
-  "! EXPR, -not EXPR, EXPR -a EXPR, EXPR -o EXPR, ( EXPR )\tcombine tests\n";
-
 static char **expr;   /* the expression words */
 static int nexpr, pos, has_action, maxdepth, mindepth, bad, depth_first, pruned;
 static time_t now;
@@ -238,7 +221,7 @@ post:
 int find_main(int argc, char **argv) {
   toys.name = "find";
   toys.exitval = 0;
-  if (argc == 2 && !strcmp(argv[1], "--help")) { fputs(help, stdout); return 0; }
+  if (argc == 2 && !strcmp(argv[1], "--help")) return show_help();
   int i = 1;
   while (i < argc && argv[i][0] != '-' && strcmp(argv[i], "!") && strcmp(argv[i], "(")) i++;
   char **paths = argv + 1;

@@ -26,21 +26,6 @@
 #include <dirent.h>
 #include <regex.h>
 
-static const char help[] =
-  "usage: grep [-EFGacHhiLlnoqrsvwx] [-A NUM] [-B NUM] [-C NUM] [-e PATTERN]... [-f FILE] [PATTERN] [FILE...]\n\n"
-  "Print lines of each FILE (or stdin) that match a PATTERN (POSIX basic regex).\n"
-  "-E\textended regular expressions\n-F\tfixed strings\n-G\tbasic regular expressions (default)\n"
-  "-e\ta pattern (may repeat; a pattern with newlines is several)\n"
-  "-f\tread patterns from FILE, one per line\n-i\tignore case\n-v\tselect non-matching lines\n"
-  "-c\tprint only a count of selected lines per file\n-n\tprefix lines with their line number\n"
-  "-H\talways prefix lines with the file name; -h never\n"
-  "-l\tprint only names of files with a selected line; -L without\n"
-  "-o\tprint only the matching parts\n-q\tquiet: exit status only, stop at the first match\n"
-  "-r\tsearch directories recursively (-R too)\n-s\tno messages about missing or unreadable files\n"
-  "-w\tmatch whole words only\n-x\tmatch whole lines only\n-a\ttreat binary files as text\n"
-  "-A\tprint NUM lines of context after each selected line; -B before; -C both\n"
-  "Exit status: 0 selected a line, 1 none, 2 error.\n";
-
 static char **pats;
 static regex_t *res;
 static int npats, matched, errors, show_names, done, printed_any;
@@ -217,7 +202,7 @@ static void add_patterns(const char *s) {
 }
 
 int grep_main(int argc, char **argv) {
-  if (toy_init(argc, argv, "EFGacHhiLlnoqrRsvwxy(ignore-case)e*(regexp)f*(file)A:B:C:", help, 2)) return toys.exitval;
+  if (toy_init(argc, argv, "EFGacHhiLlnoqrRsvwxy(ignore-case)e*(regexp)f*(file)A:B:C:", 2)) return toys.exitval;
   pats = NULL;
   res = NULL;
   npats = matched = errors = done = printed_any = 0;

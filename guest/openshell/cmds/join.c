@@ -17,19 +17,6 @@
 
 #pragma clang attribute push (__attribute__((minsize)), apply_to = function)
 
-static const char help[] =
-  "usage: join [-i] [-a 1|2]... [-v 1|2] [-e EMPTY] [-o FORMAT] [-t CHAR] [-1 F] [-2 F] [-j F] FILE1 FILE2\n\n"
-  "Join the lines of two files sorted on a join field: each pair with equal fields\n"
-  "prints the field, then the other fields of FILE1, then those of FILE2 (\"-\": stdin).\n"
-  "-1 F\tjoin on field F of FILE1 (-2: of FILE2; -j: of both); default 1\n"
-  "-t CHAR\tfields are separated by CHAR (default: runs of blanks, leading blanks ignored)\n"
-  "-a N\talso print the unpairable lines of file N\n-v N\tprint only the unpairable lines of file N\n"
-  "-e EMPTY\tprint EMPTY for missing fields of -o\n"
-  "-o FORMAT\tprint these fields: 0 (the join field) or N.F, separated by , or blanks;\n"
-  "\t\tauto: as many as the first line of each file has\n"
-  "-i\tignore case when comparing fields\n"
-  "Input order is checked once a line did not pair: an unsorted file is then\nreported and the status is 1.\n";
-
 struct line { char **f; int n; };
 struct file { struct line *l; int n, key; char *text; };
 static struct file in[2];
@@ -129,7 +116,7 @@ static int number(const char *s) {
 }
 
 int join_main(int argc, char **argv) {
-  if (toy_init(argc, argv, "ia*v*e:o:t:1:2:j:", help, 1)) return toys.exitval;
+  if (toy_init(argc, argv, "ia*v*e:o:t:1:2:j:", 1)) return toys.exitval;
   if (toys.optc != 2) return toys.optc < 2 ? usage_error("missing operand") : usage_error("extra operand '%s'", toys.optargs[2]);
   int show[2] = {0, 0}, only = FLAG('v');
   for (int v = 0; v < 2; v++)

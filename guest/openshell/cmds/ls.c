@@ -1,7 +1,6 @@
 /* usage: ls [-1aAdlRrt] [FILE...]
  *
  * List files, or the contents of directories, sorted by name (C locale).
- * Output is one name per line (stdout is never a terminal in the enclave).
  * -1	one name per line (the default)
  * -a	include names starting with .
  * -A	like -a but without . and ..
@@ -10,6 +9,8 @@
  * -R	list subdirectories recursively
  * -r	reverse the sort order
  * -t	sort by modification time, newest first */
+
+/* Output is one name per line: stdout is never a terminal in the enclave. */
 #include "lib/lib.h"
 #include <dirent.h>
 #include <time.h>
@@ -17,15 +18,6 @@
 
 /* rarely hot: optimised for size (the module has a size budget) */
 #pragma clang attribute push (__attribute__((minsize)), apply_to = function)
-
-static const char help[] =
-  "usage: ls [-1aAdlRrt] [FILE...]\n\n"
-  "List files, or the contents of directories, sorted by name (C locale).\n"
-  "-1\tone name per line (the default)\n-a\tinclude names starting with .\n"
-  "-A\tlike -a but without . and ..\n-d\tlist directories themselves, not their contents\n"
-  "-l\tlong format (mode, links, owner, group, size, date, name)\n"
-  "-R\tlist subdirectories recursively\n-r\treverse the sort order\n"
-  "-t\tsort by modification time, newest first\n";
 
 struct ent {
   char *name, *path;
@@ -144,7 +136,7 @@ static void list_dir(const char *path, int header, int top) {
 }
 
 int ls_main(int argc, char **argv) {
-  if (toy_init(argc, argv, "1aAdlRrt", help, 2)) return toys.exitval;
+  if (toy_init(argc, argv, "1aAdlRrt", 2)) return toys.exitval;
   printed = status = 0;
   char *dot[] = {".", NULL};
   char **ops = toys.optc ? toys.optargs : dot;

@@ -3,7 +3,7 @@
  * Dump the bytes of the FILEs (or stdin), 16 per line; repeated lines show as *.
  * Several types print one row each, in the order given, aligned as GNU aligns them.
  * -t TYPE	a (named characters), c (characters), d, o, u, x with a size 1 2 4 8 or
- *		C S I L (e.g. x1, d4, oS; default 4); several letters in one TYPE are several types
+ *	C S I L (e.g. x1, d4, oS; default 4); several letters in one TYPE are several types
  * -a -b -c -d -i -l -o -s -x	-t a, o1, c, u2, d4, d8, o2, d2, x2 (-o is the default)
  * -A	offset radix: d decimal, o octal (default), x hex, n none
  * -j	skip SKIP bytes first; -N	dump at most COUNT bytes (suffixes b k m G, 0x hex)
@@ -15,19 +15,6 @@
 
 /* rarely hot: optimised for size (the module has a size budget) */
 #pragma clang attribute push (__attribute__((minsize)), apply_to = function)
-
-static const char help[] =
-  "usage: od [-abcdilosvx] [-A RADIX] [-j SKIP] [-N COUNT] [-t TYPE]... [-w[BYTES]] [FILE...]\n\n"
-  "Dump the bytes of the FILEs (or stdin), 16 per line; repeated lines show as *.\n"
-  "Several types print one row each, in the order given, aligned as GNU aligns them.\n"
-  "-t TYPE\ta (named characters), c (characters), d, o, u, x with a size 1 2 4 8 or\n"
-  "\tC S I L (e.g. x1, d4, oS; default 4); several letters in one TYPE are several types\n"
-  "-a -b -c -d -i -l -o -s -x\t-t a, o1, c, u2, d4, d8, o2, d2, x2 (-o is the default)\n"
-  "-A\toffset radix: d decimal, o octal (default), x hex, n none\n"
-  "-j\tskip SKIP bytes first; -N\tdump at most COUNT bytes (suffixes b k m G, 0x hex)\n"
-  "-w\tBYTES per line (default 16, 32 without a number)\n"
-  "-v\tdo not replace repeated lines by *\n"
-  "Floating-point types (-t f, -f) and the z suffix are not supported.\n";
 
 struct type { char kind; int size, width, pad; };
 static struct type types[32];
@@ -125,7 +112,7 @@ static int size_arg(const char *s, unsigned long long *v) {
 }
 
 int od_main(int argc, char **argv) {
-  if (toy_init(argc, argv, "abcdfilosxvA:j:N:t*w?", help, 1)) return toys.exitval;
+  if (toy_init(argc, argv, "abcdfilosxvA:j:N:t*w?", 1)) return toys.exitval;
   radix = 'o';
   if (FLAG('A')) {
     radix = *OPTARG('A');

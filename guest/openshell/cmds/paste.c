@@ -7,11 +7,6 @@
 
 #pragma clang attribute push (__attribute__((minsize)), apply_to = function)
 
-static const char help[] =
-  "usage: paste [-s] [-d LIST] [FILE...]\n\nJoin corresponding lines of the FILEs (\"-\" is stdin) with tabs.\n"
-  "-d LIST\tuse the characters of LIST in turn instead of tabs (\\n \\t \\\\ \\0 escapes)\n"
-  "-s\tjoin all lines of each file into one line instead\n";
-
 static char *delims;
 static int ndelims;
 
@@ -27,7 +22,7 @@ static int read_line(FILE *f, char **line, size_t *cap, ssize_t *len) {
 }
 
 int paste_main(int argc, char **argv) {
-  if (toy_init(argc, argv, "sd:", help, 1)) return toys.exitval;
+  if (toy_init(argc, argv, "sd:", 1)) return toys.exitval;
   const char *d = FLAG('d') ? OPTARG('d') : "\t";
   delims = malloc(strlen(d) + 1);
   ndelims = 0;

@@ -11,14 +11,6 @@
 /* optimised for size (the module has a size budget) */
 #pragma clang attribute push (__attribute__((minsize)), apply_to = function)
 
-static const char help[] =
-  "usage: printf FORMAT [ARGUMENT...]\n\n"
-  "Print ARGUMENTs according to FORMAT (GNU /bin/printf), reusing FORMAT while\n"
-  "arguments remain. Conversions: %d %i %o %u %x %X %c %s %b %e %E %f %F %g %G\n"
-  "%a %A %%, with flags, width and precision (* reads an argument).\n"
-  "Escapes: \\\\ \\\" \\a \\b \\c \\e \\f \\n \\r \\t \\v \\NNN \\xHH; %b expands them in its\n"
-  "argument. A numeric argument may be 'c (the code of c).\n";
-
 static char **args;
 static int stop;
 
@@ -92,7 +84,7 @@ static double get_float(void) {
 int printf_main(int argc, char **argv) {
   toys.name = "printf";
   toys.exitval = 0;
-  if (argc == 2 && !strcmp(argv[1], "--help")) { fputs(help, stdout); return 0; }
+  if (argc == 2 && !strcmp(argv[1], "--help")) return show_help();
   int first = 1;
   if (argc > 1 && !strcmp(argv[1], "--")) { argv++; argc--; }
   if (argc < 2) return usage_error("missing operand");

@@ -21,20 +21,6 @@
 /* optimised for size (the module has a size budget) */
 #pragma clang attribute push (__attribute__((minsize)), apply_to = function)
 
-static const char help[] =
-  "usage: sed [-nEri] [-e SCRIPT]... [-f FILE]... [SCRIPT] [FILE...]\n\n"
-  "Stream editor: run SCRIPT on each line of the FILEs (or stdin).\n"
-  "-n\tdo not print the pattern space at the end of each cycle\n"
-  "-e\tadd a script (may repeat; each is a separate line)\n"
-  "-f\tadd the script in FILE (may repeat, mixes with -e in order)\n"
-  "-E\textended regular expressions (-r too)\n-i\tedit FILEs in place\n"
-  "-s\ttreat files as separate streams\n"
-  "Addresses: N, $, /RE/, \\cREc, FIRST~STEP, ADDR1,ADDR2, ADDR1,+N, 0,/RE/, ADDR! (negated).\n"
-  "Replacements: & \\1..\\9 \\n, and \\U \\L \\u \\l \\E case conversion.\n"
-  "Commands: s/RE/REPL/[gpiN] y/SRC/DST/ p P d D n N q[CODE] Q[CODE] = a i c TEXT\n"
-  "          h H g G x b t T :LABEL r FILE w FILE { } #comment; separated by ; or newlines.\n"
-  "The s flag w FILE writes each changed line; /dev/stdout and /dev/stderr are the streams.\n";
-
 enum { A_NONE, A_LINE, A_LAST, A_RE, A_STEP, A_PLUS };
 struct addr { int type; long line, step; regex_t *re; };
 struct cmd {
@@ -630,7 +616,7 @@ static void backup(const char *file, const char *suffix) {
 }
 
 int sed_main(int argc, char **argv) {
-  if (toy_init(argc, argv, "n(quiet)(silent)E(regexp-extended)ri?(in-place)s(separate)e*(expression)f*(file)", help, 1)) return toys.exitval;
+  if (toy_init(argc, argv, "n(quiet)(silent)E(regexp-extended)ri?(in-place)s(separate)e*(expression)f*(file)", 1)) return toys.exitval;
   nw = 0;
   cmds = NULL;
   ncmds = nregs = 0;

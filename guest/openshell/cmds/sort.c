@@ -18,20 +18,6 @@
 #include "lib/lib.h"
 #include <ctype.h>
 
-static const char help[] =
-  "usage: sort [-cCfghMnrsuVz] [-k POS1[,POS2]]... [-t SEP] [-o FILE] [FILE...]\n\n"
-  "Sort the lines of the FILEs (or stdin) by byte value (C locale).\n"
-  "-c\tcheck that the input is sorted; report the first disorder (-C: silently)\n"
-  "-f\tfold lower case to upper case\n-n\tcompare a leading number (blanks, -, digits, .)\n"
-  "-g\tcompare general numbers (strtod: 1e3, inf; non-numbers first)\n"
-  "-h\tcompare human-readable numbers (2K < 1M, by suffix first)\n"
-  "-M\tcompare month names (JAN < ... < DEC, unknown first)\n"
-  "-V\tcompare version numbers (1.9 < 1.10, GNU's filevercmp)\n-z\tlines end with NUL bytes, not newlines\n"
-  "-r\treverse the result\n-s\tstable: no last-resort comparison of whole lines\n"
-  "-u\toutput only the first of lines that compare equal\n"
-  "-k\tsort key: fields F[.C] to F[.C], with optional n g h M V r f b letters\n"
-  "-t\tfield separator (default: a blank-to-non-blank transition)\n-o\twrite the result to FILE\n";
-
 struct line { char *s; size_t len, idx; };
 struct key { long f1, c1, f2, c2; int n, r, f, b; };  /* n: 0 text, or 'n' 'g' 'h' 'M' 'V' */
 
@@ -246,7 +232,7 @@ static int parse_key(const char *s, struct key *k) {
 }
 
 int sort_main(int argc, char **argv) {
-  if (toy_init(argc, argv, "bcCfghMnrsuVzk*(key)t:o:", help, 2)) return toys.exitval;
+  if (toy_init(argc, argv, "bcCfghMnrsuVzk*(key)t:o:", 2)) return toys.exitval;
   int kind = FLAG('n') ? 'n' : FLAG('g') ? 'g' : FLAG('h') ? 'h' : FLAG('M') ? 'M' : FLAG('V') ? 'V' : 0, eol = FLAG('z') ? 0 : '\n';
   char both[6] = {0}, *w = both;
   for (const char *o = "ghMnV"; *o; o++) if (FLAG(*o)) *w++ = *o;

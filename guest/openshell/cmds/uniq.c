@@ -12,14 +12,6 @@
 #include "lib/lib.h"
 #include <strings.h>
 
-static const char help[] =
-  "usage: uniq [-cdDui] [-f N] [-s N] [-w N] [INPUT [OUTPUT]]\n\n"
-  "Write INPUT (or stdin) to OUTPUT (or stdout), dropping adjacent repeated lines.\n"
-  "-c\tprefix lines with their number of occurrences\n-d\tprint only repeated lines, once each\n-D\tprint every line of each repeated group\n"
-  "-u\tprint only lines that are not repeated\n-i\tignore case when comparing\n"
-  "-f N\tskip the first N fields (blanks then non-blanks) when comparing\n-s N\tthen skip N characters\n"
-  "-w N\tthen compare at most N characters\n";
-
 static long long skip_fields, skip_chars, max_chars;
 
 /* the part of a line that is compared */
@@ -53,7 +45,7 @@ static void put(FILE *out, const char *s, size_t len, long count) {
 }
 
 int uniq_main(int argc, char **argv) {
-  if (toy_init(argc, argv, "cdDuif:s:w:", help, 1)) return toys.exitval;
+  if (toy_init(argc, argv, "cdDuif:s:w:", 1)) return toys.exitval;
   if (FLAG('D') && FLAG('c')) return usage_error("printing all duplicated lines and repeat counts is meaningless");
   skip_fields = skip_chars = 0;
   max_chars = -1;

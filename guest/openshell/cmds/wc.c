@@ -10,12 +10,6 @@
 #include <ctype.h>
 #include <unistd.h>
 
-static const char help[] =
-  "usage: wc [-lwcmL] [FILE...]\n\n"
-  "Count lines, words and bytes of each FILE (or stdin), and a total for several.\n"
-  "-l\tlines (newlines)\n-w\twords (runs of non-space characters)\n-c\tbytes\n"
-  "-m\tcharacters (bytes: the enclave uses the C locale)\n-L\tlength of the longest line\n";
-
 static int width;
 
 static void show(unsigned long long *n, const char *name) {
@@ -31,7 +25,7 @@ static void show(unsigned long long *n, const char *name) {
 }
 
 int wc_main(int argc, char **argv) {
-  if (toy_init(argc, argv, "l(lines)w(words)c(bytes)m(chars)L(max-line-length)", help, 1)) return toys.exitval;
+  if (toy_init(argc, argv, "l(lines)w(words)c(bytes)m(chars)L(max-line-length)", 1)) return toys.exitval;
   if (!(toys.flags & ((1ULL << flagbit('l')) | (1ULL << flagbit('w')) | (1ULL << flagbit('c')) | (1ULL << flagbit('m')) | (1ULL << flagbit('L')))))
     toys.flags |= (1ULL << flagbit('l')) | (1ULL << flagbit('w')) | (1ULL << flagbit('c'));
   int nopts = FLAG('l') + FLAG('w') + FLAG('c') + FLAG('m') + FLAG('L');

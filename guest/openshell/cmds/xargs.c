@@ -16,17 +16,6 @@
 /* optimised for size (the module has a size budget) */
 #pragma clang attribute push (__attribute__((minsize)), apply_to = function)
 
-static const char help[] =
-  "usage: xargs [-0rt] [-n MAX] [-s SIZE] [-E EOF] [-I STR] [COMMAND [ARG...]]\n\n"
-  "Run COMMAND (default echo) with the words read from stdin appended as\n"
-  "arguments. Words are separated by blanks and newlines; quotes and backslash\n"
-  "work as in the shell. COMMAND is a utility of the enclave, or sh.\n"
-  "-n\tuse at most MAX words per command\n-s\tat most SIZE bytes per command line (each argument counts its length + 1)\n"
-  "-E\tstop reading at the word (or -I line) EOF\n"
-  "-I\trun once per input line, replacing STR in the arguments\n"
-  "-0\twords are separated by NUL bytes only\n-r\tdo not run COMMAND when there is no input\n"
-  "-t\tprint each command on stderr before running it\n";
-
 static int status;
 
 static int run(char **cmd, int ncmd, char **words, int nwords) {
@@ -48,7 +37,7 @@ static int run(char **cmd, int ncmd, char **words, int nwords) {
 }
 
 int xargs_main(int argc, char **argv) {
-  if (toy_init(argc, argv, "^0rtn:I:s:E:", help, 1)) return toys.exitval;
+  if (toy_init(argc, argv, "^0rtn:I:s:E:", 1)) return toys.exitval;
   status = 0;
   long long max = 0, size = 0, base = 0;
   if (FLAG('n') && (parse_long(OPTARG('n'), &max) || max < 1))
