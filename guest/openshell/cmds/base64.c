@@ -10,17 +10,18 @@
 
 static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-static long long wrap, col;
+GLOBALS(base64,
+  long long wrap, col;
+);
 static void put(int c) {
   putchar(c);
-  if (wrap && ++col == wrap) { putchar('\n'); col = 0; }
+  if (TT.wrap && ++TT.col == TT.wrap) { putchar('\n'); TT.col = 0; }
 }
 
 int base64_main(int argc, char **argv) {
   if (toy_init(argc, argv, "d(decode)i(ignore-garbage)w:(wrap)D", 1)) return toys.exitval;
-  wrap = 76;
-  col = 0;
-  if (FLAG('w') && (parse_long(OPTARG('w'), &wrap) || wrap < 0)) { error_msg("invalid wrap size: '%s'", OPTARG('w')); return 1; }
+  TT.wrap = 76;
+  if (FLAG('w') && (parse_long(OPTARG('w'), &TT.wrap) || TT.wrap < 0)) { error_msg("invalid wrap size: '%s'", OPTARG('w')); return 1; }
   if (toys.optc > 1) return usage_error("extra operand '%s'", toys.optargs[1]);
   FILE *f = open_input(toys.optc ? toys.optargs[0] : "-");
   if (!f) return finish();
@@ -58,8 +59,8 @@ int base64_main(int argc, char **argv) {
       put(i + 1 < len ? alphabet[v >> 6 & 63] : '=');
       put(i + 2 < len ? alphabet[v & 63] : '=');
     }
-    if (wrap && col) putchar('\n');
-    if (!wrap && len) {}
+    if (TT.wrap && TT.col) putchar('\n');
+    if (!TT.wrap && len) {}
   }
   free(data);
   return finish();

@@ -23,10 +23,12 @@ static void show(unsigned long long kb, const char *path) {
   } else printf("%llu\t%s\n", kb, path);
 }
 
-static int walked_dir;  /* the last walk() was of a directory (-S leaves those out) */
+GLOBALS(du,
+  int walked_dir; /* the last walk() was of a directory (-S leaves those out) */
+);
 static unsigned long long walk(const char *path, int depth) {
   struct stat st;
-  walked_dir = 0;
+  TT.walked_dir = 0;
   /* the runtime resolves "" to the working directory; GNU: No such file or directory */
   if ((!*path && (errno = ENOENT)) || lstat(path, &st)) { perror_msg("cannot access '%s'", path); return 0; }
   if (!S_ISDIR(st.st_mode)) {
@@ -42,12 +44,12 @@ static unsigned long long walk(const char *path, int depth) {
     char *p = path_join(path, names[i]);
     unsigned long long sub = walk(p, depth + 1);
     kb += sub;
-    if (!walked_dir) own += sub;
+    if (!TT.walked_dir) own += sub;
     free(p);
   }
   free_names(names, n);
   if (!FLAG('s') || !depth) show(FLAG('S') ? own : kb, path);
-  walked_dir = 1;
+  TT.walked_dir = 1;
   return kb;
 }
 

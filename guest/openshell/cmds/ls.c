@@ -24,8 +24,10 @@ struct ent {
   struct stat st;
 };
 
-static int printed;   /* something was listed already: separate groups by a blank line */
-static int status;
+GLOBALS(ls,
+  int printed; /* something was listed already: separate groups by a blank line */
+  int status;
+);
 
 static int cmp_ent(const void *a, const void *b) {
   const struct ent *x = a, *y = b;
@@ -94,7 +96,7 @@ static void print_list(struct ent *e, size_t n, int total) {
     }
     putchar('\n');
   }
-  if (n) printed = 1;
+  if (n) TT.printed = 1;
 }
 
 static void free_ents(struct ent *e, size_t n) {
@@ -106,11 +108,11 @@ static void list_dir(const char *path, int header, int top) {
   DIR *d = opendir(path);
   if (!d) {
     perror_msg("cannot open directory '%s'", path);
-    status = top ? 2 : (status ? status : 1);
+    TT.status = top ? 2 : (TT.status ? TT.status : 1);
     return;
   }
-  if (header) printf("%s%s:\n", printed ? "\n" : "", path);
-  printed = 1;
+  if (header) printf("%s%s:\n", TT.printed ? "\n" : "", path);
+  TT.printed = 1;
   struct ent *e = NULL;
   size_t n = 0, cap = 0;
   struct dirent *de;
@@ -137,7 +139,6 @@ static void list_dir(const char *path, int header, int top) {
 
 int ls_main(int argc, char **argv) {
   if (toy_init(argc, argv, "1aAdlRrt", 2)) return toys.exitval;
-  printed = status = 0;
   char *dot[] = {".", NULL};
   char **ops = toys.optc ? toys.optargs : dot;
   int nops = toys.optc ? toys.optc : 1;
@@ -148,7 +149,7 @@ int ls_main(int argc, char **argv) {
     int follow = !FLAG('l') && !FLAG('d');
     if ((!*ops[i] && (errno = ENOENT)) || ((follow ? stat(ops[i], &st) : -1) && lstat(ops[i], &st))) {  /* "": the runtime would list the cwd */
       perror_msg("cannot access '%s'", ops[i]);
-      status = 2;
+      TT.status = 2;
       continue;
     }
     struct ent *e = (S_ISDIR(st.st_mode) && !FLAG('d')) ? &dirs[nd++] : &files[nf++];
@@ -162,7 +163,7 @@ int ls_main(int argc, char **argv) {
   for (size_t i = 0; i < nd; i++) list_dir(dirs[i].path, nops > 1 || FLAG('R'), 1);
   free_ents(files, nf);
   free_ents(dirs, nd);
-  toys.exitval = status;
+  toys.exitval = TT.status;
   return finish();
 }
 

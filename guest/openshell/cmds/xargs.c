@@ -16,7 +16,9 @@
 /* optimised for size (the module has a size budget) */
 #pragma clang attribute push (__attribute__((minsize)), apply_to = function)
 
-static int status;
+GLOBALS(xargs,
+  int status;
+);
 
 static int run(char **cmd, int ncmd, char **words, int nwords) {
   char **argv = malloc((ncmd + nwords + 1) * sizeof *argv);
@@ -30,15 +32,14 @@ static int run(char **cmd, int ncmd, char **words, int nwords) {
   }
   int st = run_command(argc, argv);
   free(argv);
-  if (st < 0) { errno = ENOENT; perror_msg("%s", cmd[0]); status = 127; return -1; }
-  if (st == 255) { error_msg("%s: exited with status 255; aborting", cmd[0]); status = 124; return -1; }
-  if (st) status = 123;
+  if (st < 0) { errno = ENOENT; perror_msg("%s", cmd[0]); TT.status = 127; return -1; }
+  if (st == 255) { error_msg("%s: exited with status 255; aborting", cmd[0]); TT.status = 124; return -1; }
+  if (st) TT.status = 123;
   return 0;
 }
 
 int xargs_main(int argc, char **argv) {
   if (toy_init(argc, argv, "^0rtn:I:s:E:", 1)) return toys.exitval;
-  status = 0;
   long long max = 0, size = 0, base = 0;
   if (FLAG('n') && (parse_long(OPTARG('n'), &max) || max < 1))
     return error_msg("value %s for -n option should be >= 1", OPTARG('n')), 1;
@@ -127,13 +128,13 @@ int xargs_main(int argc, char **argv) {
         len += strlen(words[k + per]) + 1;
         if (size && len > size) break;
       }
-      if (!per) { error_msg("argument line too long"); status = 1; break; }
+      if (!per) { error_msg("argument line too long"); TT.status = 1; break; }
       if (run(cmd, ncmd, words + k, per)) break;
     }
   }
   free(words);
   free(in);
-  toys.exitval = status;
+  toys.exitval = TT.status;
   return finish();
 }
 
