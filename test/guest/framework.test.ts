@@ -81,9 +81,11 @@ describe("OpenShell utility framework", function () {
 
     // These failed before the state moved into GLOBALS: the inner run reset (awk: wiped)
     // the statics the outer run of the same utility was still using.
-    it("awk's system() running awk: the outer awk goes on with its own state", async () => {
+    it("awk's system() running awk: the outer awk goes on with its own state, options and operands", async () => {
       const got = await run(`awk 'BEGIN { x = 5; system("awk \\"BEGIN { x = 1; print x }\\""); print x + 1; print "z" | "cat" }'; echo "rc=$?"`);
       expect(got).to.deep.include({ stdout: "1\n6\nz\nrc=0\n", status: 0 });
+      const files = await run(`printf 'a:b\\nc:d\\n' > f; printf 'x,y\\n' > g; awk -F: 'NR == 1 { system("awk -F, \\"{ print \\\\$2 }\\" g") } { print $2 }' f f`);
+      expect(files).to.deep.include({ stdout: "y\nb\nd\nb\nd\n", status: 0 });
     });
 
     it("find -exec find, directly and through sh -c: the outer walk and expression survive", async () => {

@@ -16,7 +16,7 @@ struct command {
 };
 extern const struct command openshell_commands[];
 extern const int openshell_command_count;
-/* Run c: zero its state (a run nested in another run of c gets fresh state and
- * gives the outer run its own back), reset getopt, call its main. */
+/* Run c: zero its state and the option context (toys), reset getopt, call its main;
+ * the caller's context, and an outer run's state of c, are given back afterwards. */
 int command_run(const struct command *c, int argc, char **argv);
 #endif

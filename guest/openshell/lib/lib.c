@@ -17,17 +17,21 @@ static void reset(void) {
   toys.which = which;
 }
 
+/* The caller's options (a utility running this one, directly or through sh) and, for a
+ * run nested in another run of c, c's state are kept aside and given back afterwards. */
 int command_run(const struct command *c, int argc, char **argv) {
   const struct toy_state *s = c->state;
-  void *outer = s ? malloc(s->size) : NULL;  /* a nested run of c gives the outer run its state back */
+  void *outer = s ? malloc(s->size) : NULL;
   if (outer) memcpy(outer, s->p, s->size);
   if (s) memset(s->p, 0, s->size);
-  const struct command *which = toys.which;
+  struct toy_ctx caller = toys;
+  memset(&toys, 0, sizeof toys);
   toys.which = c;
   optind = 0;
   opterr = 1;
   int status = c->main(argc, argv);
-  toys.which = which;
+  for (int i = 0; i <= NFLAGS; i++) free(toys.alloc[i]);
+  toys = caller;
   if (outer) memcpy(s->p, outer, s->size);
   free(outer);
   return status;
@@ -410,15 +414,11 @@ int run_command(int argc, char **argv) {
   for (int i = 0; i < openshell_command_count; i++)
     if (!strcmp(openshell_commands[i].name, name)) c = &openshell_commands[i];
   if (!c && strcmp(name, "sh")) return -1;
-  struct toy_ctx saved = toys;
-  memset(toys.alloc, 0, sizeof toys.alloc);  /* the callee frees only its own */
   fflush(stdout);
   optind = 0;
   int status = c ? command_run(c, argc, argv) : sh_from_utility(argc, argv);
   fflush(stdout);
   fflush(stderr);
-  for (int i = 0; i <= NFLAGS; i++) free(toys.alloc[i]);
-  toys = saved;
   return status;
 }
 
