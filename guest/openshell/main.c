@@ -1,5 +1,4 @@
 /* OpenShell multi-call entry: run the utility named by argv[0], else the shell. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,9 +23,7 @@ int main(int argc, char **argv) {
       const char *home = getenv("HOME");
       struct stat st;
       if (home && !stat(home, &st) && S_ISDIR(st.st_mode)) chdir(home);
-      optind = 0;
-      opterr = 1;
-      int status = openshell_commands[mid].main(argc, argv);
+      int status = command_run(&openshell_commands[mid], argc, argv);
       fflush(stdout);
       fflush(stderr);
       return status & 255;

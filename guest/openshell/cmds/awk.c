@@ -15,13 +15,6 @@
 /* awk is large and rarely hot: optimise it for size (the module has a size budget) */
 #pragma clang attribute push (__attribute__((minsize)), apply_to = function)
 
-static const char help[] =
-  "usage: awk [-F FS] [-v VAR=VALUE]... [-f PROGFILE]... ['PROGRAM'] [FILE|VAR=VALUE]...\n\n"
-  "Run a POSIX awk program on each input record.\n"
-  "-F FS\tfield separator: \" \" (blanks), one character, or an ERE\n"
-  "-v V=VAL\tassign VAL to the variable V before BEGIN\n"
-  "-f FILE\tread the program from FILE (repeatable)\n";
-
 /* ---- values ---- */
 enum { C_NUM = 1, C_STR = 2, C_NUMERIC = 4 };  /* num valid, str valid, compares as a number */
 typedef struct { double num; char *str; int fl; } Cell;
@@ -77,7 +70,7 @@ typedef struct Stream { char *name; int kind; FILE *f; char *tmp; Reader rd; str
 
 typedef struct Mem { struct Mem *next; } Mem;
 
-static struct {
+GLOBALS(awk,
   Mem *arena;
   Tok *toks;
   int ntok, pos, no_gt, no_in;
@@ -101,16 +94,17 @@ static struct {
   regex_t **regs;
   int nregs;
   unsigned long seed, prev_seed;
-} G;
-
-static Var *v_NF, *v_NR, *v_FNR, *v_FS, *v_OFS, *v_ORS, *v_RS, *v_SUBSEP, *v_CONVFMT, *v_OFMT,
-  *v_RSTART, *v_RLENGTH, *v_FILENAME, *v_ENVIRON, *v_ARGC, *v_ARGV;
+  Var *v_NF, *v_NR, *v_FNR, *v_FS, *v_OFS, *v_ORS, *v_RS, *v_SUBSEP, *v_CONVFMT, *v_OFMT,
+    *v_RSTART, *v_RLENGTH, *v_FILENAME, *v_ENVIRON, *v_ARGC, *v_ARGV;
+  int perr;
+  unsigned long long rng_state;
+);
 
 static void *aalloc(size_t n) {
   Mem *m = calloc(1, sizeof(Mem) + n);
   if (!m) { fputs("awk: out of memory\n", stderr); abort(); }
-  m->next = G.arena;
-  G.arena = m;
+  m->next = TT.arena;
+  TT.arena = m;
   return m + 1;
 }
 static char *astrdup(const char *s, size_t n) {
@@ -121,7 +115,7 @@ static char *astrdup(const char *s, size_t n) {
 static char *xstrdup(const char *s) { char *p = strdup(s); if (!p) abort(); return p; }
 
 static void fatal(const char *fmt, ...) {
-  if (G.jump == J_FATAL) return;
+  if (TT.jump == J_FATAL) return;
   va_list ap;
   va_start(ap, fmt);
   fflush(stdout);
@@ -129,8 +123,8 @@ static void fatal(const char *fmt, ...) {
   vfprintf(stderr, fmt, ap);
   fputc('\n', stderr);
   va_end(ap);
-  G.jump = J_FATAL;
-  G.status = 2;
+  TT.jump = J_FATAL;
+  TT.status = 2;
 }
 
 /* ---- cells ---- */
@@ -191,7 +185,7 @@ static const char *num_to_str(double d, const char *fmt, char *buf) {
   else snprintf(buf, 64, fmt, d);
   return buf;
 }
-static const char *convfmt(void) { return v_CONVFMT->c.str ? v_CONVFMT->c.str : "%.6g"; }
+static const char *convfmt(void) { return TT.v_CONVFMT->c.str ? TT.v_CONVFMT->c.str : "%.6g"; }
 static const char *getstr_fmt(const Cell *c, char *buf, const char *fmt) {
   if (c->fl & C_STR) return c->str;
   if (c->fl & C_NUM) return num_to_str(c->num, fmt, buf);
@@ -246,11 +240,11 @@ static void arr_set(Arr *a, const char *k, Cell c) { Elem *e = arr_find(a, k, 1)
 /* ---- variables ---- */
 static Var *lookup(const char *name) {
   unsigned h = hash(name) % 211;
-  for (Var *v = G.vhash[h]; v; v = v->hnext) if (!strcmp(v->name, name)) return v;
+  for (Var *v = TT.vhash[h]; v; v = v->hnext) if (!strcmp(v->name, name)) return v;
   Var *v = aalloc(sizeof *v);
   v->name = astrdup(name, strlen(name));
-  v->hnext = G.vhash[h];
-  G.vhash[h] = v;
+  v->hnext = TT.vhash[h];
+  TT.vhash[h] = v;
   return v;
 }
 static void var_set(Var *v, Cell c);
@@ -268,14 +262,14 @@ static Arr *var_array(Var *v) {
 }
 
 /* ---- fields and records ---- */
-static void set_nf_var(void) { cfree(&v_NF->c); v_NF->c = cnum(G.nf); v_NF->kind = K_SCALAR; }
+static void set_nf_var(void) { cfree(&TT.v_NF->c); TT.v_NF->c = cnum(TT.nf); TT.v_NF->kind = K_SCALAR; }
 static void field_room(int n) {
-  if (n + 1 > G.fcap) {
-    int nc = G.fcap ? G.fcap : 16;
+  if (n + 1 > TT.fcap) {
+    int nc = TT.fcap ? TT.fcap : 16;
     while (nc < n + 1) nc *= 2;
-    G.fields = realloc(G.fields, nc * sizeof *G.fields);
-    memset(G.fields + G.fcap, 0, (nc - G.fcap) * sizeof *G.fields);
-    G.fcap = nc;
+    TT.fields = realloc(TT.fields, nc * sizeof *TT.fields);
+    memset(TT.fields + TT.fcap, 0, (nc - TT.fcap) * sizeof *TT.fields);
+    TT.fcap = nc;
   }
 }
 typedef void (*piece_fn)(void *ctx, const char *s, size_t n);
@@ -328,70 +322,70 @@ static void split_with(const char *s, const char *fs, regex_t *re, int newline_t
 }
 
 static void add_field(void *ctx, const char *s, size_t n) {
-  field_room(++G.nf);
-  cfree(&G.fields[G.nf]);
-  G.fields[G.nf] = cstrnum_own(strndup(s, n));
+  field_room(++TT.nf);
+  cfree(&TT.fields[TT.nf]);
+  TT.fields[TT.nf] = cstrnum_own(strndup(s, n));
 }
-static int paragraph_mode(void) { return v_RS->c.fl & C_STR ? !v_RS->c.str[0] : 0; }
+static int paragraph_mode(void) { return TT.v_RS->c.fl & C_STR ? !TT.v_RS->c.str[0] : 0; }
 static void split_record(void) {
-  for (int i = 1; i <= G.nf; i++) cfree(&G.fields[i]);
-  G.nf = 0;
+  for (int i = 1; i <= TT.nf; i++) cfree(&TT.fields[i]);
+  TT.nf = 0;
   char b[64];
-  const char *fs = getstr(&v_FS->c, b);
-  split_with(G.fields[0].str, fs, NULL, paragraph_mode(), add_field, NULL);
+  const char *fs = getstr(&TT.v_FS->c, b);
+  split_with(TT.fields[0].str, fs, NULL, paragraph_mode(), add_field, NULL);
   set_nf_var();
 }
 static void set_record(char *s) {  /* takes s */
   field_room(0);
-  cfree(&G.fields[0]);
-  G.fields[0] = cstrnum_own(s);
+  cfree(&TT.fields[0]);
+  TT.fields[0] = cstrnum_own(s);
   split_record();
 }
 static void rebuild_record(void) {
   char b[64], ob[64];
-  const char *ofs = getstr(&v_OFS->c, ob);
+  const char *ofs = getstr(&TT.v_OFS->c, ob);
   size_t len = 0, ol = strlen(ofs);
-  for (int i = 1; i <= G.nf; i++) len += strlen(getstr(&G.fields[i], b)) + ol;
+  for (int i = 1; i <= TT.nf; i++) len += strlen(getstr(&TT.fields[i], b)) + ol;
   char *r = malloc(len + 1), *p = r;
-  for (int i = 1; i <= G.nf; i++) {
+  for (int i = 1; i <= TT.nf; i++) {
     if (i > 1) { memcpy(p, ofs, ol); p += ol; }
-    const char *f = getstr(&G.fields[i], b);
+    const char *f = getstr(&TT.fields[i], b);
     size_t fl = strlen(f);
     memcpy(p, f, fl);
     p += fl;
   }
   *p = 0;
   field_room(0);
-  cfree(&G.fields[0]);
-  G.fields[0] = cstr_own(r);
+  cfree(&TT.fields[0]);
+  TT.fields[0] = cstr_own(r);
 }
 static void set_nf(int n) {
   if (n < 0) { fatal("NF set to a negative value"); return; }
   field_room(n);
-  for (int i = n + 1; i <= G.nf; i++) cfree(&G.fields[i]);
-  for (int i = G.nf + 1; i <= n; i++) G.fields[i] = cstr("");
-  G.nf = n;
+  for (int i = n + 1; i <= TT.nf; i++) cfree(&TT.fields[i]);
+  for (int i = TT.nf + 1; i <= n; i++) TT.fields[i] = cstr("");
+  TT.nf = n;
   set_nf_var();
   rebuild_record();
 }
 static Cell get_field(double d) {
   if (d < 0) { fatal("trying to access out of range field %d", (int)d); return cnum(0); }
   int i = (int)d;
-  if (i > G.nf || !G.fcap) return (Cell){0, NULL, 0};
-  return ccopy(&G.fields[i]);
+  if (i > TT.nf || !TT.fcap) return (Cell){0, NULL, 0};
+  return ccopy(&TT.fields[i]);
 }
 static void set_field(double d, Cell c) {
   int i = (int)d;
   if (d < 0) { fatal("trying to access out of range field %d", i); cfree(&c); return; }
   if (!i) { char b[64]; char *s = xstrdup(getstr(&c, b)); cfree(&c); set_record(s); return; }
-  if (i > G.nf) {
+  if (i > TT.nf) {
     field_room(i);
-    for (int j = G.nf + 1; j <= i; j++) G.fields[j] = cstr("");
-    G.nf = i;
+    for (int j = TT.nf + 1; j <= i; j++) TT.fields[j] = cstr("");
+    TT.nf = i;
     set_nf_var();
   }
-  cfree(&G.fields[i]);
-  G.fields[i] = c;
+  cfree(&TT.fields[i]);
+  TT.fields[i] = c;
   rebuild_record();
 }
 
@@ -400,7 +394,7 @@ static void var_set(Var *v, Cell c) {
   v->kind = K_SCALAR;
   cfree(&v->c);
   v->c = c;
-  if (v == v_NF) set_nf((int)getnum(&c));
+  if (v == TT.v_NF) set_nf((int)getnum(&c));
 }
 
 /* ---- regular expressions ---- */
@@ -437,15 +431,15 @@ static int compile(regex_t *re, const char *src) {
   return rc;
 }
 static regex_t *dyn_regex(const char *src) {
-  for (int i = 0; i < 16; i++) if (G.recache[i].src && !strcmp(G.recache[i].src, src)) return &G.recache[i].re;
-  int i = G.renext++ % 16;
-  if (G.recache[i].src) { regfree(&G.recache[i].re); free(G.recache[i].src); G.recache[i].src = NULL; }
+  for (int i = 0; i < 16; i++) if (TT.recache[i].src && !strcmp(TT.recache[i].src, src)) return &TT.recache[i].re;
+  int i = TT.renext++ % 16;
+  if (TT.recache[i].src) { regfree(&TT.recache[i].re); free(TT.recache[i].src); TT.recache[i].src = NULL; }
   char *s = regex_source(src, strlen(src));
-  int rc = compile(&G.recache[i].re, s);
+  int rc = compile(&TT.recache[i].re, s);
   free(s);
   if (rc) return NULL;
-  G.recache[i].src = xstrdup(src);
-  return &G.recache[i].re;
+  TT.recache[i].src = xstrdup(src);
+  return &TT.recache[i].re;
 }
 
 /* ---- lexer ---- */
@@ -480,13 +474,13 @@ static int regex_allowed(int prev) {
 
 static int tokenize(const char *src) {
   int cap = 256, n = 0, line = 1;
-  G.toks = aalloc(cap * sizeof(Tok));
+  TT.toks = aalloc(cap * sizeof(Tok));
   const char *p = src;
   for (;;) {
-    if (n + 2 >= cap) { Tok *t = aalloc(cap * 2 * sizeof(Tok)); memcpy(t, G.toks, n * sizeof(Tok)); G.toks = t; cap *= 2; }
-    Tok *t = &G.toks[n];
+    if (n + 2 >= cap) { Tok *t = aalloc(cap * 2 * sizeof(Tok)); memcpy(t, TT.toks, n * sizeof(Tok)); TT.toks = t; cap *= 2; }
+    Tok *t = &TT.toks[n];
     memset(t, 0, sizeof *t);
-    int prev = n ? G.toks[n - 1].t : T_NL;
+    int prev = n ? TT.toks[n - 1].t : T_NL;
     while (*p == ' ' || *p == '\t' || *p == '\r' || (*p == '\\' && p[1] == '\n') || (*p == '\\' && p[1] == '\r' && p[2] == '\n')) {
       if (*p == '\\') { p += p[1] == '\r' ? 3 : 2; line++; } else p++;
     }
@@ -571,26 +565,25 @@ static int tokenize(const char *src) {
     fprintf(stderr, "awk: line %d: syntax error at or near %c\n", line, c);
     return -1;
   }
-  G.ntok = n;
+  TT.ntok = n;
   return 0;
 }
 
 /* ---- parser (recursive descent over the token array) ---- */
-static int perr;
-static int peek(void) { return G.toks[G.pos].t; }
-static int peek_at(int k) { return G.pos + k < G.ntok ? G.toks[G.pos + k].t : T_EOF; }
-static Tok *adv(void) { Tok *t = &G.toks[G.pos]; if (G.pos < G.ntok - 1) G.pos++; return t; }
+static int peek(void) { return TT.toks[TT.pos].t; }
+static int peek_at(int k) { return TT.pos + k < TT.ntok ? TT.toks[TT.pos + k].t : T_EOF; }
+static Tok *adv(void) { Tok *t = &TT.toks[TT.pos]; if (TT.pos < TT.ntok - 1) TT.pos++; return t; }
 static void syntax(void) {
-  if (!perr) {
-    Tok *t = &G.toks[G.pos];
+  if (!TT.perr) {
+    Tok *t = &TT.toks[TT.pos];
     if (t->t == T_EOF) fprintf(stderr, "awk: line %d: syntax error at end of program\n", t->line);
     else if (t->t == T_NL) fprintf(stderr, "awk: line %d: syntax error at or near end of line\n", t->line);
     else if (t->s) fprintf(stderr, "awk: line %d: syntax error at or near %s\n", t->line, t->s);
     else if (t->t < 256) fprintf(stderr, "awk: line %d: syntax error at or near %c\n", t->line, t->t);
     else fprintf(stderr, "awk: line %d: syntax error\n", t->line);
   }
-  perr = 1;
-  G.pos = G.ntok - 1;
+  TT.perr = 1;
+  TT.pos = TT.ntok - 1;
 }
 static int accept(int t) { if (peek() == t) { adv(); return 1; } return 0; }
 static void expect(int t) { if (!accept(t)) syntax(); }
@@ -601,22 +594,22 @@ static Node *mk(int op, Node *a, Node *b) {
   n->op = op;
   n->a = a;
   n->b = b;
-  n->line = G.toks[G.pos].line;
+  n->line = TT.toks[TT.pos].line;
   return n;
 }
 static int is_lvalue(Node *n) { return n && (n->op == N_VAR || n->op == N_LOCAL || n->op == N_FIELD || n->op == N_INDEX); }
 static Func *get_func(const char *name) {
-  for (Func *f = G.funcs; f; f = f->next) if (!strcmp(f->name, name)) return f;
+  for (Func *f = TT.funcs; f; f = f->next) if (!strcmp(f->name, name)) return f;
   Func *f = aalloc(sizeof *f);
   f->name = name;
-  f->next = G.funcs;
-  G.funcs = f;
+  f->next = TT.funcs;
+  TT.funcs = f;
   return f;
 }
 static Node *name_node(const char *name) {
-  if (G.cur_func)
-    for (int i = 0; i < G.cur_func->nparams; i++)
-      if (!strcmp(G.cur_func->params[i], name)) { Node *n = mk(N_LOCAL, 0, 0); n->n = i; return n; }
+  if (TT.cur_func)
+    for (int i = 0; i < TT.cur_func->nparams; i++)
+      if (!strcmp(TT.cur_func->params[i], name)) { Node *n = mk(N_LOCAL, 0, 0); n->n = i; return n; }
   Node *n = mk(N_VAR, 0, 0);
   n->var = lookup(name);
   return n;
@@ -630,13 +623,13 @@ static Node *concat_expr(void);
 static Node *expr_list(int *count) {
   Node *head = NULL, **tail = &head;
   int n = 0;
-  do { *tail = expr(); if (*tail) tail = &(*tail)->next; n++; } while (!perr && accept(','));
+  do { *tail = expr(); if (*tail) tail = &(*tail)->next; n++; } while (!TT.perr && accept(','));
   if (count) *count = n;
   return head;
 }
 static Node *call_args(void) {  /* after the '(' */
   Node *args = NULL;
-  if (peek() != ')') { int save = G.no_gt; G.no_gt = 0; args = expr_list(NULL); G.no_gt = save; }
+  if (peek() != ')') { int save = TT.no_gt; TT.no_gt = 0; args = expr_list(NULL); TT.no_gt = save; }
   expect(')');
   return args;
 }
@@ -649,14 +642,14 @@ static Node *regex_node(const char *src) {
   Node *n = mk(N_REGEX, 0, 0);
   n->re = aalloc(sizeof(regex_t));
   char *s = regex_source(src, strlen(src));
-  if (regcomp(n->re, s, REG_EXTENDED)) { fprintf(stderr, "awk: line %d: regular expression compile failed (/%s/)\n", n->line, src); perr = 1; G.pos = G.ntok - 1; n->re = NULL; }
-  else { G.regs = realloc(G.regs, (G.nregs + 1) * sizeof *G.regs); G.regs[G.nregs++] = n->re; }
+  if (regcomp(n->re, s, REG_EXTENDED)) { fprintf(stderr, "awk: line %d: regular expression compile failed (/%s/)\n", n->line, src); TT.perr = 1; TT.pos = TT.ntok - 1; n->re = NULL; }
+  else { TT.regs = realloc(TT.regs, (TT.nregs + 1) * sizeof *TT.regs); TT.regs[TT.nregs++] = n->re; }
   free(s);
   return n;
 }
 
 static Node *primary(void) {
-  Tok *t = &G.toks[G.pos];
+  Tok *t = &TT.toks[TT.pos];
   Node *n;
   switch (t->t) {
   case T_NUM: adv(); n = mk(N_NUM, 0, 0); n->k = cnum(t->num); return n;
@@ -675,11 +668,11 @@ static Node *primary(void) {
   }
   case '(': {
     adv();
-    int save = G.no_gt;
-    G.no_gt = 0;
+    int save = TT.no_gt;
+    TT.no_gt = 0;
     int count;
     Node *list = expr_list(&count);
-    G.no_gt = save;
+    TT.no_gt = save;
     expect(')');
     if (count > 1) {
       if (peek() == T_IN) { adv(); Tok *a = adv(); if (a->t != T_NAME) { syntax(); return NULL; } n = mk(N_IN, list, name_node(a->s)); return n; }
@@ -691,10 +684,10 @@ static Node *primary(void) {
     adv();
     n = name_node(t->s);
     if (accept('[')) {
-      int save = G.no_gt;
-      G.no_gt = 0;
+      int save = TT.no_gt;
+      TT.no_gt = 0;
       Node *sub = expr_list(NULL);
-      G.no_gt = save;
+      TT.no_gt = save;
       expect(']');
       Node *ix = mk(N_INDEX, n, sub);
       return ix;
@@ -772,7 +765,7 @@ static Node *concat_expr(void) {
 static Node *cmp_expr(void) {
   Node *n = concat_expr();
   int t = peek();
-  if (t == '<' || t == T_LE || t == T_NE || t == T_EQ || (t == '>' && !G.no_gt) || t == T_GE) {
+  if (t == '<' || t == T_LE || t == T_NE || t == T_EQ || (t == '>' && !TT.no_gt) || t == T_GE) {
     adv();
     n = mk(N_CMP, n, concat_expr());
     n->n = t;
@@ -841,7 +834,7 @@ static Node *statement(void);
 static Node *block(void) {  /* after '{' */
   Node *head = NULL, **tail = &head;
   opt_term();
-  while (!perr && peek() != '}' && peek() != T_EOF) {
+  while (!TT.perr && peek() != '}' && peek() != T_EOF) {
     Node *s = statement();
     if (s) { *tail = s; tail = &s->next; }
     opt_term();
@@ -862,18 +855,18 @@ static Node *simple_statement(void) {
     adv();
     n = mk(t == T_PRINT ? S_PRINT : S_PRINTF, 0, 0);
     if (!at_terminator() && peek() != '>' && peek() != T_APPEND && peek() != '|') {
-      G.no_gt = 1;
+      TT.no_gt = 1;
       int count;
       n->a = expr_list(&count);
-      G.no_gt = 0;
+      TT.no_gt = 0;
       if (count == 1 && n->a && n->a->op == N_GROUP) n->a = n->a->a;
     }
     if (peek() == '>' || peek() == T_APPEND || peek() == '|') {
       int r = adv()->t;
       n->n = r == '>' ? ST_OUT : r == T_APPEND ? ST_APPEND : ST_PIPE;
-      G.no_gt = 1;
+      TT.no_gt = 1;
       n->b = concat_expr();
-      G.no_gt = 0;
+      TT.no_gt = 0;
     }
     if (t == T_PRINTF && !n->a) syntax();
     return n;
@@ -881,7 +874,7 @@ static Node *simple_statement(void) {
   case T_NEXT: adv(); return mk(S_NEXT, 0, 0);
   case T_NEXTFILE: adv(); return mk(S_NEXTFILE, 0, 0);
   case T_EXIT: adv(); return mk(S_EXIT, at_terminator() ? NULL : expr(), 0);
-  case T_RETURN: adv(); if (!G.cur_func) { syntax(); return NULL; } return mk(S_RETURN, at_terminator() ? NULL : expr(), 0);
+  case T_RETURN: adv(); if (!TT.cur_func) { syntax(); return NULL; } return mk(S_RETURN, at_terminator() ? NULL : expr(), 0);
   case T_BREAK: adv(); return mk(S_BREAK, 0, 0);
   case T_CONTINUE: adv(); return mk(S_CONTINUE, 0, 0);
   case T_DELETE: {
@@ -907,10 +900,10 @@ static Node *statement(void) {
     expect(')');
     opt_nl();
     n->b = statement();
-    int save = G.pos;
+    int save = TT.pos;
     opt_term();
     if (accept(T_ELSE)) { opt_nl(); n->c = statement(); }
-    else G.pos = save;
+    else TT.pos = save;
     return n;
   }
   case T_WHILE:
@@ -967,14 +960,14 @@ static Node *statement(void) {
 }
 
 static void parse_program(void) {
-  Rule **tail = &G.rules;
+  Rule **tail = &TT.rules;
   opt_term();
-  while (!perr && peek() != T_EOF) {
+  while (!TT.perr && peek() != T_EOF) {
     if (accept(T_FUNCTION)) {
       Tok *name = adv();
       if (name->t != T_NAME && name->t != T_FUNCNAME) { syntax(); break; }
       Func *f = get_func(name->s);
-      if (f->defined) { fprintf(stderr, "awk: line %d: function %s redefined\n", name->line, name->s); perr = 1; break; }
+      if (f->defined) { fprintf(stderr, "awk: line %d: function %s redefined\n", name->line, name->s); TT.perr = 1; break; }
       f->defined = 1;
       expect('(');
       const char **params = aalloc(64 * sizeof *params);
@@ -983,9 +976,9 @@ static void parse_program(void) {
       expect(')');
       opt_nl();
       expect('{');
-      G.cur_func = f;
+      TT.cur_func = f;
       f->body = block();
-      G.cur_func = NULL;
+      TT.cur_func = NULL;
     } else {
       Rule *r = aalloc(sizeof *r);
       r->kind = R_MAIN;
@@ -1001,12 +994,12 @@ static void parse_program(void) {
       *tail = r;
       tail = &r->next;
     }
-    if (!perr && !at_terminator() && peek() != '{' && peek() != T_FUNCTION && peek() != T_BEGIN && peek() != T_END &&
+    if (!TT.perr && !at_terminator() && peek() != '{' && peek() != T_FUNCTION && peek() != T_BEGIN && peek() != T_END &&
         !starts_operand(peek())) syntax();
     opt_term();
   }
-  for (Func *f = G.funcs; f && !perr; f = f->next)
-    if (!f->defined) { fprintf(stderr, "awk: function %s never defined\n", f->name); perr = 1; }
+  for (Func *f = TT.funcs; f && !TT.perr; f = f->next)
+    if (!f->defined) { fprintf(stderr, "awk: function %s never defined\n", f->name); TT.perr = 1; }
 }
 
 /* ---- input records ---- */
@@ -1027,7 +1020,7 @@ static int fill(Reader *r) {
 }
 static char *read_record(Reader *r) {
   char b[64];
-  const char *rs = getstr(&v_RS->c, b);
+  const char *rs = getstr(&TT.v_RS->c, b);
   if (!r->buf) { r->cap = 8192; r->buf = malloc(r->cap + 1); r->buf[0] = 0; }
   if (rs[0] && !rs[1]) {
     for (;;) {
@@ -1075,42 +1068,42 @@ static void assign_arg(const char *a) {
 static Cell *argv_elem(int i) {
   char k[32];
   snprintf(k, sizeof k, "%d", i);
-  Elem *e = arr_find(var_array(v_ARGV), k, 0);
+  Elem *e = arr_find(var_array(TT.v_ARGV), k, 0);
   return e ? &e->c : NULL;
 }
 static void close_main(void) {
-  if (!G.main_open) return;
-  if (G.main_f == stdin) close_input(stdin); else fclose(G.main_f);
-  free(G.main_rd.buf);
-  memset(&G.main_rd, 0, sizeof G.main_rd);
-  G.main_open = 0;
+  if (!TT.main_open) return;
+  if (TT.main_f == stdin) close_input(stdin); else fclose(TT.main_f);
+  free(TT.main_rd.buf);
+  memset(&TT.main_rd, 0, sizeof TT.main_rd);
+  TT.main_open = 0;
 }
 static char *next_main_record(void) {
   for (;;) {
-    if (!G.main_open) {
-      int argc = (int)getnum(&v_ARGC->c);
+    if (!TT.main_open) {
+      int argc = (int)getnum(&TT.v_ARGC->c);
       const char *name = NULL;
       char b[64];
-      while (!name && G.argi < argc) {
-        Cell *c = argv_elem(G.argi++);
+      while (!name && TT.argi < argc) {
+        Cell *c = argv_elem(TT.argi++);
         const char *a = c ? getstr(c, b) : "";
         if (!*a) continue;
         if (is_assignment(a)) { assign_arg(a); continue; }
         name = a;
-        G.argi_files = 1;
+        TT.argi_files = 1;
       }
       if (!name) {
-        if (G.argi_files || G.stdin_done) return NULL;
+        if (TT.argi_files || TT.stdin_done) return NULL;
         name = "-";
       }
-      if (!strcmp(name, "-") || !strcmp(name, "/dev/stdin")) { G.main_f = stdin; clearerr(stdin); G.stdin_done = 1; }
-      else if (!(G.main_f = fopen(name, "r"))) { fatal("cannot open %s (%s)", name, strerror(errno)); return NULL; }
-      G.main_rd.f = G.main_f;
-      G.main_open = 1;
-      var_set(v_FILENAME, cstr(name));
-      var_set(v_FNR, cnum(0));
+      if (!strcmp(name, "-") || !strcmp(name, "/dev/stdin")) { TT.main_f = stdin; clearerr(stdin); TT.stdin_done = 1; }
+      else if (!(TT.main_f = fopen(name, "r"))) { fatal("cannot open %s (%s)", name, strerror(errno)); return NULL; }
+      TT.main_rd.f = TT.main_f;
+      TT.main_open = 1;
+      var_set(TT.v_FILENAME, cstr(name));
+      var_set(TT.v_FNR, cnum(0));
     }
-    char *rec = read_record(&G.main_rd);
+    char *rec = read_record(&TT.main_rd);
     if (rec) return rec;
     close_main();
   }
@@ -1119,7 +1112,7 @@ static char *next_main_record(void) {
 /* ---- streams: files, pipes through temp files, commands ---- */
 static void flush_all(void) {
   fflush(stdout);
-  for (Stream *s = G.streams; s; s = s->next) if (s->f && s->kind != ST_IN && s->kind != ST_CMDIN) fflush(s->f);
+  for (Stream *s = TT.streams; s; s = s->next) if (s->f && s->kind != ST_IN && s->kind != ST_CMDIN) fflush(s->f);
 }
 static int run_shell(const char *script) {
   flush_all();
@@ -1154,7 +1147,7 @@ static int close_stream(Stream *s) {
   return rc;
 }
 static Stream *get_stream(const char *name, int kind) {
-  for (Stream *s = G.streams; s; s = s->next)
+  for (Stream *s = TT.streams; s; s = s->next)
     if (!strcmp(s->name, name) && ((s->kind == ST_IN || s->kind == ST_CMDIN) == (kind == ST_IN || kind == ST_CMDIN))) return s;
   Stream *s = calloc(1, sizeof *s);
   s->name = xstrdup(name);
@@ -1180,12 +1173,12 @@ static Stream *get_stream(const char *name, int kind) {
     if (!(s->f = fopen(s->tmp, "r"))) { unlink(s->tmp); free(s->tmp); free(s->name); free(s); return NULL; }
   }
   s->rd.f = s->f;
-  s->next = G.streams;
-  G.streams = s;
+  s->next = TT.streams;
+  TT.streams = s;
   return s;
 }
 static int close_named(const char *name) {
-  for (Stream **p = &G.streams; *p; p = &(*p)->next)
+  for (Stream **p = &TT.streams; *p; p = &(*p)->next)
     if (!strcmp((*p)->name, name)) {
       Stream *s = *p;
       *p = s->next;
@@ -1198,7 +1191,7 @@ static int close_named(const char *name) {
 static void close_all(void) {
   /* in the order opened, as the pipes' commands then run */
   Stream *rev = NULL;
-  while (G.streams) { Stream *s = G.streams; G.streams = s->next; s->next = rev; rev = s; }
+  while (TT.streams) { Stream *s = TT.streams; TT.streams = s->next; s->next = rev; rev = s; }
   while (rev) { Stream *s = rev; rev = s->next; close_stream(s); free(s); }
 }
 
@@ -1206,10 +1199,10 @@ static void close_all(void) {
 static Cell eval(Node *n);
 static void exec_list(Node *n);
 
-static Var *node_var(Node *n) { return n->op == N_LOCAL ? &G.frame[n->n] : n->var; }
+static Var *node_var(Node *n) { return n->op == N_LOCAL ? &TT.frame[n->n] : n->var; }
 static char *subscript(Node *list) {
   char b[64], sb[64];
-  const char *sep = getstr(&v_SUBSEP->c, sb);
+  const char *sep = getstr(&TT.v_SUBSEP->c, sb);
   size_t len = 0, cap = 64;
   char *k = malloc(cap);
   k[0] = 0;
@@ -1399,10 +1392,9 @@ static void add_elem(void *ctx, const char *s, size_t n) {
   arr_set(c->a, k, cstrnum_own(strndup(s, n)));
 }
 
-static unsigned long long rng_state;
 static double awk_rand(void) {
-  rng_state = rng_state * 6364136223846793005ULL + 1442695040888963407ULL;
-  return (double)(rng_state >> 11) / 9007199254740992.0;
+  TT.rng_state = TT.rng_state * 6364136223846793005ULL + 1442695040888963407ULL;
+  return (double)(TT.rng_state >> 11) / 9007199254740992.0;
 }
 
 static Cell call_func(Func *f, Node *args);
@@ -1448,7 +1440,7 @@ static Cell builtin(Node *n) {
     struct split_ctx ctx = {arr, 0};
     if (c3 && c3->op == N_REGEX) split_with(s, "", c3->re, 0, add_elem, &ctx);
     else if (c3) { y = eval(c3); split_with(s, getstr(&y, b2), NULL, 0, add_elem, &ctx); }
-    else split_with(s, getstr(&v_FS->c, b2), NULL, paragraph_mode(), add_elem, &ctx);
+    else split_with(s, getstr(&TT.v_FS->c, b2), NULL, paragraph_mode(), add_elem, &ctx);
     free(s);
     r = cnum(ctx.n);
     break;
@@ -1475,8 +1467,8 @@ static Cell builtin(Node *n) {
     regex_t *re = regex_of(b);
     regmatch_t m;
     int ok = match_re(re, getstr(&x, b1), &m);
-    var_set(v_RSTART, cnum(ok ? m.rm_so + 1 : 0));
-    var_set(v_RLENGTH, cnum(ok ? m.rm_eo - m.rm_so : -1));
+    var_set(TT.v_RSTART, cnum(ok ? m.rm_so + 1 : 0));
+    var_set(TT.v_RLENGTH, cnum(ok ? m.rm_eo - m.rm_so : -1));
     r = cnum(ok ? m.rm_so + 1 : 0);
     break;
   }
@@ -1497,10 +1489,10 @@ static Cell builtin(Node *n) {
   case B_ATAN2: x = eval(a); y = eval(b); r = cnum(atan2(getnum(&x), getnum(&y))); break;
   case B_RAND: r = cnum(awk_rand()); break;
   case B_SRAND: {
-    double prev = G.seed;
-    if (a) { x = eval(a); G.seed = (unsigned long)getnum(&x); }
-    else G.seed = (unsigned long)time(NULL);
-    rng_state = G.seed;
+    double prev = TT.seed;
+    if (a) { x = eval(a); TT.seed = (unsigned long)getnum(&x); }
+    else TT.seed = (unsigned long)time(NULL);
+    TT.rng_state = TT.seed;
     r = cnum(prev);
     break;
   }
@@ -1520,7 +1512,7 @@ static Cell builtin(Node *n) {
   }
   case B_CLOSE: x = eval(a); r = cnum(close_named(getstr(&x, b1))); break;
   case B_FFLUSH:
-    if (a) { x = eval(a); const char *name = getstr(&x, b1); Stream *s = G.streams; while (s && strcmp(s->name, name)) s = s->next; r = cnum(s && s->f ? fflush(s->f) : -1); }
+    if (a) { x = eval(a); const char *name = getstr(&x, b1); Stream *s = TT.streams; while (s && strcmp(s->name, name)) s = s->next; r = cnum(s && s->f ? fflush(s->f) : -1); }
     else { flush_all(); r = cnum(0); }
     break;
   default: r = cnum(0);
@@ -1531,7 +1523,7 @@ static Cell builtin(Node *n) {
 }
 
 static Cell eval(Node *n) {
-  if (!n || G.jump == J_FATAL) return cnum(0);
+  if (!n || TT.jump == J_FATAL) return cnum(0);
   Cell a, b, r;
   char b1[64], b2[64];
   switch (n->op) {
@@ -1626,7 +1618,7 @@ static Cell eval(Node *n) {
 }
 
 static Cell call_func(Func *f, Node *args) {
-  if (G.depth >= 400) { fatal("function %s: call nesting too deep", f->name); return cnum(0); }
+  if (TT.depth >= 400) { fatal("function %s: call nesting too deep", f->name); return cnum(0); }
   int nargs = 0;
   for (Node *a = args; a; a = a->next) nargs++;
   if (nargs > f->nparams) { fatal("function %s called with %d args, accepts only %d", f->name, nargs, f->nparams); return cnum(0); }
@@ -1643,15 +1635,15 @@ static Cell call_func(Func *f, Node *args) {
     locals[i].kind = K_SCALAR;
   }
   for (; i < f->nparams; i++) locals[i].name = f->params[i];
-  Var *saved = G.frame;
-  G.frame = locals;
-  G.depth++;
+  Var *saved = TT.frame;
+  TT.frame = locals;
+  TT.depth++;
   exec_list(f->body);
-  G.depth--;
-  G.frame = saved;
-  Cell r = G.ret;
-  G.ret = (Cell){0};
-  if (G.jump == J_RETURN) G.jump = J_NONE;
+  TT.depth--;
+  TT.frame = saved;
+  Cell r = TT.ret;
+  TT.ret = (Cell){0};
+  if (TT.jump == J_RETURN) TT.jump = J_NONE;
   for (i = 0; i < f->nparams; i++) {
     cfree(&locals[i].c);
     if (locals[i].kind == K_ARRAY && !locals[i].borrowed) arr_free(locals[i].arr);
@@ -1664,9 +1656,9 @@ static int do_getline(Node *n) {
   char *rec;
   if (n->n == G_PLAIN) {
     rec = next_main_record();
-    if (!rec) return G.jump == J_FATAL ? -1 : 0;
-    var_set(v_NR, cnum(getnum(&v_NR->c) + 1));
-    var_set(v_FNR, cnum(getnum(&v_FNR->c) + 1));
+    if (!rec) return TT.jump == J_FATAL ? -1 : 0;
+    var_set(TT.v_NR, cnum(getnum(&TT.v_NR->c) + 1));
+    var_set(TT.v_FNR, cnum(getnum(&TT.v_FNR->c) + 1));
   } else {
     Cell c = eval(n->b);
     char *name = getstr_dup(&c);
@@ -1675,7 +1667,7 @@ static int do_getline(Node *n) {
     free(name);
     if (!s) return -1;
     if (!(rec = read_record(&s->rd))) return 0;
-    if (n->n == G_CMD) var_set(v_NR, cnum(getnum(&v_NR->c) + 1));
+    if (n->n == G_CMD) var_set(TT.v_NR, cnum(getnum(&TT.v_NR->c) + 1));
   }
   if (n->a) { Ref ref = resolve(n->a); ref_set(&ref, cstrnum_own(rec)); }
   else set_record(rec);
@@ -1702,15 +1694,15 @@ static void exec(Node *n) {
     bput(&out, "", 0);
     if (!n->a) { c = get_field(0); bput(&out, getstr(&c, b), strlen(getstr(&c, b))); cfree(&c); }
     for (Node *e = n->a; e; e = e->next) {
-      if (e != n->a) { const char *ofs = getstr(&v_OFS->c, b); bput(&out, ofs, strlen(ofs)); }
+      if (e != n->a) { const char *ofs = getstr(&TT.v_OFS->c, b); bput(&out, ofs, strlen(ofs)); }
       c = eval(e);
-      const char *s = getstr_fmt(&c, b, v_OFMT->c.str ? v_OFMT->c.str : "%.6g");
+      const char *s = getstr_fmt(&c, b, TT.v_OFMT->c.str ? TT.v_OFMT->c.str : "%.6g");
       bput(&out, s, strlen(s));
       cfree(&c);
     }
-    const char *ors = getstr(&v_ORS->c, b);
+    const char *ors = getstr(&TT.v_ORS->c, b);
     bput(&out, ors, strlen(ors));
-    FILE *f = G.jump == J_FATAL ? NULL : output_of(n);
+    FILE *f = TT.jump == J_FATAL ? NULL : output_of(n);
     if (f) fwrite(out.s, 1, out.len, f);
     free(out.s);
     break;
@@ -1722,10 +1714,10 @@ static void exec(Node *n) {
     size_t len;
     char *s = format(fmt, n->a->next, &len);
     free(fmt);
-    int failed = G.jump == J_FATAL;
-    if (failed) G.jump = J_NONE;  /* write what was formatted, then stop */
+    int failed = TT.jump == J_FATAL;
+    if (failed) TT.jump = J_NONE;  /* write what was formatted, then stop */
     FILE *f = output_of(n);
-    if (failed) G.jump = J_FATAL;
+    if (failed) TT.jump = J_FATAL;
     if (f) fwrite(s, 1, len, f);
     free(s);
     break;
@@ -1734,26 +1726,26 @@ static void exec(Node *n) {
     c = eval(n->a);
     int t = truth(&c);
     cfree(&c);
-    if (G.jump) break;
+    if (TT.jump) break;
     if (t) { if (n->b) exec_list(n->b); }
     else if (n->c) exec_list(n->c);
     break;
   }
   case S_WHILE: case S_DO: case S_FOR: {
     if (n->op == S_FOR && n->a) exec_list(n->a);
-    for (int first = 1; !G.jump; first = 0) {
+    for (int first = 1; !TT.jump; first = 0) {
       Node *cond = n->op == S_FOR ? n->b : n->a;
       if (!(n->op == S_DO && first) && cond) {
         c = eval(cond);
         int t = truth(&c);
         cfree(&c);
-        if (!t || G.jump) break;
+        if (!t || TT.jump) break;
       }
       Node *body = n->op == S_FOR ? n->d : n->b;
       if (body) exec_list(body);
-      if (G.jump == J_BREAK) { G.jump = J_NONE; break; }
-      if (G.jump == J_CONTINUE) G.jump = J_NONE;
-      if (G.jump) break;
+      if (TT.jump == J_BREAK) { TT.jump = J_NONE; break; }
+      if (TT.jump == J_CONTINUE) TT.jump = J_NONE;
+      if (TT.jump) break;
       if (n->op == S_FOR && n->c) exec_list(n->c);
     }
     break;
@@ -1764,32 +1756,32 @@ static void exec(Node *n) {
     char **keys = malloc((a->count + 1) * sizeof *keys);
     for (int i = 0; i < a->size; i++) for (Elem *e = a->tab[i]; e; e = e->next) keys[count++] = xstrdup(e->key);
     for (int i = 0; i < count; i++) {
-      if (G.jump) continue;
+      if (TT.jump) continue;
       if (!arr_find(a, keys[i], 0)) continue;
       Ref ref = resolve(n->a);
       ref_set(&ref, cstr(keys[i]));
       if (n->c) exec_list(n->c);
-      if (G.jump == J_BREAK) { G.jump = J_NONE; for (int j = i; j < count; j++) { free(keys[j]); keys[j] = NULL; } break; }
-      if (G.jump == J_CONTINUE) G.jump = J_NONE;
+      if (TT.jump == J_BREAK) { TT.jump = J_NONE; for (int j = i; j < count; j++) { free(keys[j]); keys[j] = NULL; } break; }
+      if (TT.jump == J_CONTINUE) TT.jump = J_NONE;
     }
     for (int i = 0; i < count; i++) free(keys[i]);
     free(keys);
     break;
   }
   case S_BLOCK: exec_list(n->a); break;
-  case S_NEXT: G.jump = J_NEXT; break;
-  case S_NEXTFILE: G.jump = J_NEXTFILE; break;
+  case S_NEXT: TT.jump = J_NEXT; break;
+  case S_NEXTFILE: TT.jump = J_NEXTFILE; break;
   case S_EXIT:
-    if (n->a) { c = eval(n->a); G.status = (int)getnum(&c) & 255; cfree(&c); }
-    if (!G.jump) G.jump = J_EXIT;
+    if (n->a) { c = eval(n->a); TT.status = (int)getnum(&c) & 255; cfree(&c); }
+    if (!TT.jump) TT.jump = J_EXIT;
     break;
   case S_RETURN:
-    cfree(&G.ret);
-    G.ret = n->a ? eval(n->a) : (Cell){0};
-    if (!G.jump) G.jump = J_RETURN;
+    cfree(&TT.ret);
+    TT.ret = n->a ? eval(n->a) : (Cell){0};
+    if (!TT.jump) TT.jump = J_RETURN;
     break;
-  case S_BREAK: G.jump = J_BREAK; break;
-  case S_CONTINUE: G.jump = J_CONTINUE; break;
+  case S_BREAK: TT.jump = J_BREAK; break;
+  case S_CONTINUE: TT.jump = J_CONTINUE; break;
   case S_DELETE: {
     Arr *a = var_array(node_var(n->a));
     if (!n->b) arr_clear(a);
@@ -1799,7 +1791,7 @@ static void exec(Node *n) {
   }
 }
 static void exec_list(Node *n) {
-  for (; n && !G.jump; n = n->next) exec(n);
+  for (; n && !TT.jump; n = n->next) exec(n);
 }
 
 /* ---- the program's run ---- */
@@ -1820,45 +1812,42 @@ static int matches(Rule *r) {
   return 1;
 }
 static void run_rules(int kind) {
-  for (Rule *r = G.rules; r && !G.jump; r = r->next) {
-    if (r->kind != kind || (kind == R_MAIN && !matches(r)) || G.jump) continue;
+  for (Rule *r = TT.rules; r && !TT.jump; r = r->next) {
+    if (r->kind != kind || (kind == R_MAIN && !matches(r)) || TT.jump) continue;
     if (r->action) exec_list(r->action);
     else if (kind == R_MAIN) { Node p = {.op = S_PRINT}; exec(&p); }
   }
 }
 static void main_loop(void) {
   char *rec;
-  while (!G.jump && (rec = next_main_record())) {
-    var_set(v_NR, cnum(getnum(&v_NR->c) + 1));
-    var_set(v_FNR, cnum(getnum(&v_FNR->c) + 1));
+  while (!TT.jump && (rec = next_main_record())) {
+    var_set(TT.v_NR, cnum(getnum(&TT.v_NR->c) + 1));
+    var_set(TT.v_FNR, cnum(getnum(&TT.v_FNR->c) + 1));
     set_record(rec);
     run_rules(R_MAIN);
-    if (G.jump == J_NEXT) G.jump = J_NONE;
-    if (G.jump == J_NEXTFILE) { close_main(); G.jump = J_NONE; }
-    if (G.jump == J_BREAK || G.jump == J_CONTINUE || G.jump == J_RETURN) G.jump = J_NONE;
+    if (TT.jump == J_NEXT) TT.jump = J_NONE;
+    if (TT.jump == J_NEXTFILE) { close_main(); TT.jump = J_NONE; }
+    if (TT.jump == J_BREAK || TT.jump == J_CONTINUE || TT.jump == J_RETURN) TT.jump = J_NONE;
   }
 }
 static void cleanup(void) {
   close_all();
   close_main();
-  cfree(&G.ret);
-  for (int i = 0; i < G.fcap; i++) cfree(&G.fields[i]);
-  free(G.fields);
+  cfree(&TT.ret);
+  for (int i = 0; i < TT.fcap; i++) cfree(&TT.fields[i]);
+  free(TT.fields);
   for (int i = 0; i < 211; i++)
-    for (Var *v = G.vhash[i]; v; v = v->hnext) { cfree(&v->c); if (!v->borrowed) arr_free(v->arr); }
-  for (int i = 0; i < G.nregs; i++) regfree(G.regs[i]);
-  free(G.regs);
-  for (int i = 0; i < 16; i++) if (G.recache[i].src) { regfree(&G.recache[i].re); free(G.recache[i].src); }
-  while (G.arena) { Mem *m = G.arena; G.arena = m->next; free(m); }
+    for (Var *v = TT.vhash[i]; v; v = v->hnext) { cfree(&v->c); if (!v->borrowed) arr_free(v->arr); }
+  for (int i = 0; i < TT.nregs; i++) regfree(TT.regs[i]);
+  free(TT.regs);
+  for (int i = 0; i < 16; i++) if (TT.recache[i].src) { regfree(&TT.recache[i].re); free(TT.recache[i].src); }
+  while (TT.arena) { Mem *m = TT.arena; TT.arena = m->next; free(m); }
 }
 
 extern char **environ;
 
 int awk_main(int argc, char **argv) {
-  if (toy_init(argc, argv, "^F:v*f*", help, 2)) return toys.exitval;
-  memset(&G, 0, sizeof G);
-  perr = 0;
-  rng_state = 0;
+  if (toy_init(argc, argv, "^F:v*f*", 2)) return toys.exitval;
   char **ops = toys.optargs;
   char *prog;
   if (FLAG('f')) {
@@ -1879,36 +1868,36 @@ int awk_main(int argc, char **argv) {
     if (!*ops) { free(NULL); return usage_error("no program given"); }
     prog = xstrdup(*ops++);
   }
-  v_NF = lookup("NF"); v_NR = lookup("NR"); v_FNR = lookup("FNR"); v_FS = lookup("FS"); v_OFS = lookup("OFS");
-  v_ORS = lookup("ORS"); v_RS = lookup("RS"); v_SUBSEP = lookup("SUBSEP"); v_CONVFMT = lookup("CONVFMT");
-  v_OFMT = lookup("OFMT"); v_RSTART = lookup("RSTART"); v_RLENGTH = lookup("RLENGTH");
-  v_FILENAME = lookup("FILENAME"); v_ENVIRON = lookup("ENVIRON"); v_ARGC = lookup("ARGC"); v_ARGV = lookup("ARGV");
+  TT.v_NF = lookup("NF"); TT.v_NR = lookup("NR"); TT.v_FNR = lookup("FNR"); TT.v_FS = lookup("FS"); TT.v_OFS = lookup("OFS");
+  TT.v_ORS = lookup("ORS"); TT.v_RS = lookup("RS"); TT.v_SUBSEP = lookup("SUBSEP"); TT.v_CONVFMT = lookup("CONVFMT");
+  TT.v_OFMT = lookup("OFMT"); TT.v_RSTART = lookup("RSTART"); TT.v_RLENGTH = lookup("RLENGTH");
+  TT.v_FILENAME = lookup("FILENAME"); TT.v_ENVIRON = lookup("ENVIRON"); TT.v_ARGC = lookup("ARGC"); TT.v_ARGV = lookup("ARGV");
   int rc = tokenize(prog);
   if (!rc) parse_program();
   free(prog);
-  if (rc || perr) { cleanup(); return 2; }
-  var_set(v_FS, cstr(" "));
-  var_set(v_OFS, cstr(" "));
-  var_set(v_ORS, cstr("\n"));
-  var_set(v_RS, cstr("\n"));
-  var_set(v_SUBSEP, cstr("\034"));
-  var_set(v_CONVFMT, cstr("%.6g"));
-  var_set(v_OFMT, cstr("%.6g"));
-  var_set(v_NR, cnum(0));
-  var_set(v_FNR, cnum(0));
-  var_set(v_RSTART, cnum(0));
-  var_set(v_RLENGTH, cnum(-1));
-  var_set(v_FILENAME, cstr(""));
+  if (rc || TT.perr) { cleanup(); return 2; }
+  var_set(TT.v_FS, cstr(" "));
+  var_set(TT.v_OFS, cstr(" "));
+  var_set(TT.v_ORS, cstr("\n"));
+  var_set(TT.v_RS, cstr("\n"));
+  var_set(TT.v_SUBSEP, cstr("\034"));
+  var_set(TT.v_CONVFMT, cstr("%.6g"));
+  var_set(TT.v_OFMT, cstr("%.6g"));
+  var_set(TT.v_NR, cnum(0));
+  var_set(TT.v_FNR, cnum(0));
+  var_set(TT.v_RSTART, cnum(0));
+  var_set(TT.v_RLENGTH, cnum(-1));
+  var_set(TT.v_FILENAME, cstr(""));
   set_record(xstrdup(""));
   if (FLAG('F')) {
     const char *fs = OPTARG('F');
     char *v = malloc(strlen(fs) + 2);
     if (!strcmp(fs, "t")) strcpy(v, "\t");
     else unescape_str(fs, strlen(fs), v);
-    var_set(v_FS, cstr_own(v));
+    var_set(TT.v_FS, cstr_own(v));
   }
   getenv("PATH");  /* makes wasi-libc fill environ */
-  Arr *env = var_array(v_ENVIRON);
+  Arr *env = var_array(TT.v_ENVIRON);
   for (char **e = environ; e && *e; e++) {
     char *eq = strchr(*e, '=');
     if (!eq) continue;
@@ -1916,12 +1905,12 @@ int awk_main(int argc, char **argv) {
     arr_set(env, k, cstrnum_own(xstrdup(eq + 1)));
     free(k);
   }
-  Arr *av = var_array(v_ARGV);
+  Arr *av = var_array(TT.v_ARGV);
   arr_set(av, "0", cstr("awk"));
   int n = 1;
   for (; *ops; ops++, n++) { char k[32]; snprintf(k, sizeof k, "%d", n); arr_set(av, k, cstrnum_own(xstrdup(*ops))); }
-  var_set(v_ARGC, cnum(n));
-  G.argi = 1;
+  var_set(TT.v_ARGC, cnum(n));
+  TT.argi = 1;
   if (FLAG('v'))
     for (char **v = toys.list[flagbit('v')]; *v; v++) {
       if (!is_assignment(*v)) { fprintf(stderr, "awk: improper assignment: -v %s\n", *v); cleanup(); return 2; }
@@ -1929,12 +1918,12 @@ int awk_main(int argc, char **argv) {
     }
   run_rules(R_BEGIN);
   int has_main = 0;
-  for (Rule *r = G.rules; r; r = r->next) if (r->kind != R_BEGIN) has_main = 1;
-  if (G.jump == J_EXIT) { G.jump = J_NONE; G.exiting = 1; }
-  if (!G.jump && has_main && !G.exiting) main_loop();
-  if (G.jump == J_EXIT) G.jump = J_NONE;
-  if (!G.jump) run_rules(R_END);
-  int status = G.status;
+  for (Rule *r = TT.rules; r; r = r->next) if (r->kind != R_BEGIN) has_main = 1;
+  if (TT.jump == J_EXIT) { TT.jump = J_NONE; TT.exiting = 1; }
+  if (!TT.jump && has_main && !TT.exiting) main_loop();
+  if (TT.jump == J_EXIT) TT.jump = J_NONE;
+  if (!TT.jump) run_rules(R_END);
+  int status = TT.status;
   flush_all();
   cleanup();
   int fin = finish();

@@ -8,23 +8,20 @@
 
 #pragma clang attribute push (__attribute__((minsize)), apply_to = function)
 
-static const char help[] =
-  "usage: base64 [-d] [-i] [-w COLS] [FILE]\n\nEncode FILE (or stdin) in base64, or decode it.\n"
-  "-d\tdecode\n-i\twhen decoding, ignore bytes outside the alphabet\n"
-  "-w N\twrap encoded lines after N characters (76; 0: no wrapping)\n";
 static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-static long long wrap, col;
+GLOBALS(base64,
+  long long wrap, col;
+);
 static void put(int c) {
   putchar(c);
-  if (wrap && ++col == wrap) { putchar('\n'); col = 0; }
+  if (TT.wrap && ++TT.col == TT.wrap) { putchar('\n'); TT.col = 0; }
 }
 
 int base64_main(int argc, char **argv) {
-  if (toy_init(argc, argv, "d(decode)i(ignore-garbage)w:(wrap)D", help, 1)) return toys.exitval;
-  wrap = 76;
-  col = 0;
-  if (FLAG('w') && (parse_long(OPTARG('w'), &wrap) || wrap < 0)) { error_msg("invalid wrap size: '%s'", OPTARG('w')); return 1; }
+  if (toy_init(argc, argv, "d(decode)i(ignore-garbage)w:(wrap)D", 1)) return toys.exitval;
+  TT.wrap = 76;
+  if (FLAG('w') && (parse_long(OPTARG('w'), &TT.wrap) || TT.wrap < 0)) { error_msg("invalid wrap size: '%s'", OPTARG('w')); return 1; }
   if (toys.optc > 1) return usage_error("extra operand '%s'", toys.optargs[1]);
   FILE *f = open_input(toys.optc ? toys.optargs[0] : "-");
   if (!f) return finish();
@@ -62,8 +59,8 @@ int base64_main(int argc, char **argv) {
       put(i + 1 < len ? alphabet[v >> 6 & 63] : '=');
       put(i + 2 < len ? alphabet[v & 63] : '=');
     }
-    if (wrap && col) putchar('\n');
-    if (!wrap && len) {}
+    if (TT.wrap && TT.col) putchar('\n');
+    if (!TT.wrap && len) {}
   }
   free(data);
   return finish();

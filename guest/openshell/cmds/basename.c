@@ -5,11 +5,6 @@
  * -s	remove SUFFIX (implies -a) */
 #include "lib/lib.h"
 
-static const char help[] =
-  "usage: basename NAME [SUFFIX] | basename -a [-s SUFFIX] NAME...\n\n"
-  "Print NAME without its leading directories (and without SUFFIX).\n"
-  "-a\taccept several NAMEs\n-s\tremove SUFFIX (implies -a)\n";
-
 static void show(const char *name, const char *suffix) {
   const char *b = base_name(name);
   size_t bl = strlen(b), sl = suffix ? strlen(suffix) : 0;
@@ -18,7 +13,7 @@ static void show(const char *name, const char *suffix) {
 }
 
 int basename_main(int argc, char **argv) {
-  if (toy_init(argc, argv, "as:", help, 1)) return toys.exitval;
+  if (toy_init(argc, argv, "as:", 1)) return toys.exitval;
   if (!toys.optc) return usage_error("missing operand");
   if (FLAG('a') || FLAG('s')) {
     for (char **a = toys.optargs; *a; a++) show(*a, OPTARG('s'));

@@ -13,19 +13,14 @@
  * -v	show control and high bytes as ^X and M-X */
 #include "lib/lib.h"
 
-static const char help[] =
-  "usage: cat [-AbeEnstTuv] [FILE...]\n\n"
-  "Copy each FILE (or stdin; \"-\" is stdin) to stdout.\n"
-  "-A\tsame as -vET\n-b\tnumber non-blank output lines\n-e\tsame as -vE\n"
-  "-E\tshow $ at the end of each line\n-n\tnumber all output lines\n-s\tsqueeze repeated blank lines\n"
-  "-t\tsame as -vT\n-T\tshow tabs as ^I\n-u\tunbuffered (ignored)\n-v\tshow control and high bytes as ^X and M-X\n";
-
-static long line_no;
-static int at_start, blanks, show_ends, show_tabs, show_nonprinting;
+GLOBALS(cat,
+  long line_no;
+  int at_start, blanks, show_ends, show_tabs, show_nonprinting;
+);
 
 static void put_visible(int c) {
-  if (c == '\t' && show_tabs) { fputs("^I", stdout); return; }
-  if (!show_nonprinting || c == '\t' || c == '\n') { putchar(c); return; }
+  if (c == '\t' && TT.show_tabs) { fputs("^I", stdout); return; }
+  if (!TT.show_nonprinting || c == '\t' || c == '\n') { putchar(c); return; }
   if (c >= 128) { fputs("M-", stdout); c -= 128; }
   if (c < 32) { putchar('^'); putchar(c + 64); }
   else if (c == 127) fputs("^?", stdout);
@@ -35,31 +30,31 @@ static void put_visible(int c) {
 static void cat_lines(FILE *f) {
   int c;
   while ((c = getc(f)) != EOF) {
-    if (at_start) {
-      if (c == '\n' && FLAG('s') && ++blanks > 1) continue;
-      if (c != '\n') blanks = 0;
-      if (FLAG('b') ? c != '\n' : FLAG('n')) printf("%6ld\t", ++line_no);
-      at_start = 0;
+    if (TT.at_start) {
+      if (c == '\n' && FLAG('s') && ++TT.blanks > 1) continue;
+      if (c != '\n') TT.blanks = 0;
+      if (FLAG('b') ? c != '\n' : FLAG('n')) printf("%6ld\t", ++TT.line_no);
+      TT.at_start = 0;
     }
     if (c == '\n') {
-      if (show_ends) putchar('$');
-      at_start = 1;
+      if (TT.show_ends) putchar('$');
+      TT.at_start = 1;
     }
     put_visible(c);
   }
 }
 
 int cat_main(int argc, char **argv) {
-  if (toy_init(argc, argv, "AbeEnstTuv(show-nonprinting)", help, 1)) return toys.exitval;
-  show_ends = FLAG('E') || FLAG('A') || FLAG('e');
-  show_tabs = FLAG('T') || FLAG('A') || FLAG('t');
-  show_nonprinting = FLAG('v') || FLAG('A') || FLAG('e') || FLAG('t');
-  line_no = 0;
-  at_start = 1;
-  blanks = 0;
+  if (toy_init(argc, argv, "AbeEnstTuv(show-nonprinting)", 1)) return toys.exitval;
+  TT.show_ends = FLAG('E') || FLAG('A') || FLAG('e');
+  TT.show_tabs = FLAG('T') || FLAG('A') || FLAG('t');
+  TT.show_nonprinting = FLAG('v') || FLAG('A') || FLAG('e') || FLAG('t');
+  TT.line_no = 0;
+  TT.at_start = 1;
+  TT.blanks = 0;
   char *stdin_only[] = {"-", NULL};
   char **files = toys.optc ? toys.optargs : stdin_only;
-  int lines = FLAG('n') || FLAG('b') || FLAG('s') || show_ends || show_tabs || show_nonprinting;
+  int lines = FLAG('n') || FLAG('b') || FLAG('s') || TT.show_ends || TT.show_tabs || TT.show_nonprinting;
   for (; *files; files++) {
     FILE *f = open_input(*files);
     if (!f) continue;

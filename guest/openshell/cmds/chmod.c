@@ -10,13 +10,6 @@
 
 #pragma clang attribute push (__attribute__((minsize)), apply_to = function)
 
-static const char help[] =
-  "usage: chmod [-R] [-fv] MODE[,MODE]... FILE...\n\n"
-  "Check MODE (octal, or [ugoa]*[-+=][rwxXst]*) and that each FILE exists.\n"
-  "WASI keeps no permission bits, so nothing changes: every file stays\n"
-  "readable and writable as the enclave's policy allows.\n"
-  "-R\trecurse (accepted)\n-f\tno message for a missing FILE\n-v\taccepted\n";
-
 static int valid_mode(const char *m) {
   if (*m >= '0' && *m <= '7') return strspn(m, "01234567") == strlen(m) && strlen(m) <= 4;
   for (;;) {
@@ -43,7 +36,7 @@ int chmod_main(int argc, char **argv) {
     av[ac++] = argv[i];
   }
   av[ac] = NULL;
-  int stop = toy_init(ac, av, "^Rfvc", help, 1);
+  int stop = toy_init(ac, av, "^Rfvc", 1);
   free(av);
   if (stop) return toys.exitval;
   if (!toys.optc) return usage_error("missing operand");

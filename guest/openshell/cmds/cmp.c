@@ -12,14 +12,6 @@
 
 #pragma clang attribute push (__attribute__((minsize)), apply_to = function)
 
-static const char help[] =
-  "usage: cmp [-bls] [-i SKIP1[:SKIP2]] [-n LIMIT] FILE1 [FILE2 [SKIP1 [SKIP2]]]\n\n"
-  "Compare two files (\"-\" or a missing FILE2: stdin) byte by byte. Status 0 if they\n"
-  "are the same, 1 if they differ, 2 on trouble.\n"
-  "-b\tprint the differing bytes too\n-l\tlist every differing byte: offset and both values in octal\n"
-  "-s\tprint nothing, only the status (--quiet, --silent)\n"
-  "-i\tskip SKIP bytes of both files (SKIP1:SKIP2 for each)\n-n\tcompare at most LIMIT bytes\n";
-
 static char *show(int c, char *buf) {  /* GNU's M-^X notation */
   char *p = buf;
   if (c >= 128) *p++ = 'M', *p++ = '-', c -= 128;
@@ -35,8 +27,7 @@ static int skip_value(const char *s, long long *v, const char *opt) {
 }
 
 int cmp_main(int argc, char **argv) {
-  if (toy_init(argc, argv, "bls(quiet)(silent)i:(ignore-initial)n:(bytes)", help, 2)) return toys.exitval;
-  if (FLAG('l') && FLAG('s')) { error_msg("options -l and -s are incompatible"); return 2; }
+  if (toy_init(argc, argv, "bls(quiet)(silent)i:(ignore-initial)n:(bytes)[!ls]", 2)) return toys.exitval;
   if (!toys.optc) return usage_error("missing operand after 'cmp'");
   if (toys.optc > 4) return usage_error("extra operand '%s'", toys.optargs[4]);
   long long skip[2] = {0, 0}, limit = LLONG_MAX;

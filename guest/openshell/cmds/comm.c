@@ -1,7 +1,7 @@
-/* usage: comm [-123] FILE1 FILE2
+/* usage: comm [-123] [--output-delimiter=STR] FILE1 FILE2
  *
  * Compare two sorted files: lines only in FILE1, only in FILE2, and in both,
- * in three tab-indented columns (--output-delimiter=STR: STR instead of the tab).
+ * in three tab-indented columns (--output-delimiter: STR instead of the tab).
  * -1	hide lines only in FILE1
  * -2	hide lines only in FILE2
  * -3	hide lines in both
@@ -9,11 +9,6 @@
 #include "lib/lib.h"
 
 #pragma clang attribute push (__attribute__((minsize)), apply_to = function)
-
-static const char help[] =
-  "usage: comm [-123] [--output-delimiter=STR] FILE1 FILE2\n\nCompare two sorted files: lines only in FILE1, only in FILE2, and in both,\n"
-  "in three tab-indented columns (--output-delimiter: STR instead of the tab).\n-1\thide lines only in FILE1\n-2\thide lines only in FILE2\n-3\thide lines in both\n"
-  "Input order is not checked.\n";
 
 static void show(int col, const char *line) {
   if ((col == 1 && FLAG('1')) || (col == 2 && FLAG('2')) || (col == 3 && FLAG('3'))) return;
@@ -28,7 +23,7 @@ static int next(FILE *f, char **line, size_t *cap) {
 }
 
 int comm_main(int argc, char **argv) {
-  if (toy_init(argc, argv, "123@:(output-delimiter)", help, 1)) return toys.exitval;
+  if (toy_init(argc, argv, "123@:(output-delimiter)", 1)) return toys.exitval;
   if (toys.optc != 2) return toys.optc < 2 ? usage_error("missing operand") : usage_error("extra operand '%s'", toys.optargs[2]);
   FILE *a = open_input(toys.optargs[0]), *b = a ? open_input(toys.optargs[1]) : NULL;
   if (!a || !b) { if (a) close_input(a); return finish(); }

@@ -7,15 +7,8 @@
  * -f	ignored (existing files are always overwritten) */
 #include "lib/lib.h"
 
-static const char help[] =
-  "usage: cp [-aprRf] SOURCE... DEST\n\n"
-  "Copy SOURCE to DEST, or each SOURCE into the directory DEST.\n"
-  "-r\tcopy directories recursively (-R too); symbolic links are copied as links\n"
-  "-p\tkeep access and modification times (WASI keeps no modes or owners)\n-a\t-R -p\n"
-  "-f\tignored (existing files are always overwritten)\n";
-
 int cp_main(int argc, char **argv) {
-  if (toy_init(argc, argv, "r(recursive)Rfap", help, 1)) return toys.exitval;
+  if (toy_init(argc, argv, "r(recursive)Rfap", 1)) return toys.exitval;
   int rec = FLAG('r') || FLAG('R') || FLAG('a');
   int how = (rec ? COPY_RECURSIVE : 0) | (FLAG('p') || FLAG('a') ? COPY_TIMES : 0);
   int isdir = dest_operand_kind();

@@ -12,19 +12,12 @@
 /* optimised for size (the module has a size budget) */
 #pragma clang attribute push (__attribute__((minsize)), apply_to = function)
 
-static const char help[] =
-  "usage: cut -b LIST | -c LIST | -f LIST [-d DELIM] [-s] [FILE...]\n\n"
-  "Print selected parts of each line of the FILEs (or stdin).\n"
-  "LIST is comma-separated N, N-M, N- or -M (counting from 1).\n"
-  "-b\tselect bytes\n-c\tselect characters (bytes: the enclave uses the C locale)\n"
-  "-f\tselect fields\n-d\tfield delimiter (default TAB)\n-s\twith -f, skip lines without a delimiter\n";
-
-static unsigned char *sel;
-static size_t nsel, open_from;  /* positions >= open_from (if nonzero) are selected */
+GLOBALS(cut,
+  unsigned char *sel;
+  size_t nsel, open_from; /* positions >= open_from (if nonzero) are selected */
+);
 
 static int parse_list(const char *s) {
-  nsel = open_from = 0;
-  sel = NULL;
   while (*s) {
     char *end;
     size_t lo = 1, hi;
@@ -41,27 +34,26 @@ static int parse_list(const char *s) {
         s = end;
         if (hi < lo) return -1;
       } else {
-        if (!open_from || lo < open_from) open_from = lo;
+        if (!TT.open_from || lo < TT.open_from) TT.open_from = lo;
         hi = lo - 1;
       }
     }
-    if (hi + 1 > nsel) {
-      sel = realloc(sel, hi + 1);
-      memset(sel + nsel, 0, hi + 1 - nsel);
-      nsel = hi + 1;
+    if (hi + 1 > TT.nsel) {
+      TT.sel = realloc(TT.sel, hi + 1);
+      memset(TT.sel + TT.nsel, 0, hi + 1 - TT.nsel);
+      TT.nsel = hi + 1;
     }
-    for (size_t i = lo; i <= hi; i++) sel[i] = 1;
+    for (size_t i = lo; i <= hi; i++) TT.sel[i] = 1;
     if (*s == ',') s++;
     else if (*s) return -1;
   }
   return 0;
 }
 
-static int selected(size_t i) { return (open_from && i >= open_from) || (i < nsel && sel[i]); }
+static int selected(size_t i) { return (TT.open_from && i >= TT.open_from) || (i < TT.nsel && TT.sel[i]); }
 
 int cut_main(int argc, char **argv) {
-  if (toy_init(argc, argv, "b:c:f:d:sn", help, 1)) return toys.exitval;
-  sel = NULL;
+  if (toy_init(argc, argv, "b:c:f:d:sn", 1)) return toys.exitval;
   int modes = FLAG('b') + FLAG('c') + FLAG('f');
   if (!modes) return usage_error("you must specify a list of bytes, characters, or fields");
   if (modes > 1) return usage_error("only one type of list may be specified");
@@ -73,7 +65,7 @@ int cut_main(int argc, char **argv) {
   }
   const char *list = FLAG('f') ? OPTARG('f') : FLAG('b') ? OPTARG('b') : OPTARG('c');
   if (parse_list(list)) {
-    free(sel);
+    free(TT.sel);
     return usage_error("invalid field range");
   }
   char *stdin_only[] = {"-", NULL};
@@ -112,7 +104,7 @@ int cut_main(int argc, char **argv) {
     close_input(f);
   }
   free(line);
-  free(sel);
+  free(TT.sel);
   return finish();
 }
 

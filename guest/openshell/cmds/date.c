@@ -13,15 +13,8 @@
 /* rarely hot: optimised for size (the module has a size budget) */
 #pragma clang attribute push (__attribute__((minsize)), apply_to = function)
 
-static const char help[] =
-  "usage: date [-u] [-d @SECONDS|YYYY-MM-DD[ HH:MM[:SS]]] [-r FILE] [-I[date|seconds]] [-R] [+FORMAT]\n\n"
-  "Print the date and time. The enclave's clock is UTC; setting it is not supported.\n"
-  "-u\tUTC (always)\n-d\tshow this time instead of now\n-r\tshow the modification time of FILE\n"
-  "-I\tISO 8601 date (or date and time with -Iseconds)\n-R\tRFC 5322 date\n"
-  "+FORMAT\tstrftime(3) format, plus %N nanoseconds; default \"%a %b %e %H:%M:%S %Z %Y\"\n";
-
 int date_main(int argc, char **argv) {
-  if (toy_init(argc, argv, "ud:(date)r:(reference)I?(iso-8601)R", help, 1)) return toys.exitval;
+  if (toy_init(argc, argv, "ud:(date)r:(reference)I?(iso-8601)R", 1)) return toys.exitval;
   struct timespec ts;
   clock_gettime(CLOCK_REALTIME, &ts);
   const char *fmt = "%a %b %e %H:%M:%S %Z %Y";

@@ -12,14 +12,6 @@
 
 #pragma clang attribute push (__attribute__((minsize)), apply_to = function)
 
-static const char help[] =
-  "usage: dd [if=FILE] [of=FILE] [bs=N] [ibs=N] [obs=N] [count=N] [skip=N] [seek=N] [conv=LIST] [status=LEVEL]\n\n"
-  "Copy blocks from if (stdin) to of (stdout), reporting the records on stderr.\n"
-  "N takes the suffixes c w b K M G (1024s) kB MB GB (1000s) and xM products.\n"
-  "count, skip and seek count input, input and output blocks.\n"
-  "conv=notrunc,sync,noerror,ucase,lcase,swab; status=none|noxfer|progress.\n"
-  "iflag= and oflag= are not supported.\n";
-
 long long parse_size(const char *s);
 
 static long long number(const char *key, const char *v) {
@@ -42,8 +34,8 @@ static long long number(const char *key, const char *v) {
 }
 
 int dd_main(int argc, char **argv) {
-  if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "--version"))) return toy_init(argc, argv, "", help, 1), toys.exitval;
-  toy_init(1, argv, "", help, 1);
+  if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "--version"))) return toy_init(argc, argv, "", 1), toys.exitval;
+  toy_init(1, argv, "", 1);
   const char *in_name = NULL, *out_name = NULL;
   long long ibs = 512, obs = 512, count = -1, skip = 0, seek = 0;
   int notrunc = 0, sync_pad = 0, noerror = 0, ucase = 0, lcase = 0, swab = 0, quiet = 0, noxfer = 0;

@@ -8,15 +8,8 @@
  * -T	show the file system type */
 #include "lib/lib.h"
 
-static const char help[] =
-  "usage: df [-hkPT] [FILE...]\n\n"
-  "Show file system space. WASI cannot report sizes, so df shows the\n"
-  "enclave's single file system (\"enclave\", mounted on /) with unknown (-) sizes.\n"
-  "-h\thuman-readable sizes (same output here)\n-k\t1 KiB blocks (the default)\n"
-  "-P\tPOSIX output format\n-T\tshow the file system type\n";
-
 int df_main(int argc, char **argv) {
-  if (toy_init(argc, argv, "hkPTa", help, 1)) return toys.exitval;
+  if (toy_init(argc, argv, "hkPTa", 1)) return toys.exitval;
   for (char **a = toys.optargs; *a; a++) {
     struct stat st;
     if (stat(*a, &st)) perror_msg("%s", *a);

@@ -1,11 +1,10 @@
-/* usage: diff [-u | -U NUM | -c] [-q] [-s] [-i] [-b] [-w] [-B] FILE1 FILE2
+/* usage: diff [-u | -U NUM] [-r] [--label L1 [--label L2]] [-q] [-s] [-i] [-b] [-w] [-B] FILE1 FILE2
  *
  * Compare two files line by line (GNU output formats). Exit 0 if they are the
- * same, 1 if they differ, 2 on trouble. Two directories: their files by name,
- * "Only in" for the rest; -r descends into common subdirectories.
+ * same, 1 if they differ, 2 on trouble. Two directories: files by name.
  * -u	unified format, 3 lines of context (-U NUM: NUM lines)
  * -r	compare common subdirectories too
- * --label	name printed instead of a file's name and time (-u)
+ * --label	name printed instead of a file's name and time
  * -q	only say whether the files differ
  * -s	say when the files are the same
  * -i	ignore case
@@ -19,16 +18,6 @@
 #include <time.h>
 
 #pragma clang attribute push (__attribute__((minsize)), apply_to = function)
-
-static const char help[] =
-  "usage: diff [-u | -U NUM] [-r] [--label L1 [--label L2]] [-q] [-s] [-i] [-b] [-w] [-B] FILE1 FILE2\n\n"
-  "Compare two files line by line (GNU output formats). Exit 0 if they are the\n"
-  "same, 1 if they differ, 2 on trouble. Two directories: files by name.\n"
-  "-u\tunified format, 3 lines of context (-U NUM: NUM lines)\n"
-  "-r\tcompare common subdirectories too\n--label\tname printed instead of a file's name and time\n"
-  "-q\tonly say whether the files differ\n-s\tsay when the files are the same\n"
-  "-i\tignore case\n-b\tignore changes in the amount of white space\n-w\tignore all white space\n"
-  "-B\tignore changes whose lines are all blank\n-N\ttreat a missing file as empty\n";
 
 enum { MAX_EDITS = 4000 };  /* Myers' trace is O(D^2) memory */
 
@@ -113,9 +102,13 @@ static void hash_lines(struct file *f) {
   free(tmp);
 }
 
-/* edit script: op[k] is ' ' (both), '-' (a only) or '+' (b only), in order */
-static char *ops;
-static int nops;
+GLOBALS(diff,
+  char *ops;  /* edit script: op[k] is ' ' (both), '-' (a only) or '+' (b only), in order */
+  int nops;
+  int *pa, *pb;  /* changes: runs of '-'/'+' ops; position in a and b at each op */
+  const char *header;  /* "diff OPTIONS" line before each pair in a directory */
+  const char *label[2];  /* --label: printed instead of name and time */
+);
 
 static int myers(struct file *a, struct file *b) {
   int n = a->n, m = b->n, max = n + m;
@@ -139,8 +132,8 @@ static int myers(struct file *a, struct file *b) {
     return -1;
   }
   /* walk back from (n, m) through the V of each step */
-  ops = malloc(n + m + 1);
-  nops = 0;
+  TT.ops = malloc(n + m + 1);
+  TT.nops = 0;
   char *rev = malloc(n + m + 1);
   int x = n, y = m, r = 0;
   for (int dd = d; dd > 0; dd--) {
@@ -151,14 +144,14 @@ static int myers(struct file *a, struct file *b) {
     if (prev_k == k + 1) { rev[r++] = '+'; y--; } else { rev[r++] = '-'; x--; }
   }
   while (x > 0 && y > 0) { rev[r++] = ' '; x--, y--; }
-  while (r) ops[nops++] = rev[--r];
+  while (r) TT.ops[TT.nops++] = rev[--r];
   free(rev);
   /* GNU prints each change as its deletions, then its insertions */
-  for (int k = 0; k < nops;) {
-    if (ops[k] == ' ') { k++; continue; }
+  for (int k = 0; k < TT.nops;) {
+    if (TT.ops[k] == ' ') { k++; continue; }
     int s0 = k, dels = 0;
-    while (k < nops && ops[k] != ' ') { if (ops[k] == '-') dels++; k++; }
-    for (int j = s0; j < k; j++) ops[j] = j - s0 < dels ? '-' : '+';
+    while (k < TT.nops && TT.ops[k] != ' ') { if (TT.ops[k] == '-') dels++; k++; }
+    for (int j = s0; j < k; j++) TT.ops[j] = j - s0 < dels ? '-' : '+';
   }
   for (int i = 0; i <= d; i++) free(trace[i]);
   free(trace);
@@ -182,25 +175,22 @@ static int blank_only(struct file *f, int from, int count) {
   return 1;
 }
 
-/* changes: runs of '-'/'+' ops; position in a and b at each op */
-static int *pa, *pb;
-static const char *header;  /* "diff OPTIONS" line before each pair in a directory */
 static int is_change(int k, struct file *a, struct file *b) {
-  if (ops[k] == ' ') return 0;
+  if (TT.ops[k] == ' ') return 0;
   if (!FLAG('B')) return 1;
   int s = k;
-  while (s > 0 && ops[s - 1] != ' ') s--;
+  while (s > 0 && TT.ops[s - 1] != ' ') s--;
   int e = k, da = 0, db = 0;
-  while (e < nops && ops[e] != ' ') { if (ops[e] == '-') da++; else db++; e++; }
-  return !(blank_only(a, pa[s], da) && blank_only(b, pb[s], db));
+  while (e < TT.nops && TT.ops[e] != ' ') { if (TT.ops[e] == '-') da++; else db++; e++; }
+  return !(blank_only(a, TT.pa[s], da) && blank_only(b, TT.pb[s], db));
 }
 
 static void normal(struct file *a, struct file *b) {
-  for (int k = 0; k < nops;) {
+  for (int k = 0; k < TT.nops;) {
     if (!is_change(k, a, b)) { k++; continue; }
     int s = k, da = 0, db = 0;
-    while (k < nops && ops[k] != ' ') { if (ops[k] == '-') da++; else db++; k++; }
-    int sa = pa[s], sb = pb[s];
+    while (k < TT.nops && TT.ops[k] != ' ') { if (TT.ops[k] == '-') da++; else db++; k++; }
+    int sa = TT.pa[s], sb = TT.pb[s];
     range(sa + 1, da, ',');
     putchar(da && db ? 'c' : da ? 'd' : 'a');
     range(sb + 1, db, ',');
@@ -211,7 +201,6 @@ static void normal(struct file *a, struct file *b) {
   }
 }
 
-static const char *label[2];  /* --label: printed instead of name and time */
 static void stamp(const char *mark, struct file *f, const char *lab) {
   if (lab) { printf("%s %s\n", mark, lab); return; }
   char t[64];
@@ -222,31 +211,31 @@ static void stamp(const char *mark, struct file *f, const char *lab) {
   printf("%s %s\t%s.%09ld +0000\n", mark, f->name, t, (long)f->st.st_mtim.tv_nsec);
 }
 static void unified(struct file *a, struct file *b, int ctx) {
-  stamp("---", a, label[0]);
-  stamp("+++", b, label[1]);
-  for (int k = 0; k < nops;) {
+  stamp("---", a, TT.label[0]);
+  stamp("+++", b, TT.label[1]);
+  for (int k = 0; k < TT.nops;) {
     if (!is_change(k, a, b)) { k++; continue; }
     int first = k, last = k;  /* last change op of the hunk */
-    for (int j = k; j < nops; j++) {
+    for (int j = k; j < TT.nops; j++) {
       if (is_change(j, a, b)) last = j;
       else if (j - last > 2 * ctx) break;
     }
     int hs = first, he = last + 1;
     for (int c = 0; c < ctx && hs > 0; c++) hs--;
-    for (int c = 0; c < ctx && he < nops; c++) he++;
+    for (int c = 0; c < ctx && he < TT.nops; c++) he++;
     /* a context line inside the leading ctx must be ' ' (it is, by construction) */
     int la = 0, lb = 0;
-    for (int j = hs; j < he; j++) { if (ops[j] != '+') la++; if (ops[j] != '-') lb++; }
-    int sa = pa[hs], sb = pb[hs];
+    for (int j = hs; j < he; j++) { if (TT.ops[j] != '+') la++; if (TT.ops[j] != '-') lb++; }
+    int sa = TT.pa[hs], sb = TT.pb[hs];
     printf("@@ -");
     if (la == 1) printf("%d", sa + 1); else printf("%d,%d", la ? sa + 1 : sa, la);
     printf(" +");
     if (lb == 1) printf("%d", sb + 1); else printf("%d,%d", lb ? sb + 1 : sb, lb);
     printf(" @@\n");
     for (int j = hs; j < he; j++) {
-      if (ops[j] == ' ') put_line(a, pa[j], " ");
-      else if (ops[j] == '-') put_line(a, pa[j], "-");
-      else put_line(b, pb[j], "+");
+      if (TT.ops[j] == ' ') put_line(a, TT.pa[j], " ");
+      else if (TT.ops[j] == '-') put_line(a, TT.pa[j], "-");
+      else put_line(b, TT.pb[j], "+");
     }
     k = he;
   }
@@ -267,21 +256,21 @@ static int diff_files(const char *na, const char *nb, long long ctx) {
     hash_lines(&b);
     if (myers(&a, &b) < 0) { error_msg("%s and %s: more than %d differing lines are not supported", a.name, b.name, MAX_EDITS); status = 2; }
     else {
-      pa = malloc((nops + 1) * sizeof *pa);
-      pb = malloc((nops + 1) * sizeof *pb);
+      TT.pa = malloc((TT.nops + 1) * sizeof *TT.pa);
+      TT.pb = malloc((TT.nops + 1) * sizeof *TT.pb);
       int x = 0, y = 0, changed = 0;
-      for (int k = 0; k < nops; k++) { pa[k] = x; pb[k] = y; if (ops[k] != '+') x++; if (ops[k] != '-') y++; }
-      for (int k = 0; k < nops && !changed; k++) changed = is_change(k, &a, &b);
+      for (int k = 0; k < TT.nops; k++) { TT.pa[k] = x; TT.pb[k] = y; if (TT.ops[k] != '+') x++; if (TT.ops[k] != '-') y++; }
+      for (int k = 0; k < TT.nops && !changed; k++) changed = is_change(k, &a, &b);
       status = changed;
       if (changed && FLAG('q')) printf("Files %s and %s differ\n", a.name, b.name);
       else if (changed) {
-        if (header) printf("diff%s %s %s\n", header, a.name, b.name);
+        if (TT.header) printf("diff%s %s %s\n", TT.header, a.name, b.name);
         if (FLAG('u') || FLAG('U')) unified(&a, &b, (int)ctx);
         else normal(&a, &b);
       }
-      free(pa);
-      free(pb);
-      free(ops);
+      free(TT.pa);
+      free(TT.pb);
+      free(TT.ops);
     }
   }
   if (!status && FLAG('s')) printf("Files %s and %s are identical\n", a.name, b.name);
@@ -350,7 +339,7 @@ static int diff_dirs(const char *da, const char *db, long long ctx) {
 }
 
 int diff_main(int argc, char **argv) {
-  if (toy_init(argc, argv, "u(unified)U:c(context)q(brief)s(report-identical-files)i(ignore-case)b(ignore-space-change)w(ignore-all-space)B(ignore-blank-lines)N(new-file)a(text)r(recursive)L*(label)", help, 2)) return toys.exitval;
+  if (toy_init(argc, argv, "u(unified)U:c(context)q(brief)s(report-identical-files)i(ignore-case)b(ignore-space-change)w(ignore-all-space)B(ignore-blank-lines)N(new-file)a(text)r(recursive)L*(label)", 2)) return toys.exitval;
   if (FLAG('c')) { error_msg("-c (context format) is not supported; use -u"); return 2; }
   if (toys.optc != 2) {
     if (toys.optc < 2) return usage_error("missing operand after '%s'", toys.optc ? toys.optargs[0] : "diff");
@@ -359,9 +348,9 @@ int diff_main(int argc, char **argv) {
   long long ctx = 3;
   if (FLAG('U') && (parse_long(OPTARG('U'), &ctx) || ctx < 0)) { error_msg("invalid context length '%s'", OPTARG('U')); return 2; }
   char **labs = toys.list[flagbit('L')];
-  label[0] = labs && labs[0] ? labs[0] : NULL;
-  label[1] = label[0] && labs[1] ? labs[1] : NULL;
-  if (label[0] && labs[1] && labs[2]) { error_msg("too many file label options"); return 2; }
+  TT.label[0] = labs && labs[0] ? labs[0] : NULL;
+  TT.label[1] = TT.label[0] && labs[1] ? labs[1] : NULL;
+  if (TT.label[0] && labs[1] && labs[2]) { error_msg("too many file label options"); return 2; }
   const char *na = toys.optargs[0], *nb = toys.optargs[1];
   struct stat sa, sb;
   int da = strcmp(na, "-") && !stat(na, &sa) && S_ISDIR(sa.st_mode), db = strcmp(nb, "-") && !stat(nb, &sb) && S_ISDIR(sb.st_mode);
@@ -373,9 +362,9 @@ int diff_main(int argc, char **argv) {
     char *h = malloc(len);
     *h = 0;
     for (int i = 1; i < argc; i++) if (argv[i] != na && argv[i] != nb) strcat(strcat(h, " "), argv[i]);
-    header = h;
+    TT.header = h;
     status = diff_dirs(na, nb, ctx);
-    header = NULL;
+    TT.header = NULL;
     free(h);
   } else if (da || db) {
     /* DIR FILE compares DIR/basename(FILE) */

@@ -3,11 +3,8 @@
  * Print each NAME without its last component ("." when there is no slash). */
 #include "lib/lib.h"
 
-static const char help[] =
-  "usage: dirname NAME...\n\nPrint each NAME without its last component (\".\" when there is no slash).\n";
-
 int dirname_main(int argc, char **argv) {
-  if (toy_init(argc, argv, "", help, 1)) return toys.exitval;
+  if (toy_init(argc, argv, "", 1)) return toys.exitval;
   if (!toys.optc) return usage_error("missing operand");
   for (char **a = toys.optargs; *a; a++) {
     const char *s = *a;

@@ -12,15 +12,6 @@
 #include "lib/lib.h"
 #include <dirent.h>
 
-static const char help[] =
-  "usage: du [-ahcks] [FILE...]\n\n"
-  "Show the disk use of each FILE (default .) and, for directories, of each\n"
-  "subdirectory, in 1 KiB blocks. WASI reports no block counts, so a file\n"
-  "counts as its size rounded up to 4 KiB blocks and a directory as 4 KiB.\n"
-  "-s\tonly a total for each FILE\n-a\tshow files too, not just directories\n"
-  "-c\tprint a grand total\n-h\thuman-readable sizes (K, M, G)\n-k\t1 KiB blocks (the default)\n"
-  "-S\ta directory's size leaves out its subdirectories\n";
-
 static void show(unsigned long long kb, const char *path) {
   if (FLAG('h')) {
     const char *u = "KMGTP";
@@ -32,10 +23,12 @@ static void show(unsigned long long kb, const char *path) {
   } else printf("%llu\t%s\n", kb, path);
 }
 
-static int walked_dir;  /* the last walk() was of a directory (-S leaves those out) */
+GLOBALS(du,
+  int walked_dir; /* the last walk() was of a directory (-S leaves those out) */
+);
 static unsigned long long walk(const char *path, int depth) {
   struct stat st;
-  walked_dir = 0;
+  TT.walked_dir = 0;
   /* the runtime resolves "" to the working directory; GNU: No such file or directory */
   if ((!*path && (errno = ENOENT)) || lstat(path, &st)) { perror_msg("cannot access '%s'", path); return 0; }
   if (!S_ISDIR(st.st_mode)) {
@@ -51,17 +44,17 @@ static unsigned long long walk(const char *path, int depth) {
     char *p = path_join(path, names[i]);
     unsigned long long sub = walk(p, depth + 1);
     kb += sub;
-    if (!walked_dir) own += sub;
+    if (!TT.walked_dir) own += sub;
     free(p);
   }
   free_names(names, n);
   if (!FLAG('s') || !depth) show(FLAG('S') ? own : kb, path);
-  walked_dir = 1;
+  TT.walked_dir = 1;
   return kb;
 }
 
 int du_main(int argc, char **argv) {
-  if (toy_init(argc, argv, "ahcksS", help, 1)) return toys.exitval;
+  if (toy_init(argc, argv, "ahcksS", 1)) return toys.exitval;
   char *dot[] = {".", NULL};
   unsigned long long total = 0;
   for (char **a = toys.optc ? toys.optargs : dot; *a; a++) total += walk(*a, 0);

@@ -7,17 +7,11 @@
 #include "lib/lib.h"
 #include <ctype.h>
 
-static const char help[] =
-  "usage: echo [-neE] [STRING...]\n\n"
-  "Write each STRING separated by spaces, then a newline (GNU /bin/echo).\n"
-  "-n\tno trailing newline\n-e\tinterpret backslash escapes (\\n \\t \\\\ \\0NNN \\c ...)\n"
-  "-E\tdo not interpret escapes (default)\n";
-
 int echo_main(int argc, char **argv) {
   int nl = 1, esc = 0, i = 1;
   toys.name = "echo";
   toys.exitval = 0;
-  if (argc == 2 && !strcmp(argv[1], "--help")) { fputs(help, stdout); return finish(); }
+  if (argc == 2 && !strcmp(argv[1], "--help")) { show_help(); return finish(); }
   /* GNU echo: leading arguments made only of n, e, E letters are options */
   for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
     const char *p = argv[i] + 1;

@@ -8,44 +8,39 @@
 
 extern char **environ;
 
-static const char help[] =
-  "usage: env [-i] [-u NAME]... [NAME=VALUE]... [COMMAND [ARG...]]\n\n"
-  "Run COMMAND (a utility of the enclave) with a modified environment,\n"
-  "or print the environment.\n"
-  "-i\tstart with an empty environment (- too)\n-u\tremove NAME from the environment\n";
-
-static char **env;
-static int nenv;
+GLOBALS(env,
+  char **env;
+  int nenv;
+);
 
 static void unset(const char *name, size_t len) {
-  for (int i = 0; i < nenv; i++)
-    if (!strncmp(env[i], name, len) && env[i][len] == '=') { env[i--] = env[--nenv]; }
+  for (int i = 0; i < TT.nenv; i++)
+    if (!strncmp(TT.env[i], name, len) && TT.env[i][len] == '=') { TT.env[i--] = TT.env[--TT.nenv]; }
 }
 
 int env_main(int argc, char **argv) {
-  if (toy_init(argc, argv, "^iu*", help, 125)) return toys.exitval;
+  if (toy_init(argc, argv, "^iu*", 125)) return toys.exitval;
   char **ops = toys.optargs;
   int clear = FLAG('i');
   if (*ops && !strcmp(*ops, "-")) { clear = 1; ops++; }
-  nenv = 0;
-  if (!clear) while (environ && environ[nenv]) nenv++;
+  if (!clear) while (environ && environ[TT.nenv]) TT.nenv++;
   int extra = 0;
   while (ops[extra]) extra++;
-  env = malloc((nenv + extra + 1) * sizeof *env);
-  for (int i = 0; i < nenv; i++) env[i] = environ[i];
+  TT.env = malloc((TT.nenv + extra + 1) * sizeof *TT.env);
+  for (int i = 0; i < TT.nenv; i++) TT.env[i] = environ[i];
   for (char **u = toys.list[flagbit('u')]; u && *u; u++) unset(*u, strlen(*u));
   for (; *ops && strchr(*ops, '=') && **ops != '='; ops++) {
     unset(*ops, strchr(*ops, '=') - *ops);
-    env[nenv++] = *ops;
+    TT.env[TT.nenv++] = *ops;
   }
-  env[nenv] = NULL;
+  TT.env[TT.nenv] = NULL;
   int status;
   if (!*ops) {
-    for (int i = 0; i < nenv; i++) puts(env[i]);
+    for (int i = 0; i < TT.nenv; i++) puts(TT.env[i]);
     status = finish();
   } else {
     char **saved = environ;
-    environ = env;
+    environ = TT.env;
     int argc2 = 0;
     while (ops[argc2]) argc2++;
     status = run_command(argc2, ops);
@@ -56,6 +51,6 @@ int env_main(int argc, char **argv) {
       status = 127;
     }
   }
-  free(env);
+  free(TT.env);
   return status;
 }

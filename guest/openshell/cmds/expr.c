@@ -9,22 +9,17 @@
 
 #pragma clang attribute push (__attribute__((minsize)), apply_to = function)
 
-static const char help[] =
-  "usage: expr EXPRESSION\n\n"
-  "Print the value of EXPRESSION; exit 0 if it is neither empty nor 0, 1 if it is,\n"
-  "2 if it is invalid. Operators, loosest first: | & (= == != < <= > >=) (+ -)\n"
-  "(* / %) : and the functions match STR RE, substr STR POS LEN, index STR CHARS,\n"
-  "length STR, + TOKEN. Comparisons are numeric when both sides are integers.\n";
-
-static char **args;
-static int pos, count, failed;
+GLOBALS(expr,
+  char **args;
+  int pos, count, failed;
+);
 
 static void fail(int status, const char *fmt, const char *arg) {
-  if (failed) return;
+  if (TT.failed) return;
   fprintf(stderr, "expr: ");
   fprintf(stderr, fmt, arg);
   fputc('\n', stderr);
-  failed = status;
+  TT.failed = status;
 }
 static int is_int(const char *s, long long *v) {
   const char *p = s + (*s == '-');
@@ -36,28 +31,28 @@ static int is_int(const char *s, long long *v) {
 }
 static int is_null(const char *s) { long long v; return !*s || (is_int(s, &v) && v == 0); }
 static char *num(long long v) { char b[32]; snprintf(b, sizeof b, "%lld", v); return strdup(b); }
-static const char *peek(void) { return pos < count ? args[pos] : NULL; }
-static int at(const char *op) { return pos < count && !strcmp(args[pos], op); }
+static const char *peek(void) { return TT.pos < TT.count ? TT.args[TT.pos] : NULL; }
+static int at(const char *op) { return TT.pos < TT.count && !strcmp(TT.args[TT.pos], op); }
 
 static char *or_expr(void);
 static char *token(void) {
-  if (pos >= count) { fail(2, "syntax error: missing argument after '%s'", pos ? args[pos - 1] : "expr"); return strdup(""); }
-  return strdup(args[pos++]);
+  if (TT.pos >= TT.count) { fail(2, "syntax error: missing argument after '%s'", TT.pos ? TT.args[TT.pos - 1] : "expr"); return strdup(""); }
+  return strdup(TT.args[TT.pos++]);
 }
 static char *primary(void) {
   const char *t = peek();
   if (!t) return token();
   if (!strcmp(t, "(")) {
-    pos++;
+    TT.pos++;
     char *v = or_expr();
-    if (!at(")")) fail(2, pos < count ? "syntax error: expecting ')' instead of '%s'" : "syntax error: expecting ')' after '%s'", pos < count ? args[pos] : args[pos - 1]);
-    else pos++;
+    if (!at(")")) fail(2, TT.pos < TT.count ? "syntax error: expecting ')' instead of '%s'" : "syntax error: expecting ')' after '%s'", TT.pos < TT.count ? TT.args[TT.pos] : TT.args[TT.pos - 1]);
+    else TT.pos++;
     return v;
   }
-  if (!strcmp(t, "+")) { pos++; return token(); }
-  if (!strcmp(t, "length")) { pos++; char *s = token(); char *r = num(strlen(s)); free(s); return r; }
+  if (!strcmp(t, "+")) { TT.pos++; return token(); }
+  if (!strcmp(t, "length")) { TT.pos++; char *s = token(); char *r = num(strlen(s)); free(s); return r; }
   if (!strcmp(t, "index")) {
-    pos++;
+    TT.pos++;
     char *s = token(), *c = token();
     size_t i = strcspn(s, c);
     char *r = num(s[i] ? (long long)i + 1 : 0);
@@ -65,7 +60,7 @@ static char *primary(void) {
     return r;
   }
   if (!strcmp(t, "substr")) {
-    pos++;
+    TT.pos++;
     char *s = token(), *p = token(), *l = token();
     long long ps, ln, len = strlen(s);
     char *r;
@@ -74,8 +69,8 @@ static char *primary(void) {
     free(s); free(p); free(l);
     return r;
   }
-  if (!strcmp(t, "match")) { pos++; char *s = token(); args[--pos] = ":"; args[--pos] = s; return primary(); }
-  if (!strcmp(t, ")")) { fail(2, "syntax error: unexpected ')'", t); pos++; return strdup(""); }
+  if (!strcmp(t, "match")) { TT.pos++; char *s = token(); TT.args[--TT.pos] = ":"; TT.args[--TT.pos] = s; return primary(); }
+  if (!strcmp(t, ")")) { fail(2, "syntax error: unexpected ')'", t); TT.pos++; return strdup(""); }
   return token();
 }
 static char *match_re(const char *s, const char *re) {
@@ -93,7 +88,7 @@ static char *match_re(const char *s, const char *re) {
 static char *colon_expr(void) {
   char *l = primary();
   while (at(":")) {
-    pos++;
+    TT.pos++;
     char *r = primary(), *v = match_re(l, r);
     free(l); free(r);
     l = v;
@@ -110,12 +105,12 @@ static char *arith(char *l, char *r, char op) {
 }
 static char *mul_expr(void) {
   char *l = colon_expr();
-  while (at("*") || at("/") || at("%")) { char op = args[pos++][0]; l = arith(l, colon_expr(), op); }
+  while (at("*") || at("/") || at("%")) { char op = TT.args[TT.pos++][0]; l = arith(l, colon_expr(), op); }
   return l;
 }
 static char *add_expr(void) {
   char *l = mul_expr();
-  while (at("+") || at("-")) { char op = args[pos++][0]; l = arith(l, mul_expr(), op); }
+  while (at("+") || at("-")) { char op = TT.args[TT.pos++][0]; l = arith(l, mul_expr(), op); }
   return l;
 }
 static char *cmp_expr(void) {
@@ -125,7 +120,7 @@ static char *cmp_expr(void) {
     int k = -1;
     for (int i = 0; ops[i]; i++) if (at(ops[i])) k = i;
     if (k < 0) return l;
-    pos++;
+    TT.pos++;
     char *r = add_expr();
     long long a, b;
     int c = is_int(l, &a) && is_int(r, &b) ? (a > b) - (a < b) : strcmp(l, r);
@@ -137,7 +132,7 @@ static char *cmp_expr(void) {
 static char *and_expr(void) {
   char *l = cmp_expr();
   while (at("&")) {
-    pos++;
+    TT.pos++;
     char *r = cmp_expr();
     if (is_null(l) || is_null(r)) { free(l); l = num(0); }
     free(r);
@@ -147,7 +142,7 @@ static char *and_expr(void) {
 static char *or_expr(void) {
   char *l = and_expr();
   while (at("|")) {
-    pos++;
+    TT.pos++;
     char *r = and_expr();
     if (is_null(l)) { free(l); l = is_null(r) ? (free(r), num(0)) : r; }
     else free(r);
@@ -156,20 +151,19 @@ static char *or_expr(void) {
 }
 
 int expr_main(int argc, char **argv) {
-  if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "--version"))) return toy_init(argc, argv, "", help, 2), toys.exitval;
-  toy_init(1, argv, "", help, 2);
+  if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "--version"))) return toy_init(argc, argv, "", 2), toys.exitval;
+  toy_init(1, argv, "", 2);
   int first = argc > 1 && !strcmp(argv[1], "--") ? 2 : 1;
-  count = argc - first;
-  args = malloc((count + 1) * sizeof *args);
-  for (int i = 0; i < count; i++) args[i] = argv[first + i];
-  pos = failed = 0;
-  if (!count) { free(args); return usage_error("missing operand"); }
+  TT.count = argc - first;
+  TT.args = malloc((TT.count + 1) * sizeof *TT.args);
+  for (int i = 0; i < TT.count; i++) TT.args[i] = argv[first + i];
+  if (!TT.count) { free(TT.args); return usage_error("missing operand"); }
   char *v = or_expr();
-  if (!failed && pos < count) fail(2, "syntax error: unexpected argument '%s'", args[pos]);
-  int status = failed ? failed : is_null(v) ? 1 : 0;
-  if (!failed) puts(v);
+  if (!TT.failed && TT.pos < TT.count) fail(2, "syntax error: unexpected argument '%s'", TT.args[TT.pos]);
+  int status = TT.failed ? TT.failed : is_null(v) ? 1 : 0;
+  if (!TT.failed) puts(v);
   free(v);
-  free(args);
+  free(TT.args);
   int fin = finish();
   return fin ? 3 : status;
 }

@@ -1,10 +1,9 @@
 /* usage: false
  *
  * Return status 1 (unsuccessfully do nothing). */
-#include <stdio.h>
-#include <string.h>
+#include "lib/lib.h"
 
 int false_main(int argc, char **argv) {
-  if (argc == 2 && !strcmp(argv[1], "--help")) fputs("usage: false\n\nReturn status 1 (unsuccessfully do nothing).\n", stdout);
+  if (argc == 2 && !strcmp(argv[1], "--help")) show_help();
   return 1;
 }

@@ -26,34 +26,19 @@
 /* rarely hot: optimised for size (the module has a size budget) */
 #pragma clang attribute push (__attribute__((minsize)), apply_to = function)
 
-static const char help[] =
-  "usage: find [PATH...] [EXPRESSION]\n\n"
-  "Walk each PATH (default .) and print the names that match EXPRESSION.\n"
-  "Entries of a directory are visited in name order (C locale).\n"
-  "-name PAT\tbase name matches shell pattern PAT (-iname: ignoring case)\n"
-  "-path PAT\twhole path matches PAT\n"
-  "-type C\tfile type: f regular, d directory, l symbolic link\n"
-  "-maxdepth N\tdescend at most N levels below the PATHs (-mindepth N: at least)\n"
-  "-empty\tempty file or directory\n"
-  "-size [+-]N[cwbkMG]\tsize in units (512-byte blocks by default), rounded up: more, less, exactly\n"
-  "-mtime [+-]N\tmodified N days ago (-mmin: minutes), fractions dropped\n"
-  "-newer FILE\tmodified more recently than FILE\n-prune\tdo not descend into this directory\n"
-  "-depth\tvisit a directory's entries before the directory\n"
-  "-delete\tdelete the file or empty directory (implies -depth)\n-print\tprint the path (the default action)\n"
-  "-exec CMD {} ;\trun a utility (or sh) for each match ({} + to batch)\n"
-  "! EXPR, -not EXPR, EXPR -a EXPR, EXPR -o EXPR, ( EXPR )\tcombine tests\n";
-
-static char **expr;   /* the expression words */
-static int nexpr, pos, has_action, maxdepth, mindepth, bad, depth_first, pruned;
-static time_t now;
-static const char *cur_path;
-static struct stat cur_st;
-static int eval_ok;
-
 /* batched -exec ... {} +: pending paths per exec position */
 struct batch { int at; char **paths; int n; };
-static struct batch batches[8];
-static int nbatches;
+
+GLOBALS(find,
+  char **expr; /* the expression words */
+  int nexpr, pos, has_action, maxdepth, mindepth, bad, depth_first, pruned;
+  time_t now;
+  struct stat cur_st;
+  int eval_ok;
+  struct batch batches[8];
+  int nbatches;
+  const char *cur_path;
+);
 
 static int run_exec(int start, int end, char **paths, int npaths) {
   /* expr[start..end) is the command with {} placeholders */
@@ -62,7 +47,7 @@ static int run_exec(int start, int end, char **paths, int npaths) {
   char **owned = malloc((end - start + 1) * sizeof *owned);
   int nowned = 0;
   for (int i = start; i < end; i++) {
-    char *w = expr[i];
+    char *w = TT.expr[i];
     if (!strcmp(w, "{}") && npaths != 1) {
       for (int k = 0; k < npaths; k++) argv[argc++] = paths[k];
       continue;
@@ -80,7 +65,7 @@ static int run_exec(int start, int end, char **paths, int npaths) {
   }
   argv[argc] = NULL;
   int st = run_command(argc, argv);
-  if (st < 0) { error_msg("'%s': No such file or directory", argv[0]); st = 127; bad = 1; }
+  if (st < 0) { error_msg("'%s': No such file or directory", argv[0]); st = 127; TT.bad = 1; }
   for (int i = 0; i < nowned; i++) free(owned[i]);
   free(owned);
   free(argv);
@@ -90,63 +75,63 @@ static int run_exec(int start, int end, char **paths, int npaths) {
 static int eval_or(int skip);
 
 static int eval_primary(int skip) {
-  if (pos >= nexpr) { { error_msg("expected an expression"); eval_ok = 0; } return 0; }
-  char *w = expr[pos++];
+  if (TT.pos >= TT.nexpr) { { error_msg("expected an expression"); TT.eval_ok = 0; } return 0; }
+  char *w = TT.expr[TT.pos++];
   if (!strcmp(w, "!") || !strcmp(w, "-not")) return !eval_primary(skip);
   if (!strcmp(w, "(")) {
     int r = eval_or(skip);
-    if (pos < nexpr && !strcmp(expr[pos], ")")) pos++;
-    else if (eval_ok) { error_msg("expected a ')'"); eval_ok = 0; }
+    if (TT.pos < TT.nexpr && !strcmp(TT.expr[TT.pos], ")")) TT.pos++;
+    else if (TT.eval_ok) { error_msg("expected a ')'"); TT.eval_ok = 0; }
     return r;
   }
-  if (!strcmp(w, "-print")) { if (!skip) printf("%s\n", cur_path); return 1; }
-  if (!strcmp(w, "-print0")) { if (!skip) { fputs(cur_path, stdout); putchar(0); } return 1; }
+  if (!strcmp(w, "-print")) { if (!skip) printf("%s\n", TT.cur_path); return 1; }
+  if (!strcmp(w, "-print0")) { if (!skip) { fputs(TT.cur_path, stdout); putchar(0); } return 1; }
   if (!strcmp(w, "-true")) return 1;
   if (!strcmp(w, "-false")) return 0;
   if (!strcmp(w, "-empty")) {
-    if (S_ISREG(cur_st.st_mode)) return cur_st.st_size == 0;
-    if (!S_ISDIR(cur_st.st_mode) || skip) return 0;
-    DIR *d = opendir(cur_path);
+    if (S_ISREG(TT.cur_st.st_mode)) return TT.cur_st.st_size == 0;
+    if (!S_ISDIR(TT.cur_st.st_mode) || skip) return 0;
+    DIR *d = opendir(TT.cur_path);
     int empty = 1;
     struct dirent *e;
     while (d && (e = readdir(d))) if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) { empty = 0; break; }
     if (d) closedir(d);
     return empty;
   }
-  if (!strcmp(w, "-maxdepth") || !strcmp(w, "-mindepth")) { pos++; return 1; }
+  if (!strcmp(w, "-maxdepth") || !strcmp(w, "-mindepth")) { TT.pos++; return 1; }
   if (!strcmp(w, "-depth")) return 1;
-  if (!strcmp(w, "-prune")) { if (!skip) pruned = 1; return 1; }
+  if (!strcmp(w, "-prune")) { if (!skip) TT.pruned = 1; return 1; }
   if (!strcmp(w, "-delete")) {
-    if (skip || !strcmp(cur_path, ".")) return 1;
-    if (!(S_ISDIR(cur_st.st_mode) ? rmdir(cur_path) : unlink(cur_path))) return 1;
-    perror_msg("cannot delete '%s'", cur_path);
+    if (skip || !strcmp(TT.cur_path, ".")) return 1;
+    if (!(S_ISDIR(TT.cur_st.st_mode) ? rmdir(TT.cur_path) : unlink(TT.cur_path))) return 1;
+    perror_msg("cannot delete '%s'", TT.cur_path);
     return 0;
   }
   if (!strcmp(w, "-exec")) {
-    int start = pos;
-    while (pos < nexpr && strcmp(expr[pos], ";") && !(strcmp(expr[pos], "+") == 0 && !strcmp(expr[pos - 1], "{}"))) pos++;
-    int end = pos++;
+    int start = TT.pos;
+    while (TT.pos < TT.nexpr && strcmp(TT.expr[TT.pos], ";") && !(strcmp(TT.expr[TT.pos], "+") == 0 && !strcmp(TT.expr[TT.pos - 1], "{}"))) TT.pos++;
+    int end = TT.pos++;
     if (skip) return 1;
-    if (end < nexpr && !strcmp(expr[end], "+")) {
+    if (end < TT.nexpr && !strcmp(TT.expr[end], "+")) {
       struct batch *b = NULL;
-      for (int i = 0; i < nbatches; i++) if (batches[i].at == start) b = &batches[i];
-      if (!b && nbatches < 8) { b = &batches[nbatches++]; b->at = start; b->paths = NULL; b->n = 0; }
-      if (b) { b->paths = realloc(b->paths, (b->n + 1) * sizeof *b->paths); b->paths[b->n++] = strdup(cur_path); }
+      for (int i = 0; i < TT.nbatches; i++) if (TT.batches[i].at == start) b = &TT.batches[i];
+      if (!b && TT.nbatches < 8) { b = &TT.batches[TT.nbatches++]; b->at = start; b->paths = NULL; b->n = 0; }
+      if (b) { b->paths = realloc(b->paths, (b->n + 1) * sizeof *b->paths); b->paths[b->n++] = strdup(TT.cur_path); }
       return 1;
     }
-    char *p = (char *)cur_path;
+    char *p = (char *)TT.cur_path;
     return run_exec(start, end, &p, 1) == 0;
   }
-  if (pos >= nexpr) { error_msg("missing argument to `%s'", w); eval_ok = 0; return 0; }
-  char *arg = expr[pos++];
+  if (TT.pos >= TT.nexpr) { error_msg("missing argument to `%s'", w); TT.eval_ok = 0; return 0; }
+  char *arg = TT.expr[TT.pos++];
   if (!strcmp(w, "-name") || !strcmp(w, "-iname")) {
-    return !fnmatch(arg, base_name(cur_path), w[1] == 'i' ? FNM_CASEFOLD : 0);
+    return !fnmatch(arg, base_name(TT.cur_path), w[1] == 'i' ? FNM_CASEFOLD : 0);
   }
-  if (!strcmp(w, "-path") || !strcmp(w, "-wholename")) return !fnmatch(arg, cur_path, 0);
+  if (!strcmp(w, "-path") || !strcmp(w, "-wholename")) return !fnmatch(arg, TT.cur_path, 0);
   if (!strcmp(w, "-newer")) {
     struct stat ref;
-    if (stat(arg, &ref)) { if (skip) { perror_msg("'%s'", arg); eval_ok = 0; } return 0; }
-    return cur_st.st_mtim.tv_sec > ref.st_mtim.tv_sec || (cur_st.st_mtim.tv_sec == ref.st_mtim.tv_sec && cur_st.st_mtim.tv_nsec > ref.st_mtim.tv_nsec);
+    if (stat(arg, &ref)) { if (skip) { perror_msg("'%s'", arg); TT.eval_ok = 0; } return 0; }
+    return TT.cur_st.st_mtim.tv_sec > ref.st_mtim.tv_sec || (TT.cur_st.st_mtim.tv_sec == ref.st_mtim.tv_sec && TT.cur_st.st_mtim.tv_nsec > ref.st_mtim.tv_nsec);
   }
   if (!strcmp(w, "-size") || !strcmp(w, "-mtime") || !strcmp(w, "-mmin")) {
     /* [+-]N: more than, less than, exactly N units, after rounding */
@@ -159,15 +144,15 @@ static int eval_primary(int skip) {
     if (end == num || *end || *num < '0' || *num > '9') {
       if (!skip) return 0;
       error_msg("invalid argument `%s' to `%s'", arg, w);
-      eval_ok = 0;
+      TT.eval_ok = 0;
       return 0;
     }
-    if (w[1] == 's') v = ((S_ISDIR(cur_st.st_mode) ? 4096 : cur_st.st_size) + unit - 1) / unit;  /* a directory counts 4 KiB, as in du */
-    else { long long age = now - cur_st.st_mtim.tv_sec; v = age >= 0 ? age / unit : -((-age + unit - 1) / unit); }
+    if (w[1] == 's') v = ((S_ISDIR(TT.cur_st.st_mode) ? 4096 : TT.cur_st.st_size) + unit - 1) / unit;  /* a directory counts 4 KiB, as in du */
+    else { long long age = TT.now - TT.cur_st.st_mtim.tv_sec; v = age >= 0 ? age / unit : -((-age + unit - 1) / unit); }
     return cmp > 0 ? v > n : cmp < 0 ? v < n : v == n;
   }
   if (!strcmp(w, "-type")) {
-    mode_t m = cur_st.st_mode;
+    mode_t m = TT.cur_st.st_mode;
     switch (*arg) {
     case 'f': return S_ISREG(m);
     case 'd': return S_ISDIR(m);
@@ -177,17 +162,17 @@ static int eval_primary(int skip) {
     case 'c': return S_ISCHR(m);
     case 'b': return S_ISBLK(m);
     }
-    { error_msg("Unknown argument to -type: %s", arg); eval_ok = 0; }
+    { error_msg("Unknown argument to -type: %s", arg); TT.eval_ok = 0; }
     return 0;
   }
-  { error_msg("unknown predicate `%s'", w); eval_ok = 0; }
+  { error_msg("unknown predicate `%s'", w); TT.eval_ok = 0; }
   return 0;
 }
 
 static int eval_and(int skip) {
   int r = eval_primary(skip);
-  while (pos < nexpr && strcmp(expr[pos], "-o") && strcmp(expr[pos], "-or") && strcmp(expr[pos], ")")) {
-    if (!strcmp(expr[pos], "-a") || !strcmp(expr[pos], "-and")) pos++;
+  while (TT.pos < TT.nexpr && strcmp(TT.expr[TT.pos], "-o") && strcmp(TT.expr[TT.pos], "-or") && strcmp(TT.expr[TT.pos], ")")) {
+    if (!strcmp(TT.expr[TT.pos], "-a") || !strcmp(TT.expr[TT.pos], "-and")) TT.pos++;
     int r2 = eval_primary(skip || !r);
     r = r && r2;
   }
@@ -196,8 +181,8 @@ static int eval_and(int skip) {
 
 static int eval_or(int skip) {
   int r = eval_and(skip);
-  while (pos < nexpr && (!strcmp(expr[pos], "-o") || !strcmp(expr[pos], "-or"))) {
-    pos++;
+  while (TT.pos < TT.nexpr && (!strcmp(TT.expr[TT.pos], "-o") || !strcmp(TT.expr[TT.pos], "-or"))) {
+    TT.pos++;
     int r2 = eval_and(skip || r);
     r = r || r2;
   }
@@ -205,13 +190,13 @@ static int eval_or(int skip) {
 }
 
 static int evaluate(const char *path, struct stat *st, int skip) {
-  cur_path = path;
-  cur_st = *st;
-  pos = 0;
-  if (!nexpr) { if (!skip) printf("%s\n", path); return 1; }
+  TT.cur_path = path;
+  TT.cur_st = *st;
+  TT.pos = 0;
+  if (!TT.nexpr) { if (!skip) printf("%s\n", path); return 1; }
   int r = eval_or(skip);
-  if (pos < nexpr && eval_ok) { error_msg("unexpected `%s'", expr[pos]); eval_ok = 0; }
-  if (r && !has_action && !skip) printf("%s\n", path);
+  if (TT.pos < TT.nexpr && TT.eval_ok) { error_msg("unexpected `%s'", TT.expr[TT.pos]); TT.eval_ok = 0; }
+  if (r && !TT.has_action && !skip) printf("%s\n", path);
   return r;
 }
 
@@ -219,64 +204,62 @@ static int evaluate(const char *path, struct stat *st, int skip) {
 static void walk(const char *path, int depth) {
   struct stat st;
   if ((!*path && (errno = ENOENT)) || lstat(path, &st)) { perror_msg("'%s'", path); return; }
-  pruned = 0;
-  if (depth >= mindepth && !depth_first) evaluate(path, &st, 0);
-  if (!eval_ok || !S_ISDIR(st.st_mode) || (maxdepth >= 0 && depth >= maxdepth) || (pruned && !depth_first)) goto post;
+  TT.pruned = 0;
+  if (depth >= TT.mindepth && !TT.depth_first) evaluate(path, &st, 0);
+  if (!TT.eval_ok || !S_ISDIR(st.st_mode) || (TT.maxdepth >= 0 && depth >= TT.maxdepth) || (TT.pruned && !TT.depth_first)) goto post;
   size_t n;
   char **names = dir_names(path, &n);
   if (!names) { perror_msg("'%s'", path); return; }
   for (size_t i = 0; i < n; i++) {
     char *p = path_join(path, names[i]);
-    if (eval_ok) walk(p, depth + 1);
+    if (TT.eval_ok) walk(p, depth + 1);
     free(p);
   }
   free_names(names, n);
 post:
-  if (depth >= mindepth && depth_first && eval_ok) evaluate(path, &st, 0);
+  if (depth >= TT.mindepth && TT.depth_first && TT.eval_ok) evaluate(path, &st, 0);
 }
 
 int find_main(int argc, char **argv) {
   toys.name = "find";
   toys.exitval = 0;
-  if (argc == 2 && !strcmp(argv[1], "--help")) { fputs(help, stdout); return 0; }
+  if (argc == 2 && !strcmp(argv[1], "--help")) return show_help();
   int i = 1;
   while (i < argc && argv[i][0] != '-' && strcmp(argv[i], "!") && strcmp(argv[i], "(")) i++;
   char **paths = argv + 1;
   int npaths = i - 1;
-  expr = argv + i;
-  nexpr = argc - i;
-  has_action = bad = nbatches = depth_first = 0;
-  now = time(NULL);
-  maxdepth = -1;
-  mindepth = 0;
-  eval_ok = 1;
-  for (int k = 0; k < nexpr; k++) {
-    char *w = expr[k];
-    if (!strcmp(w, "-print") || !strcmp(w, "-print0") || !strcmp(w, "-exec") || !strcmp(w, "-delete")) has_action = 1;
-    if (!strcmp(w, "-depth") || !strcmp(w, "-delete")) depth_first = 1;
+  TT.expr = argv + i;
+  TT.nexpr = argc - i;
+  TT.now = time(NULL);
+  TT.maxdepth = -1;
+  TT.eval_ok = 1;
+  for (int k = 0; k < TT.nexpr; k++) {
+    char *w = TT.expr[k];
+    if (!strcmp(w, "-print") || !strcmp(w, "-print0") || !strcmp(w, "-exec") || !strcmp(w, "-delete")) TT.has_action = 1;
+    if (!strcmp(w, "-depth") || !strcmp(w, "-delete")) TT.depth_first = 1;
     if ((!strcmp(w, "-maxdepth") || !strcmp(w, "-mindepth"))) {
       long long v;
-      if (k + 1 >= nexpr) { error_msg("missing argument to `%s'", w); return 1; }
-      if (parse_long(expr[k + 1], &v) || v < 0) { error_msg("Expected a positive decimal integer argument to %s, but got `%s'", w, expr[k + 1]); return 1; }
-      if (w[1] == 'm' && w[2] == 'a') maxdepth = v; else mindepth = v;
+      if (k + 1 >= TT.nexpr) { error_msg("missing argument to `%s'", w); return 1; }
+      if (parse_long(TT.expr[k + 1], &v) || v < 0) { error_msg("Expected a positive decimal integer argument to %s, but got `%s'", w, TT.expr[k + 1]); return 1; }
+      if (w[1] == 'm' && w[2] == 'a') TT.maxdepth = v; else TT.mindepth = v;
     }
   }
   /* check the expression once, without effects, so errors come before output */
   struct stat dummy;
   memset(&dummy, 0, sizeof dummy);
   evaluate(".", &dummy, 1);
-  if (!eval_ok) return 1;
+  if (!TT.eval_ok) return 1;
   char *dot[] = {"."};
   if (!npaths) { paths = dot; npaths = 1; }
-  for (int k = 0; k < npaths && eval_ok; k++) walk(paths[k], 0);
-  for (int b = 0; b < nbatches; b++) {
-    int start = batches[b].at, end = start;
-    while (strcmp(expr[end], "+")) end++;
-    if (batches[b].n && run_exec(start, end, batches[b].paths, batches[b].n)) toys.exitval = 1;
-    for (int k = 0; k < batches[b].n; k++) free(batches[b].paths[k]);
-    free(batches[b].paths);
+  for (int k = 0; k < npaths && TT.eval_ok; k++) walk(paths[k], 0);
+  for (int b = 0; b < TT.nbatches; b++) {
+    int start = TT.batches[b].at, end = start;
+    while (strcmp(TT.expr[end], "+")) end++;
+    if (TT.batches[b].n && run_exec(start, end, TT.batches[b].paths, TT.batches[b].n)) toys.exitval = 1;
+    for (int k = 0; k < TT.batches[b].n; k++) free(TT.batches[b].paths[k]);
+    free(TT.batches[b].paths);
   }
-  if (!eval_ok || bad) toys.exitval = 1;
+  if (!TT.eval_ok || TT.bad) toys.exitval = 1;
   return finish();
 }
 

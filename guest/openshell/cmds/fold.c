@@ -8,10 +8,6 @@
 
 #pragma clang attribute push (__attribute__((minsize)), apply_to = function)
 
-static const char help[] =
-  "usage: fold [-bs] [-w WIDTH] [FILE...]\n\nWrap each input line to fit in WIDTH columns (default 80).\n"
-  "-b\tcount bytes rather than columns\n-s\tbreak at the last blank within the width\n-w N\tuse N columns\n";
-
 static size_t column_after(size_t col, int c) {
   if (FLAG('b')) return col + 1;
   if (c == '\b') return col ? col - 1 : 0;
@@ -21,7 +17,7 @@ static size_t column_after(size_t col, int c) {
 }
 
 int fold_main(int argc, char **argv) {
-  if (toy_init(argc, argv, "~bsw:", help, 1)) return toys.exitval;
+  if (toy_init(argc, argv, "~bsw:", 1)) return toys.exitval;
   long long width = 80;
   if (FLAG('w') && (parse_long(OPTARG('w'), &width) || width < 1)) { error_msg("invalid number of columns: '%s'", OPTARG('w')); return 1; }
   char *stdin_only[] = {"-", NULL}, **files = toys.optc ? toys.optargs : stdin_only;

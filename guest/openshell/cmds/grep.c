@@ -26,45 +26,32 @@
 #include <dirent.h>
 #include <regex.h>
 
-static const char help[] =
-  "usage: grep [-EFGacHhiLlnoqrsvwx] [-A NUM] [-B NUM] [-C NUM] [-e PATTERN]... [-f FILE] [PATTERN] [FILE...]\n\n"
-  "Print lines of each FILE (or stdin) that match a PATTERN (POSIX basic regex).\n"
-  "-E\textended regular expressions\n-F\tfixed strings\n-G\tbasic regular expressions (default)\n"
-  "-e\ta pattern (may repeat; a pattern with newlines is several)\n"
-  "-f\tread patterns from FILE, one per line\n-i\tignore case\n-v\tselect non-matching lines\n"
-  "-c\tprint only a count of selected lines per file\n-n\tprefix lines with their line number\n"
-  "-H\talways prefix lines with the file name; -h never\n"
-  "-l\tprint only names of files with a selected line; -L without\n"
-  "-o\tprint only the matching parts\n-q\tquiet: exit status only, stop at the first match\n"
-  "-r\tsearch directories recursively (-R too)\n-s\tno messages about missing or unreadable files\n"
-  "-w\tmatch whole words only\n-x\tmatch whole lines only\n-a\ttreat binary files as text\n"
-  "-A\tprint NUM lines of context after each selected line; -B before; -C both\n"
-  "Exit status: 0 selected a line, 1 none, 2 error.\n";
-
-static char **pats;
-static regex_t *res;
-static int npats, matched, errors, show_names, done, printed_any;
-static long after_n, before_n;
+GLOBALS(grep,
+  char **pats;
+  regex_t *res;
+  int npats, matched, errors, show_names, done, printed_any;
+  long after_n, before_n;
+);
 
 static int is_word(int c) { return isalnum(c) || c == '_'; }
 
 /* Find the first match of pattern i in line at or after offset from. */
 static int find1(int i, const char *line, size_t len, size_t from, size_t *so, size_t *eo) {
   if (FLAG('F')) {
-    size_t pl = strlen(pats[i]);
+    size_t pl = strlen(TT.pats[i]);
     for (size_t s = from; s + pl <= len; s++)
-      if (!(FLAG('i') ? strncasecmp(line + s, pats[i], pl) : memcmp(line + s, pats[i], pl))) {
+      if (!(FLAG('i') ? strncasecmp(line + s, TT.pats[i], pl) : memcmp(line + s, TT.pats[i], pl))) {
         *so = s; *eo = s + pl;
         return 1;
       }
     return 0;
   }
-  if (!*pats[i]) { if (from > len) return 0; *so = *eo = from; return 1; }
+  if (!*TT.pats[i]) { if (from > len) return 0; *so = *eo = from; return 1; }
   regmatch_t m;
   /* segment by segment, so text after a NUL byte (-a) is searched too */
   for (;;) {
     size_t seg = strlen(line + from);
-    if (!regexec(&res[i], line + from, 1, &m, (from ? REG_NOTBOL : 0) | (from + seg < len ? REG_NOTEOL : 0))) break;
+    if (!regexec(&TT.res[i], line + from, 1, &m, (from ? REG_NOTBOL : 0) | (from + seg < len ? REG_NOTEOL : 0))) break;
     if (from + seg >= len) return 0;
     from += seg + 1;
   }
@@ -76,11 +63,11 @@ static int find1(int i, const char *line, size_t len, size_t from, size_t *so, s
 /* First match of any pattern honouring -w/-x; returns 1 and its bounds. */
 static int find(const char *line, size_t len, size_t from, size_t *so, size_t *eo) {
   int found = 0;
-  for (int i = 0; i < npats; i++) {
+  for (int i = 0; i < TT.npats; i++) {
     size_t s, e;
     for (size_t at = from; at <= len && find1(i, line, len, at, &s, &e); at = s + 1) {
       if (FLAG('x') && (s || e != len)) {
-        if (FLAG('F') || !*pats[i]) continue;
+        if (FLAG('F') || !*TT.pats[i]) continue;
         break;  /* regexes are anchored when compiled for -x */
       }
       if (FLAG('w') && ((s && is_word((unsigned char)line[s - 1])) || (e < len && is_word((unsigned char)line[e])) || s == e))
@@ -94,14 +81,14 @@ static int find(const char *line, size_t len, size_t from, size_t *so, size_t *e
 }
 
 static void prefix(const char *name, long lineno, char sep) {
-  if (show_names) printf("%s%c", name, sep);
+  if (TT.show_names) printf("%s%c", name, sep);
   if (FLAG('n')) printf("%ld%c", lineno, sep);
 }
 
 /* a context line (-A/-B/-C), or "--" between groups that are not adjacent */
 static void context_line(const char *name, long lineno, const char *line, size_t len, long *last) {
-  if (printed_any && *last != lineno - 1) puts("--");
-  printed_any = 1;
+  if (TT.printed_any && *last != lineno - 1) puts("--");
+  TT.printed_any = 1;
   *last = lineno;
   if (!line || FLAG('o')) return;
   prefix(name, lineno, '-');
@@ -114,9 +101,9 @@ static void grep_file(FILE *f, const char *name) {
   size_t cap = 0, *ring_len = NULL;
   ssize_t len;
   long lineno = 0, count = 0, last = -1, after = 0, nring = 0;
-  int binary = 0, context = (after_n || before_n) && !FLAG('c') && !FLAG('l') && !FLAG('L') && !FLAG('q');
-  if (context && before_n) { ring = calloc(before_n, sizeof *ring); ring_len = calloc(before_n, sizeof *ring_len); }
-  while (!done && (len = getline(&line, &cap, f)) >= 0) {
+  int binary = 0, context = (TT.after_n || TT.before_n) && !FLAG('c') && !FLAG('l') && !FLAG('L') && !FLAG('q');
+  if (context && TT.before_n) { ring = calloc(TT.before_n, sizeof *ring); ring_len = calloc(TT.before_n, sizeof *ring_len); }
+  while (!TT.done && (len = getline(&line, &cap, f)) >= 0) {
     lineno++;
     if (len && line[len - 1] == '\n') line[--len] = 0;
     if (memchr(line, 0, len) && !FLAG('a')) binary = 1;
@@ -124,8 +111,8 @@ static void grep_file(FILE *f, const char *name) {
     int hit = find(line, len, 0, &so, &eo) != FLAG('v');
     if (!hit && context && !binary) {
       if (after > 0) { after--; context_line(name, lineno, line, len, &last); }
-      else if (before_n) {  /* remember it: it may be context before the next selected line */
-        long k = nring++ % before_n;
+      else if (TT.before_n) {  /* remember it: it may be context before the next selected line */
+        long k = nring++ % TT.before_n;
         free(ring[k]);
         ring[k] = memcpy(malloc(len + 1), line, len + 1);
         ring_len[k] = len;
@@ -133,15 +120,15 @@ static void grep_file(FILE *f, const char *name) {
     }
     if (!hit) continue;
     if (context && !binary) {
-      long first = nring > before_n ? nring - before_n : 0;
-      for (long k = first; k < nring; k++) context_line(name, lineno - (nring - k), ring[k % before_n], ring_len[k % before_n], &last);
+      long first = nring > TT.before_n ? nring - TT.before_n : 0;
+      for (long k = first; k < nring; k++) context_line(name, lineno - (nring - k), ring[k % TT.before_n], ring_len[k % TT.before_n], &last);
       nring = 0;
-      after = after_n;
+      after = TT.after_n;
       context_line(name, lineno, NULL, 0, &last);
     }
     count++;
-    matched = 1;
-    if (FLAG('q')) { done = 1; break; }
+    TT.matched = 1;
+    if (FLAG('q')) { TT.done = 1; break; }
     if (FLAG('l') || FLAG('L')) break;
     if (FLAG('c')) continue;
     if (binary) {
@@ -163,13 +150,13 @@ static void grep_file(FILE *f, const char *name) {
     fwrite(line, 1, len, stdout);
     putchar('\n');
   }
-  if (ferror(f)) { if (!FLAG('s')) perror_msg("%s", name); errors = 1; }
+  if (ferror(f)) { if (!FLAG('s')) perror_msg("%s", name); TT.errors = 1; }
   free(line);
-  for (long k = 0; ring && k < before_n; k++) free(ring[k]);
+  for (long k = 0; ring && k < TT.before_n; k++) free(ring[k]);
   free(ring);
   free(ring_len);
   if (FLAG('c')) {
-    if (show_names) printf("%s:", name);
+    if (TT.show_names) printf("%s:", name);
     printf("%ld\n", count);
   }
   if (FLAG('l') && count) printf("%s\n", name);
@@ -182,14 +169,14 @@ static void grep_path(const char *path, int top) {
   if (stat(path, &st)) {
     if (!top && !lstat(path, &st)) return;  /* dangling link found while recursing */
     if (!FLAG('s')) perror_msg("%s", path);
-    errors = 1;
+    TT.errors = 1;
     return;
   }
   if (S_ISDIR(st.st_mode)) {
-    if (!FLAG('r') && !FLAG('R')) { if (!FLAG('s')) error_msg("%s: Is a directory", path); errors = 1; return; }
+    if (!FLAG('r') && !FLAG('R')) { if (!FLAG('s')) error_msg("%s: Is a directory", path); TT.errors = 1; return; }
     size_t n;
     char **names = dir_names(path, &n);
-    if (!names) { if (!FLAG('s')) perror_msg("%s", path); errors = 1; return; }
+    if (!names) { if (!FLAG('s')) perror_msg("%s", path); TT.errors = 1; return; }
     for (size_t i = 0; i < n; i++) {
       char *p = top == 2 ? strdup(names[i]) : path_join(path, names[i]);
       struct stat ls;
@@ -200,7 +187,7 @@ static void grep_path(const char *path, int top) {
     return;
   }
   FILE *f = fopen(path, "r");
-  if (!f) { if (!FLAG('s')) perror_msg("%s", path); errors = 1; return; }
+  if (!f) { if (!FLAG('s')) perror_msg("%s", path); TT.errors = 1; return; }
   grep_file(f, path);
   fclose(f);
 }
@@ -209,25 +196,22 @@ static void add_patterns(const char *s) {
   do {
     const char *nl = strchr(s, '\n');
     size_t l = nl ? (size_t)(nl - s) : strlen(s);
-    pats = realloc(pats, (npats + 1) * sizeof *pats);
-    pats[npats] = strndup(s, l);
-    npats++;
+    TT.pats = realloc(TT.pats, (TT.npats + 1) * sizeof *TT.pats);
+    TT.pats[TT.npats] = strndup(s, l);
+    TT.npats++;
     s = nl ? nl + 1 : NULL;
   } while (s);
 }
 
 int grep_main(int argc, char **argv) {
-  if (toy_init(argc, argv, "EFGacHhiLlnoqrRsvwxy(ignore-case)e*(regexp)f*(file)A:B:C:", help, 2)) return toys.exitval;
-  pats = NULL;
-  res = NULL;
-  npats = matched = errors = done = printed_any = 0;
+  if (toy_init(argc, argv, "EFGacHhiLlnoqrRsvwxy(ignore-case)e*(regexp)f*(file)A:B:C:", 2)) return toys.exitval;
   long long ctx[3] = {0};
   for (int k = 0; k < 3; k++) {
     char *v = OPTARG("ABC"[k]);
     if (v && (parse_long(v, &ctx[k]) || ctx[k] < 0)) { error_msg("%s: invalid context length argument", v); return 2; }
   }
-  after_n = FLAG('A') ? ctx[0] : ctx[2];
-  before_n = FLAG('B') ? ctx[1] : ctx[2];
+  TT.after_n = FLAG('A') ? ctx[0] : ctx[2];
+  TT.before_n = FLAG('B') ? ctx[1] : ctx[2];
   char **ops = toys.optargs;
   if (FLAG('y')) toys.flags |= 1ULL << flagbit('i');
   for (char **e = toys.list[flagbit('e')]; e && *e; e++) add_patterns(*e);
@@ -245,41 +229,41 @@ int grep_main(int argc, char **argv) {
     if (!*ops) return usage_error("no pattern given");
     add_patterns(*ops++);
   }
-  res = calloc(npats ? npats : 1, sizeof *res);
+  TT.res = calloc(TT.npats ? TT.npats : 1, sizeof *TT.res);
   if (!FLAG('F'))
-    for (int i = 0; i < npats; i++) {
-      if (!*pats[i]) continue;
-      char *p = pats[i];
+    for (int i = 0; i < TT.npats; i++) {
+      if (!*TT.pats[i]) continue;
+      char *p = TT.pats[i];
       if (FLAG('x')) {
-        p = malloc(strlen(pats[i]) + 7);
-        sprintf(p, FLAG('E') ? "^(%s)$" : "^\\(%s\\)$", pats[i]);
+        p = malloc(strlen(TT.pats[i]) + 7);
+        sprintf(p, FLAG('E') ? "^(%s)$" : "^\\(%s\\)$", TT.pats[i]);
       }
-      int rc = regcomp(&res[i], p, (FLAG('E') ? REG_EXTENDED : 0) | (FLAG('i') ? REG_ICASE : 0));
-      if (p != pats[i]) free(p);
+      int rc = regcomp(&TT.res[i], p, (FLAG('E') ? REG_EXTENDED : 0) | (FLAG('i') ? REG_ICASE : 0));
+      if (p != TT.pats[i]) free(p);
       if (rc) {
         char buf[256];
-        regerror(rc, &res[i], buf, sizeof buf);
+        regerror(rc, &TT.res[i], buf, sizeof buf);
         error_msg("%s", buf);
         toys.exitval = 2;
-        for (int k = 0; k < i; k++) if (*pats[k]) regfree(&res[k]);
+        for (int k = 0; k < i; k++) if (*TT.pats[k]) regfree(&TT.res[k]);
         goto out;
       }
     }
   int nfiles = 0;
   while (ops[nfiles]) nfiles++;
   int recursive = FLAG('r') || FLAG('R');
-  show_names = !FLAG('h') && (FLAG('H') || nfiles > 1 || recursive);
+  TT.show_names = !FLAG('h') && (FLAG('H') || nfiles > 1 || recursive);
   if (!nfiles) {
     if (recursive) grep_path(".", 2);
     else grep_file(open_input("-"), "(standard input)");
   }
-  for (int i = 0; i < nfiles && !done; i++) grep_path(ops[i], 1);
-  toys.exitval = errors && !(FLAG('q') && matched) ? 2 : matched ? 0 : 1;
-  if (res && !FLAG('F'))
-    for (int i = 0; i < npats; i++) if (*pats[i]) regfree(&res[i]);
+  for (int i = 0; i < nfiles && !TT.done; i++) grep_path(ops[i], 1);
+  toys.exitval = TT.errors && !(FLAG('q') && TT.matched) ? 2 : TT.matched ? 0 : 1;
+  if (TT.res && !FLAG('F'))
+    for (int i = 0; i < TT.npats; i++) if (*TT.pats[i]) regfree(&TT.res[i]);
 out:
-  free(res);
-  for (int i = 0; i < npats; i++) free(pats[i]);
-  free(pats);
+  free(TT.res);
+  for (int i = 0; i < TT.npats; i++) free(TT.pats[i]);
+  free(TT.pats);
   return finish();
 }

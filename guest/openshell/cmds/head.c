@@ -7,13 +7,6 @@
  * -v	always print headers */
 #include "lib/lib.h"
 
-static const char help[] =
-  "usage: head [-qv] [-n NUM | -c NUM | -NUM] [FILE...]\n\n"
-  "Print the first 10 lines of each FILE (or stdin), with ==> FILE <== headers for several.\n"
-  "-n\tprint the first NUM lines; -n -NUM prints all but the last NUM lines\n"
-  "-c\tprint the first NUM bytes; -c -NUM prints all but the last NUM bytes\n"
-  "-q\tnever print headers\n-v\talways print headers\n";
-
 static void head_file(FILE *f, long long num, int bytes, int allbut) {
   if (!allbut) {
     int c;
@@ -45,19 +38,9 @@ static void head_file(FILE *f, long long num, int bytes, int allbut) {
 }
 
 int head_main(int argc, char **argv) {
-  /* obsolete form: head -5 FILE */
-  char **av = count_argv(argc, argv);
-  int rc = toy_init(argc, av, "n:(lines)c:(bytes)q(quiet)v(verbose)", help, 1);
-  if (rc) goto out;
-  int bytes;
-  const char *arg = count_option(&bytes);
-  int allbut = *arg == '-';
-  const char *p = arg + (allbut || *arg == '+');
-  long long num;
-  if (parse_long(p, &num) || num < 0 || *p == '-' || *p == '+') {
-    error_msg("invalid number of %s: '%s'", bytes ? "bytes" : "lines", arg);
-    goto out;
-  }
+  if (toy_init(argc, argv, COUNT_OPTIONS, 1)) return toys.exitval;
+  int bytes = FLAG('c'), opt = bytes ? 'c' : 'n', allbut = FLAG(opt) && *OPTARG(opt) == '-';
+  long long num = FLAG(opt) ? NUM(opt) : 10;
   char *stdin_only[] = {"-", NULL};
   char **files = toys.optc ? toys.optargs : stdin_only;
   for (int shown = 0; *files; files++) {
@@ -68,7 +51,5 @@ int head_main(int argc, char **argv) {
     if (ferror(f)) perror_msg("error reading '%s'", *files);
     close_input(f);
   }
-out:
-  free_argv_copy(av, argv);
   return finish();
 }

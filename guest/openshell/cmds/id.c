@@ -8,15 +8,8 @@
  * -n	print names instead of numbers */
 #include "lib/lib.h"
 
-static const char help[] =
-  "usage: id [-u | -g | -G] [-n]\n\n"
-  "Print the user and group identity. The enclave has no users: everything\n"
-  "runs as uid 1000 and gid 1000, named after $USER (default \"sandbox\").\n"
-  "-u\tprint only the user id\n-g\tprint only the group id\n-G\tprint only the group ids\n"
-  "-n\tprint names instead of numbers\n";
-
 int id_main(int argc, char **argv) {
-  if (toy_init(argc, argv, "ugGnr", help, 1)) return toys.exitval;
+  if (toy_init(argc, argv, "ugGnr", 1)) return toys.exitval;
   const char *user = getenv("USER");
   if (!user || !*user) user = "sandbox";
   if (toys.optc && strcmp(toys.optargs[0], user)) {

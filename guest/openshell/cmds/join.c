@@ -17,34 +17,24 @@
 
 #pragma clang attribute push (__attribute__((minsize)), apply_to = function)
 
-static const char help[] =
-  "usage: join [-i] [-a 1|2]... [-v 1|2] [-e EMPTY] [-o FORMAT] [-t CHAR] [-1 F] [-2 F] [-j F] FILE1 FILE2\n\n"
-  "Join the lines of two files sorted on a join field: each pair with equal fields\n"
-  "prints the field, then the other fields of FILE1, then those of FILE2 (\"-\": stdin).\n"
-  "-1 F\tjoin on field F of FILE1 (-2: of FILE2; -j: of both); default 1\n"
-  "-t CHAR\tfields are separated by CHAR (default: runs of blanks, leading blanks ignored)\n"
-  "-a N\talso print the unpairable lines of file N\n-v N\tprint only the unpairable lines of file N\n"
-  "-e EMPTY\tprint EMPTY for missing fields of -o\n"
-  "-o FORMAT\tprint these fields: 0 (the join field) or N.F, separated by , or blanks;\n"
-  "\t\tauto: as many as the first line of each file has\n"
-  "-i\tignore case when comparing fields\n"
-  "Input order is checked once a line did not pair: an unsorted file is then\nreported and the status is 1.\n";
-
 struct line { char **f; int n; };
 struct file { struct line *l; int n, key; char *text; };
-static struct file in[2];
-static int sep, nout, outf[64][2], autow[2], unsorted;
-static char *empty;
+GLOBALS(join,
+  struct file in[2];
+  int sep, nout, outf[64][2], autow[2], unsorted;
+  char *empty;
+  int checked[2], warned[2], seen_unpairable;
+);
 
 static void split(char *s, struct line *l) {
   l->f = NULL;
   l->n = 0;
   for (;;) {
-    if (sep < 0) while (*s == ' ' || *s == '\t') s++;
-    if (sep < 0 && !*s) break;
+    if (TT.sep < 0) while (*s == ' ' || *s == '\t') s++;
+    if (TT.sep < 0 && !*s) break;
     l->f = realloc(l->f, (l->n + 1) * sizeof *l->f);
     l->f[l->n++] = s;
-    while (*s && (sep < 0 ? *s != ' ' && *s != '\t' : *s != sep)) s++;
+    while (*s && (TT.sep < 0 ? *s != ' ' && *s != '\t' : *s != TT.sep)) s++;
     if (!*s) break;
     *s++ = 0;
   }
@@ -60,30 +50,30 @@ static int cmpkey(struct line *a, int ka, struct line *b, int kb) {
 }
 
 static void put(const char *s, int *first) {
-  if (!*first) putchar(sep < 0 ? ' ' : sep);
+  if (!*first) putchar(TT.sep < 0 ? ' ' : TT.sep);
   *first = 0;
-  fputs(s ? s : empty, stdout);
+  fputs(s ? s : TT.empty, stdout);
 }
 
 /* one output line for a (from file 1) and b (file 2); either may be NULL */
 static void emit(struct line *a, struct line *b) {
   struct line *l[2] = {a, b};
   int first = 1;
-  if (nout || autow[0]) {
-    int n = nout ? nout : autow[0] + autow[1] - 1;
+  if (TT.nout || TT.autow[0]) {
+    int n = TT.nout ? TT.nout : TT.autow[0] + TT.autow[1] - 1;
     for (int i = 0; i < n; i++) {
       int fi, fk;
-      if (nout) fi = outf[i][0], fk = outf[i][1];
+      if (TT.nout) fi = TT.outf[i][0], fk = TT.outf[i][1];
       else if (i == 0) fi = -1, fk = 0;
-      else if (i < autow[0]) fi = 0, fk = i - 1 < in[0].key ? i - 1 : i;
-      else fi = 1, fk = i - autow[0] < in[1].key ? i - autow[0] : i - autow[0] + 1;
-      if (fi < 0) put(field(a ? a : b, a ? in[0].key : in[1].key), &first);
+      else if (i < TT.autow[0]) fi = 0, fk = i - 1 < TT.in[0].key ? i - 1 : i;
+      else fi = 1, fk = i - TT.autow[0] < TT.in[1].key ? i - TT.autow[0] : i - TT.autow[0] + 1;
+      if (fi < 0) put(field(a ? a : b, a ? TT.in[0].key : TT.in[1].key), &first);
       else put(field(l[fi], fk), &first);
     }
   } else {
-    put(field(a ? a : b, a ? in[0].key : in[1].key), &first);
+    put(field(a ? a : b, a ? TT.in[0].key : TT.in[1].key), &first);
     for (int k = 0; k < 2; k++)
-      for (int j = 0; l[k] && j < l[k]->n; j++) if (j != in[k].key) put(l[k]->f[j], &first);
+      for (int j = 0; l[k] && j < l[k]->n; j++) if (j != TT.in[k].key) put(l[k]->f[j], &first);
   }
   putchar('\n');
 }
@@ -109,17 +99,16 @@ static int load(const char *name, struct file *f) {
 
 /* GNU checks the order of each line as it reads it, and by default only once an
  * unpairable line was seen: files whose lines all pair are never reported. */
-static int checked[2], warned[2], seen_unpairable;
 static void read_upto(int k, int upto) {
-  struct file *f = &in[k];
+  struct file *f = &TT.in[k];
   if (upto >= f->n) upto = f->n - 1;
-  for (int t = checked[k] + 1; t <= upto; t++)
-    if (seen_unpairable && !warned[k] && cmpkey(&f->l[t - 1], f->key, &f->l[t], f->key) > 0) {
+  for (int t = TT.checked[k] + 1; t <= upto; t++)
+    if (TT.seen_unpairable && !TT.warned[k] && cmpkey(&f->l[t - 1], f->key, &f->l[t], f->key) > 0) {
       fflush(stdout);
       fprintf(stderr, "join: %s:%d: is not sorted\n", toys.optargs[k], t + 1);
-      warned[k] = unsorted = 1;
+      TT.warned[k] = TT.unsorted = 1;
     }
-  if (upto > checked[k]) checked[k] = upto;
+  if (upto > TT.checked[k]) TT.checked[k] = upto;
 }
 
 static int number(const char *s) {
@@ -129,7 +118,7 @@ static int number(const char *s) {
 }
 
 int join_main(int argc, char **argv) {
-  if (toy_init(argc, argv, "ia*v*e:o:t:1:2:j:", help, 1)) return toys.exitval;
+  if (toy_init(argc, argv, "ia*v*e:o:t:1:2:j:", 1)) return toys.exitval;
   if (toys.optc != 2) return toys.optc < 2 ? usage_error("missing operand") : usage_error("extra operand '%s'", toys.optargs[2]);
   int show[2] = {0, 0}, only = FLAG('v');
   for (int v = 0; v < 2; v++)
@@ -137,60 +126,54 @@ int join_main(int argc, char **argv) {
       if (strcmp(*a, "1") && strcmp(*a, "2")) { error_msg("invalid field number: '%s'", *a); return 1; }
       show[**a - '1'] = 1;
     }
-  sep = -1;
+  TT.sep = -1;
   if (OPTARG('t')) {
     if (strlen(OPTARG('t')) > 1) { error_msg("multi-character tab '%s'", OPTARG('t')); return 1; }
-    sep = (unsigned char)*OPTARG('t');
-    if (!sep) sep = '\n';  /* -t '': the whole line is the field */
+    TT.sep = (unsigned char)*OPTARG('t');
+    if (!TT.sep) TT.sep = '\n';  /* -t '': the whole line is the field */
   }
-  empty = OPTARG('e') ? OPTARG('e') : "";
-  in[0].key = in[1].key = 0;
-  if (OPTARG('j') && (in[0].key = in[1].key = number(OPTARG('j'))) < 0) return 1;
-  if (OPTARG('1') && (in[0].key = number(OPTARG('1'))) < 0) return 1;
-  if (OPTARG('2') && (in[1].key = number(OPTARG('2'))) < 0) return 1;
-  nout = autow[0] = autow[1] = unsorted = 0;
+  TT.empty = OPTARG('e') ? OPTARG('e') : "";
+  if (OPTARG('j') && (TT.in[0].key = TT.in[1].key = number(OPTARG('j'))) < 0) return 1;
+  if (OPTARG('1') && (TT.in[0].key = number(OPTARG('1'))) < 0) return 1;
+  if (OPTARG('2') && (TT.in[1].key = number(OPTARG('2'))) < 0) return 1;
   char *o = OPTARG('o');
   if (o && strcmp(o, "auto")) {
     for (char *p = o; *p;) {
       while (*p == ',' || *p == ' ' || *p == '\t') p++;
       if (!*p) break;
       char *end;
-      if (*p == '0' && (!p[1] || strchr(", \t", p[1]))) { outf[nout][0] = -1; outf[nout][1] = 0; p++; }
-      else if ((*p == '1' || *p == '2') && p[1] == '.' && isdigit((unsigned char)p[2]) && (outf[nout][1] = strtol(p + 2, &end, 10) - 1) >= 0 && (!*end || strchr(", \t", *end))) {
-        outf[nout][0] = *p - '1';
+      if (*p == '0' && (!p[1] || strchr(", \t", p[1]))) { TT.outf[TT.nout][0] = -1; TT.outf[TT.nout][1] = 0; p++; }
+      else if ((*p == '1' || *p == '2') && p[1] == '.' && isdigit((unsigned char)p[2]) && (TT.outf[TT.nout][1] = strtol(p + 2, &end, 10) - 1) >= 0 && (!*end || strchr(", \t", *end))) {
+        TT.outf[TT.nout][0] = *p - '1';
         p = end;
       } else { error_msg("invalid field specifier: '%s'", p); return 1; }
-      if (++nout == 64) break;
+      if (++TT.nout == 64) break;
     }
   }
-  in[0].text = in[1].text = NULL;
-  in[0].l = in[1].l = NULL;
-  in[0].n = in[1].n = 0;
-  if (load(toys.optargs[0], &in[0]) || load(toys.optargs[1], &in[1])) { toys.exitval = 1; goto out; }
-  if (o && !strcmp(o, "auto")) for (int k = 0; k < 2; k++) autow[k] = in[k].n ? in[k].l[0].n : 0;
+  if (load(toys.optargs[0], &TT.in[0]) || load(toys.optargs[1], &TT.in[1])) { toys.exitval = 1; goto out; }
+  if (o && !strcmp(o, "auto")) for (int k = 0; k < 2; k++) TT.autow[k] = TT.in[k].n ? TT.in[k].l[0].n : 0;
   int i = 0, j = 0;
-  checked[0] = checked[1] = warned[0] = warned[1] = seen_unpairable = 0;
-  while (i < in[0].n || j < in[1].n) {
-    int both = i < in[0].n && j < in[1].n;
-    int c = i >= in[0].n ? 1 : j >= in[1].n ? -1 : cmpkey(&in[0].l[i], in[0].key, &in[1].l[j], in[1].key);
+  while (i < TT.in[0].n || j < TT.in[1].n) {
+    int both = i < TT.in[0].n && j < TT.in[1].n;
+    int c = i >= TT.in[0].n ? 1 : j >= TT.in[1].n ? -1 : cmpkey(&TT.in[0].l[i], TT.in[0].key, &TT.in[1].l[j], TT.in[1].key);
     /* GNU reads the tail of either file too, to check its order */
-    if (c < 0) { if (show[0]) emit(&in[0].l[i], NULL); i++; read_upto(0, i); seen_unpairable |= both; continue; }
-    if (c > 0) { if (show[1]) emit(NULL, &in[1].l[j]); j++; read_upto(1, j); seen_unpairable |= both; continue; }
+    if (c < 0) { if (show[0]) emit(&TT.in[0].l[i], NULL); i++; read_upto(0, i); TT.seen_unpairable |= both; continue; }
+    if (c > 0) { if (show[1]) emit(NULL, &TT.in[1].l[j]); j++; read_upto(1, j); TT.seen_unpairable |= both; continue; }
     int i2 = i, j2 = j;
-    while (i2 < in[0].n && !cmpkey(&in[0].l[i], in[0].key, &in[0].l[i2], in[0].key)) i2++;
-    while (j2 < in[1].n && !cmpkey(&in[1].l[j], in[1].key, &in[1].l[j2], in[1].key)) j2++;
+    while (i2 < TT.in[0].n && !cmpkey(&TT.in[0].l[i], TT.in[0].key, &TT.in[0].l[i2], TT.in[0].key)) i2++;
+    while (j2 < TT.in[1].n && !cmpkey(&TT.in[1].l[j], TT.in[1].key, &TT.in[1].l[j2], TT.in[1].key)) j2++;
     read_upto(0, i2);
     read_upto(1, j2);
     if (!only)
-      for (int a = i; a < i2; a++) for (int b = j; b < j2; b++) emit(&in[0].l[a], &in[1].l[b]);
+      for (int a = i; a < i2; a++) for (int b = j; b < j2; b++) emit(&TT.in[0].l[a], &TT.in[1].l[b]);
     i = i2, j = j2;
   }
-  if (unsorted) { fflush(stdout); fputs("join: input is not in sorted order\n", stderr); toys.exitval = 1; }
+  if (TT.unsorted) { fflush(stdout); fputs("join: input is not in sorted order\n", stderr); toys.exitval = 1; }
 out:
   for (int k = 0; k < 2; k++) {
-    for (int n = 0; n < in[k].n; n++) free(in[k].l[n].f);
-    free(in[k].l);
-    free(in[k].text);
+    for (int n = 0; n < TT.in[k].n; n++) free(TT.in[k].l[n].f);
+    free(TT.in[k].l);
+    free(TT.in[k].text);
   }
   return finish();
 }

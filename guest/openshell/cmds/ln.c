@@ -7,14 +7,8 @@
 #include "lib/lib.h"
 #include <unistd.h>
 
-static const char help[] =
-  "usage: ln [-sfn] TARGET [LINK] | ln [-sfn] TARGET... DIR\n\n"
-  "Create a link named LINK (or DIR/basename, or ./basename) to TARGET.\n"
-  "-s\tmake symbolic links instead of hard links\n-f\tremove existing destination files\n"
-  "-n\ttreat LINK as a file even if it is a symbolic link to a directory\n";
-
 int ln_main(int argc, char **argv) {
-  if (toy_init(argc, argv, "s(symbolic)f(force)n", help, 1)) return toys.exitval;
+  if (toy_init(argc, argv, "s(symbolic)f(force)n", 1)) return toys.exitval;
   if (!toys.optc) return usage_error("missing file operand");
   char *dest = toys.optc == 1 ? "." : toys.optargs[toys.optc - 1];
   int nsrc = toys.optc == 1 ? 1 : toys.optc - 1;

@@ -1,7 +1,6 @@
 /* usage: ls [-1aAdlRrt] [FILE...]
  *
  * List files, or the contents of directories, sorted by name (C locale).
- * Output is one name per line (stdout is never a terminal in the enclave).
  * -1	one name per line (the default)
  * -a	include names starting with .
  * -A	like -a but without . and ..
@@ -10,6 +9,8 @@
  * -R	list subdirectories recursively
  * -r	reverse the sort order
  * -t	sort by modification time, newest first */
+
+/* Output is one name per line: stdout is never a terminal in the enclave. */
 #include "lib/lib.h"
 #include <dirent.h>
 #include <time.h>
@@ -18,22 +19,15 @@
 /* rarely hot: optimised for size (the module has a size budget) */
 #pragma clang attribute push (__attribute__((minsize)), apply_to = function)
 
-static const char help[] =
-  "usage: ls [-1aAdlRrt] [FILE...]\n\n"
-  "List files, or the contents of directories, sorted by name (C locale).\n"
-  "-1\tone name per line (the default)\n-a\tinclude names starting with .\n"
-  "-A\tlike -a but without . and ..\n-d\tlist directories themselves, not their contents\n"
-  "-l\tlong format (mode, links, owner, group, size, date, name)\n"
-  "-R\tlist subdirectories recursively\n-r\treverse the sort order\n"
-  "-t\tsort by modification time, newest first\n";
-
 struct ent {
   char *name, *path;
   struct stat st;
 };
 
-static int printed;   /* something was listed already: separate groups by a blank line */
-static int status;
+GLOBALS(ls,
+  int printed; /* something was listed already: separate groups by a blank line */
+  int status;
+);
 
 static int cmp_ent(const void *a, const void *b) {
   const struct ent *x = a, *y = b;
@@ -102,7 +96,7 @@ static void print_list(struct ent *e, size_t n, int total) {
     }
     putchar('\n');
   }
-  if (n) printed = 1;
+  if (n) TT.printed = 1;
 }
 
 static void free_ents(struct ent *e, size_t n) {
@@ -114,11 +108,11 @@ static void list_dir(const char *path, int header, int top) {
   DIR *d = opendir(path);
   if (!d) {
     perror_msg("cannot open directory '%s'", path);
-    status = top ? 2 : (status ? status : 1);
+    TT.status = top ? 2 : (TT.status ? TT.status : 1);
     return;
   }
-  if (header) printf("%s%s:\n", printed ? "\n" : "", path);
-  printed = 1;
+  if (header) printf("%s%s:\n", TT.printed ? "\n" : "", path);
+  TT.printed = 1;
   struct ent *e = NULL;
   size_t n = 0, cap = 0;
   struct dirent *de;
@@ -144,8 +138,7 @@ static void list_dir(const char *path, int header, int top) {
 }
 
 int ls_main(int argc, char **argv) {
-  if (toy_init(argc, argv, "1aAdlRrt", help, 2)) return toys.exitval;
-  printed = status = 0;
+  if (toy_init(argc, argv, "1aAdlRrt", 2)) return toys.exitval;
   char *dot[] = {".", NULL};
   char **ops = toys.optc ? toys.optargs : dot;
   int nops = toys.optc ? toys.optc : 1;
@@ -156,7 +149,7 @@ int ls_main(int argc, char **argv) {
     int follow = !FLAG('l') && !FLAG('d');
     if ((!*ops[i] && (errno = ENOENT)) || ((follow ? stat(ops[i], &st) : -1) && lstat(ops[i], &st))) {  /* "": the runtime would list the cwd */
       perror_msg("cannot access '%s'", ops[i]);
-      status = 2;
+      TT.status = 2;
       continue;
     }
     struct ent *e = (S_ISDIR(st.st_mode) && !FLAG('d')) ? &dirs[nd++] : &files[nf++];
@@ -170,7 +163,7 @@ int ls_main(int argc, char **argv) {
   for (size_t i = 0; i < nd; i++) list_dir(dirs[i].path, nops > 1 || FLAG('R'), 1);
   free_ents(files, nf);
   free_ents(dirs, nd);
-  toys.exitval = status;
+  toys.exitval = TT.status;
   return finish();
 }
 

@@ -6,13 +6,6 @@
  * -v	print a message for each created directory */
 #include "lib/lib.h"
 
-static const char help[] =
-  "usage: mkdir [-pv] [-m MODE] DIR...\n\n"
-  "Create each DIR.\n"
-  "-p\tcreate missing parents; no error if DIR exists\n"
-  "-m\tpermissions of new directories (octal, default 0777 minus umask)\n"
-  "-v\tprint a message for each created directory\n";
-
 static int make(const char *path, mode_t mode) {
   if (mkdir(path, mode)) return -1;
   if (FLAG('v')) printf("mkdir: created directory '%s'\n", path);
@@ -38,7 +31,7 @@ static int make_parents(char *path, mode_t mode) {
 }
 
 int mkdir_main(int argc, char **argv) {
-  if (toy_init(argc, argv, "pvm:", help, 1)) return toys.exitval;
+  if (toy_init(argc, argv, "pvm:", 1)) return toys.exitval;
   mode_t mode = 0777;
   if (FLAG('m')) {
     char *end;

@@ -13,16 +13,8 @@
 
 #pragma clang attribute push (__attribute__((minsize)), apply_to = function)
 
-static const char help[] =
-  "usage: mktemp [-duq] [-p DIR] [-t] [TEMPLATE]\n\n"
-  "Create a new file (or directory) with a unique name and print its name.\n"
-  "TEMPLATE ends in at least 3 X's (default tmp.XXXXXXXXXX in $TMPDIR or /tmp).\n"
-  "-d\tmake a directory\n-u\tdo not create anything, only print a name (unsafe)\n-q\tno message on failure\n"
-  "-p DIR\tput the name in DIR (also: --tmpdir[=DIR])\n-t\tput TEMPLATE in $TMPDIR or /tmp\n"
-  "--suffix=SUFF\tappend SUFF to TEMPLATE (the X's need not end it)\n";
-
 int mktemp_main(int argc, char **argv) {
-  if (toy_init(argc, argv, "d(directory)u(dry-run)q(quiet)p:tT?(tmpdir)@:(suffix)", help, 1)) return toys.exitval;
+  if (toy_init(argc, argv, "d(directory)u(dry-run)q(quiet)p:tT?(tmpdir)@:(suffix)", 1)) return toys.exitval;
   if (toys.optc > 1) return usage_error("too many templates");
   const char *tmpl = toys.optc ? toys.optargs[0] : "tmp.XXXXXXXXXX", *dir = NULL;
   const char *env = getenv("TMPDIR");

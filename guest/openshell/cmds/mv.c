@@ -6,13 +6,8 @@
 #include "lib/lib.h"
 #include <stdio.h>
 
-static const char help[] =
-  "usage: mv [-fn] SOURCE... DEST\n\n"
-  "Rename SOURCE to DEST, or move each SOURCE into the directory DEST.\n"
-  "-f\tdo not prompt (the default)\n-n\tdo not overwrite an existing file\n";
-
 int mv_main(int argc, char **argv) {
-  if (toy_init(argc, argv, "f(force)n(no-clobber)", help, 1)) return toys.exitval;
+  if (toy_init(argc, argv, "f(force)n(no-clobber)", 1)) return toys.exitval;
   int isdir = dest_operand_kind();
   if (isdir < 0) return finish();
   char *dest = toys.optargs[toys.optc - 1];

@@ -13,17 +13,8 @@
 
 #pragma clang attribute push (__attribute__((minsize)), apply_to = function)
 
-static const char help[] =
-  "usage: nl [-b STYLE] [-n FORMAT] [-w WIDTH] [-s SEP] [-v START] [-i INCR] [FILE...]\n\n"
-  "Number the lines of each FILE (or stdin); the numbering runs on across files.\n"
-  "-b STYLE\ta: all lines, t: non-empty lines (default), n: none, pBRE: lines matching BRE\n"
-  "-n FORMAT\tln (left), rn (right, default) or rz (right, zero-padded)\n"
-  "-w WIDTH\tnumber width (6)\n-s SEP\ttext after the number (a tab)\n"
-  "-v START\tfirst number (1)\n-i INCR\tincrement (1)\n"
-  "Logical page sections (\\:\\:\\: lines) are not supported.\n";
-
 int nl_main(int argc, char **argv) {
-  if (toy_init(argc, argv, "b:n:w:s:v:i:", help, 1)) return toys.exitval;
+  if (toy_init(argc, argv, "b:n:w:s:v:i:", 1)) return toys.exitval;
   const char *style = FLAG('b') ? OPTARG('b') : "t", *fmt = FLAG('n') ? OPTARG('n') : "rn";
   const char *sep = FLAG('s') ? OPTARG('s') : "\t";
   long long width = 6, num = 1, incr = 1;

@@ -3,7 +3,7 @@
  * Dump the bytes of the FILEs (or stdin), 16 per line; repeated lines show as *.
  * Several types print one row each, in the order given, aligned as GNU aligns them.
  * -t TYPE	a (named characters), c (characters), d, o, u, x with a size 1 2 4 8 or
- *		C S I L (e.g. x1, d4, oS; default 4); several letters in one TYPE are several types
+ *	C S I L (e.g. x1, d4, oS; default 4); several letters in one TYPE are several types
  * -a -b -c -d -i -l -o -s -x	-t a, o1, c, u2, d4, d8, o2, d2, x2 (-o is the default)
  * -A	offset radix: d decimal, o octal (default), x hex, n none
  * -j	skip SKIP bytes first; -N	dump at most COUNT bytes (suffixes b k m G, 0x hex)
@@ -16,28 +16,17 @@
 /* rarely hot: optimised for size (the module has a size budget) */
 #pragma clang attribute push (__attribute__((minsize)), apply_to = function)
 
-static const char help[] =
-  "usage: od [-abcdilosvx] [-A RADIX] [-j SKIP] [-N COUNT] [-t TYPE]... [-w[BYTES]] [FILE...]\n\n"
-  "Dump the bytes of the FILEs (or stdin), 16 per line; repeated lines show as *.\n"
-  "Several types print one row each, in the order given, aligned as GNU aligns them.\n"
-  "-t TYPE\ta (named characters), c (characters), d, o, u, x with a size 1 2 4 8 or\n"
-  "\tC S I L (e.g. x1, d4, oS; default 4); several letters in one TYPE are several types\n"
-  "-a -b -c -d -i -l -o -s -x\t-t a, o1, c, u2, d4, d8, o2, d2, x2 (-o is the default)\n"
-  "-A\toffset radix: d decimal, o octal (default), x hex, n none\n"
-  "-j\tskip SKIP bytes first; -N\tdump at most COUNT bytes (suffixes b k m G, 0x hex)\n"
-  "-w\tBYTES per line (default 16, 32 without a number)\n"
-  "-v\tdo not replace repeated lines by *\n"
-  "Floating-point types (-t f, -f) and the z suffix are not supported.\n";
-
 struct type { char kind; int size, width, pad; };
-static struct type types[32];
-static int ntypes, per_line;
-static char radix;
+GLOBALS(od,
+  struct type types[32];
+  int ntypes, per_line;
+  char radix;
+);
 
 static void offset(unsigned long long off) {
-  if (radix == 'o') printf("%07llo", off);
-  else if (radix == 'd') printf("%07llu", off);
-  else if (radix == 'x') printf("%06llx", off);
+  if (TT.radix == 'o') printf("%07llo", off);
+  else if (TT.radix == 'd') printf("%07llu", off);
+  else if (TT.radix == 'x') printf("%06llx", off);
 }
 
 /* digits of the widest value of each kind and size (GNU's field widths) */
@@ -62,10 +51,10 @@ static int add_types(const char *t) {
       if (size != 1 && size != 2 && size != 4 && size != 8) { error_msg("invalid type string '%s'; this system doesn't provide a %d-byte integral type", t, size); return -1; }
     }
     if (*t == 'z') { error_msg("the z suffix is not supported"); return -1; }
-    if (ntypes == 32) return 0;
-    types[ntypes].kind = kind;
-    types[ntypes].size = size;
-    types[ntypes++].width = field_width(kind, size);
+    if (TT.ntypes == 32) return 0;
+    TT.types[TT.ntypes].kind = kind;
+    TT.types[TT.ntypes].size = size;
+    TT.types[TT.ntypes++].width = field_width(kind, size);
   }
   return 0;
 }
@@ -73,12 +62,12 @@ static int add_types(const char *t) {
 static const char names[] = "nulsohstxetxeotenqackbel bs ht nl vt ff cr so sidledc1dc2dc3dc4naksynetbcan emsubesc fs gs rs us sp";
 
 static void dump_line(const unsigned char *b, size_t n, unsigned long long off) {
-  int width = radix == 'n' ? 0 : radix == 'x' ? 6 : 7;
-  for (int t = 0; t < ntypes; t++) {
-    struct type *ty = &types[t];
+  int width = TT.radix == 'n' ? 0 : TT.radix == 'x' ? 6 : 7;
+  for (int t = 0; t < TT.ntypes; t++) {
+    struct type *ty = &TT.types[t];
     if (!t) offset(off);
     else printf("%*s", width, "");
-    int fields = per_line / ty->size, shown = (n + ty->size - 1) / ty->size, pad_left = ty->pad;
+    int fields = TT.per_line / ty->size, shown = (n + ty->size - 1) / ty->size, pad_left = ty->pad;
     for (int i = fields; i > fields - shown; i--) {
       int next = ty->pad * (i - 1) / fields, w = pad_left - next + ty->width;
       pad_left = next;
@@ -125,24 +114,23 @@ static int size_arg(const char *s, unsigned long long *v) {
 }
 
 int od_main(int argc, char **argv) {
-  if (toy_init(argc, argv, "abcdfilosxvA:j:N:t*w?", help, 1)) return toys.exitval;
-  radix = 'o';
+  if (toy_init(argc, argv, "abcdfilosxvA:j:N:t*w?", 1)) return toys.exitval;
+  TT.radix = 'o';
   if (FLAG('A')) {
-    radix = *OPTARG('A');
-    if (!strchr("doxn", radix) || OPTARG('A')[1]) return usage_error("invalid output address radix '%s'; it is not one character of [doxn]", OPTARG('A'));
+    TT.radix = *OPTARG('A');
+    if (!strchr("doxn", TT.radix) || OPTARG('A')[1]) return usage_error("invalid output address radix '%s'; it is not one character of [doxn]", OPTARG('A'));
   }
   if (FLAG('f')) { error_msg("floating-point types (-f) are not supported"); return 1; }
   unsigned long long skip = 0, limit = -1ULL;
   if (FLAG('j') && size_arg(OPTARG('j'), &skip)) return error_msg("invalid -j argument '%s'", OPTARG('j')), 1;
   if (FLAG('N') && size_arg(OPTARG('N'), &limit)) return error_msg("invalid -N argument '%s'", OPTARG('N')), 1;
-  per_line = 16;
+  TT.per_line = 16;
   if (FLAG('w')) {
     long long w = 32;
     if (*OPTARG('w') && (parse_long(OPTARG('w'), &w) || w < 1 || w > 4096)) return error_msg("invalid -w argument '%s'", OPTARG('w')), 1;
-    per_line = w;
+    TT.per_line = w;
   }
   /* the types in command-line order: a second look at argv (toy_init has checked it) */
-  ntypes = 0;
   for (int i = 1; i < argc && strcmp(argv[i], "--"); i++) {
     char *a = argv[i];
     if (a[0] != '-' || !a[1] || a[1] == '-') continue;
@@ -156,17 +144,17 @@ int od_main(int argc, char **argv) {
       break;
     }
   }
-  if (!ntypes) add_types("o2");
+  if (!TT.ntypes) add_types("o2");
   int block = 0;
-  for (int t = 0; t < ntypes; t++) {
-    if (per_line % types[t].size) return error_msg("invalid -w argument '%d'", per_line), 1;
-    int w = (types[t].width + 1) * (per_line / types[t].size);
+  for (int t = 0; t < TT.ntypes; t++) {
+    if (TT.per_line % TT.types[t].size) return error_msg("invalid -w argument '%d'", TT.per_line), 1;
+    int w = (TT.types[t].width + 1) * (TT.per_line / TT.types[t].size);
     if (w > block) block = w;
   }
-  for (int t = 0; t < ntypes; t++) types[t].pad = block - (types[t].width + 1) * (per_line / types[t].size);
+  for (int t = 0; t < TT.ntypes; t++) TT.types[t].pad = block - (TT.types[t].width + 1) * (TT.per_line / TT.types[t].size);
   char *stdin_only[] = {"-", NULL};
   char **files = toys.optc ? toys.optargs : stdin_only;
-  unsigned char *line = calloc(2, per_line + 8), *prev = line + per_line + 8;
+  unsigned char *line = calloc(2, TT.per_line + 8), *prev = line + TT.per_line + 8;
   size_t have = 0;
   unsigned long long off = skip, left = skip;
   int star = 0, has_prev = 0, opened = 0;
@@ -179,17 +167,17 @@ int od_main(int argc, char **argv) {
       if (left) { left--; continue; }
       limit--;
       line[have++] = c;
-      if (have < (size_t)per_line) continue;
-      if (!FLAG('v') && has_prev && !memcmp(line, prev, per_line)) {
+      if (have < (size_t)TT.per_line) continue;
+      if (!FLAG('v') && has_prev && !memcmp(line, prev, TT.per_line)) {
         if (!star) puts("*");
         star = 1;
       } else {
-        dump_line(line, per_line, off);
+        dump_line(line, TT.per_line, off);
         star = 0;
       }
-      memcpy(prev, line, per_line);
+      memcpy(prev, line, TT.per_line);
       has_prev = 1;
-      off += per_line;
+      off += TT.per_line;
       have = 0;
     }
     close_input(f);
@@ -197,7 +185,7 @@ int od_main(int argc, char **argv) {
   if (left && opened) { error_msg("cannot skip past end of combined input"); free(line); return finish(); }
   if (have) { memset(line + have, 0, 8); dump_line(line, have, off); }
   off += have;
-  if (radix != 'n' && opened) { offset(off); putchar('\n'); }
+  if (TT.radix != 'n' && opened) { offset(off); putchar('\n'); }
   free(line);
   return finish();
 }

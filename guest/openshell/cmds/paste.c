@@ -7,15 +7,12 @@
 
 #pragma clang attribute push (__attribute__((minsize)), apply_to = function)
 
-static const char help[] =
-  "usage: paste [-s] [-d LIST] [FILE...]\n\nJoin corresponding lines of the FILEs (\"-\" is stdin) with tabs.\n"
-  "-d LIST\tuse the characters of LIST in turn instead of tabs (\\n \\t \\\\ \\0 escapes)\n"
-  "-s\tjoin all lines of each file into one line instead\n";
+GLOBALS(paste,
+  char *delims;
+  int ndelims;
+);
 
-static char *delims;
-static int ndelims;
-
-static void put_delim(int i) { if (ndelims && delims[i % ndelims]) putchar(delims[i % ndelims]); }
+static void put_delim(int i) { if (TT.ndelims && TT.delims[i % TT.ndelims]) putchar(TT.delims[i % TT.ndelims]); }
 
 /* one line without its newline; 0 at end of input */
 static int read_line(FILE *f, char **line, size_t *cap, ssize_t *len) {
@@ -27,15 +24,14 @@ static int read_line(FILE *f, char **line, size_t *cap, ssize_t *len) {
 }
 
 int paste_main(int argc, char **argv) {
-  if (toy_init(argc, argv, "sd:", help, 1)) return toys.exitval;
+  if (toy_init(argc, argv, "sd:", 1)) return toys.exitval;
   const char *d = FLAG('d') ? OPTARG('d') : "\t";
-  delims = malloc(strlen(d) + 1);
-  ndelims = 0;
+  TT.delims = malloc(strlen(d) + 1);
   for (const char *p = d; *p; p++) {
     if (*p == '\\' && p[1]) {
       p++;
-      delims[ndelims++] = *p == 'n' ? '\n' : *p == 't' ? '\t' : *p == '0' ? 0 : *p;
-    } else delims[ndelims++] = *p;
+      TT.delims[TT.ndelims++] = *p == 'n' ? '\n' : *p == 't' ? '\t' : *p == '0' ? 0 : *p;
+    } else TT.delims[TT.ndelims++] = *p;
   }
   char *stdin_only[] = {"-", NULL}, **files = toys.optc ? toys.optargs : stdin_only;
   int nf = toys.optc ? toys.optc : 1;
@@ -72,7 +68,7 @@ int paste_main(int argc, char **argv) {
     free(fs);
   }
   free(line);
-  free(delims);
+  free(TT.delims);
   return finish();
 }
 

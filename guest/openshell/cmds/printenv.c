@@ -5,11 +5,8 @@
 
 extern char **environ;
 
-static const char help[] =
-  "usage: printenv [NAME...]\n\nPrint the whole environment, or the value of each NAME (status 1 if one is unset).\n";
-
 int printenv_main(int argc, char **argv) {
-  if (toy_init(argc, argv, "0", help, 2)) return toys.exitval;
+  if (toy_init(argc, argv, "0", 2)) return toys.exitval;
   char end = FLAG('0') ? 0 : '\n';
   if (!toys.optc) for (char **e = environ; e && *e; e++) { fputs(*e, stdout); putchar(end); }
   for (char **a = toys.optargs; *a; a++) {

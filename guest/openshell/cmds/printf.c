@@ -11,18 +11,12 @@
 /* optimised for size (the module has a size budget) */
 #pragma clang attribute push (__attribute__((minsize)), apply_to = function)
 
-static const char help[] =
-  "usage: printf FORMAT [ARGUMENT...]\n\n"
-  "Print ARGUMENTs according to FORMAT (GNU /bin/printf), reusing FORMAT while\n"
-  "arguments remain. Conversions: %d %i %o %u %x %X %c %s %b %e %E %f %F %g %G\n"
-  "%a %A %%, with flags, width and precision (* reads an argument).\n"
-  "Escapes: \\\\ \\\" \\a \\b \\c \\e \\f \\n \\r \\t \\v \\NNN \\xHH; %b expands them in its\n"
-  "argument. A numeric argument may be 'c (the code of c).\n";
+GLOBALS(printf,
+  char **args;
+  int stop;
+);
 
-static char **args;
-static int stop;
-
-static char *next_arg(void) { return *args ? *args++ : NULL; }
+static char *next_arg(void) { return *TT.args ? *TT.args++ : NULL; }
 
 /* One escape after the backslash at *s; in_b: %b rules (\0NNN). Returns the byte or -1 for \c. */
 static int escape(const char **s, int in_b) {
@@ -56,7 +50,7 @@ static size_t expand_b(const char *s, char *out) {
     if (*s != '\\' || !s[1]) { *o++ = *s++; continue; }
     s++;
     int c = escape(&s, 1);
-    if (c < 0) { stop = 1; break; }
+    if (c < 0) { TT.stop = 1; break; }
     *o++ = c & 0x100 ? '\\' : c;
   }
   return o - out;
@@ -92,22 +86,21 @@ static double get_float(void) {
 int printf_main(int argc, char **argv) {
   toys.name = "printf";
   toys.exitval = 0;
-  if (argc == 2 && !strcmp(argv[1], "--help")) { fputs(help, stdout); return 0; }
+  if (argc == 2 && !strcmp(argv[1], "--help")) return show_help();
   int first = 1;
   if (argc > 1 && !strcmp(argv[1], "--")) { argv++; argc--; }
   if (argc < 2) return usage_error("missing operand");
   const char *fmt = argv[1];
-  args = argv + 2;
-  stop = 0;
-  while (!stop && (first || *args)) {
-    char **before = args;
+  TT.args = argv + 2;
+  while (!TT.stop && (first || *TT.args)) {
+    char **before = TT.args;
     first = 0;
-    for (const char *p = fmt; *p && !stop;) {
+    for (const char *p = fmt; *p && !TT.stop;) {
       if (*p == '\\') {
         p++;
         if (!*p) { putchar('\\'); break; }
         int c = escape(&p, 0);
-        if (c < 0) { stop = 1; break; }
+        if (c < 0) { TT.stop = 1; break; }
         if (c & 0x100) putchar('\\');
         else putchar(c);
         continue;
@@ -172,11 +165,11 @@ int printf_main(int argc, char **argv) {
       default:
         error_msg("%%%c: invalid conversion specification", conv);
         toys.exitval = 1;
-        stop = 1;
+        TT.stop = 1;
         break;
       }
     }
-    if (args == before) break;  /* the format used no argument */
+    if (TT.args == before) break;  /* the format used no argument */
   }
   return finish();
 }

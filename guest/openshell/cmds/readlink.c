@@ -12,15 +12,8 @@
 
 #pragma clang attribute push (__attribute__((minsize)), apply_to = function)
 
-static const char help[] =
-  "usage: readlink [-fem] [-nqsvz] FILE...\n\n"
-  "Print the target of each symbolic link FILE, or with -f/-e/-m its canonical path.\n"
-  "-f\tcanonicalize: every component but the last must exist\n-e\tcanonicalize: every component must exist\n"
-  "-m\tcanonicalize without requiring any component to exist\n-n\tno newline after the last name\n"
-  "-z\tend each name with NUL\n-q -s -v\tquiet/verbose (errors are reported with -v only, as in GNU)\n";
-
 int readlink_main(int argc, char **argv) {
-  if (toy_init(argc, argv, "f(canonicalize)e(canonicalize-existing)m(canonicalize-missing)n(no-newline)q(quiet)s(silent)v(verbose)z(zero)", help, 1)) return toys.exitval;
+  if (toy_init(argc, argv, "f(canonicalize)e(canonicalize-existing)m(canonicalize-missing)n(no-newline)q(quiet)s(silent)v(verbose)z(zero)", 1)) return toys.exitval;
   if (!toys.optc) return usage_error("missing operand");
   int mode = FLAG('e') ? CANON_EXISTING : FLAG('m') ? CANON_MISSING : CANON_ALL_BUT_LAST;
   for (int i = 0; i < toys.optc; i++) {

@@ -13,13 +13,6 @@
 
 #pragma clang attribute push (__attribute__((minsize)), apply_to = function)
 
-static const char help[] =
-  "usage: realpath [-emsqz] FILE...\n\n"
-  "Print the canonical absolute path of each FILE (symbolic links, . and .. resolved).\n"
-  "-e\tevery component must exist (by default all but the last)\n-m\tno component needs to exist\n"
-  "-s\tdo not resolve symbolic links\n-L\tresolve '..' before symbolic links (-P, the default: after)\n-q\tno error messages\n-z\tend each name with NUL\n"
-  "--relative-to=DIR\tprint the names relative to DIR\n";
-
 /* PATH relative to BASE, both canonical absolute paths: "../" for each component of
  * BASE past the common prefix, then the rest of PATH ("." when they are equal). */
 static void put_relative(const char *path, const char *base) {
@@ -59,7 +52,7 @@ static char *logical(const char *path) {
 }
 
 int realpath_main(int argc, char **argv) {
-  if (toy_init(argc, argv, "e(canonicalize-existing)m(canonicalize-missing)s(no-symlinks)(strip)q(quiet)z(zero)LP@:(relative-to)", help, 1)) return toys.exitval;
+  if (toy_init(argc, argv, "e(canonicalize-existing)m(canonicalize-missing)s(no-symlinks)(strip)q(quiet)z(zero)LP@:(relative-to)", 1)) return toys.exitval;
   if (!toys.optc) return usage_error("missing operand");
   int mode = FLAG('e') ? CANON_EXISTING : FLAG('m') ? CANON_MISSING : CANON_ALL_BUT_LAST;
   char *base = NULL;

@@ -5,10 +5,8 @@
 
 #pragma clang attribute push (__attribute__((minsize)), apply_to = function)
 
-static const char help[] = "usage: rev [FILE...]\n\nCopy each FILE (or stdin) to stdout, reversing the bytes of every line.\n";
-
 int rev_main(int argc, char **argv) {
-  if (toy_init(argc, argv, "", help, 1)) return toys.exitval;
+  if (toy_init(argc, argv, "", 1)) return toys.exitval;
   char *stdin_only[] = {"-", NULL}, **files = toys.optc ? toys.optargs : stdin_only;
   char *line = NULL;
   size_t cap = 0;

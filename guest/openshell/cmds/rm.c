@@ -5,14 +5,8 @@
  * -r	remove directories and their contents recursively (-R too) */
 #include "lib/lib.h"
 
-static const char help[] =
-  "usage: rm [-frR] FILE...\n\n"
-  "Remove each FILE.\n"
-  "-f\tignore missing files, never fail for them\n"
-  "-r\tremove directories and their contents recursively (-R too)\n";
-
 int rm_main(int argc, char **argv) {
-  if (toy_init(argc, argv, "f(force)r(recursive)R", help, 1)) return toys.exitval;
+  if (toy_init(argc, argv, "f(force)r(recursive)R", 1)) return toys.exitval;
   int recursive = FLAG('r') || FLAG('R');
   if (!toys.optc) return FLAG('f') ? 0 : usage_error("missing operand");
   for (char **a = toys.optargs; *a; a++) {

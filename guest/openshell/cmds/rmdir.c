@@ -5,12 +5,8 @@
 #include "lib/lib.h"
 #include <unistd.h>
 
-static const char help[] =
-  "usage: rmdir [-p] DIR...\n\nRemove each empty DIR.\n"
-  "-p\talso remove each parent directory named in DIR\n";
-
 int rmdir_main(int argc, char **argv) {
-  if (toy_init(argc, argv, "p(parents)", help, 1)) return toys.exitval;
+  if (toy_init(argc, argv, "p(parents)", 1)) return toys.exitval;
   if (!toys.optc) return usage_error("missing operand");
   for (char **a = toys.optargs; *a; a++) {
     char *path = strdup(*a);

@@ -21,20 +21,6 @@
 /* optimised for size (the module has a size budget) */
 #pragma clang attribute push (__attribute__((minsize)), apply_to = function)
 
-static const char help[] =
-  "usage: sed [-nEri] [-e SCRIPT]... [-f FILE]... [SCRIPT] [FILE...]\n\n"
-  "Stream editor: run SCRIPT on each line of the FILEs (or stdin).\n"
-  "-n\tdo not print the pattern space at the end of each cycle\n"
-  "-e\tadd a script (may repeat; each is a separate line)\n"
-  "-f\tadd the script in FILE (may repeat, mixes with -e in order)\n"
-  "-E\textended regular expressions (-r too)\n-i\tedit FILEs in place\n"
-  "-s\ttreat files as separate streams\n"
-  "Addresses: N, $, /RE/, \\cREc, FIRST~STEP, ADDR1,ADDR2, ADDR1,+N, 0,/RE/, ADDR! (negated).\n"
-  "Replacements: & \\1..\\9 \\n, and \\U \\L \\u \\l \\E case conversion.\n"
-  "Commands: s/RE/REPL/[gpiN] y/SRC/DST/ p P d D n N q[CODE] Q[CODE] = a i c TEXT\n"
-  "          h H g G x b t T :LABEL r FILE w FILE { } #comment; separated by ; or newlines.\n"
-  "The s flag w FILE writes each changed line; /dev/stdout and /dev/stderr are the streams.\n";
-
 enum { A_NONE, A_LINE, A_LAST, A_RE, A_STEP, A_PLUS };
 struct addr { int type; long line, step; regex_t *re; };
 struct cmd {
@@ -49,30 +35,34 @@ struct cmd {
 
 struct buf { char *s; size_t len, cap; };
 
-static struct cmd *cmds;
-static int ncmds;
-static regex_t **regs;      /* every compiled regex, freed at the end */
-static int nregs;
-static regex_t *last_re;
-static struct buf ps, hs, appended;
-static char *err;           /* parse error message */
-static int err_pos;
-
-/* input: a stream over the files, with one line of lookahead to know $ */
-static char **files;
-static int nfiles, fileidx;
-static FILE *in;
-static char *next_line;
-static size_t next_cap;
-static ssize_t next_len;
-static int has_next, read_error;
-static long lineno;
-static FILE *out;
-static int quit, exit_code;
-/* files named by w (opened, truncated, once per name at parse time, as GNU does) */
-static char *wnames[32];
-static FILE *wfiles[32];
-static int nw;
+GLOBALS(sed,
+  struct cmd *cmds;
+  int ncmds;
+  regex_t **regs; /* every compiled regex, freed at the end */
+  int nregs;
+  regex_t *last_re;
+  struct buf ps, hs, appended;
+  char *err; /* parse error message */
+  int err_pos;
+  /* input: a stream over the files, with one line of lookahead to know $ */
+  char **files;
+  int nfiles, fileidx;
+  FILE *in;
+  char *next_line;
+  size_t next_cap;
+  ssize_t next_len;
+  int has_next, read_error;
+  long lineno;
+  FILE *out;
+  int quit, exit_code;
+  /* files named by w (opened, truncated, once per name at parse time, as GNU does) */
+  char *wnames[32];
+  FILE *wfiles[32];
+  int nw;
+  int missing_nl; /* last line read had no newline */
+  int owed_nl; /* a line without newline was printed: the next output first adds it (GNU) */
+  int case_mode, case_once;
+);
 
 static void bput(struct buf *b, const char *s, size_t n) {
   if (b->len + n + 1 > b->cap) {
@@ -87,7 +77,7 @@ static void bput(struct buf *b, const char *s, size_t n) {
 /* ---- parsing ---- */
 
 static int fail(const char *msg, const char *at, const char *script) {
-  if (!err) { err = (char *)msg; err_pos = at - script; }
+  if (!TT.err) { TT.err = (char *)msg; TT.err_pos = at - script; }
   return -1;
 }
 
@@ -138,8 +128,8 @@ static regex_t *compile(char *pattern, int icase) {
   /* an empty regex is the last one used when it runs (GNU), so it is resolved then */
   if (!*pattern) {
     free(pattern);
-    if (!nregs && !err) err = "no previous regular expression", err_pos = -1;
-    return nregs ? (regex_t *)-1 : NULL;
+    if (!TT.nregs && !TT.err) TT.err = "no previous regular expression", TT.err_pos = -1;
+    return TT.nregs ? (regex_t *)-1 : NULL;
   }
   regex_t *re = malloc(sizeof *re);
   int rc = regcomp(re, pattern, (FLAG('E') || FLAG('r') ? REG_EXTENDED : 0) | (icase ? REG_ICASE : 0));
@@ -148,11 +138,11 @@ static regex_t *compile(char *pattern, int icase) {
     static char msg[200];
     regerror(rc, re, msg, sizeof msg);
     free(re);
-    err = msg;
+    TT.err = msg;
     return NULL;
   }
-  regs = realloc(regs, (nregs + 1) * sizeof *regs);
-  regs[nregs++] = re;
+  TT.regs = realloc(TT.regs, (TT.nregs + 1) * sizeof *TT.regs);
+  TT.regs[TT.nregs++] = re;
   return re;
 }
 
@@ -217,11 +207,11 @@ static char *read_fname(const char **pp) {
 static FILE *wopen(char *name) {
   if (!strcmp(name, "/dev/stdout")) return free(name), stdout;
   if (!strcmp(name, "/dev/stderr")) return free(name), stderr;
-  for (int i = 0; i < nw; i++) if (!strcmp(wnames[i], name)) return free(name), wfiles[i];
-  FILE *f = nw < 32 ? fopen_truncate(name) : NULL;
+  for (int i = 0; i < TT.nw; i++) if (!strcmp(TT.wnames[i], name)) return free(name), TT.wfiles[i];
+  FILE *f = TT.nw < 32 ? fopen_truncate(name) : NULL;
   if (!f) { perror_msg("couldn't open file %s", name); free(name); return NULL; }
-  wnames[nw] = name;
-  return wfiles[nw++] = f;
+  TT.wnames[TT.nw] = name;
+  return TT.wfiles[TT.nw++] = f;
 }
 
 static char *read_label(const char **pp) {
@@ -240,8 +230,8 @@ static int parse(const char *script) {
     while (*p == ' ' || *p == '\t' || *p == '\n' || *p == ';') p++;
     if (!*p) break;
     if (*p == '#') { while (*p && *p != '\n') p++; continue; }
-    cmds = realloc(cmds, (ncmds + 1) * sizeof *cmds);
-    struct cmd *c = &cmds[ncmds];
+    TT.cmds = realloc(TT.cmds, (TT.ncmds + 1) * sizeof *TT.cmds);
+    struct cmd *c = &TT.cmds[TT.ncmds];
     memset(c, 0, sizeof *c);
     if (parse_addr(&p, &c->a1, script)) return -1;
     if (*p == ',' && c->a1.type != A_NONE) {
@@ -258,7 +248,7 @@ static int parse(const char *script) {
     skip_space(&p);
     while (*p == '!') { c->neg = 1; p++; skip_space(&p); }
     c->c = *p ? *p++ : 0;
-    ncmds++;
+    TT.ncmds++;
     switch (c->c) {
     case 's': {
       int delim = *p;
@@ -275,7 +265,7 @@ static int parse(const char *script) {
         else if (*p == 'p') c->print = 1;
         else if (*p == 'i' || *p == 'I') icase = 1;
         else if (*p >= '1' && *p <= '9') c->nth = strtol(p, (char **)&p, 10), p--;
-        else if (*p == 'w') { p++; if (!(c->wf = wopen(read_fname(&p)))) return err = "", err_pos = -2, -1; break; }
+        else if (*p == 'w') { p++; if (!(c->wf = wopen(read_fname(&p)))) return TT.err = "", TT.err_pos = -2, -1; break; }
         else break;
       }
       c->re = compile(pat, icase);
@@ -310,7 +300,7 @@ static int parse(const char *script) {
       c->text = read_fname(&p);
       break;
     case 'w':
-      if (!(c->wf = wopen(read_fname(&p)))) return err = "", err_pos = -2, -1;
+      if (!(c->wf = wopen(read_fname(&p)))) return TT.err = "", TT.err_pos = -2, -1;
       break;
     case ':':
       if (c->a1.type != A_NONE) return fail(": doesn't want any addresses", p, script);
@@ -325,11 +315,11 @@ static int parse(const char *script) {
       break;
     case '{':
       if (depth == 64) return fail("too many {", p, script);
-      stack[depth++] = ncmds - 1;
+      stack[depth++] = TT.ncmds - 1;
       continue;
     case '}':
       if (!depth) return fail("unexpected `}'", p, script);
-      cmds[stack[--depth]].jump = ncmds;  /* a false { skips past this } */
+      TT.cmds[stack[--depth]].jump = TT.ncmds;  /* a false { skips past this } */
       break;
     case 'p': case 'P': case 'd': case 'D': case 'n': case 'N': case '=':
     case 'h': case 'H': case 'g': case 'G': case 'x':
@@ -344,14 +334,14 @@ static int parse(const char *script) {
     if (*p && *p != ';' && *p != '\n') return fail("extra characters after command", p, script);
   }
   if (depth) return fail("unmatched `{'", p, script);
-  for (int i = 0; i < ncmds; i++) {
-    if (cmds[i].c != 'b' && cmds[i].c != 't' && cmds[i].c != 'T') continue;
-    cmds[i].jump = ncmds;
-    if (!*cmds[i].text) continue;
+  for (int i = 0; i < TT.ncmds; i++) {
+    if (TT.cmds[i].c != 'b' && TT.cmds[i].c != 't' && TT.cmds[i].c != 'T') continue;
+    TT.cmds[i].jump = TT.ncmds;
+    if (!*TT.cmds[i].text) continue;
     int k;
-    for (k = 0; k < ncmds; k++) if (cmds[k].c == ':' && !strcmp(cmds[k].text, cmds[i].text)) break;
-    if (k == ncmds) { static char msg[300]; snprintf(msg, sizeof msg, "can't find label for jump to `%s'", cmds[i].text); err = msg; err_pos = -1; return -1; }
-    cmds[i].jump = k;
+    for (k = 0; k < TT.ncmds; k++) if (TT.cmds[k].c == ':' && !strcmp(TT.cmds[k].text, TT.cmds[i].text)) break;
+    if (k == TT.ncmds) { static char msg[300]; snprintf(msg, sizeof msg, "can't find label for jump to `%s'", TT.cmds[i].text); TT.err = msg; TT.err_pos = -1; return -1; }
+    TT.cmds[i].jump = k;
   }
   return 0;
 }
@@ -359,52 +349,50 @@ static int parse(const char *script) {
 /* ---- input ---- */
 
 static void fetch(void) {
-  has_next = 0;
-  while (!quit) {
-    if (!in) {
-      if (fileidx >= nfiles) return;
-      in = strcmp(files[fileidx], "-") ? fopen(files[fileidx], "r") : open_input("-");
-      if (!in) { perror_msg("can't read %s", files[fileidx]); read_error = 1; fileidx++; continue; }
+  TT.has_next = 0;
+  while (!TT.quit) {
+    if (!TT.in) {
+      if (TT.fileidx >= TT.nfiles) return;
+      TT.in = strcmp(TT.files[TT.fileidx], "-") ? fopen(TT.files[TT.fileidx], "r") : open_input("-");
+      if (!TT.in) { perror_msg("can't read %s", TT.files[TT.fileidx]); TT.read_error = 1; TT.fileidx++; continue; }
     }
-    next_len = getline(&next_line, &next_cap, in);
-    if (next_len >= 0) { has_next = 1; return; }
-    if (ferror(in)) { perror_msg("read error on %s", files[fileidx]); read_error = 1; }
-    close_input(in);
-    in = NULL;
-    fileidx++;
+    TT.next_len = getline(&TT.next_line, &TT.next_cap, TT.in);
+    if (TT.next_len >= 0) { TT.has_next = 1; return; }
+    if (ferror(TT.in)) { perror_msg("read error on %s", TT.files[TT.fileidx]); TT.read_error = 1; }
+    close_input(TT.in);
+    TT.in = NULL;
+    TT.fileidx++;
   }
 }
 
-static int missing_nl;  /* last line read had no newline */
-static int owed_nl;     /* a line without newline was printed: the next output first adds it (GNU) */
 static void emit(const char *s, size_t n, int nl);
-static void emit_ps(void) { emit(ps.s, ps.len, !missing_nl); owed_nl = missing_nl; }
+static void emit_ps(void) { emit(TT.ps.s, TT.ps.len, !TT.missing_nl); TT.owed_nl = TT.missing_nl; }
 
 /* Move the lookahead line into b (appending when append is set). */
 static int read_line(struct buf *b, int append) {
-  if (!has_next) return 0;
+  if (!TT.has_next) return 0;
   if (!append) b->len = 0;
   else bput(b, "\n", 1);
-  int raw_missing = !(next_len && next_line[next_len - 1] == '\n');
-  bput(b, next_line, next_len - !raw_missing);
-  lineno++;
+  int raw_missing = !(TT.next_len && TT.next_line[TT.next_len - 1] == '\n');
+  bput(b, TT.next_line, TT.next_len - !raw_missing);
+  TT.lineno++;
   fetch();
   /* only the last line of all input keeps its missing newline (GNU) */
-  missing_nl = raw_missing && !has_next;
+  TT.missing_nl = raw_missing && !TT.has_next;
   return 1;
 }
 
 /* ---- execution ---- */
 
 static void emit(const char *s, size_t n, int nl) {
-  if (owed_nl) { putc('\n', out); owed_nl = 0; }
-  fwrite(s, 1, n, out);
-  if (nl) putc('\n', out);
+  if (TT.owed_nl) { putc('\n', TT.out); TT.owed_nl = 0; }
+  fwrite(s, 1, n, TT.out);
+  if (nl) putc('\n', TT.out);
 }
 
 static void flush_appended(void) {
-  if (appended.len) emit(appended.s, appended.len, 0);
-  appended.len = 0;
+  if (TT.appended.len) emit(TT.appended.s, TT.appended.len, 0);
+  TT.appended.len = 0;
 }
 
 /* regexec over the pattern space from pos, segment by segment: text after a NUL byte
@@ -412,22 +400,22 @@ static void flush_appended(void) {
  * from ps.s. */
 static int find(regex_t *re, size_t pos, regmatch_t *m) {
   for (;;) {
-    size_t seg = strlen(ps.s + pos);
-    if (!regexec(re, ps.s + pos, 10, m, (pos ? REG_NOTBOL : 0) | (pos + seg < ps.len ? REG_NOTEOL : 0))) {
+    size_t seg = strlen(TT.ps.s + pos);
+    if (!regexec(re, TT.ps.s + pos, 10, m, (pos ? REG_NOTBOL : 0) | (pos + seg < TT.ps.len ? REG_NOTEOL : 0))) {
       for (int i = 0; i < 10; i++) if (m[i].rm_so >= 0) m[i].rm_so += pos, m[i].rm_eo += pos;
       return 1;
     }
-    if (pos + seg >= ps.len) return 0;
+    if (pos + seg >= TT.ps.len) return 0;
     pos += seg + 1;
   }
 }
 
 static int match_addr(struct addr *a) {
-  if (a->type == A_LINE) return lineno == a->line;
-  if (a->type == A_STEP) return a->step > 0 ? lineno >= a->line && (lineno - a->line) % a->step == 0 : lineno == a->line;
-  if (a->type == A_LAST) return !has_next;
+  if (a->type == A_LINE) return TT.lineno == a->line;
+  if (a->type == A_STEP) return a->step > 0 ? TT.lineno >= a->line && (TT.lineno - a->line) % a->step == 0 : TT.lineno == a->line;
+  if (a->type == A_LAST) return !TT.has_next;
   if (a->type == A_RE) {
-    regex_t *re = a->re == (regex_t *)-1 ? last_re : (last_re = a->re);
+    regex_t *re = a->re == (regex_t *)-1 ? TT.last_re : (TT.last_re = a->re);
     regmatch_t m[10];
     return re && find(re, 0, m);
   }
@@ -441,44 +429,43 @@ static int selected(struct cmd *c) {
   else if (!c->active) {
     r = match_addr(&c->a1);
     /* a line-number start that was skipped (1d;1,3p) still opens the range while inside it, as in GNU */
-    if (!r && c->a1.type == A_LINE && lineno > c->a1.line && !c->started &&
-        ((c->a2.type == A_LINE && lineno <= c->a2.line) || (c->a2.type == A_PLUS && lineno <= c->a1.line + c->a2.line))) {
+    if (!r && c->a1.type == A_LINE && TT.lineno > c->a1.line && !c->started &&
+        ((c->a2.type == A_LINE && TT.lineno <= c->a2.line) || (c->a2.type == A_PLUS && TT.lineno <= c->a1.line + c->a2.line))) {
       r = 1;
-      if (c->a2.type == A_PLUS) c->a2.step = lineno + c->a2.line;
-      c->active = c->a2.type == A_LINE ? lineno < c->a2.line : lineno < c->a2.step;
+      if (c->a2.type == A_PLUS) c->a2.step = TT.lineno + c->a2.line;
+      c->active = c->a2.type == A_LINE ? TT.lineno < c->a2.line : TT.lineno < c->a2.step;
       c->started = 1;
       return r != c->neg;
     }
     if (r) c->started = 1;
-    if (r && c->a2.type == A_PLUS) c->a2.step = lineno + c->a2.line;  /* last line of this range */
-    if (r) c->active = !(c->a2.type == A_LINE && c->a2.line <= lineno) && !(c->a2.type == A_LAST && !has_next)
-                       && !(c->a2.type == A_PLUS && c->a2.step <= lineno);
+    if (r && c->a2.type == A_PLUS) c->a2.step = TT.lineno + c->a2.line;  /* last line of this range */
+    if (r) c->active = !(c->a2.type == A_LINE && c->a2.line <= TT.lineno) && !(c->a2.type == A_LAST && !TT.has_next)
+                       && !(c->a2.type == A_PLUS && c->a2.step <= TT.lineno);
   } else {
     r = 1;
-    if (c->a2.type == A_LINE ? lineno >= c->a2.line : c->a2.type == A_PLUS ? lineno >= c->a2.step : match_addr(&c->a2))
+    if (c->a2.type == A_LINE ? TT.lineno >= c->a2.line : c->a2.type == A_PLUS ? TT.lineno >= c->a2.step : match_addr(&c->a2))
       c->active = 0;
   }
   return r != c->neg;
 }
 
 /* Append replacement text, applying GNU's \U \L (until \E) and \u \l (one letter). */
-static int case_mode, case_once;
 static void put_case(struct buf *o, const char *s, size_t n) {
   for (size_t i = 0; i < n; i++) {
     char ch = s[i];
-    if (case_once) { ch = case_once == 'u' ? toupper((unsigned char)ch) : tolower((unsigned char)ch); case_once = 0; }
-    else if (case_mode) ch = case_mode == 'U' ? toupper((unsigned char)ch) : tolower((unsigned char)ch);
+    if (TT.case_once) { ch = TT.case_once == 'u' ? toupper((unsigned char)ch) : tolower((unsigned char)ch); TT.case_once = 0; }
+    else if (TT.case_mode) ch = TT.case_mode == 'U' ? toupper((unsigned char)ch) : tolower((unsigned char)ch);
     bput(o, &ch, 1);
   }
 }
 
 static int substitute(struct cmd *c) {
-  regex_t *re = c->re == (regex_t *)-1 ? last_re : (last_re = c->re);
+  regex_t *re = c->re == (regex_t *)-1 ? TT.last_re : (TT.last_re = c->re);
   if (!re) return 0;
   struct buf o = {0};
   bput(&o, "", 0);
   regmatch_t m[10];
-  size_t pos = 0, len = ps.len;
+  size_t pos = 0, len = TT.ps.len;
   long last_eo = -1;
   int count = 0, did = 0;
   while (pos <= len) {
@@ -486,25 +473,25 @@ static int substitute(struct cmd *c) {
     size_t so = m[0].rm_so, eo = m[0].rm_eo;
     if (so == eo && (long)so == last_eo) {  /* no empty match right after a match */
       if (so >= len) break;
-      bput(&o, ps.s + so, 1);
+      bput(&o, TT.ps.s + so, 1);
       pos = so + 1;
       continue;
     }
     count++;
-    bput(&o, ps.s + pos, so - pos);
+    bput(&o, TT.ps.s + pos, so - pos);
     if (count >= c->nth && (c->global || count == c->nth)) {
       did = 1;
-      case_mode = case_once = 0;
+      TT.case_mode = TT.case_once = 0;
       for (const char *r = c->text; *r; r++) {
-        if (*r == '&') put_case(&o, ps.s + so, eo - so);
+        if (*r == '&') put_case(&o, TT.ps.s + so, eo - so);
         else if (*r == '\\' && r[1] >= '0' && r[1] <= '9') {
           int g = *++r - '0';
-          if (m[g].rm_so >= 0) put_case(&o, ps.s + m[g].rm_so, m[g].rm_eo - m[g].rm_so);
+          if (m[g].rm_so >= 0) put_case(&o, TT.ps.s + m[g].rm_so, m[g].rm_eo - m[g].rm_so);
         } else if (*r == '\\' && r[1] && strchr("ULE", r[1])) {
-          case_mode = *++r == 'E' ? 0 : *r;
-          case_once = 0;
+          TT.case_mode = *++r == 'E' ? 0 : *r;
+          TT.case_once = 0;
         } else if (*r == '\\' && r[1] && strchr("ul", r[1])) {
-          case_once = *++r;
+          TT.case_once = *++r;
         } else if (*r == '\\' && r[1]) {
           r++;
           const char *q = r;
@@ -512,20 +499,20 @@ static int substitute(struct cmd *c) {
           put_case(&o, &ch, 1);
         } else put_case(&o, r, 1);
       }
-    } else bput(&o, ps.s + so, eo - so);
+    } else bput(&o, TT.ps.s + so, eo - so);
     last_eo = eo;
     pos = eo;
     if (did && !c->global) break;
     if (so == eo) {
       if (so >= len) break;
-      bput(&o, ps.s + so, 1);
+      bput(&o, TT.ps.s + so, 1);
       pos = so + 1;
     }
   }
   if (!did) { free(o.s); return 0; }
-  if (pos < len) bput(&o, ps.s + pos, len - pos);
-  free(ps.s);
-  ps = o;
+  if (pos < len) bput(&o, TT.ps.s + pos, len - pos);
+  free(TT.ps.s);
+  TT.ps = o;
   return 1;
 }
 
@@ -533,13 +520,13 @@ static int substitute(struct cmd *c) {
 static void run(void) {
   int tflag = 0;
   fetch();
-  while (!quit && read_line(&ps, 0)) {
+  while (!TT.quit && read_line(&TT.ps, 0)) {
     int autoprint = !FLAG('n'), restart;
     tflag = 0;
   cycle:
     restart = 0;
-    for (int pc = 0; pc < ncmds && !quit;) {
-      struct cmd *c = &cmds[pc];
+    for (int pc = 0; pc < TT.ncmds && !TT.quit;) {
+      struct cmd *c = &TT.cmds[pc];
       if (c->c == ':' || c->c == '}') { pc++; continue; }
       if (!selected(c)) { pc = c->c == '{' ? c->jump : pc + 1; continue; }
       pc++;
@@ -549,25 +536,25 @@ static void run(void) {
         break;
       case 'w':
       write:
-        fwrite(ps.s, 1, ps.len, c->wf);
+        fwrite(TT.ps.s, 1, TT.ps.len, c->wf);
         putc('\n', c->wf);
         break;
       case 'r': {
         FILE *f = fopen(c->text, "r");
         size_t n;
         char *t = f ? read_all(f, &n) : NULL;
-        if (t) bput(&appended, t, n);
+        if (t) bput(&TT.appended, t, n);
         free(t);
         if (f) fclose(f);
         break;
       }
       case 'y':
-        for (size_t i = 0; i < ps.len; i++) ps.s[i] = c->map[(unsigned char)ps.s[i]];
+        for (size_t i = 0; i < TT.ps.len; i++) TT.ps.s[i] = c->map[(unsigned char)TT.ps.s[i]];
         break;
       case 'p': emit_ps(); break;
-      case 'P': { char *nl = memchr(ps.s, '\n', ps.len); emit(ps.s, nl ? (size_t)(nl - ps.s) : ps.len, 1); break; }
-      case '=': fprintf(out, "%ld\n", lineno); break;
-      case 'a': bput(&appended, c->text, strlen(c->text)); bput(&appended, "\n", 1); break;
+      case 'P': { char *nl = memchr(TT.ps.s, '\n', TT.ps.len); emit(TT.ps.s, nl ? (size_t)(nl - TT.ps.s) : TT.ps.len, 1); break; }
+      case '=': fprintf(TT.out, "%ld\n", TT.lineno); break;
+      case 'a': bput(&TT.appended, c->text, strlen(c->text)); bput(&TT.appended, "\n", 1); break;
       case 'i': emit(c->text, strlen(c->text), 1); break;
       case 'c':
         if (!c->active || c->a2.type == A_NONE) emit(c->text, strlen(c->text), 1);
@@ -575,32 +562,32 @@ static void run(void) {
         goto end_cycle;
       case 'd': autoprint = 0; goto end_cycle;
       case 'D': {
-        char *nl = memchr(ps.s, '\n', ps.len);
+        char *nl = memchr(TT.ps.s, '\n', TT.ps.len);
         if (!nl) { autoprint = 0; goto end_cycle; }
-        ps.len -= nl + 1 - ps.s;
-        memmove(ps.s, nl + 1, ps.len + 1);
+        TT.ps.len -= nl + 1 - TT.ps.s;
+        memmove(TT.ps.s, nl + 1, TT.ps.len + 1);
         flush_appended();
         restart = 1;
         goto end_cycle;
       }
       case 'n':
-        if (!has_next) goto end_cycle;
+        if (!TT.has_next) goto end_cycle;
         if (autoprint) emit_ps();
         flush_appended();
-        read_line(&ps, 0);
+        read_line(&TT.ps, 0);
         break;
       case 'N':
-        if (!has_next) goto end_cycle;
+        if (!TT.has_next) goto end_cycle;
         flush_appended();
-        read_line(&ps, 1);
+        read_line(&TT.ps, 1);
         break;
-      case 'q': exit_code = c->code; quit = 1; goto end_cycle;
-      case 'Q': exit_code = c->code; quit = 1; autoprint = 0; goto end_cycle;
-      case 'h': hs.len = 0; bput(&hs, ps.s, ps.len); break;
-      case 'H': bput(&hs, "\n", 1); bput(&hs, ps.s, ps.len); break;
-      case 'g': ps.len = 0; bput(&ps, hs.s ? hs.s : "", hs.len); break;
-      case 'G': bput(&ps, "\n", 1); bput(&ps, hs.s ? hs.s : "", hs.len); break;
-      case 'x': { struct buf t = ps; ps = hs; hs = t; if (!ps.s) bput(&ps, "", 0); break; }
+      case 'q': TT.exit_code = c->code; TT.quit = 1; goto end_cycle;
+      case 'Q': TT.exit_code = c->code; TT.quit = 1; autoprint = 0; goto end_cycle;
+      case 'h': TT.hs.len = 0; bput(&TT.hs, TT.ps.s, TT.ps.len); break;
+      case 'H': bput(&TT.hs, "\n", 1); bput(&TT.hs, TT.ps.s, TT.ps.len); break;
+      case 'g': TT.ps.len = 0; bput(&TT.ps, TT.hs.s ? TT.hs.s : "", TT.hs.len); break;
+      case 'G': bput(&TT.ps, "\n", 1); bput(&TT.ps, TT.hs.s ? TT.hs.s : "", TT.hs.len); break;
+      case 'x': { struct buf t = TT.ps; TT.ps = TT.hs; TT.hs = t; if (!TT.ps.s) bput(&TT.ps, "", 0); break; }
       case 'b': pc = c->jump; break;
       case 't': if (tflag) { tflag = 0; pc = c->jump; } break;
       case 'T': if (!tflag) pc = c->jump; else tflag = 0; break;
@@ -609,9 +596,9 @@ static void run(void) {
   end_cycle:
     if (autoprint && !restart) emit_ps();
     flush_appended();
-    if (restart && !quit) goto cycle;
+    if (restart && !TT.quit) goto cycle;
   }
-  if (in) { close_input(in); in = NULL; }
+  if (TT.in) { close_input(TT.in); TT.in = NULL; }
 }
 
 /* -iSUFFIX: keep the original as FILE + SUFFIX, or SUFFIX with each * replaced by the
@@ -630,24 +617,10 @@ static void backup(const char *file, const char *suffix) {
 }
 
 int sed_main(int argc, char **argv) {
-  if (toy_init(argc, argv, "n(quiet)(silent)E(regexp-extended)ri?(in-place)s(separate)e*(expression)f*(file)", help, 1)) return toys.exitval;
-  nw = 0;
-  cmds = NULL;
-  ncmds = nregs = 0;
-  regs = NULL;
-  last_re = NULL;
-  err = NULL;
-  memset(&ps, 0, sizeof ps);
-  memset(&hs, 0, sizeof hs);
-  memset(&appended, 0, sizeof appended);
-  bput(&ps, "", 0);
-  bput(&hs, "", 0);
-  bput(&appended, "", 0);
-  in = NULL;
-  next_line = NULL;
-  next_cap = 0;
-  quit = exit_code = read_error = has_next = 0;
-  lineno = 0;
+  if (toy_init(argc, argv, "n(quiet)(silent)E(regexp-extended)ri?(in-place)s(separate)e*(expression)f*(file)", 1)) return toys.exitval;
+  bput(&TT.ps, "", 0);
+  bput(&TT.hs, "", 0);
+  bput(&TT.appended, "", 0);
   char **ops = toys.optargs;
   struct buf script = {0};
   bput(&script, "", 0);
@@ -683,22 +656,21 @@ int sed_main(int argc, char **argv) {
     goto out;
   }
   if (parse(script.s)) {
-    if (err_pos == -2) toys.exitval = 4;
-    else if (err_pos >= 0) error_msg("-e expression #1, char %d: %s", err_pos + 1, err);
-    else error_msg("-e expression #1: %s", err);
+    if (TT.err_pos == -2) toys.exitval = 4;
+    else if (TT.err_pos >= 0) error_msg("-e expression #1, char %d: %s", TT.err_pos + 1, TT.err);
+    else error_msg("-e expression #1: %s", TT.err);
     goto out;
   }
   char *stdin_only[] = {"-", NULL};
-  files = *ops ? ops : stdin_only;
-  nfiles = 0;
-  while (files[nfiles]) nfiles++;
-  out = stdout;
-  owed_nl = 0;
+  TT.files = *ops ? ops : stdin_only;
+  TT.nfiles = 0;
+  while (TT.files[TT.nfiles]) TT.nfiles++;
+  TT.out = stdout;
   if (FLAG('i') || FLAG('s')) {  /* each file its own stream: line numbers and $ per file */
     if (FLAG('i') && !*ops) { error_msg("no input files"); goto out; }
-    char **all = files;
-    int n = nfiles;
-    for (int i = 0; i < n && !quit; i++) {
+    char **all = TT.files;
+    int n = TT.nfiles;
+    for (int i = 0; i < n && !TT.quit; i++) {
       struct stat st;
       char *tmp = NULL;
       if (!FLAG('i')) goto stream;
@@ -711,41 +683,38 @@ int sed_main(int argc, char **argv) {
         fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0600);
         if (fd < 0 && errno != EEXIST) break;
       }
-      if (fd < 0 || !(out = fdopen(fd, "w"))) { perror_msg("couldn't open temporary file %s", tmp); free(tmp); toys.exitval = 4; continue; }
+      if (fd < 0 || !(TT.out = fdopen(fd, "w"))) { perror_msg("couldn't open temporary file %s", tmp); free(tmp); toys.exitval = 4; continue; }
     stream:
-      files = &all[i];
-      nfiles = 1;
-      fileidx = 0;
-      lineno = 0;
-      for (int k = 0; k < ncmds; k++) cmds[k].active = cmds[k].started = cmds[k].a1.type == A_LINE && !cmds[k].a1.line;  /* 0,/RE/ opens before line 1 */
-      owed_nl = 0;
+      TT.files = &all[i];
+      TT.nfiles = 1;
+      TT.fileidx = 0;
+      TT.lineno = 0;
+      for (int k = 0; k < TT.ncmds; k++) TT.cmds[k].active = TT.cmds[k].started = TT.cmds[k].a1.type == A_LINE && !TT.cmds[k].a1.line;  /* 0,/RE/ opens before line 1 */
+      TT.owed_nl = 0;
       run();
       if (!tmp) continue;
-      fclose(out);
-      out = stdout;
+      fclose(TT.out);
+      TT.out = stdout;
       const char *suffix = OPTARG('i');
       if (suffix && *suffix) backup(all[i], suffix);
       if (rename(tmp, all[i])) { perror_msg("cannot rename %s", tmp); unlink(tmp); }
       free(tmp);
     }
-    out = stdout;
-  } else {
-    fileidx = 0;
-    run();
-  }
-  if (read_error) toys.exitval = 2;
-  if (exit_code) toys.exitval = exit_code;
+    TT.out = stdout;
+  } else run();
+  if (TT.read_error) toys.exitval = 2;
+  if (TT.exit_code) toys.exitval = TT.exit_code;
 out:
-  for (int i = 0; i < nw; i++) { fclose(wfiles[i]); free(wnames[i]); }
-  for (int i = 0; i < ncmds; i++) free(cmds[i].text);
-  free(cmds);
-  for (int i = 0; i < nregs; i++) { regfree(regs[i]); free(regs[i]); }
-  free(regs);
-  free(ps.s);
-  free(hs.s);
-  free(appended.s);
+  for (int i = 0; i < TT.nw; i++) { fclose(TT.wfiles[i]); free(TT.wnames[i]); }
+  for (int i = 0; i < TT.ncmds; i++) free(TT.cmds[i].text);
+  free(TT.cmds);
+  for (int i = 0; i < TT.nregs; i++) { regfree(TT.regs[i]); free(TT.regs[i]); }
+  free(TT.regs);
+  free(TT.ps.s);
+  free(TT.hs.s);
+  free(TT.appended.s);
   free(script.s);
-  free(next_line);
+  free(TT.next_line);
   return finish();
 }
 

@@ -6,12 +6,6 @@
  * -f	printf floating-point FORMAT (e.g. %.2f) */
 #include "lib/lib.h"
 
-static const char help[] =
-  "usage: seq [-w] [-s SEP] [-f FORMAT] [FIRST [STEP]] LAST\n\n"
-  "Print numbers from FIRST (default 1) to LAST in steps of STEP (default 1).\n"
-  "-w\tpad with leading zeros to equal width\n-s\tseparator between numbers (default newline)\n"
-  "-f\tprintf floating-point FORMAT (e.g. %.2f)\n";
-
 static int decimals(const char *s) {
   const char *d = strchr(s, '.');
   if (!d || strpbrk(s, "eE")) return 0;
@@ -19,7 +13,7 @@ static int decimals(const char *s) {
 }
 
 int seq_main(int argc, char **argv) {
-  if (toy_init(argc, argv, "~ws:f:", help, 1)) return toys.exitval;
+  if (toy_init(argc, argv, "~ws:f:", 1)) return toys.exitval;
   if (!toys.optc) return usage_error("missing operand");
   if (toys.optc > 3) return usage_error("extra operand '%s'", toys.optargs[3]);
   double v[3] = {1, 1, 0};

@@ -1,8 +1,9 @@
 /* usage: sleep NUMBER[smhd]...
  *
  * Wait for the sum of the given times; NUMBER may be fractional (0.5).
- * Suffixes: s seconds (default), m minutes, h hours, d days.
- * In @wasmer/sdk 0.16 the first poll_oneoff (what nanosleep uses) of a package
+ * Suffixes: s seconds (default), m minutes, h hours, d days. */
+
+/* In @wasmer/sdk 0.16 the first poll_oneoff (what nanosleep uses) of a package
  * never returns in half to three quarters of fresh workers, whatever the clock
  * or flags; a first sleep run on purpose made later ones wake in its sandbox but
  * not reliably in others. So sleep polls the monotonic clock (sched_yield saved
@@ -10,13 +11,8 @@
 #include "lib/lib.h"
 #include <time.h>
 
-static const char help[] =
-  "usage: sleep NUMBER[smhd]...\n\n"
-  "Wait for the sum of the given times; NUMBER may be fractional (0.5).\n"
-  "Suffixes: s seconds (default), m minutes, h hours, d days.\n";
-
 int sleep_main(int argc, char **argv) {
-  if (toy_init(argc, argv, "", help, 1)) return toys.exitval;
+  if (toy_init(argc, argv, "", 1)) return toys.exitval;
   if (!toys.optc) return usage_error("missing operand");
   double total = 0;
   int bad = 0;

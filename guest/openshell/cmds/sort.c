@@ -18,32 +18,20 @@
 #include "lib/lib.h"
 #include <ctype.h>
 
-static const char help[] =
-  "usage: sort [-cCfghMnrsuVz] [-k POS1[,POS2]]... [-t SEP] [-o FILE] [FILE...]\n\n"
-  "Sort the lines of the FILEs (or stdin) by byte value (C locale).\n"
-  "-c\tcheck that the input is sorted; report the first disorder (-C: silently)\n"
-  "-f\tfold lower case to upper case\n-n\tcompare a leading number (blanks, -, digits, .)\n"
-  "-g\tcompare general numbers (strtod: 1e3, inf; non-numbers first)\n"
-  "-h\tcompare human-readable numbers (2K < 1M, by suffix first)\n"
-  "-M\tcompare month names (JAN < ... < DEC, unknown first)\n"
-  "-V\tcompare version numbers (1.9 < 1.10, GNU's filevercmp)\n-z\tlines end with NUL bytes, not newlines\n"
-  "-r\treverse the result\n-s\tstable: no last-resort comparison of whole lines\n"
-  "-u\toutput only the first of lines that compare equal\n"
-  "-k\tsort key: fields F[.C] to F[.C], with optional n g h M V r f b letters\n"
-  "-t\tfield separator (default: a blank-to-non-blank transition)\n-o\twrite the result to FILE\n";
-
 struct line { char *s; size_t len, idx; };
 struct key { long f1, c1, f2, c2; int n, r, f, b; };  /* n: 0 text, or 'n' 'g' 'h' 'M' 'V' */
 
-static struct key *keys;
-static int nkeys, sep;
+GLOBALS(sort,
+  struct key *keys;
+  int nkeys, sep;
+);
 
 /* Start of field f (1-based) in s, or s+len. */
 static const char *field_start(const char *s, size_t len, long f) {
   const char *p = s, *e = s + len;
   for (long i = 1; i < f && p < e; i++) {
-    if (sep >= 0) {
-      const char *q = memchr(p, sep, e - p);
+    if (TT.sep >= 0) {
+      const char *q = memchr(p, TT.sep, e - p);
       p = q ? q + 1 : e;
     } else {
       while (p < e && isblank((unsigned char)*p)) p++;
@@ -54,7 +42,7 @@ static const char *field_start(const char *s, size_t len, long f) {
 }
 
 static const char *field_end(const char *p, const char *e) {
-  if (sep >= 0) { const char *q = memchr(p, sep, e - p); return q ? q : e; }
+  if (TT.sep >= 0) { const char *q = memchr(p, TT.sep, e - p); return q ? q : e; }
   while (p < e && isblank((unsigned char)*p)) p++;
   while (p < e && !isblank((unsigned char)*p)) p++;
   return p;
@@ -63,13 +51,13 @@ static const char *field_end(const char *p, const char *e) {
 static void key_range(const struct line *l, const struct key *k, const char **ks, const char **ke) {
   const char *e = l->s + l->len;
   const char *s = field_start(l->s, l->len, k->f1);
-  if (k->b || (k->c1 > 1 && sep < 0)) while (s < e && isblank((unsigned char)*s)) s++;
+  if (k->b || (k->c1 > 1 && TT.sep < 0)) while (s < e && isblank((unsigned char)*s)) s++;
   if (k->c1 > 1) s = (size_t)(e - s) > (size_t)(k->c1 - 1) ? s + k->c1 - 1 : e;
   const char *t = e;
   if (k->f2) {
     t = field_start(l->s, l->len, k->f2);
     if (k->c2) {
-      if (sep < 0) while (t < e && isblank((unsigned char)*t)) t++;
+      if (TT.sep < 0) while (t < e && isblank((unsigned char)*t)) t++;
       t = (size_t)(e - t) > (size_t)k->c2 ? t + k->c2 : e;
     } else t = field_end(t, e);
   }
@@ -184,8 +172,8 @@ static int compare_text(const char *a, size_t al, const char *b, size_t bl, int 
 }
 
 static int compare_keys(const struct line *a, const struct line *b) {
-  for (int i = 0; i < nkeys; i++) {
-    const struct key *k = &keys[i];
+  for (int i = 0; i < TT.nkeys; i++) {
+    const struct key *k = &TT.keys[i];
     const char *as, *ae, *bs, *be;
     key_range(a, k, &as, &ae);
     key_range(b, k, &bs, &be);
@@ -246,33 +234,31 @@ static int parse_key(const char *s, struct key *k) {
 }
 
 int sort_main(int argc, char **argv) {
-  if (toy_init(argc, argv, "bcCfghMnrsuVzk*(key)t:o:", help, 2)) return toys.exitval;
+  if (toy_init(argc, argv, "bcCfghMnrsuVzk*(key)t:o:", 2)) return toys.exitval;
   int kind = FLAG('n') ? 'n' : FLAG('g') ? 'g' : FLAG('h') ? 'h' : FLAG('M') ? 'M' : FLAG('V') ? 'V' : 0, eol = FLAG('z') ? 0 : '\n';
   char both[6] = {0}, *w = both;
   for (const char *o = "ghMnV"; *o; o++) if (FLAG(*o)) *w++ = *o;
   if (w - both > 1) { error_msg("options '-%s' are incompatible", both); return 2; }
-  sep = -1;
-  nkeys = 0;
-  keys = NULL;
+  TT.sep = -1;
   struct line *lines = NULL;
   char **bufs = NULL;
   size_t n = 0, cap = 0, nbufs = 0;
   if (FLAG('t')) {
     if (strlen(OPTARG('t')) != 1) { error_msg("multi-character tab '%s'", OPTARG('t')); toys.exitval = 2; return finish(); }
-    sep = (unsigned char)*OPTARG('t');
+    TT.sep = (unsigned char)*OPTARG('t');
   }
   for (char **k = toys.list[flagbit('k')]; k && *k; k++) {
-    keys = realloc(keys, (nkeys + 1) * sizeof *keys);
-    if (parse_key(*k, &keys[nkeys])) { error_msg("invalid key specification '%s'", *k); toys.exitval = 2; goto out; }
-    struct key *kk = &keys[nkeys++];
+    TT.keys = realloc(TT.keys, (TT.nkeys + 1) * sizeof *TT.keys);
+    if (parse_key(*k, &TT.keys[TT.nkeys])) { error_msg("invalid key specification '%s'", *k); toys.exitval = 2; goto out; }
+    struct key *kk = &TT.keys[TT.nkeys++];
     if (!kk->n && !kk->r && !kk->f && !kk->b) { kk->n = kind; kk->r = FLAG('r'); kk->f = FLAG('f'); kk->b = FLAG('b'); }
   }
-  if (!nkeys) {  /* the whole line is the key */
-    keys = malloc(sizeof *keys);
-    memset(keys, 0, sizeof *keys);
-    keys->f1 = 1;
-    keys->n = kind; keys->r = FLAG('r'); keys->f = FLAG('f'); keys->b = FLAG('b');
-    nkeys = 1;
+  if (!TT.nkeys) {  /* the whole line is the key */
+    TT.keys = malloc(sizeof *TT.keys);
+    memset(TT.keys, 0, sizeof *TT.keys);
+    TT.keys->f1 = 1;
+    TT.keys->n = kind; TT.keys->r = FLAG('r'); TT.keys->f = FLAG('f'); TT.keys->b = FLAG('b');
+    TT.nkeys = 1;
   }
   char *stdin_only[] = {"-", NULL};
   char **files = toys.optc ? toys.optargs : stdin_only;
@@ -325,6 +311,6 @@ out:
   for (size_t i = 0; i < nbufs; i++) free(bufs[i]);
   free(bufs);
   free(lines);
-  free(keys);
+  free(TT.keys);
   return finish();
 }

@@ -9,12 +9,6 @@
 
 #pragma clang attribute push (__attribute__((minsize)), apply_to = function)
 
-static const char help[] =
-  "usage: split [-l LINES | -b SIZE] [-a LEN] [-d] [FILE [PREFIX]]\n\n"
-  "Copy FILE (or stdin) into pieces PREFIXaa, PREFIXab, ... (PREFIX is x).\n"
-  "-l N\tN lines per piece (1000)\n-b SIZE\tSIZE bytes per piece (suffixes K M G: powers of 1024, KB MB GB: of 1000)\n"
-  "-a LEN\tsuffixes of LEN characters (2)\n-d\tnumeric suffixes (00, 01, ...)\n";
-
 /* "10K" -> 10240; -1 when malformed */
 long long parse_size(const char *s) {
   char *end;
@@ -58,7 +52,7 @@ static char *piece_name(const char *prefix, long long index, int len, int digits
 }
 
 int split_main(int argc, char **argv) {
-  if (toy_init(argc, argv, "l:b:a:dn:C:", help, 1)) return toys.exitval;
+  if (toy_init(argc, argv, "l:b:a:dn:C:", 1)) return toys.exitval;
   if (FLAG('n') || FLAG('C')) { error_msg("-n and -C are not supported; use -l or -b"); return 1; }
   if (toys.optc > 2) return usage_error("extra operand '%s'", toys.optargs[2]);
   long long lines = 1000, bytes = 0, len = 2;

@@ -13,13 +13,6 @@
 /* rarely hot: optimised for size (the module has a size budget) */
 #pragma clang attribute push (__attribute__((minsize)), apply_to = function)
 
-static const char help[] =
-  "usage: stat [-L] [-c FORMAT] FILE...\n\nShow information about each FILE.\n"
-  "-c\tprint FORMAT: %n name, %s size, %F file type, %a octal mode, %A mode string,\n"
-  "\t%h links, %i inode, %u %g ids, %U %G names, %Y mtime (seconds), %y mtime,\n"
-  "\t%b blocks, %%\n-L\tfollow symbolic links\n"
-  "The enclave has no users: owners show as 1000 (sandbox).\n";
-
 static mode_t perms(const struct stat *st) {
   mode_t m = st->st_mode & 07777;
   return m ? m : S_ISDIR(st->st_mode) ? 0755 : 0644;  /* WASI reports no permission bits */
@@ -51,7 +44,7 @@ static void time_str(time_t t, long ns, char *buf, size_t n) {
 }
 
 int stat_main(int argc, char **argv) {
-  if (toy_init(argc, argv, "Lc:(format)", help, 1)) return toys.exitval;
+  if (toy_init(argc, argv, "Lc:(format)", 1)) return toys.exitval;
   if (!toys.optc) return usage_error("missing operand");
   const char *user = getenv("USER");
   if (!user || !*user) user = "sandbox";

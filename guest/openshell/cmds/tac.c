@@ -5,10 +5,8 @@
 
 #pragma clang attribute push (__attribute__((minsize)), apply_to = function)
 
-static const char help[] = "usage: tac [FILE...]\n\nCopy each FILE (or stdin) to stdout, last line first.\n";
-
 int tac_main(int argc, char **argv) {
-  if (toy_init(argc, argv, "", help, 1)) return toys.exitval;
+  if (toy_init(argc, argv, "", 1)) return toys.exitval;
   char *stdin_only[] = {"-", NULL}, **files = toys.optc ? toys.optargs : stdin_only;
   for (; *files; files++) {
     FILE *f = open_input(*files);

@@ -7,13 +7,6 @@
  * -v	always print headers */
 #include "lib/lib.h"
 
-static const char help[] =
-  "usage: tail [-qv] [-n [+]NUM | -c [+]NUM | -NUM] [FILE...]\n\n"
-  "Print the last 10 lines of each FILE (or stdin), with ==> FILE <== headers for several.\n"
-  "-n\tprint the last NUM lines; -n +NUM starts at line NUM\n"
-  "-c\tprint the last NUM bytes; -c +NUM starts at byte NUM\n"
-  "-q\tnever print headers\n-v\talways print headers\n";
-
 static void tail_buf(const char *buf, size_t len, long long num, int bytes, int from) {
   size_t start;
   if (bytes) {
@@ -37,17 +30,9 @@ static void tail_buf(const char *buf, size_t len, long long num, int bytes, int 
 }
 
 int tail_main(int argc, char **argv) {
-  char **av = count_argv(argc, argv);
-  int rc = toy_init(argc, av, "n:(lines)c:(bytes)q(quiet)v(verbose)", help, 1);
-  if (rc) goto out;
-  int bytes;
-  const char *arg = count_option(&bytes);
-  int from = *arg == '+';
-  long long num;
-  if (parse_long(arg + (from || *arg == '-'), &num) || num < 0) {
-    error_msg("invalid number of %s: '%s'", bytes ? "bytes" : "lines", arg);
-    goto out;
-  }
+  if (toy_init(argc, argv, COUNT_OPTIONS, 1)) return toys.exitval;
+  int bytes = FLAG('c'), opt = bytes ? 'c' : 'n', from = FLAG(opt) && *OPTARG(opt) == '+';
+  long long num = FLAG(opt) ? NUM(opt) : 10;
   char *stdin_only[] = {"-", NULL};
   char **files = toys.optc ? toys.optargs : stdin_only;
   for (int shown = 0; *files; files++) {
@@ -64,7 +49,5 @@ int tail_main(int argc, char **argv) {
     free(buf);
     close_input(f);
   }
-out:
-  free_argv_copy(av, argv);
   return finish();
 }

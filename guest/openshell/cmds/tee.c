@@ -4,12 +4,8 @@
  * -a	append to the FILEs instead of overwriting them */
 #include "lib/lib.h"
 
-static const char help[] =
-  "usage: tee [-a] [FILE...]\n\nCopy stdin to stdout and to each FILE.\n"
-  "-a\tappend to the FILEs instead of overwriting them\n";
-
 int tee_main(int argc, char **argv) {
-  if (toy_init(argc, argv, "a(append)i", help, 1)) return toys.exitval;
+  if (toy_init(argc, argv, "a(append)i", 1)) return toys.exitval;
   FILE **outs = calloc(toys.optc + 1, sizeof *outs);
   for (int i = 0; i < toys.optc; i++)
     if (!(outs[i] = (FLAG('a') ? fopen(toys.optargs[i], "a") : fopen_truncate(toys.optargs[i])))) perror_msg("%s", toys.optargs[i]);

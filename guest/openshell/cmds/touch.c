@@ -12,13 +12,6 @@
 #include <time.h>
 #include <unistd.h>
 
-static const char help[] =
-  "usage: touch [-acm] [-d DATE | -t STAMP | -r FILE] FILE...\n\n"
-  "Set the access and modification times of each FILE to now, creating it if missing.\n"
-  "-c\tdo not create missing files\n-a\tchange only the access time; -m only the modification time\n"
-  "-d\tuse DATE (@SECONDS or YYYY-MM-DD[ HH:MM[:SS]], UTC) instead of now\n"
-  "-t\tuse [[CC]YY]MMDDhhmm[.ss] (UTC) instead of now\n-r\tuse the times of FILE instead of now\n";
-
 /* -t [[CC]YY]MMDDhhmm[.ss]; two-digit years 69-99 are 19YY, 00-68 20YY (POSIX) */
 static int parse_stamp(const char *s, struct timespec *ts) {
   const char *dot = strchr(s, '.');
@@ -44,7 +37,7 @@ static int parse_stamp(const char *s, struct timespec *ts) {
 }
 
 int touch_main(int argc, char **argv) {
-  if (toy_init(argc, argv, "c(no-create)amd:(date)t:r:(reference)", help, 1)) return toys.exitval;
+  if (toy_init(argc, argv, "c(no-create)amd:(date)t:r:(reference)", 1)) return toys.exitval;
   if (FLAG('d') + FLAG('t') + FLAG('r') > 1) { error_msg("cannot specify times from more than one source"); return 1; }
   struct timespec t[2] = {{0, UTIME_NOW}, {0, UTIME_NOW}};
   struct stat st;

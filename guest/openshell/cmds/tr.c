@@ -15,16 +15,6 @@
 /* optimised for size (the module has a size budget) */
 #pragma clang attribute push (__attribute__((minsize)), apply_to = function)
 
-static const char help[] =
-  "usage: tr [-cdst] SET1 [SET2]\n\n"
-  "Translate, squeeze or delete bytes from stdin to stdout.\n"
-  "SETs take ranges (a-z), escapes (\\n \\t \\\\ \\NNN) and classes ([:alpha:] [:digit:]\n"
-  "[:alnum:] [:upper:] [:lower:] [:space:] [:blank:] [:punct:] [:print:] [:graph:]\n"
-  "[:cntrl:] [:xdigit:]), [=c=], and in SET2 [c*N] (N copies) and [c*] (as many as SET1\n"
-  "needs); SET2 is padded with its last byte.\n"
-  "-c\tuse the complement of SET1 (-C too)\n-d\tdelete bytes in SET1\n"
-  "-s\tsqueeze repeats of bytes in the last SET into one\n-t\ttruncate SET1 to the length of SET2\n";
-
 static const struct { const char *name; int (*fn)(int); } classes[] = {
   {"alpha", isalpha}, {"digit", isdigit}, {"alnum", isalnum}, {"upper", isupper},
   {"lower", islower}, {"space", isspace}, {"blank", isblank}, {"punct", ispunct},
@@ -86,7 +76,7 @@ static int expand(const char *s, unsigned char *out, int want) {
 }
 
 int tr_main(int argc, char **argv) {
-  if (toy_init(argc, argv, "cCdst", help, 1)) return toys.exitval;
+  if (toy_init(argc, argv, "cCdst", 1)) return toys.exitval;
   int comp = FLAG('c') || FLAG('C');
   int need = (FLAG('d') == FLAG('s')) ? 2 : 1, max = FLAG('d') && !FLAG('s') ? 1 : 2;
   if (toys.optc < 1) return usage_error("missing operand");

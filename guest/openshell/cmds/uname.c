@@ -12,16 +12,8 @@
  * -a	all of the above, except unknown -p and -i */
 #include "lib/lib.h"
 
-static const char help[] =
-  "usage: uname [-asnrvmpio]\n\n"
-  "Print information about the system: the OpenShell enclave (WASI on wasm32).\n"
-  "-s\tsystem name (default): OpenShell\n-n\tnode name (from /etc/hostname, default openshell)\n"
-  "-r\trelease\n-v\tversion\n-m\tmachine: wasm32\n-p\tprocessor (unknown)\n"
-  "-i\thardware platform (unknown)\n-o\toperating system: WASI\n"
-  "-a\tall of the above, except unknown -p and -i\n";
-
 int uname_main(int argc, char **argv) {
-  if (toy_init(argc, argv, "asnrvmpio", help, 1)) return toys.exitval;
+  if (toy_init(argc, argv, "asnrvmpio", 1)) return toys.exitval;
   if (toys.optc) return usage_error("extra operand '%s'", toys.optargs[0]);
   const char *opts = "snrvmpio";
   const char *val[] = {"OpenShell", enclave_hostname(), "1.0", "wasip1", "wasm32", "unknown", "unknown", "WASI"};

@@ -12,26 +12,20 @@
 #include "lib/lib.h"
 #include <strings.h>
 
-static const char help[] =
-  "usage: uniq [-cdDui] [-f N] [-s N] [-w N] [INPUT [OUTPUT]]\n\n"
-  "Write INPUT (or stdin) to OUTPUT (or stdout), dropping adjacent repeated lines.\n"
-  "-c\tprefix lines with their number of occurrences\n-d\tprint only repeated lines, once each\n-D\tprint every line of each repeated group\n"
-  "-u\tprint only lines that are not repeated\n-i\tignore case when comparing\n"
-  "-f N\tskip the first N fields (blanks then non-blanks) when comparing\n-s N\tthen skip N characters\n"
-  "-w N\tthen compare at most N characters\n";
-
-static long long skip_fields, skip_chars, max_chars;
+GLOBALS(uniq,
+  long long skip_fields, skip_chars, max_chars;
+);
 
 /* the part of a line that is compared */
 static const char *key(const char *s, size_t len, size_t *klen) {
   const char *p = s, *end = s + len;
-  for (long long f = 0; f < skip_fields; f++) {
+  for (long long f = 0; f < TT.skip_fields; f++) {
     while (p < end && (*p == ' ' || *p == '\t')) p++;
     while (p < end && *p != ' ' && *p != '\t') p++;
   }
-  for (long long c = 0; c < skip_chars && p < end; c++) p++;
+  for (long long c = 0; c < TT.skip_chars && p < end; c++) p++;
   *klen = end - p;
-  if (max_chars >= 0 && *klen > (size_t)max_chars) *klen = max_chars;
+  if (TT.max_chars >= 0 && *klen > (size_t)TT.max_chars) *klen = TT.max_chars;
   return p;
 }
 static int same(const char *a, size_t al, const char *b, size_t bl) {
@@ -53,13 +47,12 @@ static void put(FILE *out, const char *s, size_t len, long count) {
 }
 
 int uniq_main(int argc, char **argv) {
-  if (toy_init(argc, argv, "cdDuif:s:w:", help, 1)) return toys.exitval;
+  if (toy_init(argc, argv, "cdDuif:s:w:", 1)) return toys.exitval;
   if (FLAG('D') && FLAG('c')) return usage_error("printing all duplicated lines and repeat counts is meaningless");
-  skip_fields = skip_chars = 0;
-  max_chars = -1;
-  if (FLAG('f') && (parse_long(OPTARG('f'), &skip_fields) || skip_fields < 0)) { error_msg("%s: invalid number of fields to skip", OPTARG('f')); return 1; }
-  if (FLAG('s') && (parse_long(OPTARG('s'), &skip_chars) || skip_chars < 0)) { error_msg("%s: invalid number of bytes to skip", OPTARG('s')); return 1; }
-  if (FLAG('w') && (parse_long(OPTARG('w'), &max_chars) || max_chars < 0)) { error_msg("%s: invalid number of bytes to compare", OPTARG('w')); return 1; }
+  TT.max_chars = -1;
+  if (FLAG('f') && (parse_long(OPTARG('f'), &TT.skip_fields) || TT.skip_fields < 0)) { error_msg("%s: invalid number of fields to skip", OPTARG('f')); return 1; }
+  if (FLAG('s') && (parse_long(OPTARG('s'), &TT.skip_chars) || TT.skip_chars < 0)) { error_msg("%s: invalid number of bytes to skip", OPTARG('s')); return 1; }
+  if (FLAG('w') && (parse_long(OPTARG('w'), &TT.max_chars) || TT.max_chars < 0)) { error_msg("%s: invalid number of bytes to compare", OPTARG('w')); return 1; }
   if (toys.optc > 2) return usage_error("extra operand '%s'", toys.optargs[2]);
   FILE *in = open_input(toys.optc ? toys.optargs[0] : "-");
   if (!in) return finish();

@@ -10,20 +10,16 @@
 #include <ctype.h>
 #include <unistd.h>
 
-static const char help[] =
-  "usage: wc [-lwcmL] [FILE...]\n\n"
-  "Count lines, words and bytes of each FILE (or stdin), and a total for several.\n"
-  "-l\tlines (newlines)\n-w\twords (runs of non-space characters)\n-c\tbytes\n"
-  "-m\tcharacters (bytes: the enclave uses the C locale)\n-L\tlength of the longest line\n";
-
-static int width;
+GLOBALS(wc,
+  int width;
+);
 
 static void show(unsigned long long *n, const char *name) {
   const char *opts = "lwmcL";
   int first = 1;
   for (int i = 0; i < 5; i++) {
     if (!FLAG(opts[i])) continue;
-    printf(first ? "%*llu" : " %*llu", width, n[i]);
+    printf(first ? "%*llu" : " %*llu", TT.width, n[i]);
     first = 0;
   }
   if (name) printf(" %s", name);
@@ -31,7 +27,7 @@ static void show(unsigned long long *n, const char *name) {
 }
 
 int wc_main(int argc, char **argv) {
-  if (toy_init(argc, argv, "l(lines)w(words)c(bytes)m(chars)L(max-line-length)", help, 1)) return toys.exitval;
+  if (toy_init(argc, argv, "l(lines)w(words)c(bytes)m(chars)L(max-line-length)", 1)) return toys.exitval;
   if (!(toys.flags & ((1ULL << flagbit('l')) | (1ULL << flagbit('w')) | (1ULL << flagbit('c')) | (1ULL << flagbit('m')) | (1ULL << flagbit('L')))))
     toys.flags |= (1ULL << flagbit('l')) | (1ULL << flagbit('w')) | (1ULL << flagbit('c'));
   int nopts = FLAG('l') + FLAG('w') + FLAG('c') + FLAG('m') + FLAG('L');
@@ -42,7 +38,7 @@ int wc_main(int argc, char **argv) {
   /* GNU's column width: digits of the total size of regular files, at least 7
    * when some input is not a regular file; 1 for a single count of one input
    * (stdin from a pipeline stage counts as a pipe, as in GNU). */
-  width = 1;
+  TT.width = 1;
   if (!(nfiles == 1 && nopts == 1)) {
     int minw = 1;
     unsigned long long reg = 0;
@@ -53,8 +49,8 @@ int wc_main(int argc, char **argv) {
       if (S_ISREG(st.st_mode) && !(is_stdin && stdin_is_pipe())) reg += st.st_size;
       else minw = 7;
     }
-    for (; reg >= 10; reg /= 10) width++;
-    if (width < minw) width = minw;
+    for (; reg >= 10; reg /= 10) TT.width++;
+    if (TT.width < minw) TT.width = minw;
   }
 
   unsigned long long total[5] = {0};

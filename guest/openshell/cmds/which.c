@@ -4,17 +4,13 @@
  * -a	print every match, not just the first */
 #include "lib/lib.h"
 
-static const char help[] =
-  "usage: which [-a] NAME...\n\nPrint the path of each NAME found in $PATH (status 1 if one is missing).\n"
-  "-a\tprint every match, not just the first\n";
-
 static int found(const char *path) {
   struct stat st;
   return !stat(path, &st) && S_ISREG(st.st_mode);  /* WASI has no execute bits */
 }
 
 int which_main(int argc, char **argv) {
-  if (toy_init(argc, argv, "a", help, 2)) return toys.exitval;
+  if (toy_init(argc, argv, "a", 2)) return toys.exitval;
   if (!toys.optc) return 1;
   const char *path = getenv("PATH");
   if (!path) path = "/bin:/usr/bin";

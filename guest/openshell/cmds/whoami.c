@@ -3,11 +3,8 @@
  * Print the user name: $USER, or "sandbox" (the enclave has no user database). */
 #include "lib/lib.h"
 
-static const char help[] =
-  "usage: whoami\n\nPrint the user name: $USER, or \"sandbox\" (the enclave has no user database).\n";
-
 int whoami_main(int argc, char **argv) {
-  if (toy_init(argc, argv, "", help, 1)) return toys.exitval;
+  if (toy_init(argc, argv, "", 1)) return toys.exitval;
   if (toys.optc) return usage_error("extra operand '%s'", toys.optargs[0]);
   const char *user = getenv("USER");
   puts(user && *user ? user : "sandbox");

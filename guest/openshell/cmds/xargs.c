@@ -16,18 +16,9 @@
 /* optimised for size (the module has a size budget) */
 #pragma clang attribute push (__attribute__((minsize)), apply_to = function)
 
-static const char help[] =
-  "usage: xargs [-0rt] [-n MAX] [-s SIZE] [-E EOF] [-I STR] [COMMAND [ARG...]]\n\n"
-  "Run COMMAND (default echo) with the words read from stdin appended as\n"
-  "arguments. Words are separated by blanks and newlines; quotes and backslash\n"
-  "work as in the shell. COMMAND is a utility of the enclave, or sh.\n"
-  "-n\tuse at most MAX words per command\n-s\tat most SIZE bytes per command line (each argument counts its length + 1)\n"
-  "-E\tstop reading at the word (or -I line) EOF\n"
-  "-I\trun once per input line, replacing STR in the arguments\n"
-  "-0\twords are separated by NUL bytes only\n-r\tdo not run COMMAND when there is no input\n"
-  "-t\tprint each command on stderr before running it\n";
-
-static int status;
+GLOBALS(xargs,
+  int status;
+);
 
 static int run(char **cmd, int ncmd, char **words, int nwords) {
   char **argv = malloc((ncmd + nwords + 1) * sizeof *argv);
@@ -41,15 +32,14 @@ static int run(char **cmd, int ncmd, char **words, int nwords) {
   }
   int st = run_command(argc, argv);
   free(argv);
-  if (st < 0) { errno = ENOENT; perror_msg("%s", cmd[0]); status = 127; return -1; }
-  if (st == 255) { error_msg("%s: exited with status 255; aborting", cmd[0]); status = 124; return -1; }
-  if (st) status = 123;
+  if (st < 0) { errno = ENOENT; perror_msg("%s", cmd[0]); TT.status = 127; return -1; }
+  if (st == 255) { error_msg("%s: exited with status 255; aborting", cmd[0]); TT.status = 124; return -1; }
+  if (st) TT.status = 123;
   return 0;
 }
 
 int xargs_main(int argc, char **argv) {
-  if (toy_init(argc, argv, "^0rtn:I:s:E:", help, 1)) return toys.exitval;
-  status = 0;
+  if (toy_init(argc, argv, "^0rtn:I:s:E:", 1)) return toys.exitval;
   long long max = 0, size = 0, base = 0;
   if (FLAG('n') && (parse_long(OPTARG('n'), &max) || max < 1))
     return error_msg("value %s for -n option should be >= 1", OPTARG('n')), 1;
@@ -138,13 +128,13 @@ int xargs_main(int argc, char **argv) {
         len += strlen(words[k + per]) + 1;
         if (size && len > size) break;
       }
-      if (!per) { error_msg("argument line too long"); status = 1; break; }
+      if (!per) { error_msg("argument line too long"); TT.status = 1; break; }
       if (run(cmd, ncmd, words + k, per)) break;
     }
   }
   free(words);
   free(in);
-  toys.exitval = status;
+  toys.exitval = TT.status;
   return finish();
 }
 

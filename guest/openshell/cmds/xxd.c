@@ -4,22 +4,15 @@
  * -p	plain hex, 30 bytes a line
  * -r	reverse: turn a hex dump (plain with -p) back into bytes
  * -u	upper-case hex digits
- * -c	bytes per line (default 16, 30 with -p)
+ * -c	bytes per line (default 16, 30 with -p, 12 with -i)
  * -l	stop after LEN bytes
- * -s	start at byte SEEK (offsets count from it; -SEEK from the end of a file)
+ * -s	start at byte SEEK (-SEEK: that many bytes before the end of a file)
  * -i	C include file style */
 #include "lib/lib.h"
 #include <ctype.h>
 
 /* rarely hot: optimised for size (the module has a size budget) */
 #pragma clang attribute push (__attribute__((minsize)), apply_to = function)
-
-static const char help[] =
-  "usage: xxd [-ipru] [-c COLS] [-l LEN] [-s [+]SEEK] [FILE]\n\n"
-  "Hex dump of FILE (or stdin): offset, hex pairs grouped by 2 bytes, text.\n"
-  "-p\tplain hex, 30 bytes a line\n-r\treverse: turn a hex dump (plain with -p) back into bytes\n"
-  "-u\tupper-case hex digits\n-c\tbytes per line (default 16, 30 with -p, 12 with -i)\n-l\tstop after LEN bytes\n"
-  "-s\tstart at byte SEEK (-SEEK: that many bytes before the end of a file)\n-i\tC include file style\n";
 
 static int hexval(int c) {
   return isdigit(c) ? c - '0' : isxdigit(c) ? (c | 32) - 'a' + 10 : -1;
@@ -50,7 +43,7 @@ static void reverse(FILE *f) {
 }
 
 int xxd_main(int argc, char **argv) {
-  if (toy_init(argc, argv, "ipruc:l:s:", help, 1)) return toys.exitval;
+  if (toy_init(argc, argv, "ipruc:l:s:", 1)) return toys.exitval;
   long long cols = FLAG('p') ? 30 : FLAG('i') ? 12 : 16, limit = -1, seek = 0;
   const char *sk = FLAG('s') ? OPTARG('s') : NULL;
   if (sk && (parse_long(sk + (*sk == '+'), &seek) || (*sk == '+' && seek < 0))) return usage_error("invalid seek offset '%s'", sk);

@@ -1,21 +1,18 @@
 /* usage: yes [STRING...]
  *
  * Print STRING (default y) followed by a newline over and over.
- * In the enclave utilities run one after another in-process, so an endless
+ * Stops when a write fails or after 1 MiB of output (the enclave runs
+ * pipelines one stage after another). */
+
+/* In the enclave utilities run one after another in-process, so an endless
  * writer would never let the next stage of a pipeline start: yes stops when a
  * write fails or after writing 1 MiB (524288 lines of "y"), whichever is first. */
 #include "lib/lib.h"
 
-static const char help[] =
-  "usage: yes [STRING...]\n\n"
-  "Print STRING (default y) followed by a newline over and over.\n"
-  "Stops when a write fails or after 1 MiB of output (the enclave runs\n"
-  "pipelines one stage after another).\n";
-
 #define YES_LIMIT (1 << 20)
 
 int yes_main(int argc, char **argv) {
-  if (toy_init(argc, argv, "", help, 1)) return toys.exitval;
+  if (toy_init(argc, argv, "", 1)) return toys.exitval;
   size_t len = 0;
   for (int i = 0; i < toys.optc; i++) len += strlen(toys.optargs[i]) + 1;
   if (!toys.optc) len = 2;

@@ -176,14 +176,7 @@ static int check_lists(char **files, int algo) {
 }
 
 int digest_main(int argc, char **argv, int algo) {
-  static const char *const names[] = {"md5sum", "sha1sum", "sha256sum"}, *const titles[] = {"MD5", "SHA1", "SHA256"};
-  char help[512];
-  snprintf(help, sizeof help,
-           "usage: %s [-bct] [--quiet] [--status] [FILE...]\n\nPrint or check %s checksums of each FILE (or stdin).\n"
-           "-b\tbinary mode (the same as text here)\n-c\tread checksums from the FILEs and check them\n"
-           "-t\ttext mode (default)\n--quiet\twith -c, do not print OK lines\n--status\twith -c, print nothing; the status says it\n",
-           names[algo], titles[algo]);
-  if (toy_init(argc, argv, "bctq(quiet)s(status)w(warn)", help, 1)) return toys.exitval;
+  if (toy_init(argc, argv, "bctq(quiet)s(status)w(warn)", 1)) return toys.exitval;
   char *stdin_only[] = {"-", NULL}, **files = toys.optc ? toys.optargs : stdin_only;
   if (FLAG('c')) return check_lists(files, algo);
   char hex[65];

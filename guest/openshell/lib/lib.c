@@ -11,15 +11,45 @@
 struct toy_ctx toys;
 
 static void reset(void) {
+  const struct command *which = toys.which;
   for (int i = 0; i <= NFLAGS; i++) free(toys.alloc[i]);
   memset(&toys, 0, sizeof toys);
+  toys.which = which;
+}
+
+/* The caller's options (a utility running this one, directly or through sh) and, for a
+ * run nested in another run of c, c's state are kept aside and given back afterwards. */
+int command_run(const struct command *c, int argc, char **argv) {
+  const struct toy_state *s = c->state;
+  void *outer = s ? malloc(s->size) : NULL;
+  if (outer) memcpy(outer, s->p, s->size);
+  if (s) memset(s->p, 0, s->size);
+  struct toy_ctx caller = toys;
+  memset(&toys, 0, sizeof toys);
+  toys.which = c;
+  optind = 0;
+  opterr = 1;
+  int status = c->main(argc, argv);
+  for (int i = 0; i <= NFLAGS; i++) free(toys.alloc[i]);
+  toys = caller;
+  if (outer) memcpy(s->p, outer, s->size);
+  free(outer);
+  return status;
+}
+
+int show_help(void) {
+  fputs(toys.which ? toys.which->help : "", stdout);
+  return toys.exitval = 0;
 }
 
 /* Find option c in spec; return pointer to it (skipping "(long)" names) or NULL. */
 static const char *find_short(const char *spec, int c) {
   for (const char *p = spec; *p; p++) {
-    if (*p == '(') { while (*p && *p != ')') p++; if (!*p) break; continue; }
-    if (*p == ':' || *p == '*' || *p == '?' || *p == '^' || *p == '~') continue;
+    if (*p == '(' || *p == '[') {
+      if (!(p = strchr(p, *p == '(' ? ')' : ']'))) break;
+      continue;
+    }
+    if (strchr(":*?#^~", *p)) continue;
     if (*p == c) return p;
   }
   return NULL;
@@ -34,15 +64,58 @@ static const char *find_long(const char *spec, const char *n, size_t len) {
       if (!e) break;
       if ((size_t)(e - p - 1) == len && !strncmp(p + 1, n, len)) return opt;
       p = e;
-    } else if (*p != ':' && *p != '*' && *p != '?') opt = p;
+    } else if (*p == '[') {
+      if (!(p = strchr(p, ']'))) break;
+    } else if (!strchr(":*?#", *p)) opt = p;
   }
   return NULL;
 }
 
-static void set_opt(const char *o, char *val) {
+/* The first "(long)" name of option o, for messages. */
+static int long_name(const char *o, const char **name) {
+  const char *p = o + 1 + (o[1] && strchr(":*?#", o[1]));
+  if (*p != '(') return 0;
+  *name = p + 1;
+  return strcspn(p + 1, ")");
+}
+
+#define TAKES_ARG(o) ((o)[1] == ':' || (o)[1] == '*' || (o)[1] == '#')
+
+/* "c#": the argument is [+-]DIGITS; its value without the sign goes to toys.num. */
+static int set_num(const char *o, const char *val) {
+  const char *p = val + (*val == '+' || *val == '-'), *lname = "";
+  long long v;
+  if (parse_long(p, &v) || v < 0 || *p == '-' || *p == '+') {
+    int len = long_name(o, &lname);
+    error_msg("invalid number%s%.*s: '%s'", len ? " of " : "", len, lname, val);
+    return -1;
+  }
+  toys.num[flagbit(*o)] = v;
+  return 0;
+}
+
+/* "[-abc]" groups: setting c clears the others; "[!abc]": at most one may be set. */
+static int groups(const char *spec, int c) {
+  for (const char *g = strchr(spec, '['); g; g = strchr(g + 1, '[')) {
+    const char *e = strchr(g, ']');
+    if (!e) break;
+    if (c && g[1] == '-' && memchr(g + 2, c, e - g - 2))
+      for (const char *k = g + 2; k < e; k++)
+        if (*k != c) toys.flags &= ~(1ULL << flagbit(*k));
+    if (!c && g[1] == '!')
+      for (const char *k = g + 2; k < e; k++)
+        for (const char *m = k + 1; m < e; m++)
+          if (FLAG(*k) && FLAG(*m)) return usage_error("options -%c and -%c are incompatible", *k, *m);
+  }
+  return 0;
+}
+
+static int set_opt(const char *spec, const char *o, char *val) {
   int b = flagbit(*o);
+  if (o[1] == '#' && set_num(o, val)) return -1;
+  groups(spec, *o);
   toys.flags |= 1ULL << b;
-  if (o[1] == ':' || o[1] == '*' || o[1] == '?') toys.arg[b] = val;
+  if (TAKES_ARG(o) || o[1] == '?') toys.arg[b] = val;
   if (o[1] == '*') {
     int n = 0;
     char **l = toys.list[b];
@@ -53,6 +126,7 @@ static void set_opt(const char *o, char *val) {
     toys.list[b] = l;
     toys.alloc[b] = l;
   }
+  return 0;
 }
 
 static int looks_negative(const char *a) {
@@ -61,17 +135,25 @@ static int looks_negative(const char *a) {
   return 1;
 }
 
-int toy_init(int argc, char **argv, const char *spec, const char *help, int usage_status) {
+int toy_init(int argc, char **argv, const char *spec, int usage_status) {
   reset();
   toys.name = base_name(argv[0]);
-  toys.help = help;
   toys.usage_status = usage_status;
-  int stop_first = 0, negnum = 0;
-  while (*spec == '^' || *spec == '~') { if (*spec == '^') stop_first = 1; else negnum = 1; spec++; }
+  int stop_first = 0, negnum = 0, obsolete = 0;
+  for (;; spec++) {
+    if (*spec == '^') stop_first = 1;
+    else if (*spec == '~') negnum = 1;
+    else if (*spec == '-') obsolete = *++spec;
+    else break;
+  }
   char **ops = toys.alloc[NFLAGS] = malloc((argc + 1) * sizeof *ops);
   int n = 0, done = 0;
   for (int i = 1; i < argc; i++) {
     char *a = argv[i];
+    if (obsolete && i == 1 && a[0] == '-' && a[1] >= '0' && a[1] <= '9' && !a[1 + strspn(a + 1, "0123456789")]) {
+      if (set_opt(spec, find_short(spec, obsolete), a + 1)) return 1;
+      continue;
+    }
     if (done || a[0] != '-' || !a[1] || (negnum && looks_negative(a))) {
       ops[n++] = a;
       if (stop_first) done = 1;
@@ -86,40 +168,36 @@ int toy_init(int argc, char **argv, const char *spec, const char *help, int usag
         toys.exitval = 0;
         return 1;
       }
-      if (len == 4 && !strncmp(a + 2, "help", 4)) {
-        fputs(help, stdout);
-        toys.exitval = 0;
-        return 1;
-      }
+      if (len == 4 && !strncmp(a + 2, "help", 4)) return show_help(), 1;
       const char *o = find_long(spec, a + 2, len);
       if (!o) return usage_error("unrecognized option '%s'", a), 1;
       char *val = NULL;
-      if (o[1] == ':' || o[1] == '*') {
+      if (TAKES_ARG(o)) {
         if (eq) val = eq + 1;
         else if (i + 1 < argc) val = argv[++i];
         else return usage_error("option '%s' requires an argument", a), 1;
       } else if (o[1] == '?') val = eq ? eq + 1 : "";
       else if (eq) return usage_error("option '--%.*s' doesn't allow an argument", (int)len, a + 2), 1;
-      set_opt(o, val);
+      if (set_opt(spec, o, val)) return 1;
       continue;
     }
     for (int j = 1; a[j]; j++) {
       const char *o = find_short(spec, a[j]);
       if (!o) return usage_error("invalid option -- '%c'", a[j]), 1;
-      if (o[1] == ':' || o[1] == '*') {
+      if (TAKES_ARG(o)) {
         char *val = a[j + 1] ? a + j + 1 : (i + 1 < argc ? argv[++i] : NULL);
         if (!val) return usage_error("option requires an argument -- '%c'", a[j]), 1;
-        set_opt(o, val);
+        if (set_opt(spec, o, val)) return 1;
         break;
       }
-      if (o[1] == '?') { set_opt(o, a + j + 1); break; }  /* optional, attached only */
-      set_opt(o, NULL);
+      set_opt(spec, o, o[1] == '?' ? a + j + 1 : NULL);
+      if (o[1] == '?') break;  /* optional, attached only */
     }
   }
   ops[n] = NULL;
   toys.optargs = ops;
   toys.optc = n;
-  return 0;
+  return groups(spec, 0) ? 1 : 0;
 }
 
 static void vmsg(const char *fmt, va_list ap, const char *err) {
@@ -332,19 +410,15 @@ const char *enclave_hostname(void) {
 
 int run_command(int argc, char **argv) {
   const char *name = base_name(argv[0]);
-  int (*entry)(int, char **) = !strcmp(name, "sh") ? sh_from_utility : NULL;
+  const struct command *c = NULL;
   for (int i = 0; i < openshell_command_count; i++)
-    if (!strcmp(openshell_commands[i].name, name)) entry = openshell_commands[i].main;
-  if (!entry) return -1;
-  struct toy_ctx saved = toys;
-  memset(toys.alloc, 0, sizeof toys.alloc);  /* the callee frees only its own */
+    if (!strcmp(openshell_commands[i].name, name)) c = &openshell_commands[i];
+  if (!c && strcmp(name, "sh")) return -1;
   fflush(stdout);
   optind = 0;
-  int status = entry(argc, argv);
+  int status = c ? command_run(c, argc, argv) : sh_from_utility(argc, argv);
   fflush(stdout);
   fflush(stderr);
-  for (int i = 0; i <= NFLAGS; i++) free(toys.alloc[i]);
-  toys = saved;
   return status;
 }
 
@@ -481,32 +555,9 @@ int copy_path(const char *src, const char *dst, int flags) {
   return keep_times(dst, &st, flags, rc);
 }
 
-const char *count_option(int *bytes) {
-  *bytes = FLAG('c') && !(FLAG('n') && OPTARG('n') > OPTARG('c'));
-  return *bytes ? OPTARG('c') : FLAG('n') ? OPTARG('n') : "10";
-}
-
 void count_header(const char *name, int index) {
   if (FLAG('v') || (toys.optc > 1 && !FLAG('q')))
     printf("%s==> %s <==\n", index ? "\n" : "", strcmp(name, "-") ? name : "standard input");
-}
-
-char **count_argv(int argc, char **argv) {
-  char **av = malloc((argc + 1) * sizeof *av);
-  for (int i = 0; i < argc; i++) av[i] = argv[i];
-  av[argc] = NULL;
-  const char *a = argc > 1 ? argv[1] : "";
-  if (a[0] == '-' && a[1] >= '0' && a[1] <= '9' && strspn(a + 1, "0123456789") == strlen(a + 1)) {
-    char *num = malloc(strlen(a) + 2);
-    sprintf(num, "-n%s", a + 1);
-    av[1] = num;
-  }
-  return av;
-}
-
-void free_argv_copy(char **av, char **argv) {
-  if (av[0] && av[1] != argv[1]) free(av[1]);
-  free(av);
 }
 
 int dest_operand_kind(void) {

@@ -1,9 +1,13 @@
 /* Shared helpers for the utilities in cmds/ (toybox lib/lib.c style).
  *
- * Every utility runs in-process inside the shell: it returns its exit status,
- * never calls exit(), and resets its own state at the start of each call.
- * toy_init() parses options into a bitmask read with FLAG('x'); option
- * arguments are read with OPTARG('x'); operands are in toys.optargs. */
+ * Every utility runs in-process inside the shell: it returns its exit status and
+ * never calls exit(). Writing one, cmds/NAME.c:
+ * - starts with a comment "usage: NAME ..." that is its --help text (the build puts
+ *   it in the command table; it is written nowhere else);
+ * - keeps its mutable state in GLOBALS(NAME, fields...), read as TT.field: the
+ *   dispatcher zeroes it before each run, so nothing is reset by hand;
+ * - parses options with toy_init(): a bitmask read with FLAG('x'), option arguments
+ *   with OPTARG('x'), numeric ones with NUM('x'), operands in toys.optargs. */
 #ifndef OPENSHELL_LIB_H
 #define OPENSHELL_LIB_H
 
@@ -15,13 +19,16 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
+#include "lib/commands.h"
+
 #define NFLAGS 64
 
 struct toy_ctx {
+  const struct command *which; /* the command running (set by command_run) */
   const char *name;           /* basename of argv[0] */
-  const char *help;           /* usage text printed by --help */
   unsigned long long flags;   /* bit flagbit(c) set when -c was given */
   char *arg[NFLAGS];          /* last argument of an option taking one */
+  long long num[NFLAGS];      /* the value of a "c#" option's argument, without its sign */
   char **list[NFLAGS];        /* every argument of a "c*" option, NULL-terminated */
   char **optargs;             /* operands, NULL-terminated */
   int optc;                   /* number of operands */
@@ -39,12 +46,26 @@ static inline int flagbit(int c) {
 }
 #define FLAG(c) ((int)((toys.flags >> flagbit(c)) & 1))
 #define OPTARG(c) (toys.arg[flagbit(c)])
+#define NUM(c) (toys.num[flagbit(c)])
+
+/* The command's state: GLOBALS(name, int a; char *b;) at file scope declares TT
+ * (TT.a, TT.b), zeroed by command_run before each run of the command. */
+#define GLOBALS(name, ...) \
+  static struct { __VA_ARGS__ } TT; \
+  const struct toy_state name##_state = {&TT, sizeof TT}
 
 /* spec: option letters; "c:" takes an argument, "c*" collects every argument,
- * "(long)" after an option names a --long alias. Leading '^': options end at the
- * first operand. Leading '~': "-5" style negative numbers are operands.
+ * "c?" takes an optional attached one, "c#" takes an integer ([+-]DIGITS: NUM(c)
+ * is its value without the sign, *OPTARG(c) shows the sign; anything else is
+ * "invalid number of LONG: 'ARG'", status 1), "(long)" after an option names a
+ * --long alias. "[-abc]": of these, the one given last counts (the others are
+ * cleared); "[!abc]": two of them together are a usage error. Leading '^':
+ * options end at the first operand. Leading '~': "-5" style negative numbers are
+ * operands. Leading "-c": a first argument -DIGITS means -c DIGITS (head -5).
+ * The help text is the running command's (toys.which).
  * Returns nonzero when the utility must return toys.exitval at once (--help, usage error). */
-int toy_init(int argc, char **argv, const char *spec, const char *help, int usage_status);
+int toy_init(int argc, char **argv, const char *spec, int usage_status);
+int show_help(void);                       /* print the help text, status 0 (true, false) */
 
 void error_msg(const char *fmt, ...);      /* "name: msg", status 1 */
 void perror_msg(const char *fmt, ...);     /* "name: msg: strerror(errno)", status 1 */
@@ -98,16 +119,11 @@ int set_times(const char *path, const struct timespec t[2]);
  * not, -1 (after the usual message) when several sources target a non-directory or an
  * operand is missing (then return finish()). */
 int dest_operand_kind(void);
-/* head/tail: a copy of argv with the obsolete "-NUM" first argument spelled "-nNUM".
- * Free the result with free_argv_copy. */
-char **count_argv(int argc, char **argv);
-/* head/tail: the count that applies (-c unless a later -n; "10" by default), and
- * whether it counts bytes. */
-const char *count_option(int *bytes);
+/* head/tail: -n NUM, -c NUM, -NUM (the last of -n and -c counts), -q -v (the last counts) */
+#define COUNT_OPTIONS "-nn#(lines)c#(bytes)q(quiet)v(verbose)[-nc][-qv]"
 /* head/tail: "==> NAME <==" before the index-th file shown, when several are
  * given (-v: always, -q: never). */
 void count_header(const char *name, int index);
-void free_argv_copy(char **av, char **argv);
 /* Remove path and, when recursive, everything below it (rm, mv). */
 int remove_path(const char *path, int recursive, int force);
 

@@ -231,9 +231,7 @@ static int run_utility(const struct command *c, int argc, char **argv, char **as
   memcpy(args, owned, (argc + 1) * sizeof *args);   /* the utility may reorder args */
   sh_stdio_reset();
   environ = env;
-  optind = 0;
-  opterr = 1;
-  int st = c->main(argc, args);
+  int st = command_run(c, argc, args);
   environ = saved_env;
   sh_stdio_reset();
   free(args);
