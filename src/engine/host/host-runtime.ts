@@ -15,8 +15,18 @@
 //   and 20-30 ms of CPU per isolate at boot). Nothing in the host uses fetch.
 // - --max-semi-space-size=1 (MiB): each isolate's young generation stays small (about
 //   8 MiB over the six); the host's JavaScript allocates little.
+// - --optimize-for-size with --gc-memory-reducer-start-delay-ms=500: V8's memory reducer
+//   (the collection that shrinks a heap and gives its free pages back) runs half a second
+//   after a full collection instead of 8 s later, and does not wait for the allocation
+//   rate to drop first. That is the only way to reach the SDK's four isolates, where the
+//   host runs no code of its own (about 12 MiB). Exec CPU and latency did not get worse.
 /** Node options of a host process, before its script. */
-export const HOST_NODE_OPTIONS: readonly string[] = ["--max-semi-space-size=1", "--no-experimental-fetch"];
+export const HOST_NODE_OPTIONS: readonly string[] = [
+  "--max-semi-space-size=1",
+  "--no-experimental-fetch",
+  "--optimize-for-size",
+  "--gc-memory-reducer-start-delay-ms=500",
+];
 
 /** The malloc settings a host runs with (glibc reads them at process start). */
 export const HOST_MALLOC_ENV: Readonly<Record<string, string>> = {
