@@ -53,7 +53,7 @@ export async function benchDensity() {
         pids.push(pid);
       }
       await settle();
-      const each = pids.map(treePss);
+      const each = pids.map((p) => treePss(p));
       const mean = each.reduce((a, b) => a + b, 0) / n;
       if (n === 1) {
         // the file-backed part is the node binary's pages, shared with every node process here
