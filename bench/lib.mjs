@@ -44,8 +44,8 @@ export const cliIn =
   (...args) =>
     execFileSync(process.execPath, ["bin/run.js", ...args], { env: { ...process.env, COREASON_STATE_DIR: state, ...env }, stdio: ["ignore", "pipe", "pipe"] });
 
-/** Proportional set size of `pid` and its descendants (/proc/PID/smaps_rollup), bytes. */
-export function treePss(pid) {
+/** `pid` and its descendants. */
+export function treePids(pid) {
   const children = new Map();
   for (const d of readdirSync("/proc").filter((x) => /^\d+$/.test(x))) {
     try {
@@ -56,15 +56,25 @@ export function treePss(pid) {
       /* gone */
     }
   }
-  let total = 0;
+  const out = [];
   for (const stack = [pid]; stack.length;) {
     const p = stack.pop();
+    out.push(p);
+    stack.push(...(children.get(p) ?? []));
+  }
+  return out;
+}
+
+/** Proportional set size of `pid` and its descendants (/proc/PID/smaps_rollup), bytes;
+ *  `field` "Pss_Anon" or "Pss_File" for its anonymous or file-backed part. */
+export function treePss(pid, field = "Pss") {
+  let total = 0;
+  for (const p of treePids(pid)) {
     try {
-      total += Number(/^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${p}/smaps_rollup`, "utf8"))[1]) * 1024;
+      total += Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(readFileSync(`/proc/${p}/smaps_rollup`, "utf8"))[1]) * 1024;
     } catch {
       /* gone */
     }
-    stack.push(...(children.get(p) ?? []));
   }
   return total;
 }

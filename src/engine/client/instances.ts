@@ -11,6 +11,7 @@ import { definitionCommands, definitionModule, loadDefinition, loadDefinitionFil
 import { EngineError } from "../errors.js";
 import { archiveAudit } from "../state/audit-archive.js";
 import { LaunchConfig, writeLaunchConfig } from "../host/launch-config.js";
+import { HOST_NODE_OPTIONS, hostEnvironment } from "../host/host-runtime.js";
 import { checkedPolicy, guardConfig, loadPolicyFile, Policy, policyDigest } from "../policy/policy.js";
 import { ENCLAVE_DEFAULTS } from "../policy/defaults.js";
 import { ensureDir, instanceDir, instancesDir, moduleCacheDir, checkInstanceName } from "../state/state-dir.js";
@@ -135,8 +136,13 @@ async function bootLocked(launch: LaunchConfig, plan: StartPlan): Promise<Instan
   adoptModule(launch, dir);
   writeLaunchConfig(dir, launch);
   const logFd = openSync(join(dir, "host.log"), "a", 0o600);
-  // the directory exactly as host-process.ts recognises a host of this instance by it
-  const child = spawn(process.execPath, [SUPERVISOR, hostDirArg(launch.name)], { detached: true, stdio: ["ignore", logFd, logFd] });
+  // the directory exactly as host-process.ts recognises a host of this instance by it;
+  // node options and malloc settings that keep an idle instance small (host-runtime.ts)
+  const child = spawn(process.execPath, [...HOST_NODE_OPTIONS, SUPERVISOR, hostDirArg(launch.name)], {
+    detached: true,
+    env: hostEnvironment(),
+    stdio: ["ignore", logFd, logFd],
+  });
   closeSync(logFd); // the host has its own copy; serve and the probe suite start many
 
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));

@@ -41,9 +41,9 @@ export class EnclaveSandbox {
   ) {}
 
   /** A sandbox with the guest package, the mounts' backing directories and `snapshot`
-   *  restored; `healthCheck` runs `SHELL -c true` once. */
-  static async boot(config: SandboxConfig, snapshot?: WorkspaceEntry[], healthCheck = true): Promise<EnclaveSandbox> {
-    const wasmer = new Wasmer({ cache: false });
+   *  restored; `healthCheck` runs `SHELL -c true` once. `wasmer`: a client whose
+   *  runtime may already be starting (the worker's), used for this one sandbox. */
+  static async boot(config: SandboxConfig, snapshot?: WorkspaceEntry[], healthCheck = true, wasmer = new Wasmer({ cache: false })): Promise<EnclaveSandbox> {
     const guest = await wasmer.packages.create(
       guestPackage({ module: readFileSync(config.modulePath), shell: config.shell, commands: config.commands, files: config.files }),
     );

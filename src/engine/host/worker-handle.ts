@@ -52,27 +52,39 @@ export class WorkerHandle {
     return this.thread.threadId;
   }
 
+  /** Starts a worker thread, which loads the SDK and starts its runtime right away; boot
+   *  it to get its sandbox. The host starts its first worker before it has read its
+   *  launch configuration, so the two overlap. */
+  static spawn(): WorkerHandle {
+    return new WorkerHandle();
+  }
+
   /** Starts a worker thread and waits until its sandbox passed the health check. */
-  static async boot(launch: LaunchConfig, snapshot?: WorkspaceEntry[], deadlineMs = 60000): Promise<WorkerHandle> {
-    const w = new WorkerHandle();
+  static boot(launch: LaunchConfig, snapshot?: WorkspaceEntry[], deadlineMs?: number): Promise<WorkerHandle> {
+    return WorkerHandle.spawn().boot(launch, snapshot, deadlineMs);
+  }
+
+  /** Boots this (spawned, not yet booted) worker's sandbox and waits for its health check;
+   *  the worker is killed if that fails. */
+  async boot(launch: LaunchConfig, snapshot?: WorkspaceEntry[], deadlineMs = 60000): Promise<WorkerHandle> {
     const ready = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`worker did not boot within ${deadlineMs} ms`)), deadlineMs);
-      w.thread.on("message", (m: FromWorker) => {
+      this.thread.on("message", (m: FromWorker) => {
         if (m.t !== "ready" && m.t !== "boot-failed") return;
         clearTimeout(timer);
         if (m.t === "ready") resolve();
         else reject(new Error(m.message));
       });
-      void w.exitedPromise.then((why) => (clearTimeout(timer), reject(new Error(`worker ${why} while booting`))));
+      void this.exitedPromise.then((why) => (clearTimeout(timer), reject(new Error(`worker ${why} while booting`))));
     });
-    w.post({ t: "boot", launch, snapshot });
+    this.post({ t: "boot", launch, snapshot });
     try {
       await ready;
     } catch (e) {
-      w.kill();
+      this.kill();
       throw e;
     }
-    return w;
+    return this;
   }
 
   exec(id: number, args: ExecRequestArgs, cb: ExecCallbacks): Promise<WorkerOutcome> {

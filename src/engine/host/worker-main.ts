@@ -3,6 +3,7 @@
 // and starts a fresh one. Everything it does is EnclaveSandbox's; this file is the
 // messaging around it, and giving memory back once the instance is idle.
 import { parentPort } from "node:worker_threads";
+import { Wasmer } from "@wasmer/sdk/node";
 import { EnclaveSandbox, firstLine } from "./enclave-sandbox.js";
 import { collectWhenIdle } from "./idle-gc.js";
 import type { FromWorker, ToWorker } from "./worker-messages.js";
@@ -12,12 +13,16 @@ const port = parentPort;
 const send = (m: FromWorker) => port.postMessage(m);
 
 let box: EnclaveSandbox;
+// The SDK's runtime (a 4.6 MiB WebAssembly module) compiles now, while the host reads
+// its launch configuration; a failure here is the boot's error again, when it asks.
+const wasmer = new Wasmer({ cache: false });
+wasmer.ready().catch(() => {});
 
 port.on("message", (msg: ToWorker) => {
   const fail = (id: number, e: unknown) => send({ t: "error", id, message: firstLine(e) });
   switch (msg.t) {
     case "boot":
-      EnclaveSandbox.boot(msg.launch, msg.snapshot).then(
+      EnclaveSandbox.boot(msg.launch, msg.snapshot, true, wasmer).then(
         (b) => ((box = b), send({ t: "ready" })),
         (e) => send({ t: "boot-failed", message: firstLine(e) }),
       );
